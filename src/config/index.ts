@@ -1,0 +1,5 @@
+export * from './errors.js';
+export * from './presets.js';
+export * from './schema.js';
+export * from './load.js';
+export * from './seed.js';

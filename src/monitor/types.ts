@@ -1,0 +1,19 @@
+/** The health a service is in. `unknown` until its first check. */
+export type HealthStatus = 'unknown' | 'up' | 'slow' | 'degraded' | 'down';
+
+/** The per-service health state machine's state. Plain data: it is stored between runs. */
+export interface ServiceHealth {
+  status: HealthStatus;
+  /** When `status` began (epoch ms). */
+  since: number;
+  consecutiveFailures: number;
+  consecutiveSuccesses: number;
+  /** Slow or worsening checks in a row (the degradation trend). */
+  degradingStreak: number;
+  /** The last few response times of successful checks, oldest first (bounded). */
+  recentResponseMs: number[];
+  lastCheckAt?: number;
+  lastResponseMs?: number;
+  /** Reason of the last failed check. */
+  lastError?: string;
+}

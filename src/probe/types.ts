@@ -1,0 +1,19 @@
+/** What one HTTP health probe saw. */
+export interface ProbeResult {
+  /** Service key. */
+  service: string;
+  /** Healthy: answered in time with an expected status and every body/JSON assertion true. */
+  ok: boolean;
+  /** Why it failed (or `ok`). */
+  kind: 'ok' | 'status' | 'body' | 'json' | 'timeout' | 'refused' | 'network';
+  /** HTTP status, when there was an answer. */
+  status?: number;
+  /** Milliseconds from request start to full body (or to the timeout). */
+  responseMs: number;
+  /** When the probe started (epoch ms). */
+  at: number;
+  /** Human-readable reason for a failure, e.g. `HTTP 503`, `timed out after 10s`, `body lacks "ok"`. */
+  error?: string;
+  /** True for the immediate confirm re-probe that precedes declaring a service down. */
+  confirm?: boolean;
+}

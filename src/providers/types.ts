@@ -1,0 +1,65 @@
+import type { RecoveryAction, ServiceConfig, ProviderType } from '../config/schema.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+
+/** What a provider needs from the outside world; passed in, never read at import. */
+export interface ProviderContext {
+  env: NodeJS.ProcessEnv;
+  fetch: typeof fetch;
+  clock: Clock;
+  logger: Logger;
+  /** Called on each retry so the incident can record it. */
+  onRetry?: (message: string) => void;
+  signal?: AbortSignal;
+}
+
+/** The outcome of one restart or redeploy call (not yet whether the service answers healthy). */
+export interface ActionResult {
+  ok: boolean;
+  /** One line for people: what the platform did, e.g. `deployment 3f2a restarted (SUCCESS)`. */
+  detail: string;
+  /** Command output (command provider), trimmed and bounded. */
+  output?: string;
+  deploymentId?: string;
+}
+
+/** One row of `uptime-action doctor`. */
+export interface DoctorCheck {
+  check: string;
+  ok: boolean;
+  detail: string;
+  /** What to do when it failed. */
+  fix?: string;
+}
+
+/** One hosting platform: restart, redeploy, status. Read-only checks for `doctor`. */
+export interface Provider {
+  readonly type: ProviderType;
+  /** Restarts the service; resolves when the platform says it is done (or failed). Throws ProviderError. */
+  restart(service: ServiceConfig, ctx: ProviderContext): Promise<ActionResult>;
+  /** Redeploys the service. Throws ProviderError. */
+  redeploy(service: ServiceConfig, ctx: ProviderContext): Promise<ActionResult>;
+  /** The platform's view of the service (e.g. latest deployment status). */
+  status?(service: ServiceConfig, ctx: ProviderContext): Promise<{ state: string; detail: string }>;
+  /** Read-only checks: token accepted, service exists, permission. Never restarts anything. */
+  doctor?(service: ServiceConfig, ctx: ProviderContext): Promise<DoctorCheck[]>;
+}
+
+/** A provider call that failed. The message names the service, the operation, the cause and the fix. */
+export class ProviderError extends Error {
+  constructor(
+    message: string,
+    readonly details: {
+      service: string;
+      provider: ProviderType;
+      operation: RecoveryAction | 'status' | 'doctor' | string;
+      status?: number;
+      fix?: string;
+      /** Auth errors: doctor's checks are worth logging. */
+      auth?: boolean;
+    },
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}

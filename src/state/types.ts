@@ -1,0 +1,106 @@
+import type { Mode } from '../config/presets.js';
+import type { RecoveryAction } from '../config/schema.js';
+import type { ServiceHealth } from '../monitor/types.js';
+
+/** Check counts; `responseMsTotal / ok` is the average response time. */
+export interface CheckTotals {
+  ok: number;
+  total: number;
+  slow: number;
+  responseMsTotal: number;
+}
+
+/** One recovery attempt as recorded (the seed's "last repair and how long it took"). */
+export interface RecoveryAttempt {
+  action: RecoveryAction;
+  /** Why: `down` (failed checks), `predictive` (degradation trend), `command` (a person asked). */
+  trigger: 'down' | 'predictive' | 'command';
+  /** Start (epoch ms). */
+  at: number;
+  /** From the provider call to healthy again (or to the verify deadline). */
+  durationMs: number;
+  /** The provider call succeeded. */
+  providerOk: boolean;
+  /** The service answered healthy within the verify deadline. */
+  healthy: boolean;
+  /** One line: the provider's detail or error. Never contains a secret. */
+  detail: string;
+  /** Who asked, for commands. */
+  by?: string;
+}
+
+/** A stretch of downtime; open while `end` is undefined. */
+export interface Outage {
+  start: number;
+  end?: number;
+  reason?: string;
+}
+
+/** Everything kept about one service between runs. */
+export interface ServiceRecord {
+  health: ServiceHealth;
+  /** All-time totals (since the record started). */
+  checks: CheckTotals;
+  /** Per UTC day (`YYYY-MM-DD`), kept 90 days. */
+  daily: Record<string, CheckTotals>;
+  /** Recent recovery attempts, newest last, bounded (50). */
+  attempts: RecoveryAttempt[];
+  /** Position on the escalation ladder for the current incident (0 = first action). */
+  ladderStep: number;
+  /** When recovery was handed to humans for the current incident. */
+  escalatedAt?: number;
+  /** Totals since the record started. */
+  repairs: number;
+  predictiveRestarts: number;
+  /** Downtime intervals, kept 90 days. */
+  outages: Outage[];
+  /** Milliseconds watched (between consecutive checks no more than 3 intervals apart). */
+  monitoredMs: number;
+  /** First time this service was checked. */
+  firstCheckAt?: number;
+}
+
+/** An open incident issue (or local incident) for a service. */
+export interface IncidentRef {
+  /** GitHub issue number, or a local sequence number. */
+  number: number;
+  url?: string;
+  openedAt: number;
+  kind: 'down' | 'degraded';
+  /** `/ack` by this person: stop escalation mentions. */
+  ackedBy?: string;
+}
+
+/** A maintenance window: no checks count, no recovery. */
+export interface Pause {
+  /** Until when (epoch ms); undefined = until `/resume`. */
+  until?: number;
+  by?: string;
+  at: number;
+}
+
+/** What must survive between runs, shared by the Action, the bot and the CLI. */
+export interface UptimeState {
+  version: 1;
+  /** The mode set by `/mode`; overrides the config's. */
+  mode?: Mode;
+  modeSetBy?: string;
+  services: Record<string, ServiceRecord>;
+  pauses: Record<string, Pause>;
+  incidents: Record<string, IncidentRef>;
+  /** Last sweep (epoch ms). */
+  lastSweepAt?: number;
+  /** Time nobody watched (cron gaps), recorded so it never counts as uptime. */
+  unmonitored: Outage[];
+  updatedAt?: number;
+}
+
+/**
+ * Where the state lives: a local file (CLI) or a file on a git branch through the GitHub API (Action, bot).
+ * `update` is the only write: it reads, applies `change`, and writes with compare-and-swap, re-reading and
+ * re-applying on conflict, so two writers at once both survive.
+ */
+export interface StateStore {
+  read(): Promise<UptimeState>;
+  update(change: (state: UptimeState) => UptimeState | void): Promise<UptimeState>;
+}

@@ -1,0 +1,75 @@
+import type { Config, ProviderType, RecoveryAction, ServiceConfig } from '../config/schema.js';
+import type { Mode, Tuning } from '../config/presets.js';
+import type { IncidentLog } from '../incidents/types.js';
+import type { HealthStatus, ServiceHealth } from '../monitor/types.js';
+import type { ProbeResult } from '../probe/types.js';
+import type { Provider, ProviderContext } from '../providers/types.js';
+import type { RecoveryAttempt, UptimeState } from '../state/types.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+
+/** One decision of the planner. */
+export interface PlanItem {
+  service: string;
+  action: RecoveryAction | 'escalate';
+  trigger: RecoveryAttempt['trigger'];
+  /** Why, in words for the incident timeline. */
+  reason: string;
+}
+
+/** Something that happened during a sweep; faces turn these into logs, comments and dashboards. */
+export type EngineEvent =
+  | { type: 'check'; service: string; result: ProbeResult; health: ServiceHealth }
+  | { type: 'status'; service: string; from: HealthStatus; to: HealthStatus; reason: string; at: number }
+  | { type: 'recovery-start'; service: string; action: RecoveryAction; trigger: RecoveryAttempt['trigger']; reason: string; at: number }
+  | { type: 'recovery-end'; service: string; attempt: RecoveryAttempt }
+  | { type: 'escalated'; service: string; reason: string; at: number }
+  | { type: 'waiting'; service: string; reason: string; nextAttemptAt: number }
+  | { type: 'skipped'; service: string; reason: string }
+  | { type: 'incident-opened'; service: string; number: number; url?: string }
+  | { type: 'incident-resolved'; service: string; number: number; durationMs: number }
+  | { type: 'error'; service?: string; message: string };
+
+/** Everything the engine needs, passed in (no env reads, no globals). */
+export interface EngineDeps {
+  config: Config;
+  /** The provider for a service's `recovery.provider`. */
+  provider: (type: ProviderType) => Provider;
+  providerContext: ProviderContext;
+  /** One health probe (src/probe). */
+  probe: (service: ServiceConfig, options?: { confirm?: boolean }) => Promise<ProbeResult>;
+  /** Incident log; none = no incidents (e.g. `check`). */
+  incidents?: IncidentLog;
+  clock: Clock;
+  logger: Logger;
+  /** Plan and report, change nothing (no provider call, no incident write). */
+  dryRun?: boolean;
+  onEvent?: (event: EngineEvent) => void;
+}
+
+/** What one sweep found and did for one service. */
+export interface ServiceOutcome {
+  service: string;
+  name: string;
+  status: HealthStatus | 'paused';
+  responseMs?: number;
+  error?: string;
+  /** Plans made this sweep (including in dry-run). */
+  planned: PlanItem[];
+  /** Recovery attempts carried out this sweep. */
+  attempts: RecoveryAttempt[];
+  /** Down at the start of the sweep or during it, and healthy at the end after recovery. */
+  recovered: boolean;
+  incident?: number;
+}
+
+export interface SweepResult {
+  /** The state after the sweep (a new object; the input is not mutated). */
+  state: UptimeState;
+  mode: Mode;
+  tuning: Tuning;
+  services: Record<string, ServiceOutcome>;
+  events: EngineEvent[];
+  /** Something worth writing happened: a status change, a recovery, an incident, a pause expiring. */
+  changed: boolean;
+}

@@ -1,0 +1,108 @@
+import type { ServiceHealth } from '../monitor/types.js';
+import type { ProbeResult } from '../probe/types.js';
+import type { CheckTotals, RecoveryAttempt, ServiceRecord, UptimeState } from './types.js';
+
+/** Days of daily totals and outages kept; older ones are dropped so the state stays bounded. */
+export const RETENTION_DAYS = 90;
+/** Recovery attempts kept per service. */
+export const MAX_ATTEMPTS = 50;
+const DAY = 86_400_000;
+
+export function emptyState(): UptimeState {
+  return { version: 1, services: {}, pauses: {}, incidents: {}, unmonitored: [] };
+}
+
+export function emptyTotals(): CheckTotals {
+  return { ok: 0, total: 0, slow: 0, responseMsTotal: 0 };
+}
+
+export function initialHealth(now: number): ServiceHealth {
+  return { status: 'unknown', since: now, consecutiveFailures: 0, consecutiveSuccesses: 0, degradingStreak: 0, recentResponseMs: [] };
+}
+
+export function emptyRecord(now: number): ServiceRecord {
+  return {
+    health: initialHealth(now),
+    checks: emptyTotals(),
+    daily: {},
+    attempts: [],
+    ladderStep: 0,
+    repairs: 0,
+    predictiveRestarts: 0,
+    outages: [],
+    monitoredMs: 0,
+  };
+}
+
+/** `YYYY-MM-DD` in UTC. */
+export function dayKey(at: number): string {
+  return new Date(at).toISOString().slice(0, 10);
+}
+
+function addCheck(totals: CheckTotals, probe: ProbeResult, slow: boolean): CheckTotals {
+  return {
+    ok: totals.ok + (probe.ok ? 1 : 0),
+    total: totals.total + 1,
+    slow: totals.slow + (slow ? 1 : 0),
+    responseMsTotal: totals.responseMsTotal + (probe.ok ? probe.responseMs : 0),
+  };
+}
+
+/**
+ * Books one check: totals, the day's totals, monitored time (gaps longer than `maxGapMs` are not counted
+ * as watched), and the outage interval that follows the health status (down opens one, up closes it).
+ */
+export function recordCheck(
+  record: ServiceRecord,
+  probe: ProbeResult,
+  health: ServiceHealth,
+  options: { slowThresholdMs: number; maxGapMs: number },
+): ServiceRecord {
+  const slow = probe.ok && probe.responseMs > options.slowThresholdMs;
+  const day = dayKey(probe.at);
+  const previousAt = record.health.lastCheckAt;
+  const gap = previousAt === undefined ? 0 : probe.at - previousAt;
+  const outages = [...record.outages];
+  const open = outages.length > 0 && outages[outages.length - 1].end === undefined;
+  if (health.status === 'down' && !open) outages.push({ start: probe.at, reason: probe.error });
+  if (health.status !== 'down' && open) outages[outages.length - 1] = { ...outages[outages.length - 1], end: probe.at };
+  return {
+    ...record,
+    health,
+    checks: addCheck(record.checks, probe, slow),
+    daily: { ...record.daily, [day]: addCheck(record.daily[day] ?? emptyTotals(), probe, slow) },
+    monitoredMs: record.monitoredMs + (gap > 0 && gap <= options.maxGapMs ? gap : 0),
+    firstCheckAt: record.firstCheckAt ?? probe.at,
+    outages,
+  };
+}
+
+/** Appends a recovery attempt, keeping the newest `MAX_ATTEMPTS`. */
+export function recordAttempt(record: ServiceRecord, attempt: RecoveryAttempt): ServiceRecord {
+  const attempts = [...record.attempts, attempt].slice(-MAX_ATTEMPTS);
+  return {
+    ...record,
+    attempts,
+    repairs: record.repairs + 1,
+    predictiveRestarts: record.predictiveRestarts + (attempt.trigger === 'predictive' ? 1 : 0),
+  };
+}
+
+/** Drops daily totals and closed outages older than `RETENTION_DAYS`, and expired pauses. */
+export function pruneState(state: UptimeState, now: number): UptimeState {
+  const cutoff = now - RETENTION_DAYS * DAY;
+  const cutoffDay = dayKey(cutoff);
+  const services = Object.fromEntries(
+    Object.entries(state.services).map(([key, record]) => [
+      key,
+      {
+        ...record,
+        daily: Object.fromEntries(Object.entries(record.daily).filter(([day]) => day >= cutoffDay)),
+        outages: record.outages.filter((o) => o.end === undefined || o.end >= cutoff),
+      },
+    ]),
+  );
+  const pauses = Object.fromEntries(Object.entries(state.pauses).filter(([, p]) => p.until === undefined || p.until > now));
+  const unmonitored = state.unmonitored.filter((o) => (o.end ?? now) >= cutoff);
+  return { ...state, services, pauses, unmonitored };
+}

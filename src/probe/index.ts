@@ -1,0 +1,3 @@
+export * from './types.js';
+export * from './probe.js';
+export * from './sweep.js';

@@ -1,0 +1,230 @@
+import type { ServiceConfig } from '../config/schema.js';
+import { formatDuration } from '../util/duration.js';
+import type { ProbeResult } from './types.js';
+
+/** Most of a body read for the body/JSON assertions; the rest is discarded. @default 1 MiB */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+const USER_AGENT = 'uptime-action (health check)';
+
+/** Options of {@link probeService}. */
+export interface ProbeOptions {
+  /** The fetch to use. @default globalThis.fetch */
+  fetch?: typeof fetch;
+  /** Wall clock for `at` (epoch ms). @default Date.now */
+  now?: () => number;
+  /** Monotonic clock for `responseMs`. @default performance.now */
+  elapsed?: () => number;
+  /** Mark the result as the immediate confirm re-probe. */
+  confirm?: boolean;
+  /** Body bytes read at most. @default MAX_BODY_BYTES */
+  maxBodyBytes?: number;
+}
+
+type Outcome = Pick<ProbeResult, 'ok' | 'kind' | 'status' | 'error'>;
+
+class ProbeTimeout extends Error {}
+
+/**
+ * Probes one service once: `service.method` on `service.url` with its headers, following redirects, under a
+ * hard timeout (`service.timeout` ms) that covers connecting, the headers and the body, so a server that
+ * hangs or trickles fails at the timeout instead of blocking the sweep. Healthy = a status in
+ * `service.expect.status` (inclusive ranges), the body containing `expect.body`, and every `expect.json` path
+ * deep-equal to its value. Never throws: every failure is a result with `kind` and a readable `error`.
+ */
+export async function probeService(service: ServiceConfig, options: ProbeOptions = {}): Promise<ProbeResult> {
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const now = options.now ?? Date.now;
+  const elapsed = options.elapsed ?? (() => performance.now());
+  const at = now();
+  const started = elapsed();
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new ProbeTimeout());
+      controller.abort(new ProbeTimeout());
+    }, service.timeout);
+  });
+  let outcome: Outcome;
+  try {
+    const attempt = check(service, doFetch, controller.signal, options.maxBodyBytes ?? MAX_BODY_BYTES);
+    // The race makes the timeout hard even for a fetch that ignores its signal.
+    attempt.catch(() => undefined);
+    outcome = await Promise.race([attempt, deadline]);
+  } catch (error: unknown) {
+    outcome = classifyError(error, controller.signal.aborted, service.timeout);
+  } finally {
+    clearTimeout(timer);
+    if (!controller.signal.aborted) controller.abort();
+  }
+  const responseMs = Math.max(0, Math.round(elapsed() - started));
+  const result: ProbeResult = { service: service.id, ...outcome, responseMs, at };
+  if (options.confirm) result.confirm = true;
+  return result;
+}
+
+async function check(
+  service: ServiceConfig,
+  doFetch: typeof fetch,
+  signal: AbortSignal,
+  maxBodyBytes: number,
+): Promise<Outcome> {
+  const headers = new Headers(service.headers);
+  if (!headers.has('user-agent')) headers.set('user-agent', USER_AGENT);
+  const response = await doFetch(service.url, {
+    method: service.method,
+    headers,
+    redirect: 'follow',
+    signal,
+  });
+  const status = response.status;
+  if (!statusExpected(status, service.expect.status)) {
+    await response.body?.cancel().catch(() => undefined);
+    return { ok: false, kind: 'status', status, error: `HTTP ${status}` };
+  }
+  const { body, json } = service.expect;
+  const needsBody = body !== undefined || (json !== undefined && Object.keys(json).length > 0);
+  const text = await readBody(response, maxBodyBytes);
+  if (!needsBody) return { ok: true, kind: 'ok', status };
+  if (body !== undefined && !text.includes(body)) {
+    return { ok: false, kind: 'body', status, error: `body lacks ${JSON.stringify(body)}` };
+  }
+  const jsonError = json ? checkJson(text, json) : undefined;
+  if (jsonError) return { ok: false, kind: 'json', status, error: jsonError };
+  return { ok: true, kind: 'ok', status };
+}
+
+/** True when `status` falls in one of the inclusive ranges (no ranges = any status). */
+export function statusExpected(status: number, ranges: Array<[number, number]>): boolean {
+  if (ranges.length === 0) return true;
+  return ranges.some(([lo, hi]) => status >= lo && status <= hi);
+}
+
+/** Reads at most `limit` bytes of the body as UTF-8 and cancels the rest. */
+async function readBody(response: Response, limit: number): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size < limit) {
+    const { done, value } = await reader.read();
+    if (done) return decode(chunks);
+    chunks.push(value.subarray(0, limit - size));
+    size += Math.min(value.byteLength, limit - size);
+  }
+  await reader.cancel().catch(() => undefined);
+  return decode(chunks);
+}
+
+function decode(chunks: Uint8Array[]): string {
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Checks every `path → expected` pair against the JSON body; returns the first mismatch, in words. */
+export function checkJson(text: string, expected: Record<string, unknown>): string | undefined {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    const first = Object.entries(expected)[0];
+    return `body is not JSON, expected ${first[0]} = ${JSON.stringify(first[1])}`;
+  }
+  for (const [path, want] of Object.entries(expected)) {
+    const found = jsonPath(document, path);
+    if (!found.present) return `json ${path} is missing, expected ${JSON.stringify(want)}`;
+    if (!deepEqual(found.value, want)) {
+      return `json ${path} is ${clip(JSON.stringify(found.value))}, expected ${JSON.stringify(want)}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Looks up a dotted path such as `checks.db` or `items.0.ok`; numeric segments index arrays. A key that
+ * itself contains dots (`{"a.b": 1}`) is found too: the longest matching key wins at each level.
+ */
+export function jsonPath(value: unknown, path: string): { present: boolean; value?: unknown } {
+  return walk(value, path === '' ? [] : path.split('.'));
+}
+
+function walk(value: unknown, segments: string[]): { present: boolean; value?: unknown } {
+  if (segments.length === 0) return { present: true, value };
+  if (value === null || typeof value !== 'object') return { present: false };
+  for (let take = segments.length; take >= 1; take--) {
+    const key = segments.slice(0, take).join('.');
+    if (Array.isArray(value)) {
+      if (take === 1 && /^\d+$/.test(key) && Number(key) < value.length) {
+        return walk(value[Number(key)], segments.slice(1));
+      }
+    } else if (Object.hasOwn(value, key)) {
+      const found = walk((value as Record<string, unknown>)[key], segments.slice(take));
+      if (found.present) return found;
+    }
+  }
+  return { present: false };
+}
+
+/** Structural equality of JSON values (objects by keys, arrays by order). */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((item, i) => deepEqual(item, b[i]));
+  }
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  return ka.every(
+    (k) =>
+      Object.hasOwn(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+  );
+}
+
+function clip(text: string | undefined, max = 80): string {
+  if (text === undefined) return 'undefined';
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+const REFUSED = new Set(['ECONNREFUSED']);
+const DNS = new Set(['ENOTFOUND', 'EAI_AGAIN']);
+const RESET = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
+const CONNECT_TIMEOUT = new Set([
+  'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+const TLS = /^(ERR_TLS|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_VERIFY)/;
+
+/** Turns what fetch threw into a result kind and a message that names no URL (it may carry a token). */
+function classifyError(error: unknown, aborted: boolean, timeoutMs: number): Outcome {
+  const timedOut = {
+    ok: false,
+    kind: 'timeout',
+    error: `timed out after ${formatDuration(timeoutMs)}`,
+  } as const;
+  if (error instanceof ProbeTimeout || aborted) return timedOut;
+  const codes = errorCodes(error);
+  const has = (set: Set<string>) => codes.some((c) => set.has(c));
+  if (has(REFUSED)) return { ok: false, kind: 'refused', error: 'connection refused' };
+  if (has(CONNECT_TIMEOUT)) return timedOut;
+  if (has(DNS)) return { ok: false, kind: 'network', error: 'host not found (DNS lookup failed)' };
+  if (has(RESET)) return { ok: false, kind: 'network', error: 'connection closed before a full response' };
+  const tls = codes.find((c) => TLS.test(c));
+  if (tls) return { ok: false, kind: 'network', error: `TLS error (${tls})` };
+  const code = codes.find((c) => /^[A-Z_]+$/.test(c));
+  return { ok: false, kind: 'network', error: code ? `network error (${code})` : 'network error' };
+}
+
+/** The `code`s along an error's cause chain (and inside an AggregateError). */
+function errorCodes(error: unknown, depth = 0): string[] {
+  if (depth > 5 || error === null || typeof error !== 'object') return [];
+  const codes: string[] = [];
+  const { code, cause, errors } = error as { code?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof code === 'string') codes.push(code);
+  if (Array.isArray(errors)) for (const e of errors) codes.push(...errorCodes(e, depth + 1));
+  codes.push(...errorCodes(cause, depth + 1));
+  return codes;
+}

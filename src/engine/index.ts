@@ -1,0 +1,5 @@
+export * from './types.js';
+export * from './sweep.js';
+export * from './watch.js';
+export * from './manual.js';
+export * from './timeline.js';

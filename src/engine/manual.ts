@@ -1,0 +1,82 @@
+import { resolveTuning } from '../config/presets.js';
+import type { RecoveryAction } from '../config/schema.js';
+import { recoveredHealth } from '../monitor/machine.js';
+import { executeAction } from '../recovery/executor.js';
+import { budgetFor } from '../recovery/planner.js';
+import { emptyRecord, recordAttempt } from '../state/records.js';
+import type { RecoveryAttempt, UptimeState } from '../state/types.js';
+import { formatDuration } from '../util/duration.js';
+import { effectiveMode, isPaused } from './sweep.js';
+import type { EngineDeps } from './types.js';
+
+export interface ManualResult {
+  /** False when refused (unknown service, no recovery, paused, budget or backoff). */
+  allowed: boolean;
+  refusal?: string;
+  /** With a budget refusal: when the next attempt is allowed (epoch ms). */
+  nextAllowedAt?: number;
+  /** The attempt carried out (not in dry-run). */
+  attempt?: RecoveryAttempt;
+  /** What was (or, in dry-run, would be) done, in one sentence. */
+  plan: string;
+  /** The state with the attempt applied (callers persisting concurrently should use `applyAttempt`). */
+  state: UptimeState;
+}
+
+/**
+ * A person's `/restart`, `/redeploy` or CLI `restart`: the same budget and backoff as automatic recovery (a
+ * person can't start a restart storm), never on a paused service, verified healthy afterwards.
+ */
+export async function runManualAction(
+  deps: EngineDeps,
+  state: UptimeState,
+  serviceId: string,
+  action: RecoveryAction,
+  options: { by?: string; dryRun?: boolean } = {},
+): Promise<ManualResult> {
+  const now = deps.clock.now();
+  const service = deps.config.services[serviceId];
+  const refuse = (refusal: string, nextAllowedAt?: number): ManualResult => ({ allowed: false, refusal, nextAllowedAt, plan: refusal, state });
+  if (!service) {
+    return refuse(`Unknown service "${serviceId}". Known services: ${Object.keys(deps.config.services).join(', ')}.`);
+  }
+  const recovery = service.recovery;
+  if (!recovery) return refuse(`${service.name} has no recovery configured (add services.${serviceId}.recovery to the config).`);
+  if (!recovery.actions.includes(action)) {
+    return refuse(`${service.name} does not allow ${action} (its recovery actions are: ${recovery.actions.join(', ')}).`);
+  }
+  if (isPaused(state, serviceId, now)) {
+    const until = state.pauses[serviceId].until;
+    return refuse(`${service.name} is paused${until ? ` until ${new Date(until).toISOString()}` : ''}; /resume ${serviceId} first.`);
+  }
+  const tuning = resolveTuning(deps.config, effectiveMode(deps.config, state));
+  const record = state.services[serviceId] ?? emptyRecord(now);
+  const budget = budgetFor(record, tuning, now);
+  if (budget.exhausted || budget.nextAllowedAt > now) {
+    const why = budget.exhausted
+      ? `the restart budget is used up (${budget.used} of ${budget.limit} recoveries in the last ${formatDuration(budget.windowMs)})`
+      : `the last recovery was too recent (backoff)`;
+    return refuse(
+      `Not restarting ${service.name}: ${why}. Next ${action} allowed in ${formatDuration(budget.nextAllowedAt - now)} (${new Date(budget.nextAllowedAt).toISOString()}).`,
+      budget.nextAllowedAt,
+    );
+  }
+  const plan = `${action} ${service.name} through ${recovery.provider}, then wait up to ${formatDuration(tuning.recoveryTimeout)} for it to answer healthy (budget: ${budget.used} of ${budget.limit} used in the last ${formatDuration(budget.windowMs)})`;
+  if (options.dryRun) return { allowed: true, plan: `Dry run: would ${plan}.`, state };
+  const { attempt, healthyProbe } = await executeAction(
+    deps,
+    service,
+    { service: serviceId, action, trigger: 'command', reason: `asked by ${options.by ?? 'a person'}` },
+    tuning,
+    options.by,
+  );
+  const next = applyAttempt(state, serviceId, attempt, healthyProbe?.responseMs, now);
+  return { allowed: true, attempt, plan: `${plan[0].toUpperCase()}${plan.slice(1)}.`, state: next };
+}
+
+/** Records a manual attempt in a state (also re-applied on a freshly read state after a write conflict). */
+export function applyAttempt(state: UptimeState, serviceId: string, attempt: RecoveryAttempt, responseMs?: number, now = attempt.at): UptimeState {
+  let record = recordAttempt(state.services[serviceId] ?? emptyRecord(now), attempt);
+  if (attempt.healthy) record = { ...record, health: recoveredHealth(record.health, attempt.at + attempt.durationMs, responseMs) };
+  return { ...state, services: { ...state.services, [serviceId]: record } };
+}

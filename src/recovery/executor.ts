@@ -1,0 +1,84 @@
+import type { ServiceConfig } from '../config/schema.js';
+import type { Tuning } from '../config/presets.js';
+import type { EngineDeps, PlanItem } from '../engine/types.js';
+import type { ProbeResult } from '../probe/types.js';
+import type { RecoveryAttempt } from '../state/types.js';
+import { formatDuration } from '../util/duration.js';
+
+/** How often the executor re-probes while waiting for a recovered service to answer healthy. */
+export function verifyPollMs(tuning: Tuning): number {
+  return Math.min(2000, Math.max(250, Math.round(tuning.healthCheckInterval / 4)));
+}
+
+/**
+ * Waits until the service answers healthy `successThreshold` times in a row, or `deadline` passes.
+ * Returns the last healthy probe, or undefined at the deadline.
+ */
+export async function verifyHealthy(
+  deps: EngineDeps,
+  service: ServiceConfig,
+  tuning: Tuning,
+  deadline: number,
+): Promise<ProbeResult | undefined> {
+  let healthyInARow = 0;
+  const poll = verifyPollMs(tuning);
+  while (deps.clock.now() <= deadline) {
+    const result = await deps.probe(service);
+    if (result.ok) {
+      healthyInARow++;
+      if (healthyInARow >= tuning.successThreshold) return result;
+    } else healthyInARow = 0;
+    if (deps.clock.now() + poll > deadline) break;
+    await deps.clock.sleep(poll, deps.providerContext.signal);
+  }
+  return undefined;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Carries out one restart or redeploy through the service's provider, then verifies the service answers
+ * healthy within `recoveryTimeout`. Never throws: a failure is a recorded attempt.
+ */
+export async function executeAction(
+  deps: EngineDeps,
+  service: ServiceConfig,
+  item: PlanItem & { action: 'restart' | 'redeploy' },
+  tuning: Tuning,
+  by?: string,
+): Promise<{ attempt: RecoveryAttempt; healthyProbe?: ProbeResult }> {
+  const at = deps.clock.now();
+  const base = { action: item.action, trigger: item.trigger, at, ...(by ? { by } : {}) };
+  if (!service.recovery) {
+    return {
+      attempt: { ...base, durationMs: 0, providerOk: false, healthy: false, detail: `${service.name} has no recovery configured` },
+    };
+  }
+  let detail: string;
+  let providerOk = false;
+  try {
+    const provider = deps.provider(service.recovery.provider);
+    const result = await provider[item.action](service, deps.providerContext);
+    providerOk = result.ok;
+    detail = result.detail + (result.output ? `\n${result.output}` : '');
+  } catch (error) {
+    detail = errorMessage(error);
+  }
+  if (!providerOk) {
+    return { attempt: { ...base, durationMs: deps.clock.now() - at, providerOk, healthy: false, detail } };
+  }
+  const healthyProbe = await verifyHealthy(deps, service, tuning, at + tuning.recoveryTimeout);
+  const durationMs = deps.clock.now() - at;
+  if (!healthyProbe) detail += ` — but ${service.name} did not answer healthy within ${formatDuration(tuning.recoveryTimeout)}`;
+  return { attempt: { ...base, durationMs, providerOk, healthy: healthyProbe !== undefined, detail }, healthyProbe };
+}
+
+/** Runs independent items at once (`parallelRecovery`) or one after another. */
+export async function runAll<T, R>(items: T[], parallel: boolean, fn: (item: T) => Promise<R>): Promise<R[]> {
+  if (parallel) return Promise.all(items.map(fn));
+  const out: R[] = [];
+  for (const item of items) out.push(await fn(item));
+  return out;
+}

@@ -1,0 +1,172 @@
+import { MODES, type Mode } from '../config/presets.js';
+import type { CommandName } from '../config/schema.js';
+import { formatDuration, parseDuration } from '../util/duration.js';
+
+/**
+ * The slash-command grammar shared by the bot and the Action (ARCHITECTURE.md, "Slash commands"):
+ * the command is the comment's first line, `/verb arg --flag`, with a case-insensitive verb.
+ * Pure: text in, a typed command (or a reason it isn't one) out.
+ */
+
+/** A command a person typed, ready for its handler. */
+export type Command =
+  | { name: 'status'; service?: string }
+  | { name: 'restart'; service: string; dryRun: boolean }
+  | { name: 'redeploy'; service: string; dryRun: boolean }
+  | { name: 'mode'; mode: Mode }
+  | { name: 'pause'; service: string; /** Milliseconds; undefined = until `/resume`. */ durationMs?: number }
+  | { name: 'resume'; service: string }
+  | { name: 'ack' }
+  | { name: 'help' };
+
+/** The outcome of parsing a comment that is a command: the command, or what is wrong with it. */
+export type ParseResult =
+  | { ok: true; command: Command; /** The command line as typed (for the audit log). */ text: string }
+  | {
+      ok: false;
+      /** Markdown: what is wrong and the usage or the short help. */ error: string;
+      text: string;
+    };
+
+/** Usage line and one-line description of each command, in the order `/help` lists them. */
+export const USAGE: Record<CommandName, { usage: string; does: string }> = {
+  status: { usage: '/status [service]', does: 'replies with the dashboard' },
+  restart: {
+    usage: '/restart <service> [--dry-run]',
+    does: 'restarts through the provider, verifies, reports',
+  },
+  redeploy: { usage: '/redeploy <service> [--dry-run]', does: 'redeploys, verifies, reports' },
+  mode: { usage: '/mode normal|extreme', does: 'switches the mode for every later sweep' },
+  pause: { usage: '/pause <service> [duration]', does: 'maintenance window: no checks count, no recovery' },
+  resume: { usage: '/resume <service>', does: 'ends a maintenance window' },
+  ack: { usage: '/ack', does: 'on an incident issue: you own it, escalation mentions stop' },
+  help: { usage: '/help', does: 'lists the commands you may run' },
+};
+
+const VERBS = Object.keys(USAGE) as CommandName[];
+
+/** A verb: `/` then a word. `/usr/bin/env` or `/ 2` are not commands (the next character must end the word). */
+const COMMAND_LINE = /^\/([a-z][a-z0-9_-]*)(?=\s|$)(.*)$/i;
+
+/** The short help given for an unknown verb. */
+export function shortHelp(): string {
+  return `Commands: ${VERBS.map((v) => `\`/${v}\``).join(', ')}. \`/help\` explains each.`;
+}
+
+function usageError(name: CommandName, problem: string, text: string): ParseResult {
+  return { ok: false, error: `${problem} Usage: \`${USAGE[name].usage}\``, text };
+}
+
+/**
+ * Parses a comment body. Returns null when the comment is not a command (its first non-empty line does not
+ * start with `/verb`), so ordinary comments are ignored without a reaction.
+ * @example parseCommand('/restart coqui --dry-run') // { ok: true, command: { name: 'restart', service: 'coqui', dryRun: true } }
+ */
+export function parseCommand(body: string): ParseResult | null {
+  const firstLine = body.trimStart().split(/\r?\n/, 1)[0]?.trim() ?? '';
+  const match = COMMAND_LINE.exec(firstLine);
+  if (!match) return null;
+  const text = firstLine;
+  const verb = match[1].toLowerCase();
+  if (!(VERBS as string[]).includes(verb)) {
+    return { ok: false, error: `\`/${match[1]}\` is not a command. ${shortHelp()}`, text };
+  }
+  const name = verb as CommandName;
+  const tokens = match[2].trim().split(/\s+/).filter(Boolean);
+  const flags = tokens.filter((t) => t.startsWith('--')).map((t) => t.toLowerCase());
+  const args = tokens.filter((t) => !t.startsWith('--'));
+
+  const allowedFlags = name === 'restart' || name === 'redeploy' ? ['--dry-run'] : [];
+  const unknownFlag = flags.find((f) => !allowedFlags.includes(f));
+  if (unknownFlag) {
+    const accepted = allowedFlags.length ? `it accepts ${allowedFlags.join(', ')}` : 'it takes no flags';
+    return usageError(name, `\`/${name}\` does not know the flag \`${unknownFlag}\`; ${accepted}.`, text);
+  }
+
+  const maxArgs: Record<CommandName, number> = {
+    status: 1,
+    restart: 1,
+    redeploy: 1,
+    mode: 1,
+    pause: 2,
+    resume: 1,
+    ack: 0,
+    help: 0,
+  };
+  const minArgs: Record<CommandName, number> = {
+    status: 0,
+    restart: 1,
+    redeploy: 1,
+    mode: 1,
+    pause: 1,
+    resume: 1,
+    ack: 0,
+    help: 0,
+  };
+  if (args.length < minArgs[name]) {
+    const what = name === 'mode' ? 'a mode' : 'a service';
+    return usageError(name, `\`/${name}\` needs ${what}.`, text);
+  }
+  if (args.length > maxArgs[name]) {
+    const extra = args
+      .slice(maxArgs[name])
+      .map((a) => `\`${a}\``)
+      .join(' ');
+    return usageError(name, `\`/${name}\` got more than it takes: ${extra}.`, text);
+  }
+
+  const [first, second] = args;
+  const command = build(name, first, second, flags.includes('--dry-run'));
+  if (typeof command === 'string') return usageError(name, command, text);
+  return { ok: true, command, text };
+}
+
+function build(
+  name: CommandName,
+  first: string | undefined,
+  second: string | undefined,
+  dryRun: boolean,
+): Command | string {
+  switch (name) {
+    case 'status':
+      return first === undefined ? { name } : { name, service: first };
+    case 'restart':
+    case 'redeploy':
+      return { name, service: first!, dryRun };
+    case 'mode': {
+      const mode = first!.toLowerCase();
+      if (!(MODES as readonly string[]).includes(mode))
+        return `\`${first}\` is not a mode; use ${MODES.join(' or ')}.`;
+      return { name, mode: mode as Mode };
+    }
+    case 'pause': {
+      if (second === undefined) return { name, service: first! };
+      const durationMs = parseCommandDuration(second);
+      if (typeof durationMs === 'string') return durationMs;
+      return { name, service: first!, durationMs };
+    }
+    case 'resume':
+      return { name, service: first! };
+    case 'ack':
+    case 'help':
+      return { name };
+  }
+}
+
+/** Longest maintenance window a command may set: 30 days. */
+export const MAX_PAUSE_MS = 30 * 86_400_000;
+
+/**
+ * A duration typed in a comment. Unlike the config, a bare number is refused: `/pause api 30` is ambiguous
+ * (30 ms? minutes?), so it asks for a unit.
+ */
+function parseCommandDuration(text: string): number | string {
+  if (/^\d+(?:\.\d+)?$/.test(text))
+    return `\`${text}\` has no unit; write it like \`30m\`, \`2h\` or \`1d\`.`;
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0)
+    return `\`${text}\` is not a duration; write it like \`30m\`, \`2h\` or \`1h30m\`.`;
+  if (ms > MAX_PAUSE_MS)
+    return `\`${text}\` is longer than ${formatDuration(MAX_PAUSE_MS)}; pause without a duration to pause until \`/resume\`.`;
+  return ms;
+}

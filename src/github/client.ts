@@ -1,0 +1,59 @@
+/**
+ * The slice of an Octokit the core uses: `request` with a route string. An Octokit from @octokit/core (the
+ * Action, the CLI) and Probot's `context.octokit` both fit, whatever their @octokit/types versions.
+ */
+export interface GitHubClient {
+  request(route: string, parameters?: Record<string, unknown>): Promise<GitHubResponse>;
+}
+
+export interface GitHubResponse {
+  status: number;
+  // The payload shape depends on the route; each caller narrows it (see the types below).
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  data: any;
+  headers: Record<string, string | number | undefined>;
+}
+
+/** A repository, as in `context.repo`. */
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+/** The fields of an issue this project reads. */
+export interface IssueData {
+  number: number;
+  title: string;
+  html_url: string;
+  state: 'open' | 'closed';
+  created_at: string;
+  labels: Array<string | { name?: string }>;
+  pull_request?: unknown;
+}
+
+/** The HTTP status of a failed Octokit request, if it was one. */
+export function errorStatus(error: unknown): number | undefined {
+  if (error && typeof error === 'object' && 'status' in error && typeof error.status === 'number') return error.status;
+  return undefined;
+}
+
+/** The first `errors[].code` of a GitHub validation error (422), e.g. `already_exists`. */
+export function errorCode(error: unknown): string | undefined {
+  const data = (error as { response?: { data?: { errors?: Array<{ code?: string }> } } } | undefined)?.response?.data;
+  return data?.errors?.[0]?.code;
+}
+
+/** One line for a failed GitHub request: status and GitHub's message, never headers (they hold the token). */
+export function describeError(error: unknown): string {
+  const status = errorStatus(error);
+  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  return status ? `HTTP ${status}: ${message}` : message;
+}
+
+/** What to do about a failed GitHub call, by status. */
+export function fixFor(status: number | undefined, needs: string): string {
+  if (status === 401) return 'the token is invalid or expired; check the github-token input.';
+  if (status === 403 || status === 404)
+    return `the token lacks permission; give the workflow \`permissions: { ${needs} }\` (or the App the same permission).`;
+  return 'GitHub may be having trouble; the next run retries.';
+}

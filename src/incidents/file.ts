@@ -1,0 +1,103 @@
+import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { ServiceConfig } from '../config/schema.js';
+import type { IncidentRef } from '../state/types.js';
+import type { IncidentLog } from './types.js';
+import { incidentTitle } from './github.js';
+
+/** The JSON index beside the Markdown log: the next number and the open incident of each service. */
+interface IncidentIndex {
+  next: number;
+  open: Record<string, IncidentRef>;
+}
+
+/**
+ * Incidents for the CLI, with no GitHub: an append-only Markdown log (`incidents.md`) that people read, and a
+ * JSON index (`incidents.json`) of the open incident per service. Same contract as the GitHub log: at most one
+ * open incident per service.
+ */
+export class FileIncidentLog implements IncidentLog {
+  /** The Markdown log, next to the index. */
+  readonly logPath: string;
+
+  /**
+   * @param indexPath the JSON index, e.g. `.uptime/incidents.json`; the log is `incidents.md` in the same folder.
+   * @param now the clock for timeline entries. @default Date.now
+   */
+  constructor(
+    readonly indexPath: string,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.logPath = join(dirname(indexPath), 'incidents.md');
+  }
+
+  async findOpen(service: ServiceConfig): Promise<IncidentRef | undefined> {
+    return (await this.readIndex()).open[service.id];
+  }
+
+  async open(service: ServiceConfig, kind: IncidentRef['kind'], body: string, at: number): Promise<IncidentRef> {
+    const index = await this.readIndex();
+    const existing = index.open[service.id];
+    if (existing) {
+      if (existing.kind === 'degraded' && kind === 'down') {
+        const upgraded = { ...existing, kind };
+        await this.saveIndex({ ...index, open: { ...index.open, [service.id]: upgraded } });
+        await this.append(`### #${existing.number} · ${incidentTitle(service, 'down')} · ${stamp(at)}\n\n${body}`);
+        return upgraded;
+      }
+      return existing;
+    }
+    const ref: IncidentRef = { number: index.next, openedAt: at, kind };
+    await this.saveIndex({ next: index.next + 1, open: { ...index.open, [service.id]: ref } });
+    await this.append(`## #${ref.number} · ${incidentTitle(service, kind)} · opened ${stamp(at)}\n\n${body}`);
+    return ref;
+  }
+
+  async comment(service: ServiceConfig, ref: IncidentRef, body: string): Promise<void> {
+    await this.append(`### #${ref.number} · ${service.name} · ${stamp(this.now())}\n\n${body}`);
+  }
+
+  async resolve(service: ServiceConfig, ref: IncidentRef, body: string): Promise<void> {
+    const index = await this.readIndex();
+    const open = { ...index.open };
+    if (open[service.id]?.number === ref.number) delete open[service.id];
+    await this.saveIndex({ ...index, open });
+    await this.append(`### #${ref.number} · ✅ ${service.name} resolved · ${stamp(this.now())}\n\n${body}`);
+  }
+
+  private async readIndex(): Promise<IncidentIndex> {
+    let text: string;
+    try {
+      text = await readFile(this.indexPath, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { next: 1, open: {} };
+      throw error;
+    }
+    try {
+      const parsed = JSON.parse(text) as Partial<IncidentIndex>;
+      return { next: typeof parsed.next === 'number' ? parsed.next : 1, open: parsed.open ?? {} };
+    } catch (error) {
+      throw new Error(
+        `Incident index ${this.indexPath} is not valid JSON (${error instanceof Error ? error.message : String(error)}). Fix: delete it; ${this.logPath} keeps the history.`,
+        { cause: error },
+      );
+    }
+  }
+
+  /** Write-then-rename, so a crash never leaves half an index. */
+  private async saveIndex(index: IncidentIndex): Promise<void> {
+    await mkdir(dirname(this.indexPath), { recursive: true });
+    const tmp = `${this.indexPath}.${process.pid}.tmp`;
+    await writeFile(tmp, `${JSON.stringify(index, null, 2)}\n`);
+    await rename(tmp, this.indexPath);
+  }
+
+  private async append(entry: string): Promise<void> {
+    await mkdir(dirname(this.logPath), { recursive: true });
+    await appendFile(this.logPath, `${entry.trimEnd()}\n\n`);
+  }
+}
+
+function stamp(at: number): string {
+  return new Date(at).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC');
+}

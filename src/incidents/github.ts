@@ -1,0 +1,198 @@
+import type { ServiceConfig } from '../config/schema.js';
+import { describeError, errorCode, errorStatus, fixFor, type GitHubClient, type IssueData, type RepoRef } from '../github/client.js';
+import type { IncidentRef } from '../state/types.js';
+import type { Logger } from '../util/logger.js';
+import type { IncidentLog } from './types.js';
+
+/** Labels every incident issue carries; `service:<key>` is added per service. */
+export const INCIDENT_LABELS = ['uptime', 'incident'] as const;
+
+const LABEL_COLORS: Record<string, { color: string; description: string }> = {
+  uptime: { color: '0e8a16', description: 'Opened by uptime-action' },
+  incident: { color: 'b60205', description: 'A service is down or degraded' },
+};
+const SERVICE_LABEL = { color: '1d76db', description: 'Incidents of one monitored service' };
+
+/** `🔴 Coqui Voice Service is down` / `🟠 Coqui Voice Service is degraded`. */
+export function incidentTitle(service: Pick<ServiceConfig, 'name'>, kind: IncidentRef['kind']): string {
+  return kind === 'down' ? `🔴 ${service.name} is down` : `🟠 ${service.name} is degraded`;
+}
+
+/** The label that finds a service's incidents: `service:<key>`. */
+export function serviceLabel(service: Pick<ServiceConfig, 'id'>): string {
+  return `service:${service.id}`;
+}
+
+export interface GitHubIncidentLogOptions extends RepoRef {
+  client: GitHubClient;
+  logger: Logger;
+}
+
+const needs = 'issues: write';
+
+/**
+ * Incidents as GitHub issues: one open issue per service, found by its labels before one is opened, and
+ * de-duplicated after opening, so concurrent runs and retried requests never leave two open.
+ */
+export class GitHubIncidentLog implements IncidentLog {
+  private readonly labelsReady = new Set<string>();
+
+  constructor(private readonly options: GitHubIncidentLogOptions) {}
+
+  private get repo(): RepoRef {
+    return { owner: this.options.owner, repo: this.options.repo };
+  }
+
+  /** Open incident issues of a service, oldest (lowest number) first. */
+  private async listOpen(service: ServiceConfig): Promise<IssueData[]> {
+    const { data } = await this.options.client.request('GET /repos/{owner}/{repo}/issues', {
+      ...this.repo,
+      state: 'open',
+      labels: `incident,${serviceLabel(service)}`,
+      per_page: 100,
+    });
+    return (data as IssueData[]).filter((issue) => !issue.pull_request).sort((a, b) => a.number - b.number);
+  }
+
+  async findOpen(service: ServiceConfig): Promise<IncidentRef | undefined> {
+    try {
+      const [first] = await this.listOpen(service);
+      return first ? toRef(first) : undefined;
+    } catch (error) {
+      throw this.failure(service, 'look up the open incident issue', error);
+    }
+  }
+
+  async open(service: ServiceConfig, kind: IncidentRef['kind'], body: string, at: number): Promise<IncidentRef> {
+    try {
+      const existing = (await this.listOpen(service))[0];
+      if (existing) return await this.reuse(service, existing, kind, body);
+      await this.ensureLabels(service);
+      const { data } = await this.options.client.request('POST /repos/{owner}/{repo}/issues', {
+        ...this.repo,
+        title: incidentTitle(service, kind),
+        body,
+        labels: [...INCIDENT_LABELS, serviceLabel(service)],
+      });
+      const created = data as IssueData;
+      this.options.logger.info(`Opened incident #${created.number} for ${service.name}: ${created.html_url}`);
+      const kept = await this.closeDuplicates(service, created);
+      // Ours survived: it started at the detection time. Theirs survived: it says when and what it was.
+      return kept.number === created.number ? { ...toRef(kept), openedAt: at, kind } : toRef(kept);
+    } catch (error) {
+      throw this.failure(service, 'open an incident issue', error);
+    }
+  }
+
+  async comment(service: ServiceConfig, ref: IncidentRef, body: string): Promise<void> {
+    try {
+      await this.options.client.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+        ...this.repo,
+        issue_number: ref.number,
+        body,
+      });
+    } catch (error) {
+      throw this.failure(service, `comment on incident #${ref.number}`, error);
+    }
+  }
+
+  async resolve(service: ServiceConfig, ref: IncidentRef, body: string): Promise<void> {
+    try {
+      await this.comment(service, ref, body);
+      await this.close(ref.number, 'completed');
+      this.options.logger.info(`Closed incident #${ref.number} for ${service.name}.`);
+    } catch (error) {
+      const status = errorStatus(error) ?? errorStatus((error as { cause?: unknown }).cause);
+      if (status === 404 || status === 410) {
+        // Someone deleted or transferred the issue; there is nothing left to close.
+        this.options.logger.warn(`Incident #${ref.number} of ${service.name} no longer exists (HTTP ${status}); treating it as resolved.`);
+        return;
+      }
+      throw error instanceof IncidentError ? error : this.failure(service, `close incident #${ref.number}`, error);
+    }
+  }
+
+  /** A concurrent run (or an earlier one) already opened it: upgrade degraded → down, otherwise leave it. */
+  private async reuse(service: ServiceConfig, issue: IssueData, kind: IncidentRef['kind'], body: string): Promise<IncidentRef> {
+    const ref = toRef(issue);
+    if (kind === 'down' && ref.kind === 'degraded') {
+      await this.options.client.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
+        ...this.repo,
+        issue_number: issue.number,
+        title: incidentTitle(service, 'down'),
+      });
+      await this.comment(service, ref, body);
+      return { ...ref, kind: 'down' };
+    }
+    return ref;
+  }
+
+  /** After opening: if another run opened one at the same moment, keep the lowest number and close the rest. */
+  private async closeDuplicates(service: ServiceConfig, created: IssueData): Promise<IssueData> {
+    const open = await this.listOpen(service);
+    if (!open.some((i) => i.number === created.number)) open.push(created);
+    open.sort((a, b) => a.number - b.number);
+    const [keep, ...duplicates] = open;
+    for (const duplicate of duplicates) {
+      this.options.logger.warn(`Incident #${duplicate.number} duplicates #${keep.number} for ${service.name}; closing it.`);
+      await this.options.client.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+        ...this.repo,
+        issue_number: duplicate.number,
+        body: `Duplicate of #${keep.number} (opened by a concurrent run). Closing this one.`,
+      });
+      await this.close(duplicate.number, 'duplicate');
+    }
+    return keep;
+  }
+
+  private async close(issueNumber: number, reason: 'completed' | 'duplicate'): Promise<void> {
+    await this.options.client.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
+      ...this.repo,
+      issue_number: issueNumber,
+      state: 'closed',
+      state_reason: reason,
+    });
+  }
+
+  /** Creates `uptime`, `incident` and `service:<key>` when missing (422 already_exists is fine). */
+  private async ensureLabels(service: ServiceConfig): Promise<void> {
+    const wanted: Array<[string, { color: string; description: string }]> = [
+      ...INCIDENT_LABELS.map((name): [string, { color: string; description: string }] => [name, LABEL_COLORS[name]]),
+      [serviceLabel(service), { ...SERVICE_LABEL, description: `Incidents of ${service.name}`.slice(0, 100) }],
+    ];
+    for (const [name, style] of wanted) {
+      if (this.labelsReady.has(name)) continue;
+      try {
+        await this.options.client.request('POST /repos/{owner}/{repo}/labels', { ...this.repo, name, ...style });
+      } catch (error) {
+        if (!(errorStatus(error) === 422 && errorCode(error) === 'already_exists')) throw error;
+      }
+      this.labelsReady.add(name);
+    }
+  }
+
+  private failure(service: ServiceConfig, what: string, error: unknown): IncidentError {
+    const status = errorStatus(error);
+    return new IncidentError(
+      `Service "${service.id}": could not ${what} in ${this.options.owner}/${this.options.repo} (${describeError(error)}). Fix: ${fixFor(status, needs)}`,
+      { cause: error },
+    );
+  }
+}
+
+/** A failed incident-issue call; the message names the service, the repository, GitHub's answer and the fix. */
+export class IncidentError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'IncidentError';
+  }
+}
+
+function toRef(issue: IssueData): IncidentRef {
+  return {
+    number: issue.number,
+    url: issue.html_url,
+    openedAt: Date.parse(issue.created_at),
+    kind: issue.title.startsWith('🟠') ? 'degraded' : 'down',
+  };
+}

@@ -1,0 +1,218 @@
+import { describeError, errorStatus, fixFor, type GitHubClient, type RepoRef } from '../github/client.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+import { emptyState, pruneState } from './records.js';
+import type { StateStore, UptimeState } from './types.js';
+
+/** The branch that holds `state.json`; never the default branch. */
+export const DEFAULT_STATE_BRANCH = 'uptime-state';
+export const STATE_FILE = 'state.json';
+
+export interface GitHubStateStoreOptions extends RepoRef {
+  client: GitHubClient;
+  clock: Clock;
+  logger: Logger;
+  /** @default "uptime-state" */
+  branch?: string;
+  /** @default "state.json" */
+  path?: string;
+  /** Attempts after a compare-and-swap conflict. @default 6 */
+  retries?: number;
+  /** Backoff before the first retry, doubled each time, jittered. @default 250 */
+  baseDelayMs?: number;
+  random?: () => number;
+}
+
+interface Snapshot {
+  state: UptimeState;
+  /** Blob sha of the file; undefined when the file (or the branch) does not exist yet. */
+  sha?: string;
+}
+
+const needs = 'contents: write';
+
+/**
+ * The shared state as `state.json` on its own orphan branch, through the GitHub API. Reads are one GET; `update`
+ * writes only when the state changed, with compare-and-swap on the blob sha; on a conflict (409/422) it re-reads
+ * and re-applies `change`, so an Action run and a bot command writing at the same moment both survive.
+ */
+export class GitHubStateStore implements StateStore {
+  private last?: Snapshot;
+  readonly branch: string;
+  readonly path: string;
+
+  constructor(private readonly options: GitHubStateStoreOptions) {
+    this.branch = options.branch ?? DEFAULT_STATE_BRANCH;
+    this.path = options.path ?? STATE_FILE;
+  }
+
+  private get repo(): RepoRef {
+    return { owner: this.options.owner, repo: this.options.repo };
+  }
+
+  async read(): Promise<UptimeState> {
+    this.last = await this.load();
+    return structuredClone(this.last.state);
+  }
+
+  async update(change: (state: UptimeState) => UptimeState | void): Promise<UptimeState> {
+    const retries = this.options.retries ?? 6;
+    let snapshot = this.last ?? (await this.load());
+    for (let attempt = 0; ; attempt++) {
+      const draft = structuredClone(snapshot.state);
+      const changed = change(draft) ?? draft;
+      // Nothing changed: no write at all (a healthy sweep makes zero write requests).
+      if (canonical(changed) === canonical(snapshot.state)) return structuredClone(changed);
+      const stamped = { ...pruneState(changed, this.options.clock.now()), updatedAt: this.options.clock.now() };
+      const body = `${JSON.stringify(stamped, null, 1)}\n`;
+      try {
+        const sha = await this.write(body, snapshot.sha);
+        this.last = { state: stamped, sha };
+        return structuredClone(stamped);
+      } catch (error) {
+        if (!(error instanceof ConflictError) || attempt >= retries) {
+          if (error instanceof ConflictError) {
+            throw new Error(
+              `State ${this.where()}: still conflicting after ${retries + 1} attempts (another writer keeps changing it). Fix: the next run retries; if it persists, check that only uptime-action writes ${this.path}.`,
+            );
+          }
+          throw error;
+        }
+        const backoff = (this.options.baseDelayMs ?? 250) * 2 ** attempt;
+        const delay = Math.round(backoff / 2 + (this.options.random ?? Math.random)() * (backoff / 2));
+        this.options.logger.debug(`State ${this.where()} changed under us (${error.message}); re-reading in ${delay}ms.`);
+        await this.options.clock.sleep(delay);
+        snapshot = await this.load();
+      }
+    }
+  }
+
+  private where(): string {
+    return `${this.options.owner}/${this.options.repo}@${this.branch}:${this.path}`;
+  }
+
+  /** One GET of the contents API; a missing branch or file is the empty state (and no write). */
+  private async load(): Promise<Snapshot> {
+    let data: { sha: string; content?: string; encoding?: string };
+    try {
+      ({ data } = await this.options.client.request('GET /repos/{owner}/{repo}/contents/{path}', {
+        ...this.repo,
+        path: this.path,
+        ref: this.branch,
+      }));
+    } catch (error) {
+      if (errorStatus(error) === 404) return { state: emptyState() };
+      throw this.failure('read', error, 'contents: read');
+    }
+    let text = data.encoding === 'base64' && data.content ? Buffer.from(data.content, 'base64').toString('utf8') : undefined;
+    if (text === undefined) text = await this.readBlob(data.sha); // files over 1 MB come without content
+    return { state: this.parse(text), sha: data.sha };
+  }
+
+  private async readBlob(sha: string): Promise<string> {
+    const { data } = await this.options.client.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { ...this.repo, file_sha: sha });
+    return Buffer.from((data as { content: string }).content, 'base64').toString('utf8');
+  }
+
+  private parse(text: string): UptimeState {
+    try {
+      const parsed = JSON.parse(text) as Partial<UptimeState>;
+      if (parsed?.version !== 1 || typeof parsed.services !== 'object') throw new Error('not a version 1 state');
+      return { ...emptyState(), ...parsed } as UptimeState;
+    } catch (error) {
+      // Losing counters beats stopping the monitor: start fresh; the next write replaces the file (by its sha).
+      this.options.logger.warn(
+        `State ${this.where()} is unreadable (${error instanceof Error ? error.message : String(error)}); starting from an empty state. The next write replaces it.`,
+      );
+      return emptyState();
+    }
+  }
+
+  /** Writes the file with compare-and-swap; returns the new blob sha. Throws ConflictError when it changed meanwhile. */
+  private async write(body: string, sha: string | undefined): Promise<string> {
+    if (sha === undefined && !(await this.branchExists())) return this.createBranch(body);
+    try {
+      const { data } = await this.options.client.request('PUT /repos/{owner}/{repo}/contents/{path}', {
+        ...this.repo,
+        path: this.path,
+        branch: this.branch,
+        message: `uptime: update state [skip ci]`,
+        content: Buffer.from(body, 'utf8').toString('base64'),
+        ...(sha ? { sha } : {}),
+      });
+      return (data as { content: { sha: string } }).content.sha;
+    } catch (error) {
+      const status = errorStatus(error);
+      // 409: the sha is stale; 422: a sha was missing because the file appeared meanwhile.
+      if (status === 409 || status === 422) throw new ConflictError(`HTTP ${status}`);
+      throw this.failure('write', error, needs);
+    }
+  }
+
+  private async branchExists(): Promise<boolean> {
+    try {
+      await this.options.client.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...this.repo, ref: `heads/${this.branch}` });
+      return true;
+    } catch (error) {
+      if (errorStatus(error) === 404) return false;
+      throw this.failure('read', error, 'contents: read');
+    }
+  }
+
+  /**
+   * Creates the branch as an orphan holding only the state file: a tree and a parentless commit through the git
+   * data API, then the ref. The default branch is never touched.
+   */
+  private async createBranch(body: string): Promise<string> {
+    try {
+      const { data: blob } = await this.options.client.request('POST /repos/{owner}/{repo}/git/blobs', {
+        ...this.repo,
+        content: Buffer.from(body, 'utf8').toString('base64'),
+        encoding: 'base64',
+      });
+      const { data: tree } = await this.options.client.request('POST /repos/{owner}/{repo}/git/trees', {
+        ...this.repo,
+        tree: [{ path: this.path, mode: '100644', type: 'blob', sha: blob.sha }],
+      });
+      const { data: commit } = await this.options.client.request('POST /repos/{owner}/{repo}/git/commits', {
+        ...this.repo,
+        message: 'uptime: start the state branch [skip ci]',
+        tree: tree.sha,
+        parents: [],
+      });
+      await this.options.client.request('POST /repos/{owner}/{repo}/git/refs', {
+        ...this.repo,
+        ref: `refs/heads/${this.branch}`,
+        sha: commit.sha,
+      });
+      this.options.logger.info(`Created the state branch ${this.branch} (an orphan branch holding ${this.path}).`);
+      return blob.sha as string;
+    } catch (error) {
+      // 422 "Reference already exists": another writer created the branch first; re-read and merge.
+      if (errorStatus(error) === 422) throw new ConflictError('the branch was created meanwhile');
+      if (errorStatus(error) === 409)
+        throw new Error(`State ${this.where()}: the repository is empty (HTTP 409). Fix: push a first commit to the repository.`);
+      throw this.failure('create the branch for', error, needs);
+    }
+  }
+
+  private failure(what: string, error: unknown, permission: string): Error {
+    return new Error(
+      `State ${this.where()}: could not ${what} the state (${describeError(error)}). Fix: ${fixFor(errorStatus(error), permission)}`,
+      { cause: error },
+    );
+  }
+}
+
+class ConflictError extends Error {
+  override name = 'ConflictError';
+}
+
+/** JSON with sorted keys, so two states compare equal whatever order their keys were written in. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}

@@ -1,0 +1,205 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { emptyState, pruneState } from './records.js';
+import type { StateStore, UptimeState } from './types.js';
+import { StateError, parseState } from './validate.js';
+
+/** Where the CLI keeps its state. */
+export const DEFAULT_STATE_PATH = '.uptime/state.json';
+
+/** Options of {@link FileStateStore}. */
+export interface FileStateStoreOptions {
+  /** Clock for pruning and `updatedAt`. @default Date.now */
+  now?: () => number;
+  /** A lock file older than this was left by a crashed process and is broken. @default 10_000 ms */
+  staleLockMs?: number;
+  /** Compare-and-swap rounds before `update` gives up. @default 500 */
+  maxAttempts?: number;
+  /** Test hook: runs after the temp file is durable, before it replaces the state. Throwing aborts the write. */
+  beforeRename?: (tempPath: string) => void | Promise<void>;
+}
+
+interface Snapshot {
+  state: UptimeState;
+  /** sha256 of the file's bytes, or `missing`. */
+  hash: string;
+}
+
+const MISSING = 'missing';
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The state in a local JSON file (the CLI's `.uptime/state.json`).
+ *
+ * Crash-safe: a write goes to a temp file in the same directory, is fsynced, then renamed over the state, so
+ * a crash at any point leaves either the old or the new file, never half of one. `update` is
+ * compare-and-swap: it remembers the hash of what it read, and just before the rename (under a short-lived
+ * `<path>.lock`) re-reads the file; if another process changed it meanwhile, it re-applies `change` to the
+ * fresh state, so two writers at once both land. A corrupt file is never overwritten: reads and updates fail
+ * with an error that names the file and how to move it aside.
+ */
+export class FileStateStore implements StateStore {
+  readonly path: string;
+  private readonly now: () => number;
+  private readonly staleLockMs: number;
+  private readonly maxAttempts: number;
+  private readonly beforeRename?: (tempPath: string) => void | Promise<void>;
+
+  constructor(path: string = DEFAULT_STATE_PATH, options: FileStateStoreOptions = {}) {
+    this.path = path;
+    this.now = options.now ?? Date.now;
+    this.staleLockMs = options.staleLockMs ?? 10_000;
+    this.maxAttempts = options.maxAttempts ?? 500;
+    this.beforeRename = options.beforeRename;
+  }
+
+  /** The stored state; `emptyState()` when the file does not exist yet. */
+  async read(): Promise<UptimeState> {
+    return (await this.snapshot()).state;
+  }
+
+  /**
+   * Reads, applies `change` (which may mutate its argument and return nothing, or return a new state),
+   * prunes old history, and writes atomically; re-applies `change` when another writer got there first.
+   * `change` may therefore run more than once: keep it free of other side effects.
+   */
+  async update(change: (state: UptimeState) => UptimeState | void): Promise<UptimeState> {
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      const before = await this.snapshot();
+      const now = this.now();
+      const changed = change(before.state) ?? before.state;
+      const next: UptimeState = { ...pruneState(changed, now), updatedAt: now };
+      const temp = await this.writeTemp(`${JSON.stringify(next, null, 2)}\n`);
+      try {
+        if (await this.swapIfUnchanged(temp, before.hash)) return next;
+      } finally {
+        await unlink(temp).catch(ignoreMissing);
+      }
+      // Another writer won this round: back off a little (jittered, growing) so a crowd of writers spreads out.
+      await sleep(Math.floor(Math.random() * Math.min(50, 2 ** attempt)));
+    }
+    throw new StateError(
+      `State file ${this.path}: gave up after ${this.maxAttempts} attempts because other writers kept changing it. ` +
+        `If no other uptime-action is running, delete ${this.lockPath} and retry.`,
+    );
+  }
+
+  private get lockPath(): string {
+    return `${this.path}.lock`;
+  }
+
+  private get fix(): string {
+    return `Move it aside (mv ${this.path} ${this.path}.bad) to start with an empty state; nothing overwrites it until then.`;
+  }
+
+  private async snapshot(): Promise<Snapshot> {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(this.path);
+    } catch (error: unknown) {
+      if (codeOf(error) === 'ENOENT') return { state: emptyState(), hash: MISSING };
+      throw new StateError(
+        `State file ${this.path} can't be read (${describe(error)}). Check its permissions.`,
+      );
+    }
+    return { state: parseState(bytes.toString('utf8'), `file ${this.path}`, this.fix), hash: hashOf(bytes) };
+  }
+
+  private async currentHash(): Promise<string> {
+    try {
+      return hashOf(await readFile(this.path));
+    } catch (error: unknown) {
+      if (codeOf(error) === 'ENOENT') return MISSING;
+      throw error;
+    }
+  }
+
+  /** Writes `text` to a fresh temp file beside the state and fsyncs it. */
+  private async writeTemp(text: string): Promise<string> {
+    const dir = dirname(this.path);
+    await mkdir(dir, { recursive: true });
+    const temp = join(dir, `.${basename(this.path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    const handle = await open(temp, 'wx', 0o644);
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    return temp;
+  }
+
+  /** Under the lock: renames `temp` over the state if the state still has `expectedHash`. */
+  private async swapIfUnchanged(temp: string, expectedHash: string): Promise<boolean> {
+    await this.lock();
+    try {
+      if ((await this.currentHash()) !== expectedHash) return false;
+      await this.beforeRename?.(temp);
+      await rename(temp, this.path);
+      await fsyncDirectory(dirname(this.path));
+      return true;
+    } finally {
+      await unlink(this.lockPath).catch(ignoreMissing);
+    }
+  }
+
+  private async lock(): Promise<void> {
+    const giveUpAt = Date.now() + this.staleLockMs * 3;
+    for (;;) {
+      try {
+        const handle = await open(this.lockPath, 'wx');
+        await handle.close();
+        return;
+      } catch (error: unknown) {
+        if (codeOf(error) !== 'EEXIST') throw error;
+      }
+      const age = await stat(this.lockPath).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
+      if (age > this.staleLockMs) {
+        // Left by a process that died while holding it: the lock is only held for a rename.
+        await unlink(this.lockPath).catch(ignoreMissing);
+        continue;
+      }
+      if (Date.now() > giveUpAt) {
+        throw new StateError(
+          `State file ${this.path} is locked by ${this.lockPath}. If no other uptime-action is running, delete it.`,
+        );
+      }
+      await sleep(1 + Math.floor(Math.random() * 4));
+    }
+  }
+}
+
+function hashOf(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function describe(error: unknown): string {
+  return codeOf(error) ?? (error instanceof Error ? error.message : String(error));
+}
+
+function ignoreMissing(error: unknown): void {
+  if (codeOf(error) !== 'ENOENT') throw error;
+}
+
+/** Makes the rename itself durable. Some platforms (Windows) can't fsync a directory; the rename still happened. */
+async function fsyncDirectory(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch (error: unknown) {
+    if (!['EISDIR', 'EPERM', 'EINVAL', 'EBADF', 'EACCES'].includes(codeOf(error) ?? '')) throw error;
+  } finally {
+    await handle?.close();
+  }
+}

@@ -21,7 +21,9 @@ export class ConfigError extends Error {
 }
 
 export function formatProblems(source: string, problems: ConfigProblem[]): string {
-  const lines = problems.map((p) => `  - ${p.path || '(top level)'}: ${p.message}${p.fix ? ` Fix: ${p.fix}` : ''}`);
+  const lines = problems.map(
+    (p) => `  - ${p.path || '(top level)'}: ${p.message}${p.fix ? ` Fix: ${p.fix}` : ''}`,
+  );
   const noun = problems.length === 1 ? 'problem' : 'problems';
   return `Invalid config (${source}): ${problems.length} ${noun}\n${lines.join('\n')}`;
 }

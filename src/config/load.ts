@@ -11,19 +11,27 @@ export const DEFAULT_CONFIG_PATH = '.github/uptime.yml';
  * Expands `${VAR}` and `${VAR:-default}` in every string of the raw config. A missing variable is a
  * problem naming the key, never a silent empty string.
  */
-export function expandEnv(value: unknown, env: NodeJS.ProcessEnv, path: string[] = [], problems: ConfigProblem[] = []): unknown {
+export function expandEnv(
+  value: unknown,
+  env: NodeJS.ProcessEnv,
+  path: string[] = [],
+  problems: ConfigProblem[] = [],
+): unknown {
   if (typeof value === 'string') {
-    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (whole, name: string, fallback?: string) => {
-      const found = env[name];
-      if (found !== undefined && found !== '') return found;
-      if (fallback !== undefined) return fallback;
-      problems.push({
-        path: path.join('.'),
-        message: `refers to \${${name}}, which is not set in the environment.`,
-        fix: `set ${name} (as a repository variable or secret in the workflow's env:), or write the value, or use \${${name}:-default}.`,
-      });
-      return whole;
-    });
+    return value.replace(
+      /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g,
+      (whole, name: string, fallback?: string) => {
+        const found = env[name];
+        if (found !== undefined && found !== '') return found;
+        if (fallback !== undefined) return fallback;
+        problems.push({
+          path: path.join('.'),
+          message: `refers to \${${name}}, which is not set in the environment.`,
+          fix: `set ${name} (as a repository variable or secret in the workflow's env:), or write the value, or use \${${name}:-default}.`,
+        });
+        return whole;
+      },
+    );
   }
   if (Array.isArray(value)) return value.map((v, i) => expandEnv(v, env, [...path, String(i)], problems));
   if (value && typeof value === 'object') {
@@ -66,10 +74,19 @@ const FIXES: Array<[RegExp, string]> = [
   [/^preset$/, 'use conservative, balanced or aggressive.'],
   [/^services\.[^.]+\.url$/, 'write the full health URL, e.g. https://api.example.com/health.'],
   [/^services\.[^.]+\.recovery\.provider$/, 'use railway, render, fly, heroku, webhook or command.'],
-  [/^services\.[^.]+\.recovery\.serviceId$/, "copy the service ID from the platform's dashboard (Railway: Service → Settings)."],
+  [
+    /^services\.[^.]+\.recovery\.serviceId$/,
+    "copy the service ID from the platform's dashboard (Railway: Service → Settings).",
+  ],
   [/^services\.[^.]+\.recovery\.app$/, 'set the app name as the platform shows it.'],
-  [/^services\.[^.]+\.recovery\.restart$/, 'set the shell command that restarts the service, e.g. "systemctl restart api".'],
-  [/^(maxConsecutiveFailures|degradationThreshold|successThreshold)$/, 'use a whole number of checks, 1 or more.'],
+  [
+    /^services\.[^.]+\.recovery\.restart$/,
+    'set the shell command that restarts the service, e.g. "systemctl restart api".',
+  ],
+  [
+    /^(maxConsecutiveFailures|degradationThreshold|successThreshold)$/,
+    'use a whole number of checks, 1 or more.',
+  ],
 ];
 
 function fixFor(path: string): string | undefined {
@@ -95,7 +112,8 @@ export function describeIssues(issues: z.core.$ZodIssue[], raw: unknown): Config
     }
     if (issue.code === 'invalid_type') {
       const got = valueAt(raw, issue.path);
-      const what = got === undefined ? 'is missing' : `must be ${article(issue.expected)}, not ${describe(got)}`;
+      const what =
+        got === undefined ? 'is missing' : `must be ${article(issue.expected)}, not ${describe(got)}`;
       return { path, message: `${what}.`, fix: fixFor(path) };
     }
     if (issue.code === 'invalid_value') {
@@ -108,17 +126,42 @@ export function describeIssues(issues: z.core.$ZodIssue[], raw: unknown): Config
       };
     }
     if (issue.code === 'too_small' || issue.code === 'too_big') {
-      return { path, message: `${describe(valueAt(raw, issue.path))} is out of range: ${lowerFirst(issue.message)}.`, fix: fixFor(path) };
+      return {
+        path,
+        message: `${describe(valueAt(raw, issue.path))} is out of range: ${lowerFirst(issue.message)}.`,
+        fix: fixFor(path),
+      };
     }
-    return { path, message: issue.message.endsWith('.') ? issue.message : `${issue.message}.`, fix: fixFor(path) };
+    return {
+      path,
+      message: issue.message.endsWith('.') ? issue.message : `${issue.message}.`,
+      fix: fixFor(path),
+    };
   });
 }
 
 function knownKeysAt(path: string): string[] {
-  if (/^services\.[^.]+$/.test(path)) return ['name', 'url', 'method', 'headers', 'expect', 'timeout', 'recovery'];
+  if (/^services\.[^.]+$/.test(path))
+    return ['name', 'url', 'method', 'headers', 'expect', 'timeout', 'recovery'];
   if (/^services\.[^.]+\.expect$/.test(path)) return ['status', 'body', 'json'];
   if (/^services\.[^.]+\.recovery$/.test(path))
-    return ['provider', 'serviceId', 'environmentId', 'projectId', 'app', 'machines', 'dyno', 'url', 'secretEnv', 'secretHeader', 'restart', 'redeploy', 'cwd', 'timeout', 'actions'];
+    return [
+      'provider',
+      'serviceId',
+      'environmentId',
+      'projectId',
+      'app',
+      'machines',
+      'dyno',
+      'url',
+      'secretEnv',
+      'secretHeader',
+      'restart',
+      'redeploy',
+      'cwd',
+      'timeout',
+      'actions',
+    ];
   return [];
 }
 
@@ -135,12 +178,19 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `the text ${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)}`;
+  if (typeof value === 'string')
+    return `the text ${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)}`;
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
 function article(expected: string): string {
-  const names: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'a string', number: 'a number', boolean: 'true or false' };
+  const names: Record<string, string> = {
+    object: 'a mapping',
+    array: 'a list',
+    string: 'a string',
+    number: 'a number',
+    boolean: 'true or false',
+  };
   return names[expected] ?? expected;
 }
 
@@ -153,7 +203,11 @@ const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1).replace
 export function parseConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv = {}): Config {
   if (raw === null || raw === undefined || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(source, [
-      { path: '', message: `the file must be a YAML mapping with a services: key, not ${describe(raw)}.`, fix: 'see the configuration reference in the README.' },
+      {
+        path: '',
+        message: `the file must be a YAML mapping with a services: key, not ${describe(raw)}.`,
+        fix: 'see the configuration reference in the README.',
+      },
     ]);
   }
   const expansionProblems: ConfigProblem[] = [];
@@ -172,9 +226,18 @@ export function parseConfigText(text: string, source: string, env: NodeJS.Proces
   try {
     raw = parseYaml(text, { prettyErrors: true });
   } catch (error) {
-    const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}` : '';
+    const where =
+      error instanceof YAMLParseError && error.linePos
+        ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}`
+        : '';
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new ConfigError(source, [{ path: '', message: `is not valid YAML${where}: ${reason}`, fix: 'check the indentation and quoting on that line.' }]);
+    throw new ConfigError(source, [
+      {
+        path: '',
+        message: `is not valid YAML${where}: ${reason}`,
+        fix: 'check the indentation and quoting on that line.',
+      },
+    ]);
   }
   return parseConfig(raw, source, env);
 }
@@ -208,7 +271,9 @@ export async function loadConfig(options: LoadOptions = {}): Promise<Config> {
   throw new ConfigError(path, [
     {
       path: '',
-      message: options.explicit ? 'the file does not exist.' : `no config file, and none of the seed's variables (BACKEND_URL, COQUI_API_URL) are set.`,
+      message: options.explicit
+        ? 'the file does not exist.'
+        : `no config file, and none of the seed's variables (BACKEND_URL, COQUI_API_URL) are set.`,
       fix: `create ${path} (see the README's quick start) or set BACKEND_URL / COQUI_API_URL.`,
     },
   ]);

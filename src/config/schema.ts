@@ -7,26 +7,35 @@ import { MODES, PRESETS, type Mode, type Preset, type Tuning } from './presets.j
  * Keys are the public contract of ARCHITECTURE.md; add, don't rename.
  */
 
-const durationMessage = 'is not a duration. Use milliseconds (5000) or a string like "500ms", "5s", "2m", "1h".';
+const durationMessage =
+  'is not a duration. Use milliseconds (5000) or a string like "500ms", "5s", "2m", "1h".';
 
 /** Milliseconds, from a number or a string like `5s`. */
 export const duration = (opts: { min?: number; max?: number } = {}) =>
-  z.union([z.number(), z.string()], { error: `must be a duration; ${durationMessage}` }).transform((value, ctx) => {
-    const ms = parseDuration(value);
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} ${durationMessage}` });
-      return z.NEVER;
-    }
-    if (opts.min !== undefined && ms < opts.min) {
-      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is too short; the minimum is ${opts.min}ms.` });
-      return z.NEVER;
-    }
-    if (opts.max !== undefined && ms > opts.max) {
-      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is too long; the maximum is ${opts.max}ms.` });
-      return z.NEVER;
-    }
-    return ms;
-  });
+  z
+    .union([z.number(), z.string()], { error: `must be a duration; ${durationMessage}` })
+    .transform((value, ctx) => {
+      const ms = parseDuration(value);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} ${durationMessage}` });
+        return z.NEVER;
+      }
+      if (opts.min !== undefined && ms < opts.min) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${JSON.stringify(value)} is too short; the minimum is ${opts.min}ms.`,
+        });
+        return z.NEVER;
+      }
+      if (opts.max !== undefined && ms > opts.max) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${JSON.stringify(value)} is too long; the maximum is ${opts.max}ms.`,
+        });
+        return z.NEVER;
+      }
+      return ms;
+    });
 
 const positiveInt = (max: number) => z.number().int().min(1).max(max);
 
@@ -65,7 +74,10 @@ const webhook = z.strictObject({
   provider: z.literal('webhook'),
   url: z.url({ protocol: /^https?$/, error: 'must be a full http(s) URL.' }),
   /** Name of the environment variable holding a shared secret, sent in `secretHeader`. */
-  secretEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/i).optional(),
+  secretEnv: z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/i)
+    .optional(),
   secretHeader: z.string().min(1).default('X-Uptime-Secret'),
   timeout: duration({ min: 100, max: 600_000 }).default(30_000),
   actions: actions.optional(),
@@ -81,15 +93,21 @@ const command = z.strictObject({
   actions: actions.optional(),
 });
 
-export const recoverySchema = z.discriminatedUnion('provider', [railway, render, fly, heroku, webhook, command], {
-  error: (issue) =>
-    issue.code === 'invalid_union'
-      ? `provider must be one of ${PROVIDER_TYPES.join(', ')}.`
-      : undefined,
-});
+export const recoverySchema = z.discriminatedUnion(
+  'provider',
+  [railway, render, fly, heroku, webhook, command],
+  {
+    error: (issue) =>
+      issue.code === 'invalid_union' ? `provider must be one of ${PROVIDER_TYPES.join(', ')}.` : undefined,
+  },
+);
 export type RecoveryConfig = z.output<typeof recoverySchema> & { actions: RecoveryAction[] };
 
-const statusExpectation = z.union([z.number().int().min(100).max(599), z.string(), z.array(z.union([z.number(), z.string()]))]);
+const statusExpectation = z.union([
+  z.number().int().min(100).max(599),
+  z.string(),
+  z.array(z.union([z.number(), z.string()])),
+]);
 
 const expectSchema = z.strictObject({
   /** `200`, `"200-299"`, `"2xx"`, or a list of those. @default "200-399" */
@@ -104,7 +122,10 @@ export const SERVICE_KEY = /^[a-z0-9][a-z0-9_-]*$/i;
 
 const serviceSchema = z.strictObject({
   name: z.string().min(1).optional(),
-  url: z.url({ protocol: /^https?$/, error: 'must be a full http(s) URL such as https://api.example.com/health.' }),
+  url: z.url({
+    protocol: /^https?$/,
+    error: 'must be a full http(s) URL such as https://api.example.com/health.',
+  }),
   method: z.enum(['GET', 'HEAD', 'POST']).default('GET'),
   headers: z.record(z.string(), z.string()).optional(),
   expect: expectSchema.optional(),
@@ -159,7 +180,11 @@ export const configSchema = z
   .superRefine((config, ctx) => {
     const keys = Object.keys(config.services);
     if (keys.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['services'], message: 'has no services; add at least one under services:.' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['services'],
+        message: 'has no services; add at least one under services:.',
+      });
     }
     for (const key of keys) {
       if (!SERVICE_KEY.test(key)) {
@@ -174,7 +199,8 @@ export const configSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['services', key, 'recovery', 'actions'],
-          message: 'lists redeploy but the command provider has no redeploy command; add recovery.redeploy or drop it from actions.',
+          message:
+            'lists redeploy but the command provider has no redeploy command; add recovery.redeploy or drop it from actions.',
         });
       }
     }
@@ -241,7 +267,8 @@ export function parseStatusRanges(value: unknown): Array<[number, number]> | str
     else return `${JSON.stringify(item)} is not a status; use 200, "200-299" or "2xx".`;
   }
   for (const [lo, hi] of ranges) {
-    if (lo < 100 || hi > 599 || lo > hi) return `${lo}-${hi} is not a valid status range (100-599, low to high).`;
+    if (lo < 100 || hi > 599 || lo > hi)
+      return `${lo}-${hi} is not a valid status range (100-599, low to high).`;
   }
   return ranges;
 }
@@ -256,7 +283,10 @@ const DEFAULT_ACTIONS: Record<ProviderType, RecoveryAction[]> = {
 };
 
 /** Fills defaults that depend on other keys; called after the schema passed. */
-export function toConfig(parsed: Parsed, source: string): Config | { problems: Array<{ path: string; message: string }> } {
+export function toConfig(
+  parsed: Parsed,
+  source: string,
+): Config | { problems: Array<{ path: string; message: string }> } {
   const problems: Array<{ path: string; message: string }> = [];
   const services: Record<string, ServiceConfig> = {};
   for (const [key, s] of Object.entries(parsed.services)) {
@@ -274,7 +304,11 @@ export function toConfig(parsed: Parsed, source: string): Config | { problems: A
       url: s.url,
       method: s.method,
       headers: s.headers ?? {},
-      expect: { status: typeof status === 'string' ? [] : status, body: s.expect?.body, json: s.expect?.json },
+      expect: {
+        status: typeof status === 'string' ? [] : status,
+        body: s.expect?.body,
+        json: s.expect?.json,
+      },
       timeout: s.timeout,
       recovery,
     };

@@ -30,7 +30,15 @@ export function seedConfigInput(env: NodeJS.ProcessEnv): RawConfigInput | undefi
     services[seed.key] = {
       name: seed.name,
       url: healthUrl(url),
-      ...(serviceId ? { recovery: { provider: 'railway' as const, serviceId, environmentId: env.RAILWAY_ENVIRONMENT_ID || undefined } } : {}),
+      ...(serviceId
+        ? {
+            recovery: {
+              provider: 'railway' as const,
+              serviceId,
+              environmentId: env.RAILWAY_ENVIRONMENT_ID || undefined,
+            },
+          }
+        : {}),
     };
   }
   if (Object.keys(services).length === 0) return undefined;

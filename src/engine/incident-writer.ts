@@ -28,7 +28,11 @@ export class IncidentWriter {
       await fn();
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      this.emit({ type: 'error', service: service.id, message: `Service "${service.id}": could not ${what} the incident: ${message}` });
+      this.emit({
+        type: 'error',
+        service: service.id,
+        message: `Service "${service.id}": could not ${what} the incident: ${message}`,
+      });
     }
   }
 
@@ -40,25 +44,40 @@ export class IncidentWriter {
   ): Promise<void> {
     if (!transition) return;
     const open = this.state.incidents[service.id];
-    const wanted = transition.to === 'down' || (transition.to === 'degraded' && this.deps.config.incidentOnDegraded);
+    const wanted =
+      transition.to === 'down' || (transition.to === 'degraded' && this.deps.config.incidentOnDegraded);
     if (!open && wanted) return this.ensureOpen(service, health, probe, transition.reason);
     if (!open) return;
     if (transition.to === 'up' || transition.to === 'slow') return this.resolve(service, probe.at);
     const log = this.log;
     if (log) {
       await this.guard(service, 'comment on', () =>
-        log.comment(service, open, statusComment(service, transition.from, transition.to, transition.reason, probe.at)),
+        log.comment(
+          service,
+          open,
+          statusComment(service, transition.from, transition.to, transition.reason, probe.at),
+        ),
       );
     }
   }
 
   /** Opens the service's incident unless one is open. */
-  async ensureOpen(service: ServiceConfig, health: ServiceHealth, probe: ProbeResult | undefined, reason: string): Promise<void> {
+  async ensureOpen(
+    service: ServiceConfig,
+    health: ServiceHealth,
+    probe: ProbeResult | undefined,
+    reason: string,
+  ): Promise<void> {
     const log = this.log;
     if (!log || this.state.incidents[service.id]) return;
     const kind = health.status === 'down' ? 'down' : 'degraded';
     await this.guard(service, 'open', async () => {
-      const ref = await log.open(service, kind, openedBody(service, kind, probe, reason), probe?.at ?? this.deps.clock.now());
+      const ref = await log.open(
+        service,
+        kind,
+        openedBody(service, kind, probe, reason),
+        probe?.at ?? this.deps.clock.now(),
+      );
       this.state.incidents[service.id] = ref;
       this.changed = true;
       this.emit({ type: 'incident-opened', service: service.id, number: ref.number, url: ref.url });
@@ -68,9 +87,17 @@ export class IncidentWriter {
   async attempt(service: ServiceConfig, attempt: RecoveryAttempt, health: ServiceHealth): Promise<void> {
     const log = this.log;
     if (!log) return;
-    await this.ensureOpen(service, health, undefined, attempt.trigger === 'predictive' ? 'degradation trend' : (health.lastError ?? 'failed checks'));
+    await this.ensureOpen(
+      service,
+      health,
+      undefined,
+      attempt.trigger === 'predictive' ? 'degradation trend' : (health.lastError ?? 'failed checks'),
+    );
     const ref = this.state.incidents[service.id];
-    if (ref) await this.guard(service, 'comment on', () => log.comment(service, ref, attemptComment(service, attempt)));
+    if (ref)
+      await this.guard(service, 'comment on', () =>
+        log.comment(service, ref, attemptComment(service, attempt)),
+      );
   }
 
   async escalate(service: ServiceConfig, reason: string, health: ServiceHealth): Promise<void> {

@@ -36,18 +36,33 @@ export async function runManualAction(
 ): Promise<ManualResult> {
   const now = deps.clock.now();
   const service = deps.config.services[serviceId];
-  const refuse = (refusal: string, nextAllowedAt?: number): ManualResult => ({ allowed: false, refusal, nextAllowedAt, plan: refusal, state });
+  const refuse = (refusal: string, nextAllowedAt?: number): ManualResult => ({
+    allowed: false,
+    refusal,
+    nextAllowedAt,
+    plan: refusal,
+    state,
+  });
   if (!service) {
-    return refuse(`Unknown service "${serviceId}". Known services: ${Object.keys(deps.config.services).join(', ')}.`);
+    return refuse(
+      `Unknown service "${serviceId}". Known services: ${Object.keys(deps.config.services).join(', ')}.`,
+    );
   }
   const recovery = service.recovery;
-  if (!recovery) return refuse(`${service.name} has no recovery configured (add services.${serviceId}.recovery to the config).`);
+  if (!recovery)
+    return refuse(
+      `${service.name} has no recovery configured (add services.${serviceId}.recovery to the config).`,
+    );
   if (!recovery.actions.includes(action)) {
-    return refuse(`${service.name} does not allow ${action} (its recovery actions are: ${recovery.actions.join(', ')}).`);
+    return refuse(
+      `${service.name} does not allow ${action} (its recovery actions are: ${recovery.actions.join(', ')}).`,
+    );
   }
   if (isPaused(state, serviceId, now)) {
     const until = state.pauses[serviceId].until;
-    return refuse(`${service.name} is paused${until ? ` until ${new Date(until).toISOString()}` : ''}; /resume ${serviceId} first.`);
+    return refuse(
+      `${service.name} is paused${until ? ` until ${new Date(until).toISOString()}` : ''}; /resume ${serviceId} first.`,
+    );
   }
   const tuning = resolveTuning(deps.config, effectiveMode(deps.config, state));
   const record = state.services[serviceId] ?? emptyRecord(now);
@@ -75,8 +90,18 @@ export async function runManualAction(
 }
 
 /** Records a manual attempt in a state (also re-applied on a freshly read state after a write conflict). */
-export function applyAttempt(state: UptimeState, serviceId: string, attempt: RecoveryAttempt, responseMs?: number, now = attempt.at): UptimeState {
+export function applyAttempt(
+  state: UptimeState,
+  serviceId: string,
+  attempt: RecoveryAttempt,
+  responseMs?: number,
+  now = attempt.at,
+): UptimeState {
   let record = recordAttempt(state.services[serviceId] ?? emptyRecord(now), attempt);
-  if (attempt.healthy) record = { ...record, health: recoveredHealth(record.health, attempt.at + attempt.durationMs, responseMs) };
+  if (attempt.healthy)
+    record = {
+      ...record,
+      health: recoveredHealth(record.health, attempt.at + attempt.durationMs, responseMs),
+    };
   return { ...state, services: { ...state.services, [serviceId]: record } };
 }

@@ -55,28 +55,45 @@ export async function sweep(
     deps.onEvent?.(event);
   };
   let changed = Object.keys(input.pauses).length !== Object.keys(state.pauses).length;
-  const services = Object.values(deps.config.services).filter((s) => !options.only || options.only.includes(s.id));
+  const services = Object.values(deps.config.services).filter(
+    (s) => !options.only || options.only.includes(s.id),
+  );
   const outcomes: Record<string, ServiceOutcome> = {};
   const incidents = new IncidentWriter(deps, state, emit);
 
-  const checked = await mapBounded(services, deps.config.probeConcurrency, async (service): Promise<Checked | undefined> => {
-    if (isPaused(state, service.id, now)) return undefined;
-    const previous = state.services[service.id]?.health ?? emptyRecord(now).health;
-    const first = await deps.probe(service);
-    let obs = observe(previous, first, tuning);
-    let final = first;
-    if (obs.needsConfirm) {
-      final = { ...(await deps.probe(service, { confirm: true })), confirm: true };
-      obs = observe(obs.health, final, tuning);
-    }
-    return { service, first, final, obs };
-  });
+  const checked = await mapBounded(
+    services,
+    deps.config.probeConcurrency,
+    async (service): Promise<Checked | undefined> => {
+      if (isPaused(state, service.id, now)) return undefined;
+      const previous = state.services[service.id]?.health ?? emptyRecord(now).health;
+      const first = await deps.probe(service);
+      let obs = observe(previous, first, tuning);
+      let final = first;
+      if (obs.needsConfirm) {
+        final = { ...(await deps.probe(service, { confirm: true })), confirm: true };
+        obs = observe(obs.health, final, tuning);
+      }
+      return { service, first, final, obs };
+    },
+  );
 
   for (const [index, service] of services.entries()) {
     const check = checked[index];
-    outcomes[service.id] = { service: service.id, name: service.name, status: 'paused', planned: [], attempts: [], recovered: false };
+    outcomes[service.id] = {
+      service: service.id,
+      name: service.name,
+      status: 'paused',
+      planned: [],
+      attempts: [],
+      recovered: false,
+    };
     if (!check) {
-      emit({ type: 'skipped', service: service.id, reason: `${service.name} is paused (maintenance window)` });
+      emit({
+        type: 'skipped',
+        service: service.id,
+        reason: `${service.name} is paused (maintenance window)`,
+      });
       continue;
     }
     const before = state.services[service.id] ?? emptyRecord(now);
@@ -89,7 +106,8 @@ export async function sweep(
     const transition = check.obs.transition;
     if (transition) {
       emit({ type: 'status', service: service.id, ...transition, at: check.final.at });
-      if (transition.to === 'up' || transition.to === 'slow') record = { ...record, ladderStep: 0, escalatedAt: undefined };
+      if (transition.to === 'up' || transition.to === 'slow')
+        record = { ...record, ladderStep: 0, escalatedAt: undefined };
     }
     state.services[service.id] = record;
     await incidents.afterCheck(service, record.health, check.final, transition);
@@ -106,17 +124,35 @@ export async function sweep(
   for (const item of plans.filter((p) => p.action === 'escalate')) {
     state.services[item.service] = { ...state.services[item.service], escalatedAt: now };
     emit({ type: 'escalated', service: item.service, reason: item.reason, at: now });
-    await incidents.escalate(deps.config.services[item.service], item.reason, state.services[item.service].health);
+    await incidents.escalate(
+      deps.config.services[item.service],
+      item.reason,
+      state.services[item.service].health,
+    );
     changed = true;
   }
-  const actions = plans.filter((p): p is PlanItem & { action: 'restart' | 'redeploy' } => p.action !== 'escalate');
+  const actions = plans.filter(
+    (p): p is PlanItem & { action: 'restart' | 'redeploy' } => p.action !== 'escalate',
+  );
   if (deps.dryRun) {
-    for (const item of actions) emit({ type: 'skipped', service: item.service, reason: `dry-run: would ${item.action} (${item.reason})` });
+    for (const item of actions)
+      emit({
+        type: 'skipped',
+        service: item.service,
+        reason: `dry-run: would ${item.action} (${item.reason})`,
+      });
   } else if (actions.length > 0) {
     changed = true;
     const done = await runAll(actions, tuning.parallelRecovery, async (item) => {
       const service = deps.config.services[item.service];
-      emit({ type: 'recovery-start', service: item.service, action: item.action, trigger: item.trigger, reason: item.reason, at: deps.clock.now() });
+      emit({
+        type: 'recovery-start',
+        service: item.service,
+        action: item.action,
+        trigger: item.trigger,
+        reason: item.reason,
+        at: deps.clock.now(),
+      });
       return { item, service, ...(await executeAction(deps, service, item, tuning)) };
     });
     for (const { item, service, attempt, healthyProbe } of done) {
@@ -127,9 +163,30 @@ export async function sweep(
       await incidents.attempt(service, attempt, record.health);
       if (healthyProbe) {
         const from = record.health.status;
-        record = closeOutage({ ...record, health: recoveredHealth(record.health, healthyProbe.at, healthyProbe.responseMs), ladderStep: 0, escalatedAt: undefined }, healthyProbe.at);
-        emit({ type: 'status', service: item.service, from, to: 'up', reason: `${attempt.action} worked`, at: healthyProbe.at });
-        outcomes[item.service] = { ...outcomes[item.service], status: 'up', responseMs: healthyProbe.responseMs, error: undefined, recovered: true };
+        record = closeOutage(
+          {
+            ...record,
+            health: recoveredHealth(record.health, healthyProbe.at, healthyProbe.responseMs),
+            ladderStep: 0,
+            escalatedAt: undefined,
+          },
+          healthyProbe.at,
+        );
+        emit({
+          type: 'status',
+          service: item.service,
+          from,
+          to: 'up',
+          reason: `${attempt.action} worked`,
+          at: healthyProbe.at,
+        });
+        outcomes[item.service] = {
+          ...outcomes[item.service],
+          status: 'up',
+          responseMs: healthyProbe.responseMs,
+          error: undefined,
+          recovered: true,
+        };
         await incidents.resolve(service, healthyProbe.at);
       }
       state.services[item.service] = record;
@@ -155,7 +212,13 @@ function planAll(
     const record = state.services[service.id];
     if (!record) continue;
     const decision = nextAction({ service, record, tuning, now, paused: isPaused(state, service.id, now) });
-    if (decision.kind === 'wait') emit({ type: 'waiting', service: service.id, reason: decision.reason, nextAttemptAt: decision.nextAttemptAt });
+    if (decision.kind === 'wait')
+      emit({
+        type: 'waiting',
+        service: service.id,
+        reason: decision.reason,
+        nextAttemptAt: decision.nextAttemptAt,
+      });
     if (decision.kind === 'act') plans.push(decision.item);
   }
   return plans;
@@ -175,13 +238,19 @@ function closeOutage(record: ServiceRecord, at: number): ServiceRecord {
 export function mergeSweep(fresh: UptimeState, result: SweepResult): UptimeState {
   const services = { ...fresh.services };
   const incidents = { ...fresh.incidents };
-  const resolved = new Set(result.events.filter((e) => e.type === 'incident-resolved').map((e) => (e as { number: number }).number));
+  const resolved = new Set(
+    result.events.filter((e) => e.type === 'incident-resolved').map((e) => (e as { number: number }).number),
+  );
   for (const id of Object.keys(result.services)) {
     const record = result.state.services[id];
     if (record) services[id] = record;
     const mine = result.state.incidents[id];
     const theirs = fresh.incidents[id];
-    if (mine) incidents[id] = { ...mine, ackedBy: mine.ackedBy ?? (theirs?.number === mine.number ? theirs.ackedBy : undefined) };
+    if (mine)
+      incidents[id] = {
+        ...mine,
+        ackedBy: mine.ackedBy ?? (theirs?.number === mine.number ? theirs.ackedBy : undefined),
+      };
     else if (theirs && resolved.has(theirs.number)) delete incidents[id];
   }
   const known = new Set(fresh.unmonitored.map((o) => o.start));

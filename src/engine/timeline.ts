@@ -11,7 +11,12 @@ export function incidentTitle(service: ServiceConfig, kind: 'down' | 'degraded')
   return kind === 'down' ? `🔴 ${service.name} is down` : `🟠 ${service.name} is degraded`;
 }
 
-export function openedBody(service: ServiceConfig, kind: 'down' | 'degraded', probe: ProbeResult | undefined, reason: string): string {
+export function openedBody(
+  service: ServiceConfig,
+  kind: 'down' | 'degraded',
+  probe: ProbeResult | undefined,
+  reason: string,
+): string {
   const lines = [
     `**${service.name}** (\`${service.id}\`) ${kind === 'down' ? 'is down' : 'is degraded'} since ${iso(probe?.at ?? Date.now())}.`,
     '',
@@ -19,31 +24,63 @@ export function openedBody(service: ServiceConfig, kind: 'down' | 'degraded', pr
     `- Reason: ${reason}`,
   ];
   if (probe?.status !== undefined) lines.push(`- Last answer: HTTP ${probe.status} in ${probe.responseMs}ms`);
-  lines.push(`- Recovery: ${service.recovery ? `${service.recovery.provider} (${service.recovery.actions.join(' → ')})` : 'none configured'}`);
-  lines.push('', '_Opened by uptime-action. Timeline below; commands: `/restart ' + service.id + '`, `/ack`, `/pause ' + service.id + ' 1h`._');
+  lines.push(
+    `- Recovery: ${service.recovery ? `${service.recovery.provider} (${service.recovery.actions.join(' → ')})` : 'none configured'}`,
+  );
+  lines.push(
+    '',
+    '_Opened by uptime-action. Timeline below; commands: `/restart ' +
+      service.id +
+      '`, `/ack`, `/pause ' +
+      service.id +
+      ' 1h`._',
+  );
   return lines.join('\n');
 }
 
 export function attemptComment(service: ServiceConfig, attempt: RecoveryAttempt): string {
   const icon = attempt.healthy ? '✅' : '❌';
-  const who = attempt.by ? ` (asked by @${attempt.by})` : attempt.trigger === 'predictive' ? ' (predictive)' : '';
+  const who = attempt.by
+    ? ` (asked by @${attempt.by})`
+    : attempt.trigger === 'predictive'
+      ? ' (predictive)'
+      : '';
   const result = attempt.healthy
     ? `healthy again after ${formatDuration(attempt.durationMs)}`
     : attempt.providerOk
       ? `not healthy after ${formatDuration(attempt.durationMs)}`
       : `failed after ${formatDuration(attempt.durationMs)}`;
   const detail = attempt.detail.split('\n');
-  const lines = [`${icon} **${attempt.action}**${who} of ${service.name} at ${iso(attempt.at)}: ${result}.`, '', `> ${detail[0]}`];
+  const lines = [
+    `${icon} **${attempt.action}**${who} of ${service.name} at ${iso(attempt.at)}: ${result}.`,
+    '',
+    `> ${detail[0]}`,
+  ];
   if (detail.length > 1) lines.push('', '```', detail.slice(1).join('\n').slice(-1500), '```');
   return lines.join('\n');
 }
 
-export function escalationComment(service: ServiceConfig, reason: string, assignees: string[], acked?: string): string {
-  const mention = acked ? `@${acked} owns this incident.` : assignees.length ? assignees.map((a) => `@${a}`).join(' ') + ' please take a look.' : 'Nobody is assigned (set `assignees:` in the config).';
+export function escalationComment(
+  service: ServiceConfig,
+  reason: string,
+  assignees: string[],
+  acked?: string,
+): string {
+  const mention = acked
+    ? `@${acked} owns this incident.`
+    : assignees.length
+      ? assignees.map((a) => `@${a}`).join(' ') + ' please take a look.'
+      : 'Nobody is assigned (set `assignees:` in the config).';
   return `🆘 **Escalated to humans**: ${reason}. Automatic recovery has stopped for this incident. ${mention}`;
 }
 
-export function statusComment(service: ServiceConfig, from: string, to: string, reason: string, at: number): string {
+export function statusComment(
+  service: ServiceConfig,
+  from: string,
+  to: string,
+  reason: string,
+  at: number,
+): string {
   return `ℹ️ ${service.name}: ${from} → **${to}** at ${iso(at)} (${reason}).`;
 }
 

@@ -21,7 +21,14 @@ export interface PlanItem {
 export type EngineEvent =
   | { type: 'check'; service: string; result: ProbeResult; health: ServiceHealth }
   | { type: 'status'; service: string; from: HealthStatus; to: HealthStatus; reason: string; at: number }
-  | { type: 'recovery-start'; service: string; action: RecoveryAction; trigger: RecoveryAttempt['trigger']; reason: string; at: number }
+  | {
+      type: 'recovery-start';
+      service: string;
+      action: RecoveryAction;
+      trigger: RecoveryAttempt['trigger'];
+      reason: string;
+      at: number;
+    }
   | { type: 'recovery-end'; service: string; attempt: RecoveryAttempt }
   | { type: 'escalated'; service: string; reason: string; at: number }
   | { type: 'waiting'; service: string; reason: string; nextAttemptAt: number }

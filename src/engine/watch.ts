@@ -24,7 +24,11 @@ export interface WatchOptions {
  * The watch loop: a sweep every `healthCheckInterval` of the mode in force, until the duration ends or the
  * signal aborts. Each sweep starts one interval after the previous one started (a slow sweep doesn't drift).
  */
-export async function watch(deps: EngineDeps, store: StateStore, options: WatchOptions = {}): Promise<SweepResult | undefined> {
+export async function watch(
+  deps: EngineDeps,
+  store: StateStore,
+  options: WatchOptions = {},
+): Promise<SweepResult | undefined> {
   const { clock } = deps;
   const end = options.durationMs === undefined ? Infinity : clock.now() + options.durationMs;
   const persist = options.persist ?? 'changes';

@@ -53,7 +53,13 @@ export async function executeAction(
   const base = { action: item.action, trigger: item.trigger, at, ...(by ? { by } : {}) };
   if (!service.recovery) {
     return {
-      attempt: { ...base, durationMs: 0, providerOk: false, healthy: false, detail: `${service.name} has no recovery configured` },
+      attempt: {
+        ...base,
+        durationMs: 0,
+        providerOk: false,
+        healthy: false,
+        detail: `${service.name} has no recovery configured`,
+      },
     };
   }
   let detail: string;
@@ -71,8 +77,12 @@ export async function executeAction(
   }
   const healthyProbe = await verifyHealthy(deps, service, tuning, at + tuning.recoveryTimeout);
   const durationMs = deps.clock.now() - at;
-  if (!healthyProbe) detail += ` — but ${service.name} did not answer healthy within ${formatDuration(tuning.recoveryTimeout)}`;
-  return { attempt: { ...base, durationMs, providerOk, healthy: healthyProbe !== undefined, detail }, healthyProbe };
+  if (!healthyProbe)
+    detail += ` — but ${service.name} did not answer healthy within ${formatDuration(tuning.recoveryTimeout)}`;
+  return {
+    attempt: { ...base, durationMs, providerOk, healthy: healthyProbe !== undefined, detail },
+    healthyProbe,
+  };
 }
 
 /** Runs independent items at once (`parallelRecovery`) or one after another. */

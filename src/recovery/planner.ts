@@ -70,7 +70,11 @@ export function nextAction(input: {
 
   const actions = service.recovery.actions;
   const action: RecoveryAction | undefined =
-    trigger === 'predictive' ? (actions.includes('restart') ? 'restart' : actions[0]) : ladderAction(actions, record.ladderStep);
+    trigger === 'predictive'
+      ? actions.includes('restart')
+        ? 'restart'
+        : actions[0]
+      : ladderAction(actions, record.ladderStep);
   if (action === undefined) {
     return escalate(`${service.name} ${what} after ${actions.join(' and ')}: the recovery ladder is used up`);
   }

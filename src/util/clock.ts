@@ -23,7 +23,9 @@ export const systemClock: Clock = {
 };
 
 /** A clock that only moves when told to (tests, benchmarks): `sleep` advances it instantly. */
-export function virtualClock(start = Date.UTC(2026, 0, 1)): Clock & { advance(ms: number): void; set(ms: number): void } {
+export function virtualClock(
+  start = Date.UTC(2026, 0, 1),
+): Clock & { advance(ms: number): void; set(ms: number): void } {
   let t = start;
   return {
     now: () => t,

@@ -38,7 +38,10 @@ export const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 451];
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Runs `fn`, retrying RetryableErrors (and network errors) whose status is not in `doNotRetry`. */
-export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+export async function withRetry<T>(
+  fn: (attempt: number) => Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
   const retries = options.retries ?? 3;
   const base = options.baseDelayMs ?? 1000;
   const max = options.maxDelayMs ?? 30_000;
@@ -50,13 +53,17 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
       return await fn(attempt);
     } catch (error) {
       const retryable =
-        error instanceof RetryableError ? error.status === undefined || !doNotRetry.includes(error.status) : false;
+        error instanceof RetryableError
+          ? error.status === undefined || !doNotRetry.includes(error.status)
+          : false;
       if (!retryable || attempt >= retries) throw error;
       const backoff = Math.min(max, base * 2 ** attempt);
       // Full jitter on half the backoff, so simultaneous clients spread out but never wait less than half.
       const jittered = backoff / 2 + random() * (backoff / 2);
       const asked = (error as RetryableError).retryAfterMs;
-      const delayMs = Math.round(asked !== undefined ? Math.min(Math.max(asked, jittered), max * 4) : jittered);
+      const delayMs = Math.round(
+        asked !== undefined ? Math.min(Math.max(asked, jittered), max * 4) : jittered,
+      );
       options.onRetry?.({ attempt: attempt + 1, delayMs, error });
       await sleep(delayMs);
     }

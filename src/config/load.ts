@@ -33,10 +33,11 @@ export function expandEnv(
       },
     );
   }
-  if (Array.isArray(value)) return value.map((v, i) => expandEnv(v, env, [...path, String(i)], problems));
+  if (Array.isArray(value))
+    return value.map((v, i) => expandEnv(v, env, [...path, String(i)], problems, used));
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, expandEnv(v, env, [...path, k], problems)]),
+      Object.entries(value).map(([k, v]) => [k, expandEnv(v, env, [...path, k], problems, used)]),
     );
   }
   return value;
@@ -211,10 +212,20 @@ export function parseConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv
     ]);
   }
   const expansionProblems: ConfigProblem[] = [];
-  const expanded = expandEnv(raw, env, [], expansionProblems);
+  const used = new Map<string, string>();
+  const expanded = expandEnv(raw, env, [], expansionProblems, used);
   if (expansionProblems.length) throw new ConfigError(source, expansionProblems);
   const result = configSchema.safeParse(expanded);
-  if (!result.success) throw new ConfigError(source, describeIssues(result.error.issues, expanded));
+  if (!result.success) {
+    // A value that came from the environment may be a secret: show the ${NAME} reference instead.
+    const hide = (text: string) =>
+      [...used].reduce((t, [value, ref]) => (value.length >= 3 ? t.split(value).join(ref) : t), text);
+    const problems = describeIssues(result.error.issues, expanded).map((p) => ({
+      ...p,
+      message: hide(p.message),
+    }));
+    throw new ConfigError(source, problems);
+  }
   const config = toConfig(result.data, source);
   if ('problems' in config) throw new ConfigError(source, config.problems);
   return config;

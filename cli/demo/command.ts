@@ -1,0 +1,109 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveTuning } from '../../src/config/presets.js';
+import { watch } from '../../src/engine/watch.js';
+import type { UptimeState } from '../../src/state/types.js';
+import { formatDuration } from '../../src/util/duration.js';
+import { buildDeps } from '../deps.js';
+import type { CommandContext } from '../context.js';
+import { interruptSignal } from '../io.js';
+import { formatEvent, renderBanner } from '../print.js';
+import { renderStatus } from '../status-block.js';
+import { DEMO_TIMINGS, demoConfig } from './config.js';
+import { freePort, startService, stopAll, type DemoService } from './processes.js';
+import { crashAndRecover, renderMeasurements, slowAndPredict, warmUp, type Measurement, type Stage } from './scenario.js';
+import { EventTracker } from './tracker.js';
+
+const SERVICES = [
+  { key: 'backend', name: 'Backend Node.js' },
+  { key: 'coqui', name: 'Coqui Voice Service' },
+];
+
+/** The whole demo must end within this, whatever happens. */
+export const DEMO_DEADLINE_MS = 55_000;
+
+/**
+ * `uptime-action demo` — the seed's test-recovery.js, for real: two local services as processes, watched at
+ * the extreme preset (shortened timings) with the `command` provider restarting them. Crashes one, slows the
+ * other down, prints detection and recovery times. Exit 0 only when both came back; leaves no process behind.
+ */
+export async function demoCommand(ctx: CommandContext): Promise<number> {
+  const { io } = ctx;
+  const dir = await mkdtemp(join(tmpdir(), 'uptime-demo-'));
+  const { signal: interrupt, dispose } = interruptSignal(io);
+  const stop = new AbortController();
+  const abortAll = () => stop.abort();
+  interrupt.addEventListener('abort', abortAll, { once: true });
+  let timedOut = false;
+  const deadline = setTimeout(() => {
+    timedOut = true;
+    abortAll();
+  }, DEMO_DEADLINE_MS);
+  const children: ChildProcess[] = [];
+  const services: DemoService[] = [];
+  let watching: Promise<unknown> | undefined;
+  try {
+    for (const s of SERVICES) {
+      services.push({ ...s, port: await freePort(), pidfile: join(dir, `${s.key}.pid`), logfile: join(dir, `${s.key}.log`) });
+    }
+    for (const s of services) children.push(await startService(s, process.pid));
+    const config = demoConfig(services, process.pid);
+    const tracker = new EventTracker();
+    const { deps, store } = buildDeps(config, {
+      env: io.env,
+      logger: ctx.logger,
+      statePath: join(dir, 'state.json'),
+      incidents: 'file',
+      onEvent: (event) => {
+        tracker.push(event);
+        const line = formatEvent(event, config, { now: ctx.now, verbose: true });
+        if (line) io.out(line);
+      },
+    });
+    const shortened = `✂️  Demo timings are SHORTENED to finish fast: interval ${formatDuration(DEMO_TIMINGS.healthCheckInterval)}, probe timeout ${formatDuration(DEMO_TIMINGS.timeout)}, slow above ${formatDuration(DEMO_TIMINGS.slowResponseThreshold)}, restart delay ${formatDuration(DEMO_TIMINGS.restartAttemptDelay)} (the real extreme preset: 5s, 10s, 5s, 10s).`;
+    io.out(renderBanner(config, 'extreme', resolveTuning(config), shortened));
+    io.out(`🧪 Services: ${services.map((s) => `${s.name} on 127.0.0.1:${s.port} (pid ${children[services.indexOf(s)].pid})`).join(', ')}`);
+    let lastState: UptimeState | undefined;
+    watching = watch(deps, store, { signal: stop.signal, persist: 'always', onSweep: (r) => void (lastState = r.state) });
+    watching.catch(abortAll);
+    const stage: Stage = { tracker, out: io.out, signal: stop.signal, now: ctx.now };
+    const [backend, coqui] = services;
+    const measurements: Measurement[] = [];
+
+    io.out('\n━━ 1/4 Both services up: a few checks ━━');
+    await warmUp(stage, services);
+    io.out(`\n━━ 2/4 Crash: kill -9 the ${backend.name} process ━━`);
+    measurements.push(await crashAndRecover(stage, backend));
+    io.out(`\n━━ 3/4 Slow death: ${coqui.name} answers slower and slower ━━`);
+    measurements.push(await slowAndPredict(stage, coqui));
+    stop.abort();
+    await watching;
+    io.out('\n━━ 4/4 Status and figures ━━');
+    if (lastState) io.out(renderStatus(config, lastState, { mode: 'extreme', now: ctx.now() }));
+    io.out(renderMeasurements(measurements));
+    const ok = measurements.every((m) => m.ok);
+    io.out(ok ? '🎉 Both services came back.' : '❌ Not every service came back as it should.');
+    return ok ? 0 : 1;
+  } catch (error: unknown) {
+    const reason = timedOut
+      ? `it did not finish within ${formatDuration(DEMO_DEADLINE_MS)}`
+      : interrupt.aborted
+        ? 'interrupted (Ctrl-C)'
+        : error instanceof Error
+          ? error.message
+          : String(error);
+    io.err(`❌ Demo failed: ${reason}`);
+    return 1;
+  } finally {
+    clearTimeout(deadline);
+    stop.abort();
+    await watching?.catch(() => undefined);
+    const problems = await stopAll(services, children);
+    for (const problem of problems) io.err(`⚠️  cleanup: ${problem}`);
+    await rm(dir, { recursive: true, force: true });
+    interrupt.removeEventListener('abort', abortAll);
+    dispose();
+  }
+}

@@ -1,0 +1,139 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+/** One local service of the demo: a real process (service.mjs) on a fixed loopback port. */
+export interface DemoService {
+  key: string;
+  name: string;
+  port: number;
+  /** Holds the pid of the current process; the restart script replaces it. */
+  pidfile: string;
+  /** stdout/stderr of every process of this service. */
+  logfile: string;
+}
+
+const SERVICE_SCRIPT = fileURLToPath(new URL('./service.mjs', import.meta.url));
+const RESTART_SCRIPT = fileURLToPath(new URL('./restart.mjs', import.meta.url));
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A free TCP port on 127.0.0.1 (asked of the kernel, then released). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Whether something accepts connections on the loopback port. */
+export function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function waitUntil(predicate: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await predicate()) return true;
+    await sleep(50);
+  }
+  return false;
+}
+
+/**
+ * Starts the service as a child process of the demo, records its pid and waits until it listens.
+ * `owner` is the demo's pid: the service exits by itself when the demo is gone.
+ */
+export async function startService(service: DemoService, owner: number): Promise<ChildProcess> {
+  const log = openSync(service.logfile, 'a');
+  const child = spawn(process.execPath, [SERVICE_SCRIPT, service.key, String(service.port), String(owner)], {
+    stdio: ['ignore', log, log],
+  });
+  closeSync(log);
+  child.once('error', () => undefined); // a spawn failure shows as "did not listen" below
+  writeFileSync(service.pidfile, `${child.pid}\n`);
+  if (!(await waitUntil(() => isListening(service.port), 5000))) {
+    child.kill('SIGKILL');
+    throw new Error(`Demo service "${service.name}" did not listen on 127.0.0.1:${service.port} within 5 s; see ${service.logfile}.`);
+  }
+  return child;
+}
+
+const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+
+/** The shell command the `command` provider runs to restart a demo service (a real process restart). */
+export function restartCommand(service: DemoService, owner: number): string {
+  return [process.execPath, RESTART_SCRIPT, service.key, String(service.port), service.pidfile, String(owner), service.logfile]
+    .map(quote)
+    .join(' ');
+}
+
+/** The pid in the service's pidfile, if any. */
+export function currentPid(service: DemoService): number | undefined {
+  try {
+    const pid = Number(readFileSync(service.pidfile, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch (error: unknown) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Sends a signal; false when the process is already gone. */
+export function signalPid(pid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, signal);
+    return true;
+  } catch (error: unknown) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw error;
+  }
+}
+
+/** `kill -9` of the service's current process: a crash. Returns the killed pid. */
+export function crash(service: DemoService): number {
+  const pid = currentPid(service);
+  if (pid === undefined || !signalPid(pid, 'SIGKILL')) throw new Error(`Demo service "${service.name}" has no running process to crash.`);
+  return pid;
+}
+
+/** Makes every later answer of the service `stepMs` slower than the one before (POST /__slow). */
+export async function slowDown(service: DemoService, stepMs: number): Promise<void> {
+  const response = await fetch(`http://127.0.0.1:${service.port}/__slow?step=${stepMs}`, { method: 'POST' });
+  if (!response.ok) throw new Error(`Demo service "${service.name}" refused /__slow (HTTP ${response.status}).`);
+  await response.arrayBuffer();
+}
+
+/**
+ * Stops every process of the demo: the children it started and whatever pid the pidfiles name (restarted
+ * processes are detached), until the ports are free. Never throws.
+ */
+export async function stopAll(services: DemoService[], children: ChildProcess[]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const service of services) {
+    try {
+      const pid = currentPid(service);
+      if (pid !== undefined) signalPid(pid, 'SIGKILL');
+      if (!(await waitUntil(async () => !(await isListening(service.port)), 3000))) {
+        problems.push(`port ${service.port} (${service.name}) is still in use`);
+      }
+    } catch (error: unknown) {
+      problems.push(`${service.name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return problems;
+}

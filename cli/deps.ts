@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+import type { Config } from '../src/config/schema.js';
+import type { EngineDeps, EngineEvent } from '../src/engine/types.js';
+import { FileIncidentLog } from '../src/incidents/file.js';
+import { probeService } from '../src/probe/probe.js';
+import { getProvider } from '../src/providers/registry.js';
+import { FileStateStore } from '../src/state/file.js';
+import type { StateStore } from '../src/state/types.js';
+import { systemClock, type Clock } from '../src/util/clock.js';
+import type { Logger } from '../src/util/logger.js';
+
+/** Options of {@link buildDeps}. */
+export interface CliDepsOptions {
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  /** The local state file (`--state`, default `.uptime/state.json`). */
+  statePath: string;
+  /** Keep incidents in local files next to the state (`incidents.json`, `incidents.md`); `none` for one-off commands. */
+  incidents: 'file' | 'none';
+  dryRun?: boolean;
+  onEvent?: (event: EngineEvent) => void;
+  clock?: Clock;
+}
+
+/**
+ * The one place the CLI wires the core: config, providers from the registry, the real `fetch` and clock,
+ * the HTTP probe, the local incident log and the local state file. Every command uses it.
+ */
+export function buildDeps(config: Config, options: CliDepsOptions): { deps: EngineDeps; store: StateStore } {
+  const clock = options.clock ?? systemClock;
+  const fetchImpl: typeof fetch = (...args) => globalThis.fetch(...args);
+  const deps: EngineDeps = {
+    config,
+    provider: getProvider,
+    providerContext: { env: options.env, fetch: fetchImpl, clock, logger: options.logger },
+    probe: (service, probeOptions) => probeService(service, { fetch: fetchImpl, now: () => clock.now(), confirm: probeOptions?.confirm }),
+    incidents: options.incidents === 'file' ? new FileIncidentLog(incidentsPath(options.statePath), () => clock.now()) : undefined,
+    clock,
+    logger: options.logger,
+    dryRun: options.dryRun,
+    onEvent: options.onEvent,
+  };
+  return { deps, store: new FileStateStore(options.statePath) };
+}
+
+/** The local incident log's index lives beside the state file (`incidents.json`, log in `incidents.md`). */
+export function incidentsPath(statePath: string): string {
+  return join(statePath, '..', 'incidents.json');
+}

@@ -16,13 +16,17 @@ export function expandEnv(
   env: NodeJS.ProcessEnv,
   path: string[] = [],
   problems: ConfigProblem[] = [],
+  used: Map<string, string> = new Map(),
 ): unknown {
   if (typeof value === 'string') {
     return value.replace(
       /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g,
       (whole, name: string, fallback?: string) => {
         const found = env[name];
-        if (found !== undefined && found !== '') return found;
+        if (found !== undefined && found !== '') {
+          used.set(found, `\${${name}}`);
+          return found;
+        }
         if (fallback !== undefined) return fallback;
         problems.push({
           path: path.join('.'),

@@ -1,10 +1,10 @@
 import { resolveTuning } from '../config/presets.js';
 import type { Config, RecoveryAction, ServiceConfig } from '../config/schema.js';
-import { runManualAction, type ManualResult } from '../engine/manual.js';
+import { applyAttempt, runManualAction, type ManualResult } from '../engine/manual.js';
 import type { EngineDeps } from '../engine/types.js';
 import type { IncidentLog } from '../incidents/types.js';
 import { renderStatusMarkdown } from '../report/markdown.js';
-import type { IncidentRef, StateStore, UptimeState } from '../state/types.js';
+import type { IncidentRef, StateStore } from '../state/types.js';
 import type { Clock } from '../util/clock.js';
 import { formatDuration } from '../util/duration.js';
 import type { Command } from './parse.js';
@@ -170,36 +170,28 @@ async function recover(
   }
   const before = await ctx.store.read();
   const result = await runManualAction(ctx.engine, before, service.id, action, { by: ctx.actor, dryRun });
-  if (!result.allowed) return refused(ctx, service, action, result);
+  if (!result.allowed) return refused(service, result);
   if (dryRun) {
     return {
       ok: true,
       service,
       stateChanged: false,
-      reply: `**Dry run** — would ${action} **${service.name}**: ${result.plan}\n\nNothing was done.`,
+      reply: `${result.plan}\n\nNothing was done.`,
       summary: `dry run (${action} allowed)`,
     };
   }
-  await ctx.store.update((fresh) => mergeManual(fresh, result.state, service.id));
+  const attempt = result.attempt;
+  if (attempt) await ctx.store.update((fresh) => applyAttempt(fresh, service.id, attempt));
   return { ...describeAttempt(service, action, result), service, stateChanged: true };
 }
 
-function refused(
-  ctx: CommandContext,
-  service: ServiceConfig,
-  action: RecoveryAction,
-  result: ManualResult,
-): Result {
-  const now = ctx.clock.now();
-  const next =
-    result.nextAllowedAt !== undefined
-      ? ` The next ${action} is allowed at ${formatTime(result.nextAllowedAt)} (in ${formatDuration(Math.max(0, result.nextAllowedAt - now))}).`
-      : '';
+function refused(service: ServiceConfig, result: ManualResult): Result {
+  // The engine's refusal names the reason and, for the budget, when the next attempt is allowed.
   return {
     ok: false,
     service,
     stateChanged: false,
-    reply: `Not ${action === 'restart' ? 'restarting' : 'redeploying'} **${service.name}**: ${result.refusal ?? 'refused by the recovery policy.'}${next}`,
+    reply: result.refusal ?? `${service.name}: refused by the recovery policy.`,
     summary: `refused (${result.refusal ?? 'policy'})`,
   };
 }
@@ -235,16 +227,6 @@ function describeAttempt(
     reply: `${past} **${service.name}** through ${provider} (${attempt.detail}); ${health}`,
     summary: `${action === 'restart' ? 'restarted' : 'redeployed'} in ${took}, ${attempt.healthy ? 'healthy' : 'not healthy'}`,
   };
-}
-
-/** Takes one service's record and incident from the state after a manual action into a freshly read state. */
-export function mergeManual(fresh: UptimeState, after: UptimeState, serviceId: string): UptimeState {
-  const incidents = { ...fresh.incidents };
-  if (after.incidents[serviceId]) incidents[serviceId] = after.incidents[serviceId];
-  else delete incidents[serviceId];
-  const services = { ...fresh.services };
-  if (after.services[serviceId]) services[serviceId] = after.services[serviceId];
-  return { ...fresh, services, incidents };
 }
 
 async function setMode(ctx: CommandContext, mode: Config['mode']): Promise<Result> {

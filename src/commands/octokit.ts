@@ -1,6 +1,7 @@
 import { ConfigError } from '../config/errors.js';
 import { DEFAULT_CONFIG_PATH, parseConfigText } from '../config/load.js';
 import type { Config } from '../config/schema.js';
+import { errorStatus, type GitHubClient } from '../github/client.js';
 import type { PermissionAnswer } from './permissions.js';
 import type { CommentGitHub, ReactionKind } from './run.js';
 
@@ -9,10 +10,8 @@ import type { CommentGitHub, ReactionKind } from './run.js';
  * only `octokit.request(route, params)` is used, so the core stays free of the faces' clients.
  */
 
-/** The one Octokit method used. */
-export interface RequestOctokit {
-  request(route: string, parameters?: Record<string, unknown>): Promise<{ data: unknown }>;
-}
+/** The one Octokit method used (src/github/client.ts). */
+export type RequestOctokit = GitHubClient;
 
 export interface OctokitCommentOptions {
   owner: string;
@@ -61,40 +60,54 @@ export function octokitCommentGitHub(octokit: RequestOctokit, options: OctokitCo
       );
       return data as PermissionAnswer;
     },
-    async loadConfig(): Promise<Config> {
-      const source = `${owner}/${repo}:${path}@${options.defaultBranch}`;
-      let data: unknown;
-      try {
-        ({ data } = await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', {
-          owner,
-          repo,
-          path,
-          ref: options.defaultBranch,
-        }));
-      } catch (error: unknown) {
-        if ((error as { status?: number }).status === 404) {
-          throw new ConfigError(source, [
-            {
-              path: '',
-              message: `there is no ${path} on the default branch ${options.defaultBranch}.`,
-              fix: `commit ${path} (see the README's quick start) to ${options.defaultBranch}.`,
-            },
-          ]);
-        }
-        throw error;
-      }
-      const file = data as { type?: string; content?: string; encoding?: string };
-      if (Array.isArray(data) || file.type !== 'file' || typeof file.content !== 'string') {
-        throw new ConfigError(source, [
-          {
-            path: '',
-            message: `${path} is not a file.`,
-            fix: `make ${path} a YAML file with a services: key.`,
-          },
-        ]);
-      }
-      const text = Buffer.from(file.content, file.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');
-      return parseConfigText(text, source, options.env ?? {});
-    },
+    loadConfig: () =>
+      loadRepoConfig(octokit, {
+        owner,
+        repo,
+        branch: options.defaultBranch,
+        path: options.configPath,
+        env: options.env,
+      }),
   };
+}
+
+/**
+ * Reads and validates a repository's config file from a branch through the contents API.
+ * @throws ConfigError when the file is missing, not a file, or invalid (the message names the key and the fix).
+ */
+export async function loadRepoConfig(
+  octokit: RequestOctokit,
+  options: { owner: string; repo: string; branch: string; path?: string; env?: NodeJS.ProcessEnv },
+): Promise<Config> {
+  const { owner, repo, branch } = options;
+  const path = options.path ?? DEFAULT_CONFIG_PATH;
+  const source = `${owner}/${repo}:${path}@${branch}`;
+  let data: unknown;
+  try {
+    ({ data } = await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', {
+      owner,
+      repo,
+      path,
+      ref: branch,
+    }));
+  } catch (error: unknown) {
+    if (errorStatus(error) === 404) {
+      throw new ConfigError(source, [
+        {
+          path: '',
+          message: `there is no ${path} on the branch ${branch}.`,
+          fix: `commit ${path} (see the README's quick start) to ${branch}.`,
+        },
+      ]);
+    }
+    throw error;
+  }
+  const file = data as { type?: string; content?: string; encoding?: string };
+  if (Array.isArray(data) || file.type !== 'file' || typeof file.content !== 'string') {
+    throw new ConfigError(source, [
+      { path: '', message: `${path} is not a file.`, fix: `make ${path} a YAML file with a services: key.` },
+    ]);
+  }
+  const text = Buffer.from(file.content, file.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');
+  return parseConfigText(text, source, options.env ?? {});
 }

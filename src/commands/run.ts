@@ -186,4 +186,9 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export { octokitCommentGitHub, type OctokitCommentOptions, type RequestOctokit } from './octokit.js';
+export {
+  loadRepoConfig,
+  octokitCommentGitHub,
+  type OctokitCommentOptions,
+  type RequestOctokit,
+} from './octokit.js';

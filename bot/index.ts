@@ -1,0 +1,33 @@
+import { existsSync } from 'node:fs';
+import { run } from 'probot';
+import { uptimeApp } from './app.js';
+import { startBotServer } from './server.js';
+
+/**
+ * `npm run bot`: starts the GitHub App server. Reads `.env` when present (as `probot run` does), then the
+ * standard Probot variables (docs/bot.md). Without APP_ID outside production it opens Probot's setup page,
+ * which registers the app from app.yml (the manifest flow) and writes APP_ID, PRIVATE_KEY and
+ * WEBHOOK_SECRET to `.env`; run it again afterwards. Stops cleanly on SIGINT / SIGTERM.
+ */
+if (existsSync('.env')) process.loadEnvFile('.env');
+
+if (!process.env.APP_ID && process.env.NODE_ENV !== 'production') {
+  console.log(
+    'No APP_ID: starting the setup page to register the GitHub App from app.yml; run `npm run bot` again after.',
+  );
+  await run(uptimeApp());
+} else {
+  try {
+    const bot = await startBotServer({ env: process.env });
+    const stop = async (signal: string) => {
+      console.log(`${signal}: stopping the bot.`);
+      await bot.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop('SIGINT'));
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+  } catch (error: unknown) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exitCode = 1;
+  }
+}

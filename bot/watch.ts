@@ -1,0 +1,119 @@
+import { loadRepoConfig } from '../src/commands/octokit.js';
+import type { ProviderType } from '../src/config/schema.js';
+import { watch } from '../src/engine/watch.js';
+import type { EngineEvent } from '../src/engine/types.js';
+import type { GitHubClient, RepoRef } from '../src/github/client.js';
+import type { Provider } from '../src/providers/types.js';
+import type { Clock } from '../src/util/clock.js';
+import { formatDuration } from '../src/util/duration.js';
+import type { Logger } from '../src/util/logger.js';
+import { buildRepoServices } from './deps.js';
+
+/**
+ * Hosted watch: when the bot runs as a server and `UPTIME_WATCH_REPOS` lists `owner/repo` entries, it runs
+ * the core's watch loop for each with the installation's Octokit — the same sweep, state branch and incident
+ * issues as the Action, at the mode's interval (5 s at extreme), which a cron schedule can't give.
+ */
+
+/** What the watch needs from the app: Probot's `app.auth` (no id = the app itself, an id = an installation). */
+export interface AppAuth {
+  auth(installationId?: number): Promise<GitHubClient>;
+}
+
+export interface HostedWatchOptions {
+  env: NodeJS.ProcessEnv;
+  clock: Clock;
+  logger: Logger;
+  fetch: typeof fetch;
+  provider?: (type: ProviderType) => Provider;
+  configPath?: string;
+  stateBranch?: string;
+  /** Re-read the config (and the installation) this often, so a pushed config change takes effect. @default 10 min */
+  reloadEveryMs?: number;
+  /** Wait after a failed start (bad config, app not installed), doubled up to 10 minutes. @default 30 s */
+  retryDelayMs?: number;
+  onEvent?: (repo: string, event: EngineEvent) => void;
+}
+
+/**
+ * Parses `UPTIME_WATCH_REPOS`: `owner/repo` entries separated by commas, spaces or new lines.
+ * @throws Error naming the bad entry and the expected form.
+ */
+export function parseWatchRepos(value: string | undefined): RepoRef[] {
+  const entries = (value ?? '').split(/[\s,]+/).filter(Boolean);
+  return entries.map((entry) => {
+    const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(entry);
+    if (!match) {
+      throw new Error(
+        `UPTIME_WATCH_REPOS: "${entry}" is not owner/repo. Fix: list repositories like "acme/api, acme/web" (the app must be installed on each).`,
+      );
+    }
+    return { owner: match[1], repo: match[2] };
+  });
+}
+
+/** Watches one repository until `signal` aborts; errors are logged and retried, never thrown. */
+export async function watchRepository(
+  app: AppAuth,
+  ref: RepoRef,
+  options: HostedWatchOptions,
+  signal: AbortSignal,
+): Promise<void> {
+  const name = `${ref.owner}/${ref.repo}`;
+  const { clock, logger } = options;
+  const reloadEveryMs = options.reloadEveryMs ?? 600_000;
+  const baseDelay = options.retryDelayMs ?? 30_000;
+  let delay = baseDelay;
+  while (!signal.aborted) {
+    try {
+      const appClient = await app.auth();
+      const { data: installation } = await appClient.request('GET /repos/{owner}/{repo}/installation', {
+        ...ref,
+      });
+      const client = await app.auth((installation as { id: number }).id);
+      const { data: repository } = await client.request('GET /repos/{owner}/{repo}', { ...ref });
+      const branch = (repository as { default_branch: string }).default_branch;
+      const config = await loadRepoConfig(client, {
+        ...ref,
+        branch,
+        path: options.configPath,
+        env: options.env,
+      });
+      const { engine, store } = buildRepoServices(config, {
+        ...ref,
+        client,
+        env: options.env,
+        clock,
+        logger,
+        fetch: options.fetch,
+        provider: options.provider,
+        stateBranch: options.stateBranch,
+        onEvent: options.onEvent && ((event) => options.onEvent!(name, event)),
+      });
+      logger.info(`Watching ${name}: ${Object.keys(config.services).join(', ')}.`);
+      await watch(engine, store, { durationMs: reloadEveryMs, signal });
+      delay = baseDelay;
+    } catch (error: unknown) {
+      const reason = error instanceof Error ? error.message : String(error);
+      logger.error(`Watch of ${name} stopped: ${reason} Retrying in ${formatDuration(delay)}.`);
+      await clock.sleep(delay, signal);
+      delay = Math.min(delay * 2, 600_000);
+    }
+  }
+}
+
+/** Starts a watch per repository; `stop()` aborts them and resolves when all have ended. */
+export function startHostedWatch(
+  app: AppAuth,
+  repos: RepoRef[],
+  options: HostedWatchOptions,
+): { stop(): Promise<void> } {
+  const controller = new AbortController();
+  const running = repos.map((ref) => watchRepository(app, ref, options, controller.signal));
+  return {
+    async stop() {
+      controller.abort();
+      await Promise.all(running);
+    },
+  };
+}

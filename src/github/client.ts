@@ -33,13 +33,15 @@ export interface IssueData {
 
 /** The HTTP status of a failed Octokit request, if it was one. */
 export function errorStatus(error: unknown): number | undefined {
-  if (error && typeof error === 'object' && 'status' in error && typeof error.status === 'number') return error.status;
+  if (error && typeof error === 'object' && 'status' in error && typeof error.status === 'number')
+    return error.status;
   return undefined;
 }
 
 /** The first `errors[].code` of a GitHub validation error (422), e.g. `already_exists`. */
 export function errorCode(error: unknown): string | undefined {
-  const data = (error as { response?: { data?: { errors?: Array<{ code?: string }> } } } | undefined)?.response?.data;
+  const data = (error as { response?: { data?: { errors?: Array<{ code?: string }> } } } | undefined)
+    ?.response?.data;
   return data?.errors?.[0]?.code;
 }
 

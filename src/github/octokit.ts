@@ -60,10 +60,17 @@ export function createOctokit(options: GitHubClientOptions): GitHubOctokit {
     : {};
   const onLimit =
     (kind: string) =>
-    (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number): boolean => {
+    (
+      retryAfter: number,
+      request: { method: string; url: string },
+      _octokit: unknown,
+      retryCount: number,
+    ): boolean => {
       const what = `${request.method} ${request.url}`;
       if (retryCount < limit) {
-        logger.warn(`GitHub ${kind} rate limit on ${what}; retrying in ${retryAfter}s (retry ${retryCount + 1} of ${limit}).`);
+        logger.warn(
+          `GitHub ${kind} rate limit on ${what}; retrying in ${retryAfter}s (retry ${retryCount + 1} of ${limit}).`,
+        );
         return true;
       }
       logger.error(

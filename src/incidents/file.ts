@@ -35,14 +35,21 @@ export class FileIncidentLog implements IncidentLog {
     return (await this.readIndex()).open[service.id];
   }
 
-  async open(service: ServiceConfig, kind: IncidentRef['kind'], body: string, at: number): Promise<IncidentRef> {
+  async open(
+    service: ServiceConfig,
+    kind: IncidentRef['kind'],
+    body: string,
+    at: number,
+  ): Promise<IncidentRef> {
     const index = await this.readIndex();
     const existing = index.open[service.id];
     if (existing) {
       if (existing.kind === 'degraded' && kind === 'down') {
         const upgraded = { ...existing, kind };
         await this.saveIndex({ ...index, open: { ...index.open, [service.id]: upgraded } });
-        await this.append(`### #${existing.number} · ${incidentTitle(service, 'down')} · ${stamp(at)}\n\n${body}`);
+        await this.append(
+          `### #${existing.number} · ${incidentTitle(service, 'down')} · ${stamp(at)}\n\n${body}`,
+        );
         return upgraded;
       }
       return existing;
@@ -99,5 +106,8 @@ export class FileIncidentLog implements IncidentLog {
 }
 
 function stamp(at: number): string {
-  return new Date(at).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC');
+  return new Date(at)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, ' UTC');
 }

@@ -1,5 +1,13 @@
 import type { ServiceConfig } from '../config/schema.js';
-import { describeError, errorCode, errorStatus, fixFor, type GitHubClient, type IssueData, type RepoRef } from '../github/client.js';
+import {
+  describeError,
+  errorCode,
+  errorStatus,
+  fixFor,
+  type GitHubClient,
+  type IssueData,
+  type RepoRef,
+} from '../github/client.js';
 import type { IncidentRef } from '../state/types.js';
 import type { Logger } from '../util/logger.js';
 import type { IncidentLog } from './types.js';
@@ -63,7 +71,12 @@ export class GitHubIncidentLog implements IncidentLog {
     }
   }
 
-  async open(service: ServiceConfig, kind: IncidentRef['kind'], body: string, at: number): Promise<IncidentRef> {
+  async open(
+    service: ServiceConfig,
+    kind: IncidentRef['kind'],
+    body: string,
+    at: number,
+  ): Promise<IncidentRef> {
     try {
       const existing = (await this.listOpen(service))[0];
       if (existing) return await this.reuse(service, existing, kind, body);
@@ -105,15 +118,24 @@ export class GitHubIncidentLog implements IncidentLog {
       const status = errorStatus(error) ?? errorStatus((error as { cause?: unknown }).cause);
       if (status === 404 || status === 410) {
         // Someone deleted or transferred the issue; there is nothing left to close.
-        this.options.logger.warn(`Incident #${ref.number} of ${service.name} no longer exists (HTTP ${status}); treating it as resolved.`);
+        this.options.logger.warn(
+          `Incident #${ref.number} of ${service.name} no longer exists (HTTP ${status}); treating it as resolved.`,
+        );
         return;
       }
-      throw error instanceof IncidentError ? error : this.failure(service, `close incident #${ref.number}`, error);
+      throw error instanceof IncidentError
+        ? error
+        : this.failure(service, `close incident #${ref.number}`, error);
     }
   }
 
   /** A concurrent run (or an earlier one) already opened it: upgrade degraded → down, otherwise leave it. */
-  private async reuse(service: ServiceConfig, issue: IssueData, kind: IncidentRef['kind'], body: string): Promise<IncidentRef> {
+  private async reuse(
+    service: ServiceConfig,
+    issue: IssueData,
+    kind: IncidentRef['kind'],
+    body: string,
+  ): Promise<IncidentRef> {
     const ref = toRef(issue);
     if (kind === 'down' && ref.kind === 'degraded') {
       await this.options.client.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
@@ -134,7 +156,9 @@ export class GitHubIncidentLog implements IncidentLog {
     open.sort((a, b) => a.number - b.number);
     const [keep, ...duplicates] = open;
     for (const duplicate of duplicates) {
-      this.options.logger.warn(`Incident #${duplicate.number} duplicates #${keep.number} for ${service.name}; closing it.`);
+      this.options.logger.warn(
+        `Incident #${duplicate.number} duplicates #${keep.number} for ${service.name}; closing it.`,
+      );
       await this.options.client.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
         ...this.repo,
         issue_number: duplicate.number,
@@ -157,13 +181,23 @@ export class GitHubIncidentLog implements IncidentLog {
   /** Creates `uptime`, `incident` and `service:<key>` when missing (422 already_exists is fine). */
   private async ensureLabels(service: ServiceConfig): Promise<void> {
     const wanted: Array<[string, { color: string; description: string }]> = [
-      ...INCIDENT_LABELS.map((name): [string, { color: string; description: string }] => [name, LABEL_COLORS[name]]),
-      [serviceLabel(service), { ...SERVICE_LABEL, description: `Incidents of ${service.name}`.slice(0, 100) }],
+      ...INCIDENT_LABELS.map((name): [string, { color: string; description: string }] => [
+        name,
+        LABEL_COLORS[name],
+      ]),
+      [
+        serviceLabel(service),
+        { ...SERVICE_LABEL, description: `Incidents of ${service.name}`.slice(0, 100) },
+      ],
     ];
     for (const [name, style] of wanted) {
       if (this.labelsReady.has(name)) continue;
       try {
-        await this.options.client.request('POST /repos/{owner}/{repo}/labels', { ...this.repo, name, ...style });
+        await this.options.client.request('POST /repos/{owner}/{repo}/labels', {
+          ...this.repo,
+          name,
+          ...style,
+        });
       } catch (error) {
         if (!(errorStatus(error) === 422 && errorCode(error) === 'already_exists')) throw error;
       }

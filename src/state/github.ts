@@ -63,7 +63,10 @@ export class GitHubStateStore implements StateStore {
       const changed = change(draft) ?? draft;
       // Nothing changed: no write at all (a healthy sweep makes zero write requests).
       if (canonical(changed) === canonical(snapshot.state)) return structuredClone(changed);
-      const stamped = { ...pruneState(changed, this.options.clock.now()), updatedAt: this.options.clock.now() };
+      const stamped = {
+        ...pruneState(changed, this.options.clock.now()),
+        updatedAt: this.options.clock.now(),
+      };
       const body = `${JSON.stringify(stamped, null, 1)}\n`;
       try {
         const sha = await this.write(body, snapshot.sha);
@@ -80,7 +83,9 @@ export class GitHubStateStore implements StateStore {
         }
         const backoff = (this.options.baseDelayMs ?? 250) * 2 ** attempt;
         const delay = Math.round(backoff / 2 + (this.options.random ?? Math.random)() * (backoff / 2));
-        this.options.logger.debug(`State ${this.where()} changed under us (${error.message}); re-reading in ${delay}ms.`);
+        this.options.logger.debug(
+          `State ${this.where()} changed under us (${error.message}); re-reading in ${delay}ms.`,
+        );
         await this.options.clock.sleep(delay);
         snapshot = await this.load();
       }
@@ -104,20 +109,27 @@ export class GitHubStateStore implements StateStore {
       if (errorStatus(error) === 404) return { state: emptyState() };
       throw this.failure('read', error, 'contents: read');
     }
-    let text = data.encoding === 'base64' && data.content ? Buffer.from(data.content, 'base64').toString('utf8') : undefined;
+    let text =
+      data.encoding === 'base64' && data.content
+        ? Buffer.from(data.content, 'base64').toString('utf8')
+        : undefined;
     if (text === undefined) text = await this.readBlob(data.sha); // files over 1 MB come without content
     return { state: this.parse(text), sha: data.sha };
   }
 
   private async readBlob(sha: string): Promise<string> {
-    const { data } = await this.options.client.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { ...this.repo, file_sha: sha });
+    const { data } = await this.options.client.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', {
+      ...this.repo,
+      file_sha: sha,
+    });
     return Buffer.from((data as { content: string }).content, 'base64').toString('utf8');
   }
 
   private parse(text: string): UptimeState {
     try {
       const parsed = JSON.parse(text) as Partial<UptimeState>;
-      if (parsed?.version !== 1 || typeof parsed.services !== 'object') throw new Error('not a version 1 state');
+      if (parsed?.version !== 1 || typeof parsed.services !== 'object')
+        throw new Error('not a version 1 state');
       return { ...emptyState(), ...parsed } as UptimeState;
     } catch (error) {
       // Losing counters beats stopping the monitor: start fresh; the next write replaces the file (by its sha).
@@ -151,7 +163,10 @@ export class GitHubStateStore implements StateStore {
 
   private async branchExists(): Promise<boolean> {
     try {
-      await this.options.client.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...this.repo, ref: `heads/${this.branch}` });
+      await this.options.client.request('GET /repos/{owner}/{repo}/git/ref/{ref}', {
+        ...this.repo,
+        ref: `heads/${this.branch}`,
+      });
       return true;
     } catch (error) {
       if (errorStatus(error) === 404) return false;
@@ -185,13 +200,17 @@ export class GitHubStateStore implements StateStore {
         ref: `refs/heads/${this.branch}`,
         sha: commit.sha,
       });
-      this.options.logger.info(`Created the state branch ${this.branch} (an orphan branch holding ${this.path}).`);
+      this.options.logger.info(
+        `Created the state branch ${this.branch} (an orphan branch holding ${this.path}).`,
+      );
       return blob.sha as string;
     } catch (error) {
       // 422 "Reference already exists": another writer created the branch first; re-read and merge.
       if (errorStatus(error) === 422) throw new ConflictError('the branch was created meanwhile');
       if (errorStatus(error) === 409)
-        throw new Error(`State ${this.where()}: the repository is empty (HTTP 409). Fix: push a first commit to the repository.`);
+        throw new Error(
+          `State ${this.where()}: the repository is empty (HTTP 409). Fix: push a first commit to the repository.`,
+        );
       throw this.failure('create the branch for', error, needs);
     }
   }
@@ -212,7 +231,9 @@ class ConflictError extends Error {
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
       : v,
   );
 }

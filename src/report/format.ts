@@ -1,0 +1,97 @@
+import { formatDuration } from '../util/duration.js';
+import type { StatusRow } from './rows.js';
+import type { ErrorBudget } from './uptime.js';
+
+/** Shown wherever there is no data yet (never `NaN`). */
+export const NONE = '—';
+
+/** The emoji of each status, as the seed's dashboard used them. */
+export const STATUS_EMOJI: Record<StatusRow['status'], string> = {
+  up: '🟢',
+  slow: '🟡',
+  degraded: '🟠',
+  down: '🔴',
+  unknown: '⚪',
+  paused: '⏸',
+};
+
+/** `up`, `down`, ... and `not checked yet` for a service never checked. */
+export function statusWord(status: StatusRow['status']): string {
+  return status === 'unknown' ? 'not checked yet' : status;
+}
+
+/** `99.95%`, `100%`; rounded down so 99.999 never shows as 100. */
+export function formatPercent(value: number | undefined): string {
+  if (value === undefined || !Number.isFinite(value)) return NONE;
+  if (value >= 100) return '100%';
+  return `${(Math.floor(value * 100) / 100).toFixed(2)}%`;
+}
+
+export function formatMs(value: number | undefined): string {
+  return value === undefined || !Number.isFinite(value) ? NONE : `${Math.round(value)}ms`;
+}
+
+/** `120ms (avg 110ms)`, or `—`. */
+export function formatResponse(row: StatusRow): string {
+  if (row.lastResponseMs === undefined && row.averageResponseMs === undefined) return NONE;
+  const avg = row.averageResponseMs === undefined ? '' : ` (avg ${formatMs(row.averageResponseMs)})`;
+  return `${formatMs(row.lastResponseMs)}${avg}`;
+}
+
+/** `1999/2000 ok`, or `—` before the first check. */
+export function formatChecks(row: StatusRow): string {
+  return row.checksTotal === 0 ? NONE : `${row.checksOk}/${row.checksTotal} ok`;
+}
+
+/** `restart 2h ago, took 32s → ✅ healthy` (with the trigger and who asked when relevant). */
+export function formatLastRepair(row: StatusRow): string {
+  const last = row.lastRepair;
+  if (!last) return NONE;
+  const why =
+    last.trigger === 'predictive'
+      ? ' (predictive)'
+      : last.trigger === 'command' && last.by
+        ? ` by @${last.by}`
+        : '';
+  let result: string;
+  if (last.healthy) result = '✅ healthy';
+  else if (last.providerOk) result = '❌ still unhealthy';
+  else result = `❌ failed${last.detail ? `: ${oneLine(last.detail, 80)}` : ''}`;
+  return `${last.action}${why} ${formatDuration(last.agoMs)} ago, took ${formatDuration(last.durationMs)} → ${result}`;
+}
+
+/** `72% left (31m of 43m used)`, `exhausted (1h 5m of 43m used)`. */
+export function formatBudget(budget: ErrorBudget | undefined): string {
+  if (!budget) return NONE;
+  const amount = (n: number) =>
+    budget.basis === 'time' ? formatDuration(n) : `${Math.round(n * 100) / 100} failed checks`;
+  const usedOf = `${amount(budget.used)} of ${amount(budget.allowed)} used`;
+  if (budget.exhausted) return `exhausted (${usedOf})`;
+  return `${Math.max(0, Math.floor(budget.remainingPercent))}% left (${usedOf})`;
+}
+
+/** `2026-01-10 12:00:00 UTC`. */
+export function formatTimestamp(at: number): string {
+  return `${new Date(at).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/** What follows the status word: the failure reason, how long, or the end of a pause. */
+export function statusDetail(row: StatusRow, now: number): string {
+  if (row.status === 'paused') {
+    const until =
+      row.pausedUntil === undefined ? 'until /resume' : `for ${formatDuration(row.pausedUntil - now)} more`;
+    return `${until}${row.pausedBy ? `, by @${row.pausedBy}` : ''}`;
+  }
+  const parts: string[] = [];
+  if (row.status !== 'up' && row.status !== 'unknown' && row.lastError)
+    parts.push(oneLine(row.lastError, 80));
+  if (row.status !== 'unknown' && row.since !== undefined && row.status !== 'up') {
+    parts.push(`for ${formatDuration(now - row.since)}`);
+  }
+  return parts.join(', ');
+}
+
+export function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}

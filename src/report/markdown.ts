@@ -1,0 +1,85 @@
+import type { Config } from '../config/schema.js';
+import type { UptimeState } from '../state/types.js';
+import { formatDuration } from '../util/duration.js';
+import {
+  NONE,
+  STATUS_EMOJI,
+  formatBudget,
+  formatLastRepair,
+  formatPercent,
+  formatResponse,
+  formatTimestamp,
+  statusDetail,
+  statusWord,
+} from './format.js';
+import {
+  buildStatusHeader,
+  buildStatusRows,
+  type StatusHeader,
+  type StatusOptions,
+  type StatusRow,
+} from './rows.js';
+
+/**
+ * The dashboard as Markdown, for job summaries, `/status` replies and incident issues: a heading with the
+ * time, mode and interval, a table (service, status, uptime, response time, checks, repairs, last repair),
+ * and the SLO error budget per service.
+ *
+ * Call it with rows from `buildStatusRows` and a header, or with `(config, state, { now, mode?, only? })`.
+ */
+export function renderStatusMarkdown(rows: StatusRow[], header: StatusHeader): string;
+export function renderStatusMarkdown(config: Config, state: UptimeState, options: StatusOptions): string;
+export function renderStatusMarkdown(
+  a: StatusRow[] | Config,
+  b: StatusHeader | UptimeState,
+  c?: StatusOptions,
+): string {
+  const [rows, header] = Array.isArray(a)
+    ? [a, b as StatusHeader]
+    : [buildStatusRows(a, b as UptimeState, c!.now, c), buildStatusHeader(a, b as UptimeState, c!)];
+  const lines = [
+    `### 📊 Status · ${formatTimestamp(header.now)}`,
+    '',
+    `Mode **${header.mode}** · check every ${formatDuration(header.intervalMs)}`,
+    '',
+    '| Service | Status | Uptime | Response time | Checks | Repairs | Last repair |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map((row) => tableRow(row, header.now)),
+  ];
+  const budget = budgetLine(rows, header);
+  if (budget) lines.push('', budget);
+  return lines.join('\n');
+}
+
+function tableRow(row: StatusRow, now: number): string {
+  const detail = statusDetail(row, now);
+  const service = row.name === row.id ? `\`${row.id}\`` : `${row.name} (\`${row.id}\`)`;
+  const incident =
+    row.incident === undefined
+      ? ''
+      : ` · ${row.incidentUrl ? `[#${row.incident}](${row.incidentUrl})` : `#${row.incident}`}`;
+  const cells = [
+    service,
+    `${STATUS_EMOJI[row.status]} ${statusWord(row.status)}${detail ? ` (${detail})` : ''}${incident}`,
+    formatPercent(row.uptimePercent),
+    formatResponse(row),
+    row.checksTotal === 0 ? NONE : `${row.checksOk}/${row.checksTotal}`,
+    row.predictiveRestarts > 0
+      ? `${row.repairs} (${row.predictiveRestarts} predictive)`
+      : String(row.repairs),
+    formatLastRepair(row),
+  ];
+  return `| ${cells.map(escapeCell).join(' | ')} |`;
+}
+
+function budgetLine(rows: StatusRow[], header: StatusHeader): string | undefined {
+  if (header.slo === undefined) return undefined;
+  const parts = rows.filter((r) => r.budget).map((r) => `\`${r.id}\` ${formatBudget(r.budget)}`);
+  if (parts.length === 0) return `**SLO ${header.slo}%** error budget: ${NONE} (no checks yet)`;
+  return `**SLO ${header.slo}%** error budget: ${parts.join(' · ')}`;
+}
+
+/** Keeps a cell inside its column: no pipes, no line breaks. */
+export function escapeCell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}

@@ -11,6 +11,24 @@ export interface ProviderContext {
   /** Called on each retry so the incident can record it. */
   onRetry?: (message: string) => void;
   signal?: AbortSignal;
+  /** Overrides of the providers' request and follow-through timing (tests, demos, chaos runs). */
+  timing?: ProviderTiming;
+}
+
+/** How long providers wait; every field optional, defaults in each provider's doc comment. */
+export interface ProviderTiming {
+  /** One HTTP request, in ms. @default 15000 */
+  requestTimeoutMs?: number;
+  /** Extra attempts after the first for 5xx, 429 and timeouts. @default 3 */
+  retries?: number;
+  /** Backoff before the first retry, doubled each time, in ms. @default 1000 */
+  retryBaseDelayMs?: number;
+  /** Between two deployment-status polls, in ms. @default 5000 */
+  pollIntervalMs?: number;
+  /** How long to follow a deployment until it is live, in ms. @default 600000 */
+  deadlineMs?: number;
+  /** 0..1 for retry jitter. @default Math.random */
+  random?: () => number;
 }
 
 /** The outcome of one restart or redeploy call (not yet whether the service answers healthy). */

@@ -1,0 +1,140 @@
+/**
+ * The `command` provider: runs `recovery.restart` / `recovery.redeploy` in a shell (e.g.
+ * `systemctl restart api`, `docker restart api`, `pm2 restart api`). Success is exit code 0. On timeout
+ * the whole process group is killed, so a hung `docker` never outlives the run.
+ */
+import { spawn } from 'node:child_process';
+import { access } from 'node:fs/promises';
+import type { RecoveryAction, ServiceConfig } from '../config/schema.js';
+import { makeRedactor, secretValues } from '../util/secrets.js';
+import type { ActionResult, DoctorCheck, Provider, ProviderContext } from './types.js';
+import { formatMs, providerError, type CallSite } from './http.js';
+
+/** Bytes of stdout+stderr kept in `ActionResult.output` (the end, where errors are). */
+export const OUTPUT_LIMIT = 2048;
+/** After SIGTERM on timeout, SIGKILL follows after this long (ms). */
+const KILL_GRACE_MS = 2000;
+
+export interface CommandRun {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  output: string;
+  durationMs: number;
+}
+
+/** Runs one shell command in its own process group; never rejects for a failing command, only for spawn errors. */
+export function runCommand(
+  command: string,
+  options: { cwd?: string; timeoutMs: number; env: NodeJS.ProcessEnv; signal?: AbortSignal },
+): Promise<CommandRun> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const child = spawn(command, { shell: true, cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let tail = Buffer.alloc(0);
+    const keep = (chunk: Buffer) => {
+      tail = Buffer.concat([tail, chunk]);
+      if (tail.length > OUTPUT_LIMIT * 2) tail = tail.subarray(tail.length - OUTPUT_LIMIT);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    let timedOut = false;
+    let killTimer: NodeJS.Timeout | undefined;
+    const killGroup = (signal: NodeJS.Signals) => {
+      try {
+        if (child.pid) process.kill(-child.pid, signal);
+      } catch (error: unknown) {
+        // ESRCH: the group is already gone, which is what we wanted.
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+      }
+    };
+    const stop = () => {
+      killGroup('SIGTERM');
+      killTimer = setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS);
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stop();
+    }, options.timeoutMs);
+    options.signal?.addEventListener('abort', stop, { once: true });
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      clearTimeout(killTimer);
+      reject(error);
+    });
+    child.on('close', (exitCode, signal) => {
+      clearTimeout(timer);
+      clearTimeout(killTimer);
+      options.signal?.removeEventListener('abort', stop);
+      const text = tail.subarray(Math.max(0, tail.length - OUTPUT_LIMIT)).toString('utf8');
+      resolve({ exitCode, signal, timedOut, output: text.trim(), durationMs: Date.now() - started });
+    });
+  });
+}
+
+async function act(action: RecoveryAction, service: ServiceConfig, ctx: ProviderContext): Promise<ActionResult> {
+  const site: CallSite = { service, provider: 'command', operation: action };
+  const recovery = commandRecovery(service, site);
+  const command = action === 'restart' ? recovery.restart : recovery.redeploy;
+  if (!command) {
+    throw providerError(site, 'no redeploy command configured', 'Add recovery.redeploy, or drop redeploy from recovery.actions.');
+  }
+  const redact = makeRedactor(secretValues(ctx.env));
+  let run: CommandRun;
+  try {
+    run = await runCommand(command, { cwd: recovery.cwd, timeoutMs: recovery.timeout, env: ctx.env, signal: ctx.signal });
+  } catch (error: unknown) {
+    const cause = error instanceof Error ? error.message : String(error);
+    throw providerError(site, `cannot start the command: ${cause}`, 'Check recovery.cwd exists and a shell (/bin/sh) is available.', { env: ctx.env });
+  }
+  const output = redact(run.output);
+  const took = formatMs(run.durationMs);
+  if (run.timedOut) {
+    return { ok: false, detail: `\`${redact(command)}\` timed out after ${formatMs(recovery.timeout)}; its process group was killed`, output };
+  }
+  if (run.exitCode === 0) return { ok: true, detail: `\`${redact(command)}\` exited 0 (${took})`, output };
+  const how = run.exitCode === null ? `was killed by ${run.signal}` : `exited ${run.exitCode}`;
+  return { ok: false, detail: `\`${redact(command)}\` ${how} (${took})`, output };
+}
+
+/** The command provider. */
+export const commandProvider: Provider = {
+  type: 'command',
+  restart: (service, ctx) => act('restart', service, ctx),
+  redeploy: (service, ctx) => act('redeploy', service, ctx),
+  async doctor(service, ctx) {
+    const site: CallSite = { service, provider: 'command', operation: 'doctor' };
+    const recovery = commandRecovery(service, site);
+    const checks: DoctorCheck[] = [];
+    if (recovery.cwd) {
+      const ok = await access(recovery.cwd).then(
+        () => true,
+        () => false,
+      );
+      checks.push(ok ? { check: 'cwd exists', ok, detail: recovery.cwd } : { check: 'cwd exists', ok, detail: `${recovery.cwd} not found`, fix: 'Fix recovery.cwd.' });
+    }
+    for (const [key, command] of [['restart', recovery.restart], ['redeploy', recovery.redeploy]] as const) {
+      if (!command) continue;
+      const program = command.trim().split(/\s+/)[0];
+      // `command -v` only looks the program up; nothing is run.
+      const found = await runCommand(`command -v ${shellQuote(program)}`, { timeoutMs: 5000, env: ctx.env, cwd: checks[0]?.ok === false ? undefined : recovery.cwd });
+      checks.push(
+        found.exitCode === 0
+          ? { check: `${key} command found`, ok: true, detail: `${program} → ${found.output.split('\n')[0]}` }
+          : { check: `${key} command found`, ok: false, detail: `${program} is not on PATH`, fix: `Install ${program} or use its full path in recovery.${key}.` },
+      );
+    }
+    return checks;
+  },
+};
+
+function commandRecovery(service: ServiceConfig, site: CallSite) {
+  if (service.recovery?.provider !== 'command') {
+    throw providerError(site, 'not a command service', 'Set recovery.provider: command and recovery.restart.');
+  }
+  return service.recovery;
+}
+
+function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,129 @@
+/**
+ * Heroku Platform API (https://devcenter.heroku.com/articles/platform-api-reference): restart
+ * `DELETE /apps/{app}/dynos` (all dynos), `DELETE /apps/{app}/dynos/{dyno}` (one dyno, e.g. `web.1`) or
+ * `DELETE /apps/{app}/formations/{type}` (a process type, e.g. `web`); then list dynos until they are `up`.
+ * Token: `HEROKU_API_KEY` (Bearer). Endpoint: `HEROKU_API_URL` (default `https://api.heroku.com`).
+ */
+import type { ServiceConfig } from '../config/schema.js';
+import type { ActionResult, DoctorCheck, Provider, ProviderContext, ProviderTiming } from './types.js';
+import { ProviderError } from './types.js';
+import { formatMs, providerError, requestJson, timingOf, type CallSite, type HttpRequest } from './http.js';
+import { follow } from './follow.js';
+
+/** Default endpoint; `HEROKU_API_URL` overrides it. */
+export const HEROKU_API_URL = 'https://api.heroku.com';
+
+const TOKEN_FIX = 'Set HEROKU_API_KEY to an API key (`heroku authorizations:create`, or Account Settings → API Key).';
+
+interface Dyno {
+  name: string;
+  type: string;
+  state: string;
+}
+
+/** Creates the Heroku provider; `timing` sets defaults that `ctx.timing` can still override. */
+export function createHerokuProvider(timing: ProviderTiming = {}): Provider {
+  return {
+    type: 'heroku',
+    async restart(service, ctx): Promise<ActionResult> {
+      const site: CallSite = { service, provider: 'heroku', operation: 'restart' };
+      const { app, dyno, call } = herokuCall(ctx, site, service);
+      const target = !dyno
+        ? `/apps/${encodeURIComponent(app)}/dynos`
+        : dyno.includes('.')
+          ? `/apps/${encodeURIComponent(app)}/dynos/${encodeURIComponent(dyno)}`
+          : `/apps/${encodeURIComponent(app)}/formations/${encodeURIComponent(dyno)}`;
+      await call({ method: 'DELETE', path: target });
+      const t = timingOf(ctx, timing);
+      const result = await follow(
+        ctx,
+        async () => {
+          const dynos = await listDynos(call, app, dyno);
+          const notUp = dynos.filter((d) => d.state !== 'up');
+          const state = dynos.length === 0 ? 'no dynos' : notUp.length === 0 ? 'up' : notUp.map((d) => `${d.name} ${d.state}`).join(', ');
+          return { state, done: dynos.length > 0 && notUp.length === 0, failed: notUp.some((d) => d.state === 'crashed') };
+        },
+        // Right after the restart Heroku may still list the crashed dynos it is replacing.
+        { intervalMs: t.pollIntervalMs, deadlineMs: t.deadlineMs, graceMs: Math.min(30_000, t.deadlineMs) },
+      );
+      const what = `Heroku restarted ${dyno ?? 'all dynos'} of ${app}`;
+      const took = `${result.polls} poll(s), ${formatMs(result.elapsedMs)}`;
+      if (result.outcome === 'done') return { ok: true, detail: `${what}; all up (${took})` };
+      if (result.outcome === 'failed') return { ok: false, detail: `${what} but: ${result.state} (${took})` };
+      return { ok: false, detail: `${what} but not all up at the deadline: ${result.state} (${took})` };
+    },
+    async redeploy(service) {
+      throw providerError(
+        { service, provider: 'heroku', operation: 'redeploy' },
+        'the Heroku provider only restarts dynos',
+        'Use actions: [restart] for Heroku, or a command provider that pushes a release.',
+      );
+    },
+    async status(service, ctx) {
+      const site: CallSite = { service, provider: 'heroku', operation: 'status' };
+      const { app, dyno, call } = herokuCall(ctx, site, service);
+      const dynos = await listDynos(call, app, dyno);
+      const state = dynos.length > 0 && dynos.every((d) => d.state === 'up') ? 'up' : 'partial';
+      return { state, detail: dynos.map((d) => `${d.name} ${d.state}`).join(', ') || 'no dynos' };
+    },
+    async doctor(service, ctx) {
+      const site: CallSite = { service, provider: 'heroku', operation: 'doctor' };
+      if (!ctx.env.HEROKU_API_KEY) return [{ check: 'token present', ok: false, detail: 'HEROKU_API_KEY is not set', fix: TOKEN_FIX }];
+      const checks: DoctorCheck[] = [{ check: 'token present', ok: true, detail: 'HEROKU_API_KEY (Bearer)' }];
+      const { app, dyno, call } = herokuCall(ctx, site, service);
+      try {
+        const { body } = await call<{ name?: string }>({ path: `/apps/${encodeURIComponent(app)}` });
+        checks.push({ check: 'token accepted', ok: true, detail: 'Heroku answered' });
+        checks.push({ check: 'app exists', ok: true, detail: `app "${body?.name ?? app}"` });
+        const dynos = await listDynos(call, app, dyno);
+        checks.push(
+          dynos.length
+            ? { check: 'dynos to restart', ok: true, detail: dynos.map((d) => `${d.name} ${d.state}`).join(', ') }
+            : { check: 'dynos to restart', ok: false, detail: `no dyno matches ${dyno ?? 'the app'}`, fix: 'Check recovery.dyno (`heroku ps -a <app>`) or scale the app up.' },
+        );
+      } catch (error: unknown) {
+        const status = error instanceof ProviderError ? error.details.status : undefined;
+        const fix = error instanceof ProviderError ? error.details.fix : undefined;
+        const check = status === 401 || status === 403 ? 'token accepted' : 'app exists';
+        checks.push({ check, ok: false, detail: error instanceof Error ? error.message : String(error), fix });
+      }
+      return checks;
+    },
+  };
+}
+
+/** The Heroku provider with default timing. */
+export const herokuProvider: Provider = createHerokuProvider();
+
+type HerokuCall = <T = unknown>(req: { path: string; method?: HttpRequest['method'] }) => ReturnType<typeof requestJson<T>>;
+
+function herokuCall(ctx: ProviderContext, site: CallSite, service: ServiceConfig): { app: string; dyno?: string; call: HerokuCall } {
+  if (service.recovery?.provider !== 'heroku') {
+    throw providerError(site, 'not a Heroku service', 'Set recovery.provider: heroku and recovery.app.');
+  }
+  const { app, dyno } = service.recovery;
+  const base = (ctx.env.HEROKU_API_URL || HEROKU_API_URL).replace(/\/+$/, '');
+  const token = ctx.env.HEROKU_API_KEY;
+  const call: HerokuCall = async (req) => {
+    if (!token) throw providerError(site, 'HEROKU_API_KEY is not set', TOKEN_FIX, { auth: true });
+    return requestJson(ctx, {
+      ...site,
+      ...req,
+      url: base + req.path,
+      // Heroku requires the version in Accept: https://devcenter.heroku.com/articles/platform-api-reference#clients
+      headers: { authorization: `Bearer ${token}`, accept: 'application/vnd.heroku+json; version=3' },
+      tokenEnv: 'HEROKU_API_KEY',
+      urlEnv: 'HEROKU_API_URL',
+      secrets: [token],
+      fix: (f) => (f.status === 404 ? `Heroku has no app "${app}"${dyno ? ` or dyno "${dyno}"` : ''} visible to HEROKU_API_KEY; check recovery.app (\`heroku apps\`).` : undefined),
+    });
+  };
+  return { app, dyno, call };
+}
+
+async function listDynos(call: HerokuCall, app: string, dyno: string | undefined): Promise<Dyno[]> {
+  const { body } = await call<Dyno[]>({ path: `/apps/${encodeURIComponent(app)}/dynos` });
+  const all = Array.isArray(body) ? body : [];
+  if (!dyno) return all;
+  return all.filter((d) => (dyno.includes('.') ? d.name === dyno : d.type === dyno));
+}

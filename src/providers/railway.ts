@@ -1,0 +1,109 @@
+/**
+ * Railway: restart (`deploymentRestart` of the latest deployment) and redeploy (`deploymentRedeploy`, or
+ * `serviceInstanceRedeploy` when there is no deployment), then follow the deployment until SUCCESS.
+ * Never sends a second restart while a deployment is still in progress: it follows that one instead.
+ */
+import type { RecoveryAction, ServiceConfig } from '../config/schema.js';
+import type { ActionResult, Provider, ProviderContext, ProviderTiming } from './types.js';
+import { formatMs, providerError, timingOf, type CallSite } from './http.js';
+import { follow, type FollowResult } from './follow.js';
+import {
+  DEPLOYMENT_REDEPLOY,
+  DEPLOYMENT_RESTART,
+  DEPLOYMENT_STATUS,
+  SERVICE_INSTANCE_REDEPLOY,
+  gql,
+  type RailwayAuth,
+} from './railway-api.js';
+import { latestDeployment, railwayRecovery, resolveAuth, resolveEnvironment } from './railway-resolve.js';
+import { railwayDoctor } from './railway-doctor.js';
+
+/** Deployment states that mean "still on its way": follow, don't act again. */
+export const IN_PROGRESS = new Set(['BUILDING', 'DEPLOYING', 'INITIALIZING', 'QUEUED', 'WAITING']);
+/** Deployment states that end a follow as a failure. */
+export const FAILED = new Set(['FAILED', 'CRASHED', 'REMOVED', 'REMOVING', 'SKIPPED', 'NEEDS_APPROVAL']);
+/** Deployment states that end a follow as a success (a sleeping service wakes on its next request). */
+export const DONE = new Set(['SUCCESS', 'SLEEPING']);
+
+/** Creates the Railway provider; `timing` sets defaults that `ctx.timing` can still override. */
+export function createRailwayProvider(timing: ProviderTiming = {}): Provider {
+  const act = async (action: RecoveryAction, service: ServiceConfig, ctx: ProviderContext): Promise<ActionResult> => {
+    const site: CallSite = { service, provider: 'railway', operation: action };
+    const { serviceId } = railwayRecovery(service, site);
+    const auth = await resolveAuth(ctx, site);
+    const { environmentId } = await resolveEnvironment(ctx, site, service, auth);
+    const latest = await latestDeployment(ctx, site, auth, environmentId, serviceId);
+    const t = timingOf(ctx, timing);
+    const followIt = (id: string, graceMs = 0) =>
+      follow(ctx, () => deploymentState(ctx, site, auth, id), { intervalMs: t.pollIntervalMs, deadlineMs: t.deadlineMs, graceMs });
+
+    if (latest && IN_PROGRESS.has(latest.status)) {
+      const result = await followIt(latest.id);
+      return outcome(result, latest.id, `deployment ${short(latest.id)} was already ${latest.status}, so no second ${action} was sent; followed it`);
+    }
+    if (action === 'restart') {
+      if (!latest) {
+        throw providerError(
+          site,
+          `service ${serviceId} has no deployment in environment ${environmentId}`,
+          'Deploy it once in Railway, or add redeploy to recovery.actions (redeploy also works without a deployment).',
+          { env: ctx.env },
+        );
+      }
+      const data = await gql<{ deploymentRestart: boolean }>(ctx, site, auth, DEPLOYMENT_RESTART, { id: latest.id });
+      if (!data.deploymentRestart) {
+        throw providerError(site, `Railway declined to restart deployment ${latest.id}`, 'Open the deployment in the Railway dashboard; redeploy if it cannot restart.', {
+          env: ctx.env,
+        });
+      }
+      // Right after the call Railway may still report the crash that caused the restart.
+      const result = await followIt(latest.id, FAILED.has(latest.status) ? Math.min(30_000, t.deadlineMs) : 0);
+      return outcome(result, latest.id, `deployment ${short(latest.id)} restarted`);
+    }
+    if (latest) {
+      const data = await gql<{ deploymentRedeploy: { id: string; status: string } }>(ctx, site, auth, DEPLOYMENT_REDEPLOY, { id: latest.id });
+      const fresh = data.deploymentRedeploy;
+      return outcome(await followIt(fresh.id), fresh.id, `deployment ${short(latest.id)} redeployed as ${short(fresh.id)}`);
+    }
+    await gql<{ serviceInstanceRedeploy: boolean }>(ctx, site, auth, SERVICE_INSTANCE_REDEPLOY, { environmentId, serviceId });
+    const created = await latestDeployment(ctx, site, auth, environmentId, serviceId);
+    if (!created) return { ok: true, detail: `service instance redeploy requested; no deployment to follow yet` };
+    return outcome(await followIt(created.id), created.id, `service instance redeployed as ${short(created.id)}`);
+  };
+
+  return {
+    type: 'railway',
+    restart: (service, ctx) => act('restart', service, ctx),
+    redeploy: (service, ctx) => act('redeploy', service, ctx),
+    async status(service, ctx) {
+      const site: CallSite = { service, provider: 'railway', operation: 'status' };
+      const auth = await resolveAuth(ctx, site);
+      const { environmentId } = await resolveEnvironment(ctx, site, service, auth);
+      const latest = await latestDeployment(ctx, site, auth, environmentId, railwayRecovery(service, site).serviceId);
+      return latest
+        ? { state: latest.status, detail: `latest deployment ${short(latest.id)} is ${latest.status}` }
+        : { state: 'NONE', detail: 'no deployment yet' };
+    },
+    doctor: (service, ctx) => railwayDoctor(service, ctx),
+  };
+}
+
+/** The Railway provider with default timing. */
+export const railwayProvider: Provider = createRailwayProvider();
+
+async function deploymentState(ctx: ProviderContext, site: CallSite, auth: RailwayAuth, id: string) {
+  const data = await gql<{ deployment: { status: string } }>(ctx, site, auth, DEPLOYMENT_STATUS, { id });
+  const state = data.deployment.status;
+  return { state, done: DONE.has(state), failed: FAILED.has(state) };
+}
+
+function outcome(result: FollowResult, deploymentId: string, what: string): ActionResult {
+  const took = `${result.polls} poll(s), ${formatMs(result.elapsedMs)}`;
+  if (result.outcome === 'done') return { ok: true, detail: `${what} (${result.state}, ${took})`, deploymentId };
+  if (result.outcome === 'failed') return { ok: false, detail: `${what} but it ended ${result.state} (${took})`, deploymentId };
+  return { ok: false, detail: `${what} but it was still ${result.state} at the deadline (${took}); it may still finish`, deploymentId };
+}
+
+function short(id: string): string {
+  return id.length > 8 ? id.slice(0, 8) : id;
+}

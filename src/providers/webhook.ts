@@ -1,0 +1,81 @@
+/**
+ * The `webhook` provider: POSTs `{ service, name, action, url, at }` as JSON to `recovery.url`, with the
+ * secret from the variable `recovery.secretEnv` in the header `recovery.secretHeader`. Success is any 2xx;
+ * 5xx, 429 and timeouts are retried through the shared request helper.
+ */
+import type { RecoveryAction, ServiceConfig } from '../config/schema.js';
+import type { ActionResult, DoctorCheck, Provider, ProviderContext } from './types.js';
+import { providerError, requestJson, type CallSite } from './http.js';
+
+/** The JSON body the webhook receives. */
+export interface WebhookPayload {
+  /** The service key, e.g. `coqui`. */
+  service: string;
+  /** Display name. */
+  name: string;
+  action: RecoveryAction;
+  /** The health URL that failed. */
+  url: string;
+  /** ISO 8601 time of the request. */
+  at: string;
+}
+
+async function act(action: RecoveryAction, service: ServiceConfig, ctx: ProviderContext): Promise<ActionResult> {
+  const site: CallSite = { service, provider: 'webhook', operation: action };
+  const recovery = webhookRecovery(service, site);
+  const headers: Record<string, string> = { 'user-agent': 'uptime-action' };
+  let secret: string | undefined;
+  if (recovery.secretEnv) {
+    secret = ctx.env[recovery.secretEnv];
+    if (!secret) {
+      throw providerError(site, `${recovery.secretEnv} is not set`, `Set the environment variable ${recovery.secretEnv} (recovery.secretEnv) to the webhook's shared secret.`);
+    }
+    headers[recovery.secretHeader] = secret;
+  }
+  const payload: WebhookPayload = { service: service.id, name: service.name, action, url: service.url, at: new Date(ctx.clock.now()).toISOString() };
+  const target = new URL(recovery.url);
+  const res = await requestJson(ctx, {
+    ...site,
+    url: recovery.url,
+    method: 'POST',
+    headers,
+    body: payload,
+    timeoutMs: recovery.timeout,
+    tokenEnv: recovery.secretEnv,
+    // The URL itself may carry a secret (Slack-style hooks): messages name only its host.
+    secrets: [...(secret ? [secret] : []), target.pathname.length > 8 ? target.pathname : '', target.search],
+    fix: (f) =>
+      f.status === 401 || f.status === 403
+        ? `The webhook at ${target.host} refused the request; check ${recovery.secretEnv ? `${recovery.secretEnv} and recovery.secretHeader (${recovery.secretHeader})` : 'whether it needs a secret (recovery.secretEnv)'}.`
+        : f.status === 404
+          ? `Nothing answers at that path on ${target.host}; check recovery.url.`
+          : undefined,
+  });
+  return { ok: true, detail: `webhook ${target.host} answered ${res.status}`, output: res.text.slice(0, 500) || undefined };
+}
+
+/** The webhook provider. */
+export const webhookProvider: Provider = {
+  type: 'webhook',
+  restart: (service, ctx) => act('restart', service, ctx),
+  redeploy: (service, ctx) => act('redeploy', service, ctx),
+  async doctor(service, ctx) {
+    const recovery = webhookRecovery(service, { service, provider: 'webhook', operation: 'doctor' });
+    const checks: DoctorCheck[] = [{ check: 'webhook URL', ok: true, detail: `POST to ${new URL(recovery.url).host} (not called: doctor is read-only)` }];
+    if (recovery.secretEnv) {
+      checks.push(
+        ctx.env[recovery.secretEnv]
+          ? { check: 'secret present', ok: true, detail: `${recovery.secretEnv}, sent in ${recovery.secretHeader}` }
+          : { check: 'secret present', ok: false, detail: `${recovery.secretEnv} is not set`, fix: `Set ${recovery.secretEnv} to the webhook's shared secret.` },
+      );
+    }
+    return checks;
+  },
+};
+
+function webhookRecovery(service: ServiceConfig, site: CallSite) {
+  if (service.recovery?.provider !== 'webhook') {
+    throw providerError(site, 'not a webhook service', 'Set recovery.provider: webhook and recovery.url.');
+  }
+  return service.recovery;
+}

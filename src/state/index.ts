@@ -3,3 +3,4 @@ export * from './records.js';
 export * from './validate.js';
 export * from './file.js';
 export * from './memory.js';
+export * from './github.js';

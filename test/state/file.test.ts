@@ -107,10 +107,18 @@ describe('FileStateStore', () => {
   it('lets two stores on the same file update concurrently without losing a write (2 × 50 increments)', async () => {
     const a = store();
     const b = store();
-    const rounds = Array.from({ length: 50 }, () => [a.update(bump), b.update(bump)]).flat();
-    await Promise.all(rounds);
+    const fifty = async (s: FileStateStore) => {
+      for (let i = 0; i < 50; i++) await s.update(bump);
+    };
+    await Promise.all([fifty(a), fifty(b)]);
     expect((await store().read()).services.api.repairs).toBe(100);
     expect((await readdir(join(dir, '.uptime'))).sort()).toEqual(['state.json']);
+  });
+
+  it('lands every update of a burst of 20 at once', async () => {
+    const s = store();
+    await Promise.all(Array.from({ length: 20 }, () => s.update(bump)));
+    expect((await store().read()).services.api.repairs).toBe(20);
   });
 
   it('breaks a lock left by a crashed process', async () => {
@@ -120,5 +128,24 @@ describe('FileStateStore', () => {
     await utimes(`${path}.lock`, old, old);
     await store({ staleLockMs: 1000 }).update(bump);
     expect((await store().read()).services.api.repairs).toBe(2);
+  });
+});
+
+describe('FileStateStore across processes', () => {
+  it('keeps every increment of two processes writing the same file at once', async () => {
+    const { execFile } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const script = fileURLToPath(new URL('./fixtures/increment.ts', import.meta.url));
+    const run = () =>
+      new Promise<void>((resolve, reject) =>
+        execFile(
+          process.execPath,
+          ['--import', 'tsx', script, path, '30'],
+          { timeout: 30_000 },
+          (error, _out, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve()),
+        ),
+      );
+    await Promise.all([run(), run()]);
+    expect((await store().read()).services.api.repairs).toBe(60);
   });
 });

@@ -212,11 +212,17 @@ function describeAttempt(
   }
   const provider = service.recovery?.provider ?? 'provider';
   const took = formatDuration(attempt.durationMs);
+  // The detail's first line is the provider's summary; the rest is command or webhook output.
+  const [headline, ...rest] = attempt.detail.split('\n');
+  const output = rest.join('\n').trim();
+  const details = output
+    ? `\n\n<details><summary>Output</summary>\n\n\`\`\`\n${output}\n\`\`\`\n</details>`
+    : '';
   if (!attempt.providerOk) {
     return {
       ok: false,
-      reply: `The ${action} of **${service.name}** through ${provider} failed after ${took}: ${attempt.detail}`,
-      summary: `${action} failed (${attempt.detail})`,
+      reply: `The ${action} of **${service.name}** through ${provider} failed after ${took}: ${headline}${details}`,
+      summary: `${action} failed (${headline})`,
     };
   }
   const health = attempt.healthy
@@ -224,7 +230,7 @@ function describeAttempt(
     : `it did **not** answer healthy within ${took}; recovery continues on the next sweep.`;
   return {
     ok: attempt.healthy,
-    reply: `${past} **${service.name}** through ${provider} (${attempt.detail}); ${health}`,
+    reply: `${past} **${service.name}** through ${provider} (${headline}); ${health}${details}`,
     summary: `${action === 'restart' ? 'restarted' : 'redeployed'} in ${took}, ${attempt.healthy ? 'healthy' : 'not healthy'}`,
   };
 }

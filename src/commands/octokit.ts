@@ -31,7 +31,6 @@ export interface OctokitCommentOptions {
 /** Builds the pipeline's GitHub access for one comment from an Octokit. */
 export function octokitCommentGitHub(octokit: RequestOctokit, options: OctokitCommentOptions): CommentGitHub {
   const { owner, repo } = options;
-  const path = options.configPath ?? DEFAULT_CONFIG_PATH;
   return {
     async addReaction(kind: ReactionKind) {
       await octokit.request('POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', {

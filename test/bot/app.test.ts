@@ -21,13 +21,23 @@ afterAll(async () => {
 /** GitHub as nock sees it: records what the app did; permission of the commenter as given. */
 function github(permission: string, options: { state?: unknown } = {}) {
   const { scope, problems } = githubNock();
-  const seen = { tokens: 0, reactions: [] as string[], replies: [] as string[], stateWrites: [] as unknown[], permissionLookups: 0 };
+  const seen = {
+    tokens: 0,
+    reactions: [] as string[],
+    replies: [] as string[],
+    stateWrites: [] as unknown[],
+    permissionLookups: 0,
+  };
   scope
     .persist()
     .post('/app/installations/1/access_tokens')
     .reply(201, () => {
       seen.tokens++;
-      return { token: 'ghs_test', expires_at: '2099-01-01T00:00:00Z', permissions: { issues: 'write', contents: 'write' } };
+      return {
+        token: 'ghs_test',
+        expires_at: '2099-01-01T00:00:00Z',
+        permissions: { issues: 'write', contents: 'write' },
+      };
     })
     .post(`${REPO}/issues/comments/492700400/reactions`, (body: { content: string }) => {
       seen.reactions.push(body.content);
@@ -42,16 +52,32 @@ function github(permission: string, options: { state?: unknown } = {}) {
     .get(`${REPO}/collaborators/Codertocat/permission`)
     .reply(200, () => {
       seen.permissionLookups++;
-      return { permission: permission === 'maintain' ? 'write' : permission, role_name: permission, user: { login: 'Codertocat' } };
+      return {
+        permission: permission === 'maintain' ? 'write' : permission,
+        role_name: permission,
+        user: { login: 'Codertocat' },
+      };
     })
     .get(`${REPO}/contents/.github%2Fuptime.yml`)
     .query({ ref: 'master' })
     .reply(200, { type: 'file', encoding: 'base64', content: b64(configYaml(service)), sha: 'cfg' })
     .get(`${REPO}/contents/state.json`)
     .query({ ref: 'uptime-state' })
-    .reply(200, () => ({ type: 'file', encoding: 'base64', content: b64(JSON.stringify(options.state ?? { version: 1, services: {}, pauses: {}, incidents: {}, unmonitored: [] })), sha: 's1' }))
+    .reply(200, () => ({
+      type: 'file',
+      encoding: 'base64',
+      content: b64(
+        JSON.stringify(
+          options.state ?? { version: 1, services: {}, pauses: {}, incidents: {}, unmonitored: [] },
+        ),
+      ),
+      sha: 's1',
+    }))
     .put(`${REPO}/contents/state.json`, (body: { content: string; sha: string; branch: string }) => {
-      seen.stateWrites.push({ ...body, state: JSON.parse(Buffer.from(body.content, 'base64').toString('utf8')) });
+      seen.stateWrites.push({
+        ...body,
+        state: JSON.parse(Buffer.from(body.content, 'base64').toString('utf8')),
+      });
       return true;
     })
     .reply(200, { content: { sha: 's2' }, commit: { sha: 'c2' } })
@@ -64,7 +90,9 @@ function github(permission: string, options: { state?: unknown } = {}) {
 let probot: Probot;
 beforeEach(async () => {
   probot = new Probot({ appId: 123, privateKey, Octokit: TestOctokit });
-  await probot.load(uptimeApp({ env: {}, clock: virtualClock(Date.UTC(2026, 0, 5, 12)), fetch: globalThis.fetch }));
+  await probot.load(
+    uptimeApp({ env: {}, clock: virtualClock(Date.UTC(2026, 0, 5, 12)), fetch: globalThis.fetch }),
+  );
 });
 afterEach(() => {
   nock.cleanAll();
@@ -82,7 +110,10 @@ describe('the GitHub App', () => {
     expect(seen.permissionLookups).toBe(1);
     expect(seen.reactions).toEqual(['eyes', 'rocket']);
     expect(seen.replies).toHaveLength(1);
-    expect(seen.replies[0]).toMatch(/Restarted \*\*Coqui Voice Service\*\* through webhook .*; it answered healthy after \d+m?s\.\n\n<details><summary>Output<\/summary>\n\n```\nrestarting\n```);
+    expect(seen.replies[0]).toMatch(
+      /Restarted \*\*Coqui Voice Service\*\* through webhook .*; it answered healthy after \d+m?s\./,
+    );
+    expect(seen.replies[0]).toContain('<details><summary>Output</summary>\n\n```\nrestarting\n```');
     expect(seen.replies[0]).toContain('Audit: @Codertocat ran `/restart coqui`');
     expect(seen.stateWrites).toHaveLength(1);
     expect(problems()).toEqual([]);
@@ -123,7 +154,13 @@ describe('the GitHub App', () => {
     const { seen, problems } = github('admin');
     await receive(commentPayload('/mode extreme'));
     expect(seen.reactions).toEqual(['eyes', 'rocket']);
-    expect(seen.stateWrites).toEqual([expect.objectContaining({ branch: 'uptime-state', sha: 's1', state: expect.objectContaining({ mode: 'extreme', modeSetBy: 'Codertocat' }) })]);
+    expect(seen.stateWrites).toEqual([
+      expect.objectContaining({
+        branch: 'uptime-state',
+        sha: 's1',
+        state: expect.objectContaining({ mode: 'extreme', modeSetBy: 'Codertocat' }),
+      }),
+    ]);
     expect(seen.replies[0]).toContain('Mode is now **extreme**');
     expect(problems()).toEqual([]);
   });

@@ -1,4 +1,7 @@
-import { loadConfig } from '../src/config/load.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError } from '../src/config/errors.js';
+import { DEFAULT_CONFIG_PATH, loadConfig } from '../src/config/load.js';
 import type { Config, ServiceConfig } from '../src/config/schema.js';
 import type { Logger } from '../src/util/logger.js';
 import { UsageError, type CliArgs } from './args.js';
@@ -20,8 +23,16 @@ export type Command = (ctx: CommandContext) => Promise<number>;
  * The config of `--config`, else `.github/uptime.yml`, else the seed's variables (BACKEND_URL, COQUI_API_URL).
  * @throws ConfigError (exit 2)
  */
-export function loadCliConfig(ctx: CommandContext): Promise<Config> {
-  return loadConfig({ path: ctx.args.config, explicit: ctx.args.config !== undefined, env: ctx.io.env });
+export async function loadCliConfig(ctx: CommandContext): Promise<Config> {
+  const explicit = ctx.args.config !== undefined;
+  const path = ctx.args.config ?? (ctx.io.cwd ? join(ctx.io.cwd, DEFAULT_CONFIG_PATH) : DEFAULT_CONFIG_PATH);
+  // A file named on the command line must exist: a typo never silently falls back to the seed's variables.
+  if (explicit && !existsSync(path)) {
+    throw new ConfigError(path, [
+      { path: '', message: 'the file does not exist.', fix: `check the path given to --config, or leave --config out to use ${DEFAULT_CONFIG_PATH}.` },
+    ]);
+  }
+  return loadConfig({ path, explicit, env: ctx.io.env });
 }
 
 /** Logs go to stderr (stdout stays clean for `--json`), stamped, through the IO's redactor. */

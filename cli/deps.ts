@@ -40,7 +40,7 @@ export function buildDeps(config: Config, options: CliDepsOptions): { deps: Engi
     dryRun: options.dryRun,
     onEvent: options.onEvent,
   };
-  return { deps, store: new FileStateStore(options.statePath) };
+  return { deps, store: new FileStateStore(options.statePath, { now: () => clock.now() }) };
 }
 
 /** The local incident log's index lives beside the state file (`incidents.json`, log in `incidents.md`). */

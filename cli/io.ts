@@ -12,6 +12,8 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
   /** Aborted on Ctrl-C (watch and demo stop cleanly). Default: SIGINT/SIGTERM of this process. */
   signal?: AbortSignal;
+  /** Folder the default config path (`.github/uptime.yml`) is read from. @default the process's cwd */
+  cwd?: string;
   /** Current time for banners and log stamps. @default Date.now */
   now?: () => number;
 }

@@ -61,6 +61,8 @@ export function formatEvent(event: EngineEvent, config: Config, options: EventFo
     }
     case 'status': {
       const icon = { up: '🟢', down: '🔴', degraded: '🟠', slow: '🐢', unknown: '❔' }[event.to];
+      // A slow answer already has its own line (the check); a first "up" only matters in verbose mode.
+      if (event.to === 'slow') return undefined;
       if (event.to === 'up' && (event.from === 'unknown' || event.from === 'slow')) {
         return options.verbose ? line(event.at, `${icon} ${name(event.service)} is up — ${event.reason}`) : undefined;
       }
@@ -75,7 +77,8 @@ export function formatEvent(event: EngineEvent, config: Config, options: EventFo
       const a = event.attempt;
       const result = a.healthy ? 'healthy again' : a.providerOk ? 'provider OK but NOT healthy' : 'FAILED';
       const icon = a.healthy ? '🔧' : '❌';
-      return line(a.at + a.durationMs, `${icon} ${a.action} of ${name(event.service)}: ${result} after ${formatDuration(a.durationMs)} — ${a.detail}`);
+      const detail = a.detail.trim().split('\n').join('\n           ');
+      return line(a.at + a.durationMs, `${icon} ${a.action} of ${name(event.service)}: ${result} after ${formatDuration(a.durationMs)} — ${detail}`);
     }
     case 'escalated':
       return line(event.at, `🆘 ${name(event.service)}: recovery handed to humans — ${event.reason}`);

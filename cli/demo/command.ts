@@ -49,7 +49,7 @@ export async function demoCommand(ctx: CommandContext): Promise<number> {
       services.push({ ...s, port: await freePort(), pidfile: join(dir, `${s.key}.pid`), logfile: join(dir, `${s.key}.log`) });
     }
     for (const s of services) children.push(await startService(s, process.pid));
-    const config = demoConfig(services, process.pid);
+    const config = demoConfig(services, process.pid, dir);
     const tracker = new EventTracker();
     const { deps, store } = buildDeps(config, {
       env: io.env,

@@ -19,8 +19,8 @@ export const DEMO_TIMINGS = {
 /** Every answer of the slowed service is this much slower than the one before. */
 export const SLOWDOWN_STEP_MS = 150;
 
-/** The demo's config, built in code (validated by the same schema as a config file). */
-export function demoConfig(services: DemoService[], owner: number): Config {
+/** The demo's config, built in code (validated by the same schema as a config file); `dir` holds pid and log files. */
+export function demoConfig(services: DemoService[], owner: number, dir: string): Config {
   const { timeout, ...tuning } = DEMO_TIMINGS;
   return parseConfig(
     {
@@ -34,7 +34,7 @@ export function demoConfig(services: DemoService[], owner: number): Config {
             url: `http://127.0.0.1:${s.port}/health`,
             timeout,
             expect: { status: 200, json: { status: 'ok' } },
-            recovery: { provider: 'command', restart: restartCommand(s, owner), timeout: 15_000 },
+            recovery: { provider: 'command', restart: restartCommand(s, owner), cwd: dir, timeout: 15_000 },
           },
         ]),
       ),

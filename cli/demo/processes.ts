@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** One local service of the demo: a real process (service.mjs) on a fixed loopback port. */
@@ -72,11 +73,15 @@ export async function startService(service: DemoService, owner: number): Promise
   return child;
 }
 
-const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+/** Shell-quotes a word only when it needs it, so the command stays readable in the log. */
+const quote = (text: string) => (/^[\w./:=@-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
 
-/** The shell command the `command` provider runs to restart a demo service (a real process restart). */
+/**
+ * The shell command the `command` provider runs (in the demo's folder, where the pid and log files are) to
+ * restart a demo service: a real process restart on the same port.
+ */
 export function restartCommand(service: DemoService, owner: number): string {
-  return [process.execPath, RESTART_SCRIPT, service.key, String(service.port), service.pidfile, String(owner), service.logfile]
+  return [process.execPath, RESTART_SCRIPT, service.key, String(service.port), basename(service.pidfile), String(owner), basename(service.logfile)]
     .map(quote)
     .join(' ');
 }

@@ -1,3 +1,4 @@
+import type { RecoveryAttempt } from '../../src/state/types.js';
 import { formatDuration } from '../../src/util/duration.js';
 import { DEMO_TIMINGS, SLOWDOWN_STEP_MS } from './config.js';
 import { crash, currentPid, slowDown, type DemoService } from './processes.js';
@@ -30,6 +31,11 @@ export interface Stage {
   now: () => number;
 }
 
+/** When a recovery attempt saw the service healthy (its end), else `fallback`. */
+function healthyAt(attempt: RecoveryAttempt | undefined, fallback: number): number {
+  return attempt?.healthy ? attempt.at + attempt.durationMs : fallback;
+}
+
 /** Phase 1: both services answer; a few checks go by. */
 export async function warmUp(stage: Stage, services: DemoService[], checks = 3): Promise<void> {
   const from = stage.tracker.mark;
@@ -57,7 +63,7 @@ export async function crashAndRecover(stage: Stage, service: DemoService): Promi
     name: service.name,
     fault: 'crash (kill -9)',
     detectMs: down.at - crashAt,
-    recoverMs: up.at - down.at,
+    recoverMs: healthyAt(attempts.at(-1)?.attempt, up.at) - down.at,
     restartMs: attempts.at(-1)?.attempt.durationMs,
     oldPid,
     newPid,
@@ -83,6 +89,7 @@ export async function slowAndPredict(stage: Stage, service: DemoService): Promis
     signal,
   });
   const end = await tracker.waitFor(`the restart of ${service.name} to finish`, is.recoveryEnd(service.key), { from, timeoutMs: 20_000, signal });
+  const up = await tracker.waitFor(`${service.name} to answer healthy`, is.status(service.key, 'up'), { from: tracker.indexOf(start), timeoutMs: 10_000, signal });
   const fast = await tracker.waitFor(
     `a fast answer from ${service.name}`,
     is.check(service.key, (e) => e.result.ok && e.result.responseMs < DEMO_TIMINGS.slowResponseThreshold),
@@ -91,13 +98,13 @@ export async function slowAndPredict(stage: Stage, service: DemoService): Promis
   const failedChecks = tracker.since(from, is.check(service.key, (e) => !e.result.ok)).length;
   const wentDown = tracker.since(from, is.status(service.key, 'down')).length > 0;
   const newPid = currentPid(service);
-  const ok = end.attempt.healthy && !wentDown && newPid !== undefined && newPid !== oldPid;
+  const ok = end.attempt.healthy && fast.result.ok && !wentDown && newPid !== undefined && newPid !== oldPid;
   return {
     service: service.key,
     name: service.name,
     fault: `slowing down +${SLOWDOWN_STEP_MS}ms per answer`,
     detectMs: start.at - slowAt,
-    recoverMs: fast.result.at + fast.result.responseMs - start.at,
+    recoverMs: healthyAt(end.attempt, up.at) - start.at,
     restartMs: end.attempt.durationMs,
     oldPid,
     newPid,

@@ -1,0 +1,75 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { closeAllTestServers, startTestServer } from '../helpers/servers.js';
+
+afterAll(closeAllTestServers);
+
+/** Runs the real CLI entry as its own process (`node --import tsx cli/index.ts ...`). */
+function cli(args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/index.ts', ...args], {
+      cwd: process.cwd(),
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('the CLI as a real process', () => {
+  it('check sets the exit code: 1 when a service is down, 2 for a broken config', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'uptime-cli-proc-'));
+    try {
+      const down = await startTestServer({ kind: 'status', status: 500 });
+      await writeFile(join(dir, 'down.yml'), `mode: extreme\nservices:\n  api:\n    url: ${down.url}\n`);
+      await writeFile(join(dir, 'broken.yml'), `mode: extreme\nservices:\n  api:\n    url: ${down.url}\n    timeout: forever\n`);
+      const [failing, broken] = await Promise.all([
+        cli(['check', '--config', join(dir, 'down.yml'), '--state', join(dir, 'state.json')], 20_000),
+        cli(['check', '--config', join(dir, 'broken.yml'), '--state', join(dir, 'state2.json')], 20_000),
+      ]);
+      expect(failing.code).toBe(1);
+      expect(failing.stdout).toContain('DOWN: 0 of 1 services healthy');
+      expect(broken.code).toBe(2);
+      expect(broken.stderr).toContain('services.api.timeout');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('the demo crashes and slows its services, recovers both, reports the times and leaves no process behind', async () => {
+    const run = await cli(['demo'], 70_000);
+    expect(run.stderr).not.toMatch(/cleanup/);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('SHORTENED');
+    expect(run.stdout).toMatch(/🔴 Backend Node\.js is DOWN/);
+    expect(run.stdout).toMatch(/🔮 Predictive restart of Coqui Voice Service/);
+    expect(run.stdout).not.toMatch(/🔴 Coqui Voice Service is DOWN/);
+    expect(run.stdout.match(/time to detect: {2}\S+/g)).toHaveLength(2);
+    expect(run.stdout.match(/time to recover: \S+/g)).toHaveLength(2);
+    expect(run.stdout).toContain('Both services came back.');
+    const pids = [...run.stdout.matchAll(/pid (\d+) → (\d+)/g)].flatMap((m) => [Number(m[1]), Number(m[2])]);
+    expect(pids).toHaveLength(4);
+    for (const pid of pids) expect(alive(pid)).toBe(false);
+  }, 75_000);
+});

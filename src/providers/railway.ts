@@ -27,11 +27,36 @@ export const DONE = new Set(['SUCCESS', 'SLEEPING']);
 
 /** Creates the Railway provider; `timing` sets defaults that `ctx.timing` can still override. */
 export function createRailwayProvider(timing: ProviderTiming = {}): Provider {
+  // Actions in flight in this process, per service instance: a second caller joins instead of acting again.
+  const inFlight = new Map<string, Promise<ActionResult>>();
   const act = async (action: RecoveryAction, service: ServiceConfig, ctx: ProviderContext): Promise<ActionResult> => {
     const site: CallSite = { service, provider: 'railway', operation: action };
     const { serviceId } = railwayRecovery(service, site);
     const auth = await resolveAuth(ctx, site);
     const { environmentId } = await resolveEnvironment(ctx, site, service, auth);
+    const key = `${serviceId}@${environmentId}`;
+    const running = inFlight.get(key);
+    if (running) {
+      const joined = await running;
+      return { ...joined, detail: `a recovery of this service was already running, so no second ${action} was sent; joined it: ${joined.detail}` };
+    }
+    const work = carryOut(action, ctx, site, auth, environmentId, serviceId);
+    inFlight.set(key, work);
+    try {
+      return await work;
+    } finally {
+      inFlight.delete(key);
+    }
+  };
+
+  const carryOut = async (
+    action: RecoveryAction,
+    ctx: ProviderContext,
+    site: CallSite,
+    auth: RailwayAuth,
+    environmentId: string,
+    serviceId: string,
+  ): Promise<ActionResult> => {
     const latest = await latestDeployment(ctx, site, auth, environmentId, serviceId);
     const t = timingOf(ctx, timing);
     const followIt = (id: string, graceMs = 0) =>

@@ -1,0 +1,37 @@
+import { parseConfig } from '../../src/config/load.js';
+import type { RawConfigInput, ServiceConfig } from '../../src/config/schema.js';
+import type { ProviderContext } from '../../src/providers/types.js';
+import { virtualClock } from '../../src/util/clock.js';
+import type { Logger } from '../../src/util/logger.js';
+
+/** A provider context on a virtual clock that records every sleep, retry and log line. */
+export function testContext(env: NodeJS.ProcessEnv = {}, timing: ProviderContext['timing'] = {}) {
+  const clock = virtualClock();
+  const sleeps: number[] = [];
+  const retries: string[] = [];
+  const logs: string[] = [];
+  const log = (m: string) => void logs.push(m);
+  const logger: Logger = { debug: log, info: log, warn: log, error: log };
+  const ctx: ProviderContext = {
+    env,
+    fetch: globalThis.fetch,
+    clock: {
+      now: clock.now,
+      sleep: async (ms, signal) => {
+        sleeps.push(ms);
+        await clock.sleep(ms, signal);
+      },
+    },
+    logger,
+    onRetry: (m) => void retries.push(m),
+    // Deterministic jitter: the full backoff.
+    timing: { random: () => 1, requestTimeoutMs: 2000, ...timing },
+  };
+  return { ctx, clock, sleeps, retries, logs };
+}
+
+/** One service from a `recovery` block, through the real config parser. */
+export function serviceWith(recovery: NonNullable<RawConfigInput['services'][string]['recovery']>, name = 'Backend Node.js'): ServiceConfig {
+  const config = parseConfig({ services: { backend: { name, url: 'https://backend.example.com/health', recovery } } }, 'test');
+  return config.services.backend;
+}

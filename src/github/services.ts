@@ -1,0 +1,48 @@
+import type { Config, ProviderType } from '../config/schema.js';
+import type { EngineDeps, EngineEvent } from '../engine/types.js';
+import { GitHubIncidentLog } from '../incidents/github.js';
+import { probeService } from '../probe/probe.js';
+import { getProvider } from '../providers/registry.js';
+import type { Provider } from '../providers/types.js';
+import { GitHubStateStore } from '../state/github.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+import type { GitHubClient, RepoRef } from './client.js';
+
+export interface GitHubServicesOptions extends RepoRef {
+  client: GitHubClient;
+  /** Provider tokens (RAILWAY_TOKEN, ...) and endpoint overrides. */
+  env: NodeJS.ProcessEnv;
+  clock: Clock;
+  logger: Logger;
+  fetch: typeof fetch;
+  /** @default "uptime-state" */
+  stateBranch?: string;
+  dryRun?: boolean;
+  /** @default the provider registry */
+  provider?: (type: ProviderType) => Provider;
+  onEvent?: (event: EngineEvent) => void;
+}
+
+/**
+ * The core wired for one repository on GitHub: the engine's dependencies, the state on its branch and
+ * incidents as issues, all through one client. The Action uses it for sweeps and for slash commands.
+ */
+export function githubServices(config: Config, options: GitHubServicesOptions) {
+  const { owner, repo, client, clock, logger } = options;
+  const incidents = new GitHubIncidentLog({ owner, repo, client, logger });
+  const store = new GitHubStateStore({ owner, repo, client, clock, logger, branch: options.stateBranch });
+  const engine: EngineDeps = {
+    config,
+    provider: options.provider ?? getProvider,
+    providerContext: { env: options.env, fetch: options.fetch, clock, logger },
+    probe: (service, probe) =>
+      probeService(service, { fetch: options.fetch, now: () => clock.now(), confirm: probe?.confirm }),
+    incidents,
+    clock,
+    logger,
+    dryRun: options.dryRun,
+    onEvent: options.onEvent,
+  };
+  return { engine, store, incidents };
+}

@@ -1,0 +1,201 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, jest, test } from '@jest/globals';
+import { run } from '../../action/main.js';
+import { checkRequests } from '../helpers/openapi.js';
+import { startGitHubStub, type GitHubStub } from '../helpers/github-stub.js';
+import { startTestServer, type TestServer } from '../helpers/servers.js';
+import { actionEnv, applyEnv } from './env.js';
+import { startRailwayStub } from './railway-stub.js';
+
+let github: GitHubStub;
+let railway: Awaited<ReturnType<typeof startRailwayStub>>;
+let api: TestServer;
+
+const config = (url: string) => `
+mode: extreme
+healthCheckInterval: 1s
+recoveryTimeout: 5s
+restartAttemptDelay: 0
+services:
+  api:
+    name: Public API
+    url: ${url}
+    timeout: 2s
+    recovery: { provider: railway, serviceId: svc-1, environmentId: env-1 }
+`;
+
+/** Runs the Action in this process as GitHub would start it; returns its outputs, summary and log. */
+async function runAction(
+  setup: { inputs?: Record<string, string>; eventName?: string; payload?: unknown } = {},
+) {
+  const action = actionEnv({
+    githubUrl: github.url,
+    configYaml: config(api.url),
+    ...setup,
+    extraEnv: { RAILWAY_API_TOKEN: 'rw_secret_token_777', RAILWAY_API_URL: railway.url },
+  });
+  const restore = applyEnv(action.env);
+  const log: string[] = [];
+  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    log.push(String(chunk));
+    return true;
+  });
+  try {
+    await run();
+  } finally {
+    write.mockRestore();
+    restore();
+  }
+  const failed = process.exitCode === 1;
+  process.exitCode = undefined;
+  const result = { outputs: action.outputs(), summary: action.summary(), log: log.join(''), failed };
+  action.cleanup();
+  return result;
+}
+
+beforeAll(async () => {
+  railway = await startRailwayStub({ onRestart: () => api.set({ kind: 'up' }) });
+});
+afterAll(async () => {
+  await railway.close();
+});
+beforeEach(async () => {
+  github = await startGitHubStub({ owner: 'acme', repo: 'site' });
+  api = await startTestServer({ kind: 'up' });
+  railway.calls.length = 0;
+});
+afterEach(async () => {
+  expect(checkRequests(github.requests)).toEqual([]);
+  await github.close();
+  await api.close();
+});
+
+describe('the Action on a schedule', () => {
+  test('a healthy sweep: status up, a job summary, and zero write requests to GitHub', async () => {
+    const { outputs, summary, log, failed } = await runAction();
+    expect(failed).toBe(false);
+    expect(outputs).toMatchObject({
+      status: 'up',
+      'down-services': '',
+      'recovered-services': '',
+      'incident-issues': '',
+    });
+    expect(JSON.parse(outputs.report)).toMatchObject({
+      mode: 'extreme',
+      services: { api: { status: 'up', actions: [] } },
+    });
+    expect(summary).toContain('| Service | Status |');
+    expect(summary).toContain('Public API');
+    expect(github.writes()).toEqual([]);
+    expect(log).toContain('::add-mask::ghs_actiontesttoken42');
+    expect(log).toContain('::add-mask::rw_secret_token_777');
+    expect(railway.calls).toEqual([]);
+  });
+
+  test('a service down: incident opened, restarted through Railway, closed with the duration; state on an orphan branch', async () => {
+    api.set({ kind: 'status', status: 503 });
+    const { outputs, summary, failed } = await runAction();
+    expect(failed).toBe(false);
+    expect(railway.calls).toContain('DeploymentRestart');
+    expect(outputs).toMatchObject({ status: 'up', 'recovered-services': 'api', 'incident-issues': '1' });
+    const issue = github.issues[0];
+    expect(issue).toMatchObject({
+      title: '🔴 Public API is down',
+      state: 'closed',
+      state_reason: 'completed',
+    });
+    expect(issue.labels).toEqual(['uptime', 'incident', 'service:api']);
+    expect(issue.comments.at(-1)?.body).toMatch(/Resolved after \d/);
+    expect(summary).toMatch(/restart/);
+    expect(github.rootParents('uptime-state')).toEqual([]);
+    expect(github.branchWrites.main).toBeUndefined();
+    const state = github.readJson('uptime-state', 'state.json') as {
+      services: Record<string, { outages: Array<{ end?: number }>; repairs: number }>;
+    };
+    expect(state.services.api.repairs).toBe(1);
+    expect(state.services.api.outages[0].end).toBeDefined();
+    expect(JSON.stringify(github.requests)).not.toContain('rw_secret_token_777');
+  });
+
+  test('still down after recovery: the step fails with an annotation, the incident stays open', async () => {
+    api.set({ kind: 'status', status: 503 });
+    railway.calls.length = 0;
+    const stubborn = await startRailwayStub(); // restarts that change nothing
+    const action = actionEnv({
+      githubUrl: github.url,
+      configYaml: config(api.url).replace('recoveryTimeout: 5s', 'recoveryTimeout: 1s'),
+    });
+    const restore = applyEnv({
+      ...action.env,
+      RAILWAY_API_TOKEN: 'rw_secret_token_777',
+      RAILWAY_API_URL: stubborn.url,
+    });
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const lines: string[] = [];
+    write.mockImplementation((chunk: string | Uint8Array) => (lines.push(String(chunk)), true));
+    try {
+      await run();
+    } finally {
+      write.mockRestore();
+      restore();
+      await stubborn.close();
+    }
+    expect(process.exitCode).toBe(1);
+    process.exitCode = undefined;
+    expect(action.outputs()).toMatchObject({ status: 'down', 'down-services': 'api' });
+    expect(lines.join('')).toMatch(/::error title=Public API is down::Public API \(api\) is down/);
+    expect(lines.join('')).toMatch(/::error::Public API is still down after recovery/);
+    expect(github.openIssues('service:api')).toHaveLength(1);
+    action.cleanup();
+  });
+
+  test('dry-run: plans the restart but calls no provider and writes nothing', async () => {
+    api.set({ kind: 'status', status: 503 });
+    const { outputs, summary } = await runAction({ inputs: { 'dry-run': 'true' } });
+    expect(railway.calls).toEqual([]);
+    expect(github.writes()).toEqual([]);
+    expect(outputs.status).toBe('down');
+    expect(JSON.parse(outputs.report)).toMatchObject({
+      dryRun: true,
+      services: { api: { planned: [expect.stringMatching(/^restart/)] } },
+    });
+    expect(summary).toContain('dry-run: would restart');
+  });
+
+  test('the mode input overrides the config and is reported', async () => {
+    const { outputs } = await runAction({ inputs: { mode: 'normal' } });
+    expect(JSON.parse(outputs.report).mode).toBe('normal');
+  });
+
+  test('cron gaps: a previous scheduled run 40 minutes ago is reported, still with zero writes', async () => {
+    const ago = (min: number) => new Date(Date.now() - min * 60_000).toISOString();
+    github.runs.push(
+      {
+        id: 1,
+        event: 'schedule',
+        status: 'completed',
+        path: '.github/workflows/uptime.yml',
+        created_at: ago(45),
+        updated_at: ago(44),
+      } as never,
+      {
+        id: 2,
+        event: 'schedule',
+        status: 'completed',
+        path: '.github/workflows/other.yml',
+        created_at: ago(3),
+      },
+    );
+    const { summary, log, outputs } = await runAction({ payload: { schedule: '*/5 * * * *' } });
+    expect(summary).toMatch(/previous scheduled sweep started 45m ago/);
+    expect(log).toMatch(/::warning::The previous scheduled sweep/);
+    expect(JSON.parse(outputs.report).cronGap).toMatch(/unmonitored/);
+    expect(github.writes()).toEqual([]);
+    expect(github.requests.some((r) => r.url.startsWith('/repos/acme/site/actions/runs?'))).toBe(true);
+  });
+
+  test('a bad input fails the step with the input named', async () => {
+    const { failed, log } = await runAction({ inputs: { watch: 'soon' } });
+    expect(failed).toBe(true);
+    expect(log).toMatch(/::error::Input watch: "soon" is not a duration/);
+  });
+});

@@ -29,7 +29,11 @@ export async function loadCliConfig(ctx: CommandContext): Promise<Config> {
   // A file named on the command line must exist: a typo never silently falls back to the seed's variables.
   if (explicit && !existsSync(path)) {
     throw new ConfigError(path, [
-      { path: '', message: 'the file does not exist.', fix: `check the path given to --config, or leave --config out to use ${DEFAULT_CONFIG_PATH}.` },
+      {
+        path: '',
+        message: 'the file does not exist.',
+        fix: `check the path given to --config, or leave --config out to use ${DEFAULT_CONFIG_PATH}.`,
+      },
     ]);
   }
   return loadConfig({ path, explicit, env: ctx.io.env });
@@ -51,7 +55,10 @@ export function cliLogger(io: CliIO, options: { debug: boolean; now: () => numbe
 /** The service named on the command line. @throws UsageError listing the known services (exit 2). */
 export function requireService(config: Config, name: string | undefined, command: string): ServiceConfig {
   const known = Object.keys(config.services).join(', ');
-  if (!name) throw new UsageError(`${command} needs a service: uptime-action ${command} <service>. Known services: ${known}.`);
+  if (!name)
+    throw new UsageError(
+      `${command} needs a service: uptime-action ${command} <service>. Known services: ${known}.`,
+    );
   const service = config.services[name];
   if (!service) {
     throw new UsageError(`Unknown service "${name}" in ${config.source}. Known services: ${known}.`);

@@ -33,8 +33,12 @@ export function buildDeps(config: Config, options: CliDepsOptions): { deps: Engi
     config,
     provider: getProvider,
     providerContext: { env: options.env, fetch: fetchImpl, clock, logger: options.logger },
-    probe: (service, probeOptions) => probeService(service, { fetch: fetchImpl, now: () => clock.now(), confirm: probeOptions?.confirm }),
-    incidents: options.incidents === 'file' ? new FileIncidentLog(incidentsPath(options.statePath), () => clock.now()) : undefined,
+    probe: (service, probeOptions) =>
+      probeService(service, { fetch: fetchImpl, now: () => clock.now(), confirm: probeOptions?.confirm }),
+    incidents:
+      options.incidents === 'file'
+        ? new FileIncidentLog(incidentsPath(options.statePath), () => clock.now())
+        : undefined,
     clock,
     logger: options.logger,
     dryRun: options.dryRun,

@@ -23,7 +23,9 @@ const COMMANDS: Record<string, Command> = {
 
 /** The package version (package.json sits one folder up from cli/ and from dist/). */
 export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -50,7 +52,12 @@ export async function main(argv: string[], rawIO: CliIO = processIO()): Promise<
   }
   const command = COMMANDS[args.command];
   if (!command) {
-    return fail(io, new UsageError(`Unknown command "${args.command}". Commands: ${Object.keys(COMMANDS).join(', ')}, help.`));
+    return fail(
+      io,
+      new UsageError(
+        `Unknown command "${args.command}". Commands: ${Object.keys(COMMANDS).join(', ')}, help.`,
+      ),
+    );
   }
   const ctx: CommandContext = { args, io, now, logger: cliLogger(io, { debug: args.verbose, now }) };
   try {

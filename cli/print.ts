@@ -16,9 +16,12 @@ const onOff = (value: boolean) => (value ? 'ON' : 'OFF');
  * restart. `note` is an extra line (the demo says its timings are shortened).
  */
 export function renderBanner(config: Config, mode: Mode, tuning: Tuning, note?: string): string {
-  const title = mode === 'extreme' ? '🚀 EXTREME MODE MONITOR STARTED' : '🚀 UPTIME MONITOR STARTED (normal mode)';
+  const title =
+    mode === 'extreme' ? '🚀 EXTREME MODE MONITOR STARTED' : '🚀 UPTIME MONITOR STARTED (normal mode)';
   const targets = Object.values(config.services).map((s) => {
-    const how = s.recovery ? `recovery: ${s.recovery.provider} (${s.recovery.actions.join(' → ')})` : 'no recovery configured';
+    const how = s.recovery
+      ? `recovery: ${s.recovery.provider} (${s.recovery.actions.join(' → ')})`
+      : 'no recovery configured';
     return `   • ${s.name} — ${s.url} — ${how}`;
   });
   return [
@@ -54,7 +57,11 @@ export function formatEvent(event: EngineEvent, config: Config, options: EventFo
   switch (event.type) {
     case 'check': {
       const r = event.result;
-      if (!r.ok) return line(r.at, `🔍 ${name(event.service)}: check ${r.confirm ? 'confirmed failing' : 'failed'} — ${r.error ?? r.kind}`);
+      if (!r.ok)
+        return line(
+          r.at,
+          `🔍 ${name(event.service)}: check ${r.confirm ? 'confirmed failing' : 'failed'} — ${r.error ?? r.kind}`,
+        );
       if (event.health.status === 'slow' || event.health.status === 'degraded')
         return line(r.at, `🐢 ${name(event.service)}: ${r.responseMs}ms (${event.health.status})`);
       return options.verbose ? line(r.at, `✅ ${name(event.service)}: ${r.responseMs}ms`) : undefined;
@@ -64,13 +71,16 @@ export function formatEvent(event: EngineEvent, config: Config, options: EventFo
       // A slow answer already has its own line (the check); a first "up" only matters in verbose mode.
       if (event.to === 'slow') return undefined;
       if (event.to === 'up' && (event.from === 'unknown' || event.from === 'slow')) {
-        return options.verbose ? line(event.at, `${icon} ${name(event.service)} is up — ${event.reason}`) : undefined;
+        return options.verbose
+          ? line(event.at, `${icon} ${name(event.service)} is up — ${event.reason}`)
+          : undefined;
       }
       const verb = event.to === 'up' ? 'RECOVERED' : event.to.toUpperCase();
       return line(event.at, `${icon} ${name(event.service)} is ${verb} — ${event.reason}`);
     }
     case 'recovery-start': {
-      const icon = event.trigger === 'predictive' ? '🔮 Predictive' : event.trigger === 'command' ? '🔧 Manual' : '🔧';
+      const icon =
+        event.trigger === 'predictive' ? '🔮 Predictive' : event.trigger === 'command' ? '🔧 Manual' : '🔧';
       return line(event.at, `${icon} ${event.action} of ${name(event.service)} — ${event.reason}`);
     }
     case 'recovery-end': {
@@ -78,18 +88,30 @@ export function formatEvent(event: EngineEvent, config: Config, options: EventFo
       const result = a.healthy ? 'healthy again' : a.providerOk ? 'provider OK but NOT healthy' : 'FAILED';
       const icon = a.healthy ? '🔧' : '❌';
       const detail = a.detail.trim().split('\n').join('\n           ');
-      return line(a.at + a.durationMs, `${icon} ${a.action} of ${name(event.service)}: ${result} after ${formatDuration(a.durationMs)} — ${detail}`);
+      return line(
+        a.at + a.durationMs,
+        `${icon} ${a.action} of ${name(event.service)}: ${result} after ${formatDuration(a.durationMs)} — ${detail}`,
+      );
     }
     case 'escalated':
       return line(event.at, `🆘 ${name(event.service)}: recovery handed to humans — ${event.reason}`);
     case 'waiting':
-      return line(options.now(), `⏳ ${name(event.service)}: ${event.reason} (next attempt at ${stamp(event.nextAttemptAt)})`);
+      return line(
+        options.now(),
+        `⏳ ${name(event.service)}: ${event.reason} (next attempt at ${stamp(event.nextAttemptAt)})`,
+      );
     case 'skipped':
       return line(options.now(), `⏸️  ${name(event.service)}: ${event.reason}`);
     case 'incident-opened':
-      return line(options.now(), `📋 ${name(event.service)}: incident #${event.number} opened${event.url ? ` ${event.url}` : ''}`);
+      return line(
+        options.now(),
+        `📋 ${name(event.service)}: incident #${event.number} opened${event.url ? ` ${event.url}` : ''}`,
+      );
     case 'incident-resolved':
-      return line(options.now(), `📋 ${name(event.service)}: incident #${event.number} resolved after ${formatDuration(event.durationMs)}`);
+      return line(
+        options.now(),
+        `📋 ${name(event.service)}: incident #${event.number} resolved after ${formatDuration(event.durationMs)}`,
+      );
     case 'error':
       return line(options.now(), `⚠️  ${event.service ? `${name(event.service)}: ` : ''}${event.message}`);
   }

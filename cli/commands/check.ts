@@ -17,7 +17,9 @@ export function isFailing(outcome: SweepResult['services'][string]): boolean {
 export function summarizeSweep(result: SweepResult, at: number) {
   const outcomes = Object.values(result.services);
   const down = outcomes.filter(isFailing).map((o) => o.service);
-  const degraded = outcomes.filter((o) => o.status === 'degraded' || o.status === 'slow').map((o) => o.service);
+  const degraded = outcomes
+    .filter((o) => o.status === 'degraded' || o.status === 'slow')
+    .map((o) => o.service);
   const status: OverallStatus = down.length ? 'down' : degraded.length ? 'degraded' : 'up';
   return {
     status,
@@ -50,7 +52,14 @@ export function summarizeSweep(result: SweepResult, at: number) {
   };
 }
 
-const ICON: Record<string, string> = { up: '✅', slow: '🐢', degraded: '🟠', down: '❌', paused: '⏸️ ', unknown: '❔' };
+const ICON: Record<string, string> = {
+  up: '✅',
+  slow: '🐢',
+  degraded: '🟠',
+  down: '❌',
+  paused: '⏸️ ',
+  unknown: '❔',
+};
 
 /**
  * `uptime-action check`: one sweep (probe, confirm, recover as a scheduled run would; `--dry-run` only plans),
@@ -82,10 +91,14 @@ export async function checkCommand(ctx: CommandContext): Promise<number> {
     for (const o of Object.values(result.services)) {
       const status = isFailing(o) && o.status !== 'down' ? 'failing' : o.status;
       const detail = o.error ? `— ${o.error}` : o.responseMs !== undefined ? `${o.responseMs}ms` : '';
-      io.out(`${ICON[isFailing(o) ? 'down' : o.status] ?? ''} ${o.name.padEnd(width)}  ${status.padEnd(8)} ${detail}`.trimEnd());
+      io.out(
+        `${ICON[isFailing(o) ? 'down' : o.status] ?? ''} ${o.name.padEnd(width)}  ${status.padEnd(8)} ${detail}`.trimEnd(),
+      );
     }
     const total = Object.keys(result.services).length;
-    io.out(`${summary.status.toUpperCase()}: ${total - summary.downServices.length} of ${total} services healthy (mode ${result.mode}${args.dryRun ? ', dry run' : ''}).`);
+    io.out(
+      `${summary.status.toUpperCase()}: ${total - summary.downServices.length} of ${total} services healthy (mode ${result.mode}${args.dryRun ? ', dry run' : ''}).`,
+    );
   }
   return summary.downServices.length ? 1 : 0;
 }

@@ -10,7 +10,12 @@ import { loadCliConfig, type CommandContext } from '../context.js';
 export async function doctorCommand(ctx: CommandContext): Promise<number> {
   const { args, io } = ctx;
   const config = await loadCliConfig(ctx);
-  const { deps } = buildDeps(config, { env: io.env, logger: ctx.logger, statePath: args.state, incidents: 'none' });
+  const { deps } = buildDeps(config, {
+    env: io.env,
+    logger: ctx.logger,
+    statePath: args.state,
+    incidents: 'none',
+  });
   const report = await runDoctor(config, deps.provider, deps.providerContext);
   io.out(renderDoctor(report));
   return report.ok ? 0 : 1;

@@ -28,7 +28,10 @@ export function manualCommand(action: RecoveryAction) {
       },
     });
     const by = io.env.USER ? `${io.env.USER} (cli)` : 'cli';
-    const result = await runManualAction(deps, await store.read(), service.id, action, { by, dryRun: args.dryRun });
+    const result = await runManualAction(deps, await store.read(), service.id, action, {
+      by,
+      dryRun: args.dryRun,
+    });
     if (!result.allowed) {
       io.err(`👎 ${result.refusal ?? result.plan}`);
       return 1;
@@ -37,12 +40,19 @@ export function manualCommand(action: RecoveryAction) {
     const attempt = result.attempt;
     if (!attempt) return 0;
     // Persist only this service's record, re-read fresh so a concurrent `watch` keeps its own changes.
-    await store.update((fresh) => ({ ...fresh, services: { ...fresh.services, [service.id]: result.state.services[service.id] } }));
+    await store.update((fresh) => ({
+      ...fresh,
+      services: { ...fresh.services, [service.id]: result.state.services[service.id] },
+    }));
     if (attempt.healthy) {
-      io.out(`🚀 ${service.name}: ${action} done, healthy after ${formatDuration(attempt.durationMs)} — ${attempt.detail}`);
+      io.out(
+        `🚀 ${service.name}: ${action} done, healthy after ${formatDuration(attempt.durationMs)} — ${attempt.detail}`,
+      );
       return 0;
     }
-    const what = attempt.providerOk ? `the ${action} went through but the service did not answer healthy` : `the ${action} failed`;
+    const what = attempt.providerOk
+      ? `the ${action} went through but the service did not answer healthy`
+      : `the ${action} failed`;
     io.err(`❌ ${service.name}: ${what} (${formatDuration(attempt.durationMs)}) — ${attempt.detail}`);
     return 1;
   };

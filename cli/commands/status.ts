@@ -10,14 +10,22 @@ import { renderStatus } from '../status-block.js';
 export async function statusCommand(ctx: CommandContext): Promise<number> {
   const { args, io } = ctx;
   const config = await loadCliConfig(ctx);
-  const { store } = buildDeps(config, { env: io.env, logger: ctx.logger, statePath: args.state, incidents: 'none' });
+  const { store } = buildDeps(config, {
+    env: io.env,
+    logger: ctx.logger,
+    statePath: args.state,
+    incidents: 'none',
+  });
   const state = await store.read();
   if (Object.keys(state.services).length === 0) {
-    io.out(`No checks recorded yet in ${args.state}. Run \`uptime-action check\` or \`uptime-action watch\` first.`);
+    io.out(
+      `No checks recorded yet in ${args.state}. Run \`uptime-action check\` or \`uptime-action watch\` first.`,
+    );
     return 0;
   }
   const mode = effectiveMode(config, state, args.mode);
   io.out(renderStatus(config, state, { mode, now: ctx.now() }));
-  if (state.lastSweepAt) io.out(`Last check: ${new Date(state.lastSweepAt).toISOString()} · state: ${args.state}`);
+  if (state.lastSweepAt)
+    io.out(`Last check: ${new Date(state.lastSweepAt).toISOString()} · state: ${args.state}`);
   return 0;
 }

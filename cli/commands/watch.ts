@@ -34,10 +34,23 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
   });
   const initial = await store.read();
   const mode = effectiveMode(config, initial, args.mode);
-  io.out(renderBanner(config, mode, resolveTuning(config, mode), args.durationMs ? `⏳ Stops after ${formatDuration(args.durationMs)} (Ctrl-C stops earlier)` : '⏹️  Ctrl-C stops and saves the state'));
+  io.out(
+    renderBanner(
+      config,
+      mode,
+      resolveTuning(config, mode),
+      args.durationMs
+        ? `⏳ Stops after ${formatDuration(args.durationMs)} (Ctrl-C stops earlier)`
+        : '⏹️  Ctrl-C stops and saves the state',
+    ),
+  );
   io.out('');
   const { signal, dispose } = interruptSignal(io);
-  signal.addEventListener('abort', () => io.out('⏹️  Stopping after the current sweep (Ctrl-C again quits at once)...'), { once: true });
+  signal.addEventListener(
+    'abort',
+    () => io.out('⏹️  Stopping after the current sweep (Ctrl-C again quits at once)...'),
+    { once: true },
+  );
   let lastBlock = ctx.now();
   let last: SweepResult | undefined;
   try {

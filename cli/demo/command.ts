@@ -13,7 +13,14 @@ import { formatEvent, renderBanner } from '../print.js';
 import { renderStatus } from '../status-block.js';
 import { DEMO_TIMINGS, demoConfig } from './config.js';
 import { freePort, startService, stopAll, type DemoService } from './processes.js';
-import { crashAndRecover, renderMeasurements, slowAndPredict, warmUp, type Measurement, type Stage } from './scenario.js';
+import {
+  crashAndRecover,
+  renderMeasurements,
+  slowAndPredict,
+  warmUp,
+  type Measurement,
+  type Stage,
+} from './scenario.js';
 import { EventTracker } from './tracker.js';
 
 const SERVICES = [
@@ -46,7 +53,12 @@ export async function demoCommand(ctx: CommandContext): Promise<number> {
   let watching: Promise<unknown> | undefined;
   try {
     for (const s of SERVICES) {
-      services.push({ ...s, port: await freePort(), pidfile: join(dir, `${s.key}.pid`), logfile: join(dir, `${s.key}.log`) });
+      services.push({
+        ...s,
+        port: await freePort(),
+        pidfile: join(dir, `${s.key}.pid`),
+        logfile: join(dir, `${s.key}.log`),
+      });
     }
     for (const s of services) children.push(await startService(s, process.pid));
     const config = demoConfig(services, process.pid, dir);
@@ -64,9 +76,15 @@ export async function demoCommand(ctx: CommandContext): Promise<number> {
     });
     const shortened = `✂️  Demo timings are SHORTENED to finish fast: interval ${formatDuration(DEMO_TIMINGS.healthCheckInterval)}, probe timeout ${formatDuration(DEMO_TIMINGS.timeout)}, slow above ${formatDuration(DEMO_TIMINGS.slowResponseThreshold)}, restart delay ${formatDuration(DEMO_TIMINGS.restartAttemptDelay)} (the real extreme preset: 5s, 10s, 5s, 10s).`;
     io.out(renderBanner(config, 'extreme', resolveTuning(config), shortened));
-    io.out(`🧪 Services: ${services.map((s) => `${s.name} on 127.0.0.1:${s.port} (pid ${children[services.indexOf(s)].pid})`).join(', ')}`);
+    io.out(
+      `🧪 Services: ${services.map((s) => `${s.name} on 127.0.0.1:${s.port} (pid ${children[services.indexOf(s)].pid})`).join(', ')}`,
+    );
     let lastState: UptimeState | undefined;
-    watching = watch(deps, store, { signal: stop.signal, persist: 'always', onSweep: (r) => void (lastState = r.state) });
+    watching = watch(deps, store, {
+      signal: stop.signal,
+      persist: 'always',
+      onSweep: (r) => void (lastState = r.state),
+    });
     watching.catch(abortAll);
     const stage: Stage = { tracker, out: io.out, signal: stop.signal, now: ctx.now };
     const [backend, coqui] = services;

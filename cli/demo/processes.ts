@@ -68,7 +68,9 @@ export async function startService(service: DemoService, owner: number): Promise
   writeFileSync(service.pidfile, `${child.pid}\n`);
   if (!(await waitUntil(() => isListening(service.port), 5000))) {
     child.kill('SIGKILL');
-    throw new Error(`Demo service "${service.name}" did not listen on 127.0.0.1:${service.port} within 5 s; see ${service.logfile}.`);
+    throw new Error(
+      `Demo service "${service.name}" did not listen on 127.0.0.1:${service.port} within 5 s; see ${service.logfile}.`,
+    );
   }
   return child;
 }
@@ -81,7 +83,15 @@ const quote = (text: string) => (/^[\w./:=@-]+$/.test(text) ? text : `'${text.re
  * restart a demo service: a real process restart on the same port.
  */
 export function restartCommand(service: DemoService, owner: number): string {
-  return [process.execPath, RESTART_SCRIPT, service.key, String(service.port), basename(service.pidfile), String(owner), basename(service.logfile)]
+  return [
+    process.execPath,
+    RESTART_SCRIPT,
+    service.key,
+    String(service.port),
+    basename(service.pidfile),
+    String(owner),
+    basename(service.logfile),
+  ]
     .map(quote)
     .join(' ');
 }
@@ -111,14 +121,16 @@ export function signalPid(pid: number, signal: NodeJS.Signals): boolean {
 /** `kill -9` of the service's current process: a crash. Returns the killed pid. */
 export function crash(service: DemoService): number {
   const pid = currentPid(service);
-  if (pid === undefined || !signalPid(pid, 'SIGKILL')) throw new Error(`Demo service "${service.name}" has no running process to crash.`);
+  if (pid === undefined || !signalPid(pid, 'SIGKILL'))
+    throw new Error(`Demo service "${service.name}" has no running process to crash.`);
   return pid;
 }
 
 /** Makes every later answer of the service `stepMs` slower than the one before (POST /__slow). */
 export async function slowDown(service: DemoService, stepMs: number): Promise<void> {
   const response = await fetch(`http://127.0.0.1:${service.port}/__slow?step=${stepMs}`, { method: 'POST' });
-  if (!response.ok) throw new Error(`Demo service "${service.name}" refused /__slow (HTTP ${response.status}).`);
+  if (!response.ok)
+    throw new Error(`Demo service "${service.name}" refused /__slow (HTTP ${response.status}).`);
   await response.arrayBuffer();
 }
 
@@ -128,7 +140,8 @@ export async function slowDown(service: DemoService, stepMs: number): Promise<vo
  */
 export async function stopAll(services: DemoService[], children: ChildProcess[]): Promise<string[]> {
   const problems: string[] = [];
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const service of services) {
     try {
       const pid = currentPid(service);

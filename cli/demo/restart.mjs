@@ -85,5 +85,7 @@ if (await waitFor(listening, 5000)) {
   process.stdout.write(`${name} restarted: pid ${old ?? '-'} -> ${child.pid} on port ${port}\n`);
   process.exit(0);
 }
-process.stderr.write(`${name}: the new process (pid ${child.pid}) did not listen on port ${port} within 5 s.\n`);
+process.stderr.write(
+  `${name}: the new process (pid ${child.pid}) did not listen on port ${port} within 5 s.\n`,
+);
 process.exit(1);

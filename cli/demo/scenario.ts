@@ -40,10 +40,18 @@ function healthyAt(attempt: RecoveryAttempt | undefined, fallback: number): numb
 export async function warmUp(stage: Stage, services: DemoService[], checks = 3): Promise<void> {
   const from = stage.tracker.mark;
   for (const s of services) {
-    await stage.tracker.waitUntil(`${checks} checks of ${s.name}`, () => stage.tracker.since(from, is.check(s.key, (e) => e.result.ok)).length >= checks, {
-      timeoutMs: 15_000,
-      signal: stage.signal,
-    });
+    await stage.tracker.waitUntil(
+      `${checks} checks of ${s.name}`,
+      () =>
+        stage.tracker.since(
+          from,
+          is.check(s.key, (e) => e.result.ok),
+        ).length >= checks,
+      {
+        timeoutMs: 15_000,
+        signal: stage.signal,
+      },
+    );
   }
 }
 
@@ -53,9 +61,19 @@ export async function crashAndRecover(stage: Stage, service: DemoService): Promi
   const from = tracker.mark;
   const crashAt = stage.now();
   const oldPid = crash(service);
-  stage.out(`💥 kill -9 ${oldPid}: ${service.name} crashed (${new Date(crashAt).toISOString().slice(11, 23)})`);
-  const down = await tracker.waitFor(`${service.name} to be declared down`, is.status(service.key, 'down'), { from, timeoutMs: 10_000, signal });
-  const up = await tracker.waitFor(`${service.name} to recover`, is.status(service.key, 'up'), { from, timeoutMs: 30_000, signal });
+  stage.out(
+    `💥 kill -9 ${oldPid}: ${service.name} crashed (${new Date(crashAt).toISOString().slice(11, 23)})`,
+  );
+  const down = await tracker.waitFor(`${service.name} to be declared down`, is.status(service.key, 'down'), {
+    from,
+    timeoutMs: 10_000,
+    signal,
+  });
+  const up = await tracker.waitFor(`${service.name} to recover`, is.status(service.key, 'up'), {
+    from,
+    timeoutMs: 30_000,
+    signal,
+  });
   const attempts = tracker.since(from, is.recoveryEnd(service.key));
   const newPid = currentPid(service);
   return {
@@ -82,20 +100,37 @@ export async function slowAndPredict(stage: Stage, service: DemoService): Promis
   const oldPid = currentPid(service);
   const slowAt = stage.now();
   await slowDown(service, SLOWDOWN_STEP_MS);
-  stage.out(`🐌 ${service.name} now answers ${SLOWDOWN_STEP_MS}ms slower each time (a leak-like slow death; probe timeout ${formatDuration(DEMO_TIMINGS.timeout)})`);
-  const start = await tracker.waitFor(`a predictive restart of ${service.name}`, is.recoveryStart(service.key, 'predictive'), {
+  stage.out(
+    `🐌 ${service.name} now answers ${SLOWDOWN_STEP_MS}ms slower each time (a leak-like slow death; probe timeout ${formatDuration(DEMO_TIMINGS.timeout)})`,
+  );
+  const start = await tracker.waitFor(
+    `a predictive restart of ${service.name}`,
+    is.recoveryStart(service.key, 'predictive'),
+    {
+      from,
+      timeoutMs: 20_000,
+      signal,
+    },
+  );
+  const end = await tracker.waitFor(`the restart of ${service.name} to finish`, is.recoveryEnd(service.key), {
     from,
     timeoutMs: 20_000,
     signal,
   });
-  const end = await tracker.waitFor(`the restart of ${service.name} to finish`, is.recoveryEnd(service.key), { from, timeoutMs: 20_000, signal });
-  const up = await tracker.waitFor(`${service.name} to answer healthy`, is.status(service.key, 'up'), { from: tracker.indexOf(start), timeoutMs: 10_000, signal });
+  const up = await tracker.waitFor(`${service.name} to answer healthy`, is.status(service.key, 'up'), {
+    from: tracker.indexOf(start),
+    timeoutMs: 10_000,
+    signal,
+  });
   const fast = await tracker.waitFor(
     `a fast answer from ${service.name}`,
     is.check(service.key, (e) => e.result.ok && e.result.responseMs < DEMO_TIMINGS.slowResponseThreshold),
     { from: tracker.indexOf(end) + 1, timeoutMs: 10_000, signal },
   );
-  const failedChecks = tracker.since(from, is.check(service.key, (e) => !e.result.ok)).length;
+  const failedChecks = tracker.since(
+    from,
+    is.check(service.key, (e) => !e.result.ok),
+  ).length;
   const wentDown = tracker.since(from, is.status(service.key, 'down')).length > 0;
   const newPid = currentPid(service);
   const ok = end.attempt.healthy && fast.result.ok && !wentDown && newPid !== undefined && newPid !== oldPid;

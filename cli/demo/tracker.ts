@@ -37,14 +37,26 @@ export class EventTracker {
     options: { from: number; timeoutMs: number; signal: AbortSignal },
   ): Promise<T> {
     let found: T | undefined;
-    await this.waitUntil(what, () => (found = this.events.slice(options.from).find(match)) !== undefined, options);
+    await this.waitUntil(
+      what,
+      () => (found = this.events.slice(options.from).find(match)) !== undefined,
+      options,
+    );
     return found as T;
   }
 
   /** Resolves once `condition` holds (checked now and after every event); rejects after `timeoutMs` or on abort. */
-  waitUntil(what: string, condition: () => boolean, options: { timeoutMs: number; signal: AbortSignal }): Promise<void> {
+  waitUntil(
+    what: string,
+    condition: () => boolean,
+    options: { timeoutMs: number; signal: AbortSignal },
+  ): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      if (options.signal.aborted) return reject(new Error(`interrupted while waiting for ${what}`));
+      const timer = setTimeout(
+        () => finish(new Error(`gave up after ${formatDuration(options.timeoutMs)} waiting for ${what}`)),
+        options.timeoutMs,
+      );
       const finish = (error?: Error) => {
         this.waiters.delete(check);
         clearTimeout(timer);
@@ -56,10 +68,8 @@ export class EventTracker {
         if (condition()) finish();
       };
       const aborted = () => finish(new Error(`interrupted while waiting for ${what}`));
-      if (options.signal.aborted) return aborted();
       this.waiters.add(check);
       options.signal.addEventListener('abort', aborted, { once: true });
-      timer = setTimeout(() => finish(new Error(`gave up after ${formatDuration(options.timeoutMs)} waiting for ${what}`)), options.timeoutMs);
       check();
     });
   }
@@ -80,7 +90,9 @@ export const is = {
   recoveryStart:
     (service: string, trigger?: Of<'recovery-start'>['trigger']) =>
     (e: EngineEvent): e is Of<'recovery-start'> =>
-      e.type === 'recovery-start' && e.service === service && (trigger === undefined || e.trigger === trigger),
+      e.type === 'recovery-start' &&
+      e.service === service &&
+      (trigger === undefined || e.trigger === trigger),
   recoveryEnd:
     (service: string) =>
     (e: EngineEvent): e is Of<'recovery-end'> =>

@@ -63,8 +63,15 @@ describe('uptime-action check', () => {
     const ws = await setup(twoServices(api.url, await refusedUrl()));
     const run = await runCli(['check', '--json', '--config', ws.config, '--state', ws.state]);
     expect(run.code).toBe(1);
-    const summary = JSON.parse(run.stdout) as Record<string, unknown> & { services: Record<string, Record<string, unknown>> };
-    expect(summary).toMatchObject({ status: 'down', mode: 'extreme', downServices: ['web'], recoveredServices: [] });
+    const summary = JSON.parse(run.stdout) as Record<string, unknown> & {
+      services: Record<string, Record<string, unknown>>;
+    };
+    expect(summary).toMatchObject({
+      status: 'down',
+      mode: 'extreme',
+      downServices: ['web'],
+      recoveredServices: [],
+    });
     expect(summary.services.api).toMatchObject({ name: 'API Server', status: 'up', error: null });
     expect(typeof summary.services.api.responseMs).toBe('number');
     expect(summary.services.web).toMatchObject({ status: 'down', responseMs: null });
@@ -74,7 +81,16 @@ describe('uptime-action check', () => {
   it('--mode normal needs two failures: one failed check is reported failing, not yet down', async () => {
     const api = await startTestServer({ kind: 'status', status: 500 });
     const ws = await setup(`services:\n  api:\n    url: ${api.url}\n`);
-    const run = await runCli(['check', '--json', '--mode', 'normal', '--config', ws.config, '--state', ws.state]);
+    const run = await runCli([
+      'check',
+      '--json',
+      '--mode',
+      'normal',
+      '--config',
+      ws.config,
+      '--state',
+      ws.state,
+    ]);
     expect(run.code).toBe(1);
     const summary = JSON.parse(run.stdout) as { mode: string; services: Record<string, { status: string }> };
     expect(summary.mode).toBe('normal');
@@ -108,9 +124,15 @@ describe('uptime-action check', () => {
     });
     // --config given explicitly: a missing file is an error, not the fallback
     expect(run.code).toBe(2);
-    const fallback = await runCli(['check', '--json', '--state', ws.state], { env: { BACKEND_URL: backend.origin }, cwd: ws.dir });
+    const fallback = await runCli(['check', '--json', '--state', ws.state], {
+      env: { BACKEND_URL: backend.origin },
+      cwd: ws.dir,
+    });
     expect(fallback.code).toBe(0);
-    const summary = JSON.parse(fallback.stdout) as { mode: string; services: Record<string, { name: string; status: string }> };
+    const summary = JSON.parse(fallback.stdout) as {
+      mode: string;
+      services: Record<string, { name: string; status: string }>;
+    };
     expect(summary.mode).toBe('extreme');
     expect(summary.services.backend).toMatchObject({ name: 'Backend Node.js', status: 'up' });
     expect(backend.log[0].url).toBe('/health');
@@ -119,8 +141,12 @@ describe('uptime-action check', () => {
   it('never prints a secret from the environment', async () => {
     const secret = 'rw_project_token_5f3a9c1e';
     const api = await startTestServer({ kind: 'status', status: 500 });
-    const ws = await setup(`mode: extreme\nservices:\n  api:\n    name: "API \${RAILWAY_TOKEN}"\n    url: ${api.url}\n`);
-    const run = await runCli(['check', '--config', ws.config, '--state', ws.state], { env: { RAILWAY_TOKEN: secret } });
+    const ws = await setup(
+      `mode: extreme\nservices:\n  api:\n    name: "API \${RAILWAY_TOKEN}"\n    url: ${api.url}\n`,
+    );
+    const run = await runCli(['check', '--config', ws.config, '--state', ws.state], {
+      env: { RAILWAY_TOKEN: secret },
+    });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('API ***');
     expect(`${run.stdout}${run.stderr}`).not.toContain(secret);

@@ -54,7 +54,9 @@ describe('uptime-action restart / redeploy', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/🚀 API Server: restart done, healthy after/);
     expect(await readFile(ws.marker, 'utf8')).toBe('x');
-    const state = JSON.parse(await readFile(ws.state, 'utf8')) as { services: Record<string, { repairs: number; attempts: Array<{ trigger: string }> }> };
+    const state = JSON.parse(await readFile(ws.state, 'utf8')) as {
+      services: Record<string, { repairs: number; attempts: Array<{ trigger: string }> }>;
+    };
     expect(state.services.api.repairs).toBe(1);
     expect(state.services.api.attempts[0].trigger).toBe('command');
     // status shows the repair from the state file
@@ -67,7 +69,10 @@ describe('uptime-action restart / redeploy', () => {
     const api = await startTestServer({ kind: 'status', status: 503 });
     const ws = await commandService(api.url);
     const { writeFile } = await import('node:fs/promises');
-    await writeFile(ws.config, (await readFile(ws.config, 'utf8')).replace('recoveryTimeout: 5s', 'recoveryTimeout: 1s'));
+    await writeFile(
+      ws.config,
+      (await readFile(ws.config, 'utf8')).replace('recoveryTimeout: 5s', 'recoveryTimeout: 1s'),
+    );
     const run = await runCli(['restart', 'api', '--config', ws.config, '--state', ws.state]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/API Server: the restart went through but the service did not answer healthy/);
@@ -139,7 +144,9 @@ describe('uptime-action watch', () => {
     const ws = await commandService(api.url);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 300);
-    const run = await runCli(['watch', '--mode', 'normal', '--config', ws.config, '--state', ws.state], { signal: controller.signal });
+    const run = await runCli(['watch', '--mode', 'normal', '--config', ws.config, '--state', ws.state], {
+      signal: controller.signal,
+    });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Predictive restart: OFF/);
     expect(run.stdout).toContain('Stopped; state saved');
@@ -152,7 +159,8 @@ describe('command line', () => {
     for (const argv of [['--help'], ['help'], []]) {
       const run = await runCli(argv);
       expect(run.code).toBe(0);
-      for (const command of ['check', 'watch', 'status', 'restart', 'redeploy', 'doctor', 'demo']) expect(run.stdout).toContain(command);
+      for (const command of ['check', 'watch', 'status', 'restart', 'redeploy', 'doctor', 'demo'])
+        expect(run.stdout).toContain(command);
     }
     const v = await runCli(['--version']);
     expect(v.code).toBe(0);

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,10 @@ import { closeAllTestServers, startTestServer } from '../helpers/servers.js';
 afterAll(closeAllTestServers);
 
 /** Runs the real CLI entry as its own process (`node --import tsx cli/index.ts ...`). */
-function cli(args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  timeoutMs: number,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'cli/index.ts', ...args], {
       cwd: process.cwd(),
@@ -28,10 +32,16 @@ function cli(args: string[], timeoutMs: number): Promise<{ code: number | null; 
   });
 }
 
+/** Running (a zombie, dead but not yet reaped by an init that doesn't reap, counts as gone). */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ..."
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
   }
@@ -43,7 +53,10 @@ describe('the CLI as a real process', () => {
     try {
       const down = await startTestServer({ kind: 'status', status: 500 });
       await writeFile(join(dir, 'down.yml'), `mode: extreme\nservices:\n  api:\n    url: ${down.url}\n`);
-      await writeFile(join(dir, 'broken.yml'), `mode: extreme\nservices:\n  api:\n    url: ${down.url}\n    timeout: forever\n`);
+      await writeFile(
+        join(dir, 'broken.yml'),
+        `mode: extreme\nservices:\n  api:\n    url: ${down.url}\n    timeout: forever\n`,
+      );
       const [failing, broken] = await Promise.all([
         cli(['check', '--config', join(dir, 'down.yml'), '--state', join(dir, 'state.json')], 20_000),
         cli(['check', '--config', join(dir, 'broken.yml'), '--state', join(dir, 'state2.json')], 20_000),

@@ -28,9 +28,16 @@ export async function runCli(
 }
 
 /** A temporary working folder with a config file; `cleanup()` removes it. */
-export async function workspace(configYaml: string): Promise<{ dir: string; config: string; state: string; cleanup: () => Promise<void> }> {
+export async function workspace(
+  configYaml: string,
+): Promise<{ dir: string; config: string; state: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'uptime-cli-test-'));
   const config = join(dir, 'uptime.yml');
   await writeFile(config, configYaml);
-  return { dir, config, state: join(dir, 'state', 'state.json'), cleanup: () => rm(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    config,
+    state: join(dir, 'state', 'state.json'),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
 }

@@ -30,7 +30,13 @@ export function runCommand(
 ): Promise<CommandRun> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const child = spawn(command, { shell: true, cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, {
+      shell: true,
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let tail = Buffer.alloc(0);
     const keep = (chunk: Buffer) => {
       tail = Buffer.concat([tail, chunk]);
@@ -72,25 +78,47 @@ export function runCommand(
   });
 }
 
-async function act(action: RecoveryAction, service: ServiceConfig, ctx: ProviderContext): Promise<ActionResult> {
+async function act(
+  action: RecoveryAction,
+  service: ServiceConfig,
+  ctx: ProviderContext,
+): Promise<ActionResult> {
   const site: CallSite = { service, provider: 'command', operation: action };
   const recovery = commandRecovery(service, site);
   const command = action === 'restart' ? recovery.restart : recovery.redeploy;
   if (!command) {
-    throw providerError(site, 'no redeploy command configured', 'Add recovery.redeploy, or drop redeploy from recovery.actions.');
+    throw providerError(
+      site,
+      'no redeploy command configured',
+      'Add recovery.redeploy, or drop redeploy from recovery.actions.',
+    );
   }
   const redact = makeRedactor(secretValues(ctx.env));
   let run: CommandRun;
   try {
-    run = await runCommand(command, { cwd: recovery.cwd, timeoutMs: recovery.timeout, env: ctx.env, signal: ctx.signal });
+    run = await runCommand(command, {
+      cwd: recovery.cwd,
+      timeoutMs: recovery.timeout,
+      env: ctx.env,
+      signal: ctx.signal,
+    });
   } catch (error: unknown) {
     const cause = error instanceof Error ? error.message : String(error);
-    throw providerError(site, `cannot start the command: ${cause}`, 'Check recovery.cwd exists and a shell (/bin/sh) is available.', { env: ctx.env });
+    throw providerError(
+      site,
+      `cannot start the command: ${cause}`,
+      'Check recovery.cwd exists and a shell (/bin/sh) is available.',
+      { env: ctx.env },
+    );
   }
   const output = redact(run.output);
   const took = formatMs(run.durationMs);
   if (run.timedOut) {
-    return { ok: false, detail: `\`${redact(command)}\` timed out after ${formatMs(recovery.timeout)}; its process group was killed`, output };
+    return {
+      ok: false,
+      detail: `\`${redact(command)}\` timed out after ${formatMs(recovery.timeout)}; its process group was killed`,
+      output,
+    };
   }
   if (run.exitCode === 0) return { ok: true, detail: `\`${redact(command)}\` exited 0 (${took})`, output };
   const how = run.exitCode === null ? `was killed by ${run.signal}` : `exited ${run.exitCode}`;
@@ -111,17 +139,33 @@ export const commandProvider: Provider = {
         () => true,
         () => false,
       );
-      checks.push(ok ? { check: 'cwd exists', ok, detail: recovery.cwd } : { check: 'cwd exists', ok, detail: `${recovery.cwd} not found`, fix: 'Fix recovery.cwd.' });
+      checks.push(
+        ok
+          ? { check: 'cwd exists', ok, detail: recovery.cwd }
+          : { check: 'cwd exists', ok, detail: `${recovery.cwd} not found`, fix: 'Fix recovery.cwd.' },
+      );
     }
-    for (const [key, command] of [['restart', recovery.restart], ['redeploy', recovery.redeploy]] as const) {
+    for (const [key, command] of [
+      ['restart', recovery.restart],
+      ['redeploy', recovery.redeploy],
+    ] as const) {
       if (!command) continue;
       const program = command.trim().split(/\s+/)[0];
       // `command -v` only looks the program up; nothing is run.
-      const found = await runCommand(`command -v ${shellQuote(program)}`, { timeoutMs: 5000, env: ctx.env, cwd: checks[0]?.ok === false ? undefined : recovery.cwd });
+      const found = await runCommand(`command -v ${shellQuote(program)}`, {
+        timeoutMs: 5000,
+        env: ctx.env,
+        cwd: checks[0]?.ok === false ? undefined : recovery.cwd,
+      });
       checks.push(
         found.exitCode === 0
           ? { check: `${key} command found`, ok: true, detail: `${program} → ${found.output.split('\n')[0]}` }
-          : { check: `${key} command found`, ok: false, detail: `${program} is not on PATH`, fix: `Install ${program} or use its full path in recovery.${key}.` },
+          : {
+              check: `${key} command found`,
+              ok: false,
+              detail: `${program} is not on PATH`,
+              fix: `Install ${program} or use its full path in recovery.${key}.`,
+            },
       );
     }
     return checks;
@@ -130,7 +174,11 @@ export const commandProvider: Provider = {
 
 function commandRecovery(service: ServiceConfig, site: CallSite) {
   if (service.recovery?.provider !== 'command') {
-    throw providerError(site, 'not a command service', 'Set recovery.provider: command and recovery.restart.');
+    throw providerError(
+      site,
+      'not a command service',
+      'Set recovery.provider: command and recovery.restart.',
+    );
   }
   return service.recovery;
 }

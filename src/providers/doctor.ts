@@ -27,7 +27,11 @@ export interface DoctorReport {
  * `runDoctor(config, ctx)` uses the registry; `runDoctor(config, provider, ctx)` takes the lookup, as EngineDeps does.
  */
 export async function runDoctor(config: Config, ctx: ProviderContext): Promise<DoctorReport>;
-export async function runDoctor(config: Config, provider: (type: ProviderType) => Provider, ctx: ProviderContext): Promise<DoctorReport>;
+export async function runDoctor(
+  config: Config,
+  provider: (type: ProviderType) => Provider,
+  ctx: ProviderContext,
+): Promise<DoctorReport>;
 export async function runDoctor(
   config: Config,
   second: ProviderContext | ((type: ProviderType) => Provider),
@@ -41,7 +45,9 @@ export async function runDoctor(
       const type = service.recovery?.provider;
       let checks: DoctorCheck[];
       if (!type) {
-        checks = [{ check: 'recovery', ok: true, detail: 'none configured: monitored only, never restarted' }];
+        checks = [
+          { check: 'recovery', ok: true, detail: 'none configured: monitored only, never restarted' },
+        ];
       } else {
         const provider = lookup(type);
         try {
@@ -54,12 +60,19 @@ export async function runDoctor(
               check: 'checks ran',
               ok: false,
               detail: error instanceof Error ? error.message : String(error),
-              fix: error instanceof ProviderError ? error.details.fix : 'Report this as a bug in uptime-action.',
+              fix:
+                error instanceof ProviderError ? error.details.fix : 'Report this as a bug in uptime-action.',
             },
           ];
         }
       }
-      return { service: service.id, name: service.name, provider: type, ok: checks.every((c) => c.ok), checks };
+      return {
+        service: service.id,
+        name: service.name,
+        provider: type,
+        ok: checks.every((c) => c.ok),
+        checks,
+      };
     }),
   );
   return { ok: services.every((s) => s.ok), services };

@@ -41,10 +41,17 @@ export function createFlyProvider(timing: ProviderTiming = {}): Provider {
           async () => {
             const seconds = Math.min(60, Math.ceil(remaining() / 1000));
             // Fly answers 408 when the machine did not reach the state within `timeout`: not an error, wait again.
-            const res = await call({ path: `${path}/wait?state=started&timeout=${seconds}`, accept: [408], timeoutMs: seconds * 1000 + 10_000 });
+            const res = await call({
+              path: `${path}/wait?state=started&timeout=${seconds}`,
+              accept: [408],
+              timeoutMs: seconds * 1000 + 10_000,
+            });
             return { state: res.status === 408 ? 'starting' : 'started', done: res.status !== 408 };
           },
-          { intervalMs: Math.min(t.pollIntervalMs, 1000), deadlineMs: t.deadlineMs - (ctx.clock.now() - start) },
+          {
+            intervalMs: Math.min(t.pollIntervalMs, 1000),
+            deadlineMs: t.deadlineMs - (ctx.clock.now() - start),
+          },
         );
         if (result.outcome !== 'done') {
           const done = started.length ? ` (${started.join(', ')} restarted)` : '';
@@ -52,7 +59,10 @@ export function createFlyProvider(timing: ProviderTiming = {}): Provider {
         }
         started.push(machine.id);
       }
-      return { ok: true, detail: `Fly restarted ${started.length} machine(s) of ${app}: ${started.join(', ')} (${formatMs(ctx.clock.now() - start)})` };
+      return {
+        ok: true,
+        detail: `Fly restarted ${started.length} machine(s) of ${app}: ${started.join(', ')} (${formatMs(ctx.clock.now() - start)})`,
+      };
     },
     async redeploy(service) {
       throw providerError(
@@ -71,17 +81,27 @@ export function createFlyProvider(timing: ProviderTiming = {}): Provider {
     },
     async doctor(service, ctx) {
       const site: CallSite = { service, provider: 'fly', operation: 'doctor' };
-      if (!ctx.env.FLY_API_TOKEN) return [{ check: 'token present', ok: false, detail: 'FLY_API_TOKEN is not set', fix: TOKEN_FIX }];
+      if (!ctx.env.FLY_API_TOKEN)
+        return [{ check: 'token present', ok: false, detail: 'FLY_API_TOKEN is not set', fix: TOKEN_FIX }];
       const checks: DoctorCheck[] = [{ check: 'token present', ok: true, detail: 'FLY_API_TOKEN (Bearer)' }];
       try {
         const machines = await selectedMachines(flyCall(ctx, site, service).call, site, service);
         checks.push({ check: 'token accepted', ok: true, detail: 'Fly answered' });
-        checks.push({ check: 'app exists', ok: true, detail: `${machines.length} machine(s) to restart: ${machines.map((m) => `${m.id} (${m.state})`).join(', ')}` });
+        checks.push({
+          check: 'app exists',
+          ok: true,
+          detail: `${machines.length} machine(s) to restart: ${machines.map((m) => `${m.id} (${m.state})`).join(', ')}`,
+        });
       } catch (error: unknown) {
         const status = error instanceof ProviderError ? error.details.status : undefined;
         const fix = error instanceof ProviderError ? error.details.fix : undefined;
         const check = status === 401 || status === 403 ? 'token accepted' : 'app exists';
-        checks.push({ check, ok: false, detail: error instanceof Error ? error.message : String(error), fix });
+        checks.push({
+          check,
+          ok: false,
+          detail: error instanceof Error ? error.message : String(error),
+          fix,
+        });
       }
       return checks;
     },
@@ -91,9 +111,18 @@ export function createFlyProvider(timing: ProviderTiming = {}): Provider {
 /** The Fly.io provider with default timing. */
 export const flyProvider: Provider = createFlyProvider();
 
-type FlyCall = <T = unknown>(req: { path: string; method?: HttpRequest['method']; accept?: number[]; timeoutMs?: number }) => ReturnType<typeof requestJson<T>>;
+type FlyCall = <T = unknown>(req: {
+  path: string;
+  method?: HttpRequest['method'];
+  accept?: number[];
+  timeoutMs?: number;
+}) => ReturnType<typeof requestJson<T>>;
 
-function flyCall(ctx: ProviderContext, site: CallSite, service: ServiceConfig): { app: string; call: FlyCall } {
+function flyCall(
+  ctx: ProviderContext,
+  site: CallSite,
+  service: ServiceConfig,
+): { app: string; call: FlyCall } {
   if (service.recovery?.provider !== 'fly') {
     throw providerError(site, 'not a Fly.io service', 'Set recovery.provider: fly and recovery.app.');
   }
@@ -110,7 +139,10 @@ function flyCall(ctx: ProviderContext, site: CallSite, service: ServiceConfig): 
       tokenEnv: 'FLY_API_TOKEN',
       urlEnv: 'FLY_API_URL',
       secrets: [token],
-      fix: (f) => (f.status === 404 ? `Fly has no app "${app}" (or machine) visible to FLY_API_TOKEN; check recovery.app (\`fly apps list\`).` : undefined),
+      fix: (f) =>
+        f.status === 404
+          ? `Fly has no app "${app}" (or machine) visible to FLY_API_TOKEN; check recovery.app (\`fly apps list\`).`
+          : undefined,
     });
   };
   return { app, call };
@@ -121,12 +153,18 @@ async function selectedMachines(call: FlyCall, site: CallSite, service: ServiceC
   const { body } = await call<Machine[]>({ path: `/v1/apps/${encodeURIComponent(recovery.app)}/machines` });
   const all = Array.isArray(body) ? body : [];
   const wanted = recovery.machines;
-  const machines = wanted ? all.filter((m) => wanted.includes(m.id) || (m.name !== undefined && wanted.includes(m.name))) : all;
+  const machines = wanted
+    ? all.filter((m) => wanted.includes(m.id) || (m.name !== undefined && wanted.includes(m.name)))
+    : all;
   if (machines.length === 0) {
     throw providerError(
       site,
-      wanted ? `none of the machines ${wanted.join(', ')} is in app ${recovery.app}` : `app ${recovery.app} has no machines`,
-      wanted ? 'Check recovery.machines against `fly machines list`.' : 'Deploy the app once (`fly deploy`), then restart works.',
+      wanted
+        ? `none of the machines ${wanted.join(', ')} is in app ${recovery.app}`
+        : `app ${recovery.app} has no machines`,
+      wanted
+        ? 'Check recovery.machines against `fly machines list`.'
+        : 'Deploy the app once (`fly deploy`), then restart works.',
     );
   }
   return machines;

@@ -45,7 +45,8 @@ export async function follow(
     polls++;
     const elapsedMs = ctx.clock.now() - start;
     if (seen.done) return { outcome: 'done', state: seen.state, polls, elapsedMs };
-    if (seen.failed && elapsedMs >= (options.graceMs ?? 0)) return { outcome: 'failed', state: seen.state, polls, elapsedMs };
+    if (seen.failed && elapsedMs >= (options.graceMs ?? 0))
+      return { outcome: 'failed', state: seen.state, polls, elapsedMs };
     if (elapsedMs + options.intervalMs > options.deadlineMs || ctx.signal?.aborted) {
       return { outcome: 'timeout', state: seen.state, polls, elapsedMs };
     }

@@ -13,7 +13,8 @@ import { follow } from './follow.js';
 /** Default endpoint; `HEROKU_API_URL` overrides it. */
 export const HEROKU_API_URL = 'https://api.heroku.com';
 
-const TOKEN_FIX = 'Set HEROKU_API_KEY to an API key (`heroku authorizations:create`, or Account Settings → API Key).';
+const TOKEN_FIX =
+  'Set HEROKU_API_KEY to an API key (`heroku authorizations:create`, or Account Settings → API Key).';
 
 interface Dyno {
   name: string;
@@ -40,8 +41,17 @@ export function createHerokuProvider(timing: ProviderTiming = {}): Provider {
         async () => {
           const dynos = await listDynos(call, app, dyno);
           const notUp = dynos.filter((d) => d.state !== 'up');
-          const state = dynos.length === 0 ? 'no dynos' : notUp.length === 0 ? 'up' : notUp.map((d) => `${d.name} ${d.state}`).join(', ');
-          return { state, done: dynos.length > 0 && notUp.length === 0, failed: notUp.some((d) => d.state === 'crashed') };
+          const state =
+            dynos.length === 0
+              ? 'no dynos'
+              : notUp.length === 0
+                ? 'up'
+                : notUp.map((d) => `${d.name} ${d.state}`).join(', ');
+          return {
+            state,
+            done: dynos.length > 0 && notUp.length === 0,
+            failed: notUp.some((d) => d.state === 'crashed'),
+          };
         },
         // Right after the restart Heroku may still list the crashed dynos it is replacing.
         { intervalMs: t.pollIntervalMs, deadlineMs: t.deadlineMs, graceMs: Math.min(30_000, t.deadlineMs) },
@@ -68,7 +78,8 @@ export function createHerokuProvider(timing: ProviderTiming = {}): Provider {
     },
     async doctor(service, ctx) {
       const site: CallSite = { service, provider: 'heroku', operation: 'doctor' };
-      if (!ctx.env.HEROKU_API_KEY) return [{ check: 'token present', ok: false, detail: 'HEROKU_API_KEY is not set', fix: TOKEN_FIX }];
+      if (!ctx.env.HEROKU_API_KEY)
+        return [{ check: 'token present', ok: false, detail: 'HEROKU_API_KEY is not set', fix: TOKEN_FIX }];
       const checks: DoctorCheck[] = [{ check: 'token present', ok: true, detail: 'HEROKU_API_KEY (Bearer)' }];
       const { app, dyno, call } = herokuCall(ctx, site, service);
       try {
@@ -78,14 +89,28 @@ export function createHerokuProvider(timing: ProviderTiming = {}): Provider {
         const dynos = await listDynos(call, app, dyno);
         checks.push(
           dynos.length
-            ? { check: 'dynos to restart', ok: true, detail: dynos.map((d) => `${d.name} ${d.state}`).join(', ') }
-            : { check: 'dynos to restart', ok: false, detail: `no dyno matches ${dyno ?? 'the app'}`, fix: 'Check recovery.dyno (`heroku ps -a <app>`) or scale the app up.' },
+            ? {
+                check: 'dynos to restart',
+                ok: true,
+                detail: dynos.map((d) => `${d.name} ${d.state}`).join(', '),
+              }
+            : {
+                check: 'dynos to restart',
+                ok: false,
+                detail: `no dyno matches ${dyno ?? 'the app'}`,
+                fix: 'Check recovery.dyno (`heroku ps -a <app>`) or scale the app up.',
+              },
         );
       } catch (error: unknown) {
         const status = error instanceof ProviderError ? error.details.status : undefined;
         const fix = error instanceof ProviderError ? error.details.fix : undefined;
         const check = status === 401 || status === 403 ? 'token accepted' : 'app exists';
-        checks.push({ check, ok: false, detail: error instanceof Error ? error.message : String(error), fix });
+        checks.push({
+          check,
+          ok: false,
+          detail: error instanceof Error ? error.message : String(error),
+          fix,
+        });
       }
       return checks;
     },
@@ -95,9 +120,16 @@ export function createHerokuProvider(timing: ProviderTiming = {}): Provider {
 /** The Heroku provider with default timing. */
 export const herokuProvider: Provider = createHerokuProvider();
 
-type HerokuCall = <T = unknown>(req: { path: string; method?: HttpRequest['method'] }) => ReturnType<typeof requestJson<T>>;
+type HerokuCall = <T = unknown>(req: {
+  path: string;
+  method?: HttpRequest['method'];
+}) => ReturnType<typeof requestJson<T>>;
 
-function herokuCall(ctx: ProviderContext, site: CallSite, service: ServiceConfig): { app: string; dyno?: string; call: HerokuCall } {
+function herokuCall(
+  ctx: ProviderContext,
+  site: CallSite,
+  service: ServiceConfig,
+): { app: string; dyno?: string; call: HerokuCall } {
   if (service.recovery?.provider !== 'heroku') {
     throw providerError(site, 'not a Heroku service', 'Set recovery.provider: heroku and recovery.app.');
   }
@@ -115,7 +147,10 @@ function herokuCall(ctx: ProviderContext, site: CallSite, service: ServiceConfig
       tokenEnv: 'HEROKU_API_KEY',
       urlEnv: 'HEROKU_API_URL',
       secrets: [token],
-      fix: (f) => (f.status === 404 ? `Heroku has no app "${app}"${dyno ? ` or dyno "${dyno}"` : ''} visible to HEROKU_API_KEY; check recovery.app (\`heroku apps\`).` : undefined),
+      fix: (f) =>
+        f.status === 404
+          ? `Heroku has no app "${app}"${dyno ? ` or dyno "${dyno}"` : ''} visible to HEROKU_API_KEY; check recovery.app (\`heroku apps\`).`
+          : undefined,
     });
   };
   return { app, dyno, call };

@@ -78,7 +78,10 @@ export interface HttpResponse<T = unknown> {
 }
 
 /** The ProviderContext timing merged over provider defaults. */
-export function timingOf(ctx: ProviderContext, defaults: ProviderTiming = {}): Required<Omit<ProviderTiming, 'random'>> & {
+export function timingOf(
+  ctx: ProviderContext,
+  defaults: ProviderTiming = {},
+): Required<Omit<ProviderTiming, 'random'>> & {
   random?: () => number;
 } {
   return { ...DEFAULT_TIMING, ...defaults, ...ctx.timing };
@@ -92,7 +95,9 @@ export function providerError(
   extra: { status?: number; auth?: boolean; secrets?: string[]; env?: NodeJS.ProcessEnv } = {},
 ): ProviderError {
   const redact = makeRedactor(secretValues(extra.env ?? {}, extra.secrets ?? []));
-  const message = redact(`Service "${site.service.name}": ${PROVIDER_NAMES[site.provider]} ${site.operation} failed (${cause}). ${fix}`);
+  const message = redact(
+    `Service "${site.service.name}": ${PROVIDER_NAMES[site.provider]} ${site.operation} failed (${cause}). ${fix}`,
+  );
   return new ProviderError(message, {
     service: site.service.id,
     provider: site.provider,
@@ -104,7 +109,10 @@ export function providerError(
 }
 
 class RetryableHttpError extends RetryableError {
-  constructor(readonly failure: Omit<HttpFailure, 'attempts'>, retryAfterMs?: number) {
+  constructor(
+    readonly failure: Omit<HttpFailure, 'attempts'>,
+    retryAfterMs?: number,
+  ) {
     super(failure.cause, failure.status, retryAfterMs);
   }
 }
@@ -116,10 +124,13 @@ class FinalHttpError extends Error {
 }
 
 /** Sends one JSON request with timeout and retries; resolves with the answer or throws ProviderError. */
-export async function requestJson<T = unknown>(ctx: ProviderContext, req: HttpRequest): Promise<HttpResponse<T>> {
+export async function requestJson<T = unknown>(
+  ctx: ProviderContext,
+  req: HttpRequest,
+): Promise<HttpResponse<T>> {
   const timing = timingOf(ctx);
   const timeoutMs = req.timeoutMs ?? timing.requestTimeoutMs;
-  const secrets = [...secretValues(ctx.env), ...(req.secrets ?? [])];
+  const secrets = secretValues(ctx.env, req.secrets);
   const redact = makeRedactor(secrets);
   let attempts = 0;
   try {
@@ -183,7 +194,8 @@ async function attempt<T>(
     if (timeout.aborted) {
       throw new RetryableHttpError({ cause: `no answer within ${formatMs(timeoutMs)}`, timeout: true });
     }
-    const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+    const reason =
+      error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
     throw new RetryableHttpError({ cause: redact(`cannot reach ${hostOf(req.url)}: ${reason}`) });
   }
   const body = parseJson(text) as T;
@@ -191,9 +203,14 @@ async function attempt<T>(
     req.inspect?.(body, response);
     return { status: response.status, headers: response.headers, body, text };
   }
-  const cause = redact(`HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}${excerpt(body, text)}`);
+  const cause = redact(
+    `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}${excerpt(body, text)}`,
+  );
   if (isRetryableStatus(response.status)) {
-    throw new RetryableHttpError({ cause, status: response.status }, retryAfterMs(response.headers, ctx.clock.now()));
+    throw new RetryableHttpError(
+      { cause, status: response.status },
+      retryAfterMs(response.headers, ctx.clock.now()),
+    );
   }
   throw new FinalHttpError({ cause, status: response.status });
 }
@@ -243,8 +260,10 @@ function parseJson(text: string): unknown {
 
 /** A short reason from an error body: `message`, `errors[0].message`, `id`, or the start of the text. */
 function excerpt(body: unknown, text: string): string {
-  const b = body as { message?: unknown; error?: unknown; errors?: Array<{ message?: unknown }>; id?: unknown } | undefined;
-  const picked = b?.message ?? b?.errors?.[0]?.message ?? b?.error ?? b?.id ?? (body === undefined ? text : undefined);
+  const b = body as
+    { message?: unknown; error?: unknown; errors?: Array<{ message?: unknown }>; id?: unknown } | undefined;
+  const picked =
+    b?.message ?? b?.errors?.[0]?.message ?? b?.error ?? b?.id ?? (body === undefined ? text : undefined);
   const line = typeof picked === 'string' ? picked.replace(/\s+/g, ' ').trim().slice(0, 200) : '';
   return line ? `: ${line}` : '';
 }

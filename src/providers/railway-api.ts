@@ -11,47 +11,91 @@ import type { ProviderContext } from './types.js';
 export const RAILWAY_API_URL = 'https://backboard.railway.com/graphql/v2';
 
 /** The scope of a project token. */
-export const PROJECT_TOKEN_SCOPE = /* GraphQL */ `query ProjectTokenScope {
-  projectToken { projectId environmentId }
-}`;
+export const PROJECT_TOKEN_SCOPE = /* GraphQL */ `
+  query ProjectTokenScope {
+    projectToken {
+      projectId
+      environmentId
+    }
+  }
+`;
 
 /** The project a service belongs to (for the `production` environment fallback and doctor). */
-export const SERVICE_PROJECT = /* GraphQL */ `query ServiceProject($id: String!) {
-  service(id: $id) { id name projectId }
-}`;
+export const SERVICE_PROJECT = /* GraphQL */ `
+  query ServiceProject($id: String!) {
+    service(id: $id) {
+      id
+      name
+      projectId
+    }
+  }
+`;
 
 /** A project's environments, to find the one named `production`. */
-export const PROJECT_ENVIRONMENTS = /* GraphQL */ `query ProjectEnvironments($id: String!) {
-  project(id: $id) { id name environments { edges { node { id name } } } }
-}`;
+export const PROJECT_ENVIRONMENTS = /* GraphQL */ `
+  query ProjectEnvironments($id: String!) {
+    project(id: $id) {
+      id
+      name
+      environments {
+        edges {
+          node {
+            id
+            name
+          }
+        }
+      }
+    }
+  }
+`;
 
 /** The service instance's latest deployment in one environment. */
-export const LATEST_DEPLOYMENT = /* GraphQL */ `query LatestDeployment($environmentId: String!, $serviceId: String!) {
-  serviceInstance(environmentId: $environmentId, serviceId: $serviceId) {
-    serviceName
-    latestDeployment { id status canRedeploy }
+export const LATEST_DEPLOYMENT = /* GraphQL */ `
+  query LatestDeployment($environmentId: String!, $serviceId: String!) {
+    serviceInstance(environmentId: $environmentId, serviceId: $serviceId) {
+      serviceName
+      latestDeployment {
+        id
+        status
+        canRedeploy
+      }
+    }
   }
-}`;
+`;
 
 /** One deployment's status, polled until SUCCESS. */
-export const DEPLOYMENT_STATUS = /* GraphQL */ `query DeploymentStatus($id: String!) {
-  deployment(id: $id) { id status }
-}`;
+export const DEPLOYMENT_STATUS = /* GraphQL */ `
+  query DeploymentStatus($id: String!) {
+    deployment(id: $id) {
+      id
+      status
+    }
+  }
+`;
 
 /** Restarts the running deployment (same image, new process). Returns Boolean!. */
-export const DEPLOYMENT_RESTART = /* GraphQL */ `mutation DeploymentRestart($id: String!) {
-  deploymentRestart(id: $id)
-}`;
+export const DEPLOYMENT_RESTART = /* GraphQL */ `
+  mutation DeploymentRestart($id: String!) {
+    deploymentRestart(id: $id)
+  }
+`;
 
 /** Builds and deploys the deployment's source again; returns the new deployment. */
-export const DEPLOYMENT_REDEPLOY = /* GraphQL */ `mutation DeploymentRedeploy($id: String!) {
-  deploymentRedeploy(id: $id) { id status }
-}`;
+export const DEPLOYMENT_REDEPLOY = /* GraphQL */ `
+  mutation DeploymentRedeploy($id: String!) {
+    deploymentRedeploy(id: $id) {
+      id
+      status
+    }
+  }
+`;
 
 /** Redeploys a service instance that has no deployment to redeploy. Returns Boolean!. */
-export const SERVICE_INSTANCE_REDEPLOY = /* GraphQL */ `mutation ServiceInstanceRedeploy($environmentId: String!, $serviceId: String!) {
-  serviceInstanceRedeploy(environmentId: $environmentId, serviceId: $serviceId)
-}`;
+export const SERVICE_INSTANCE_REDEPLOY = /* GraphQL */ `
+  mutation ServiceInstanceRedeploy($environmentId: String!, $serviceId: String!) {
+    serviceInstanceRedeploy(environmentId: $environmentId, serviceId: $serviceId)
+  }
+`;
 
 /** Every document the project sends to Railway, for the schema test. */
 export const RAILWAY_DOCUMENTS = {
@@ -76,20 +120,24 @@ export interface RailwayAuth {
 }
 
 export function authHeaders(auth: Pick<RailwayAuth, 'kind' | 'token'>): Record<string, string> {
-  return auth.kind === 'project' ? { 'Project-Access-Token': auth.token } : { Authorization: `Bearer ${auth.token}` };
+  return auth.kind === 'project'
+    ? { 'Project-Access-Token': auth.token }
+    : { Authorization: `Bearer ${auth.token}` };
 }
 
 export const TOKEN_HELP =
-  'Set RAILWAY_TOKEN to a project token (project → Settings → Tokens, created in the service\'s environment) ' +
+  "Set RAILWAY_TOKEN to a project token (project → Settings → Tokens, created in the service's environment) " +
   'or RAILWAY_API_TOKEN to an account or workspace token (railway.com/account/tokens).';
 
 /** What a `Not Authorized` means for this token kind. */
 export function notAuthorizedFix(auth: RailwayAuth): string {
   if (auth.kind === 'project') {
-    const scope = auth.scope ? ` (it is scoped to environment ${auth.scope.environmentId} of project ${auth.scope.projectId})` : '';
+    const scope = auth.scope
+      ? ` (it is scoped to environment ${auth.scope.environmentId} of project ${auth.scope.projectId})`
+      : '';
     return (
       `${auth.envName} is a project token${scope}: it only works for services in the environment it was created in. ` +
-      'Set recovery.environmentId to that environment, create a project token in the service\'s environment, ' +
+      "Set recovery.environmentId to that environment, create a project token in the service's environment, " +
       'or use RAILWAY_API_TOKEN (account or workspace token).'
     );
   }
@@ -147,13 +195,18 @@ export async function gql<T>(
         ? notAuthorizedFix(full)
         : /not found/i.test(message)
           ? 'Check recovery.serviceId (Railway dashboard → service → Settings → Service ID) and environmentId.'
-          : 'Check the service\'s recovery settings; if they are right, retry later.');
+          : "Check the service's recovery settings; if they are right, retry later.");
     throw providerError(site, message, fix, { auth: auth401, secrets: [auth.token], env: ctx.env });
   }
   if (!body?.data) {
-    throw providerError(site, 'Railway answered without data', 'Check RAILWAY_API_URL points at the GraphQL endpoint.', {
-      env: ctx.env,
-    });
+    throw providerError(
+      site,
+      'Railway answered without data',
+      'Check RAILWAY_API_URL points at the GraphQL endpoint.',
+      {
+        env: ctx.env,
+      },
+    );
   }
   return body.data;
 }

@@ -6,9 +6,18 @@ import type { ServiceConfig } from '../config/schema.js';
 import { ProviderError, type DoctorCheck, type ProviderContext } from './types.js';
 import type { CallSite } from './http.js';
 import { SERVICE_PROJECT, TOKEN_HELP, gql, notAuthorizedFix, type RailwayAuth } from './railway-api.js';
-import { latestDeployment, projectTokenScope, railwayRecovery, resolveAuth, resolveEnvironment } from './railway-resolve.js';
+import {
+  latestDeployment,
+  projectTokenScope,
+  railwayRecovery,
+  resolveAuth,
+  resolveEnvironment,
+} from './railway-resolve.js';
 
-const KIND = { project: 'project token, Project-Access-Token', bearer: 'account/workspace token, Bearer' } as const;
+const KIND = {
+  project: 'project token, Project-Access-Token',
+  bearer: 'account/workspace token, Bearer',
+} as const;
 
 /** Runs the checks in order and stops at the first one the others depend on. */
 export async function railwayDoctor(service: ServiceConfig, ctx: ProviderContext): Promise<DoctorCheck[]> {
@@ -17,7 +26,12 @@ export async function railwayDoctor(service: ServiceConfig, ctx: ProviderContext
   const { serviceId } = railwayRecovery(service, site);
 
   if (!ctx.env.RAILWAY_TOKEN && !ctx.env.RAILWAY_API_TOKEN && !ctx.env.LEGACY_TOKEN) {
-    checks.push({ check: 'token present', ok: false, detail: 'no RAILWAY_TOKEN, RAILWAY_API_TOKEN or LEGACY_TOKEN', fix: TOKEN_HELP });
+    checks.push({
+      check: 'token present',
+      ok: false,
+      detail: 'no RAILWAY_TOKEN, RAILWAY_API_TOKEN or LEGACY_TOKEN',
+      fix: TOKEN_HELP,
+    });
     return checks;
   }
   let auth: RailwayAuth;
@@ -44,16 +58,28 @@ export async function railwayDoctor(service: ServiceConfig, ctx: ProviderContext
   }
 
   try {
-    const data = await gql<{ service: { name: string; projectId: string } }>(ctx, site, auth, SERVICE_PROJECT, { id: serviceId });
-    if (auth.kind === 'bearer') checks.push({ check: 'token accepted', ok: true, detail: 'Railway answered as Bearer' });
-    checks.push({ check: 'service ID exists', ok: true, detail: `${serviceId} is "${data.service.name}" in project ${data.service.projectId}` });
+    const data = await gql<{ service: { name: string; projectId: string } }>(
+      ctx,
+      site,
+      auth,
+      SERVICE_PROJECT,
+      { id: serviceId },
+    );
+    if (auth.kind === 'bearer')
+      checks.push({ check: 'token accepted', ok: true, detail: 'Railway answered as Bearer' });
+    checks.push({
+      check: 'service ID exists',
+      ok: true,
+      detail: `${serviceId} is "${data.service.name}" in project ${data.service.projectId}`,
+    });
   } catch (error: unknown) {
     const auth401 = error instanceof ProviderError && error.details.auth;
     if (auth.kind === 'bearer' && auth401) {
       checks.push(failed('token accepted', error, notAuthorizedFix(auth)));
       return checks;
     }
-    if (auth.kind === 'bearer') checks.push({ check: 'token accepted', ok: true, detail: 'Railway answered as Bearer' });
+    if (auth.kind === 'bearer')
+      checks.push({ check: 'token accepted', ok: true, detail: 'Railway answered as Bearer' });
     checks.push(
       failed(
         'service ID exists',
@@ -69,7 +95,11 @@ export async function railwayDoctor(service: ServiceConfig, ctx: ProviderContext
   try {
     const env = await resolveEnvironment(ctx, site, service, auth);
     environmentId = env.environmentId;
-    checks.push({ check: 'environment resolvable', ok: true, detail: `${environmentId} (from ${env.source})` });
+    checks.push({
+      check: 'environment resolvable',
+      ok: true,
+      detail: `${environmentId} (from ${env.source})`,
+    });
   } catch (error: unknown) {
     checks.push(failed('environment resolvable', error));
     return checks;
@@ -90,9 +120,18 @@ export async function railwayDoctor(service: ServiceConfig, ctx: ProviderContext
     const outOfScope = auth.kind === 'project' && auth.scope && auth.scope.environmentId !== environmentId;
     checks.push(
       outOfScope
-        ? { check: 'may restart/redeploy', ok: false, detail: `the token's environment is ${auth.scope?.environmentId}`, fix: notAuthorizedFix(auth) }
+        ? {
+            check: 'may restart/redeploy',
+            ok: false,
+            detail: `the token's environment is ${auth.scope?.environmentId}`,
+            fix: notAuthorizedFix(auth),
+          }
         : latest.canRedeploy
-          ? { check: 'may restart/redeploy', ok: true, detail: `Railway reports canRedeploy for ${auth.envName}` }
+          ? {
+              check: 'may restart/redeploy',
+              ok: true,
+              detail: `Railway reports canRedeploy for ${auth.envName}`,
+            }
           : {
               check: 'may restart/redeploy',
               ok: false,

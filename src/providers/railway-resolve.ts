@@ -47,7 +47,12 @@ export async function projectTokenScope(
   site: CallSite,
   auth: RailwayAuth,
 ): Promise<{ projectId: string; environmentId: string }> {
-  const data = await gql<{ projectToken: { projectId: string; environmentId: string } }>(ctx, site, auth, PROJECT_TOKEN_SCOPE);
+  const data = await gql<{ projectToken: { projectId: string; environmentId: string } }>(
+    ctx,
+    site,
+    auth,
+    PROJECT_TOKEN_SCOPE,
+  );
   return data.projectToken;
 }
 
@@ -59,26 +64,26 @@ export async function resolveEnvironment(
   auth: RailwayAuth,
 ): Promise<{ environmentId: string; source: string }> {
   const recovery = railwayRecovery(service, site);
-  if (recovery.environmentId) return { environmentId: recovery.environmentId, source: 'recovery.environmentId' };
+  if (recovery.environmentId)
+    return { environmentId: recovery.environmentId, source: 'recovery.environmentId' };
   if (auth.kind === 'project') {
     auth.scope ??= await projectTokenScope(ctx, site, auth);
     return { environmentId: auth.scope.environmentId, source: `the scope of ${auth.envName}` };
   }
   let projectId = recovery.projectId;
   if (!projectId) {
-    const data = await gql<{ service: { projectId: string } }>(ctx, site, auth, SERVICE_PROJECT, { id: recovery.serviceId });
+    const data = await gql<{ service: { projectId: string } }>(ctx, site, auth, SERVICE_PROJECT, {
+      id: recovery.serviceId,
+    });
     projectId = data.service.projectId;
   }
-  const data = await gql<{ project: { name: string; environments: { edges: Array<{ node: { id: string; name: string } }> } } }>(
-    ctx,
-    site,
-    auth,
-    PROJECT_ENVIRONMENTS,
-    { id: projectId },
-  );
+  const data = await gql<{
+    project: { name: string; environments: { edges: Array<{ node: { id: string; name: string } }> } };
+  }>(ctx, site, auth, PROJECT_ENVIRONMENTS, { id: projectId });
   const environments = data.project.environments.edges.map((e) => e.node);
   const production =
-    environments.find((e) => e.name === 'production') ?? environments.find((e) => e.name.toLowerCase() === 'production');
+    environments.find((e) => e.name === 'production') ??
+    environments.find((e) => e.name.toLowerCase() === 'production');
   if (production) return { environmentId: production.id, source: 'the project\'s "production" environment' };
   const found = environments.map((e) => `${e.name} (${e.id})`).join(', ') || 'none';
   throw providerError(
@@ -116,8 +121,11 @@ export async function latestDeployment(
 export function railwayRecovery(service: ServiceConfig, site: CallSite) {
   const recovery = service.recovery;
   if (recovery?.provider !== 'railway') {
-    throw providerError(site, 'not a Railway service', 'Set recovery.provider: railway and recovery.serviceId.');
+    throw providerError(
+      site,
+      'not a Railway service',
+      'Set recovery.provider: railway and recovery.serviceId.',
+    );
   }
   return recovery;
 }
-

@@ -29,7 +29,11 @@ export const DONE = new Set(['SUCCESS', 'SLEEPING']);
 export function createRailwayProvider(timing: ProviderTiming = {}): Provider {
   // Actions in flight in this process, per service instance: a second caller joins instead of acting again.
   const inFlight = new Map<string, Promise<ActionResult>>();
-  const act = async (action: RecoveryAction, service: ServiceConfig, ctx: ProviderContext): Promise<ActionResult> => {
+  const act = async (
+    action: RecoveryAction,
+    service: ServiceConfig,
+    ctx: ProviderContext,
+  ): Promise<ActionResult> => {
     const site: CallSite = { service, provider: 'railway', operation: action };
     const { serviceId } = railwayRecovery(service, site);
     const auth = await resolveAuth(ctx, site);
@@ -38,7 +42,10 @@ export function createRailwayProvider(timing: ProviderTiming = {}): Provider {
     const running = inFlight.get(key);
     if (running) {
       const joined = await running;
-      return { ...joined, detail: `a recovery of this service was already running, so no second ${action} was sent; joined it: ${joined.detail}` };
+      return {
+        ...joined,
+        detail: `a recovery of this service was already running, so no second ${action} was sent; joined it: ${joined.detail}`,
+      };
     }
     const work = carryOut(action, ctx, site, auth, environmentId, serviceId);
     inFlight.set(key, work);
@@ -60,11 +67,19 @@ export function createRailwayProvider(timing: ProviderTiming = {}): Provider {
     const latest = await latestDeployment(ctx, site, auth, environmentId, serviceId);
     const t = timingOf(ctx, timing);
     const followIt = (id: string, graceMs = 0) =>
-      follow(ctx, () => deploymentState(ctx, site, auth, id), { intervalMs: t.pollIntervalMs, deadlineMs: t.deadlineMs, graceMs });
+      follow(ctx, () => deploymentState(ctx, site, auth, id), {
+        intervalMs: t.pollIntervalMs,
+        deadlineMs: t.deadlineMs,
+        graceMs,
+      });
 
     if (latest && IN_PROGRESS.has(latest.status)) {
       const result = await followIt(latest.id);
-      return outcome(result, latest.id, `deployment ${short(latest.id)} was already ${latest.status}, so no second ${action} was sent; followed it`);
+      return outcome(
+        result,
+        latest.id,
+        `deployment ${short(latest.id)} was already ${latest.status}, so no second ${action} was sent; followed it`,
+      );
     }
     if (action === 'restart') {
       if (!latest) {
@@ -75,25 +90,53 @@ export function createRailwayProvider(timing: ProviderTiming = {}): Provider {
           { env: ctx.env },
         );
       }
-      const data = await gql<{ deploymentRestart: boolean }>(ctx, site, auth, DEPLOYMENT_RESTART, { id: latest.id });
+      const data = await gql<{ deploymentRestart: boolean }>(ctx, site, auth, DEPLOYMENT_RESTART, {
+        id: latest.id,
+      });
       if (!data.deploymentRestart) {
-        throw providerError(site, `Railway declined to restart deployment ${latest.id}`, 'Open the deployment in the Railway dashboard; redeploy if it cannot restart.', {
-          env: ctx.env,
-        });
+        throw providerError(
+          site,
+          `Railway declined to restart deployment ${latest.id}`,
+          'Open the deployment in the Railway dashboard; redeploy if it cannot restart.',
+          {
+            env: ctx.env,
+          },
+        );
       }
       // Right after the call Railway may still report the crash that caused the restart.
-      const result = await followIt(latest.id, FAILED.has(latest.status) ? Math.min(30_000, t.deadlineMs) : 0);
+      const result = await followIt(
+        latest.id,
+        FAILED.has(latest.status) ? Math.min(30_000, t.deadlineMs) : 0,
+      );
       return outcome(result, latest.id, `deployment ${short(latest.id)} restarted`);
     }
     if (latest) {
-      const data = await gql<{ deploymentRedeploy: { id: string; status: string } }>(ctx, site, auth, DEPLOYMENT_REDEPLOY, { id: latest.id });
+      const data = await gql<{ deploymentRedeploy: { id: string; status: string } }>(
+        ctx,
+        site,
+        auth,
+        DEPLOYMENT_REDEPLOY,
+        { id: latest.id },
+      );
       const fresh = data.deploymentRedeploy;
-      return outcome(await followIt(fresh.id), fresh.id, `deployment ${short(latest.id)} redeployed as ${short(fresh.id)}`);
+      return outcome(
+        await followIt(fresh.id),
+        fresh.id,
+        `deployment ${short(latest.id)} redeployed as ${short(fresh.id)}`,
+      );
     }
-    await gql<{ serviceInstanceRedeploy: boolean }>(ctx, site, auth, SERVICE_INSTANCE_REDEPLOY, { environmentId, serviceId });
+    await gql<{ serviceInstanceRedeploy: boolean }>(ctx, site, auth, SERVICE_INSTANCE_REDEPLOY, {
+      environmentId,
+      serviceId,
+    });
     const created = await latestDeployment(ctx, site, auth, environmentId, serviceId);
-    if (!created) return { ok: true, detail: `service instance redeploy requested; no deployment to follow yet` };
-    return outcome(await followIt(created.id), created.id, `service instance redeployed as ${short(created.id)}`);
+    if (!created)
+      return { ok: true, detail: `service instance redeploy requested; no deployment to follow yet` };
+    return outcome(
+      await followIt(created.id),
+      created.id,
+      `service instance redeployed as ${short(created.id)}`,
+    );
   };
 
   return {
@@ -104,7 +147,13 @@ export function createRailwayProvider(timing: ProviderTiming = {}): Provider {
       const site: CallSite = { service, provider: 'railway', operation: 'status' };
       const auth = await resolveAuth(ctx, site);
       const { environmentId } = await resolveEnvironment(ctx, site, service, auth);
-      const latest = await latestDeployment(ctx, site, auth, environmentId, railwayRecovery(service, site).serviceId);
+      const latest = await latestDeployment(
+        ctx,
+        site,
+        auth,
+        environmentId,
+        railwayRecovery(service, site).serviceId,
+      );
       return latest
         ? { state: latest.status, detail: `latest deployment ${short(latest.id)} is ${latest.status}` }
         : { state: 'NONE', detail: 'no deployment yet' };
@@ -124,9 +173,15 @@ async function deploymentState(ctx: ProviderContext, site: CallSite, auth: Railw
 
 function outcome(result: FollowResult, deploymentId: string, what: string): ActionResult {
   const took = `${result.polls} poll(s), ${formatMs(result.elapsedMs)}`;
-  if (result.outcome === 'done') return { ok: true, detail: `${what} (${result.state}, ${took})`, deploymentId };
-  if (result.outcome === 'failed') return { ok: false, detail: `${what} but it ended ${result.state} (${took})`, deploymentId };
-  return { ok: false, detail: `${what} but it was still ${result.state} at the deadline (${took}); it may still finish`, deploymentId };
+  if (result.outcome === 'done')
+    return { ok: true, detail: `${what} (${result.state}, ${took})`, deploymentId };
+  if (result.outcome === 'failed')
+    return { ok: false, detail: `${what} but it ended ${result.state} (${took})`, deploymentId };
+  return {
+    ok: false,
+    detail: `${what} but it was still ${result.state} at the deadline (${took}); it may still finish`,
+    deploymentId,
+  };
 }
 
 function short(id: string): string {

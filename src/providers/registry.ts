@@ -25,7 +25,8 @@ const cache = new Map<ProviderType, Provider>();
 /** A new provider for `type` (providers hold no state between calls; this is for tests that want their own). */
 export function createProvider(type: ProviderType): Provider {
   const factory = FACTORIES[type];
-  if (!factory) throw new Error(`Unknown provider "${String(type)}"; use one of ${Object.keys(FACTORIES).join(', ')}.`);
+  if (!factory)
+    throw new Error(`Unknown provider "${String(type)}"; use one of ${Object.keys(FACTORIES).join(', ')}.`);
   return factory();
 }
 

@@ -12,7 +12,13 @@ import { follow } from './follow.js';
 /** Default endpoint; `RENDER_API_URL` overrides it. */
 export const RENDER_API_URL = 'https://api.render.com/v1';
 /** Deploy states that end a follow as a failure. */
-export const RENDER_FAILED = new Set(['build_failed', 'update_failed', 'canceled', 'pre_deploy_failed', 'deactivated']);
+export const RENDER_FAILED = new Set([
+  'build_failed',
+  'update_failed',
+  'canceled',
+  'pre_deploy_failed',
+  'deactivated',
+]);
 
 const TOKEN_FIX = 'Set RENDER_API_KEY to an API key (Render dashboard → Account Settings → API Keys).';
 
@@ -23,7 +29,11 @@ interface Deploy {
 
 /** Creates the Render provider; `timing` sets defaults that `ctx.timing` can still override. */
 export function createRenderProvider(timing: ProviderTiming = {}): Provider {
-  const act = async (action: RecoveryAction, service: ServiceConfig, ctx: ProviderContext): Promise<ActionResult> => {
+  const act = async (
+    action: RecoveryAction,
+    service: ServiceConfig,
+    ctx: ProviderContext,
+  ): Promise<ActionResult> => {
     const site: CallSite = { service, provider: 'render', operation: action };
     const id = serviceIdOf(service, site);
     const call = renderCall(ctx, site, id);
@@ -31,13 +41,24 @@ export function createRenderProvider(timing: ProviderTiming = {}): Provider {
       await call({ method: 'POST', path: `/services/${encodeURIComponent(id)}/restart` });
       return { ok: true, detail: `Render restarted service ${id}` };
     }
-    const { body } = await call<Deploy>({ method: 'POST', path: `/services/${encodeURIComponent(id)}/deploys`, body: { clearCache: 'do_not_clear' } });
-    if (!body?.id) throw providerError(site, 'Render answered without a deploy id', 'Check RENDER_API_URL points at the Render API (…/v1).');
+    const { body } = await call<Deploy>({
+      method: 'POST',
+      path: `/services/${encodeURIComponent(id)}/deploys`,
+      body: { clearCache: 'do_not_clear' },
+    });
+    if (!body?.id)
+      throw providerError(
+        site,
+        'Render answered without a deploy id',
+        'Check RENDER_API_URL points at the Render API (…/v1).',
+      );
     const t = timingOf(ctx, timing);
     const result = await follow(
       ctx,
       async () => {
-        const { body: deploy } = await call<Deploy>({ path: `/services/${encodeURIComponent(id)}/deploys/${encodeURIComponent(body.id)}` });
+        const { body: deploy } = await call<Deploy>({
+          path: `/services/${encodeURIComponent(id)}/deploys/${encodeURIComponent(body.id)}`,
+        });
         const state = deploy?.status ?? 'unknown';
         return { state, done: state === 'live', failed: RENDER_FAILED.has(state) };
       },
@@ -45,9 +66,15 @@ export function createRenderProvider(timing: ProviderTiming = {}): Provider {
     );
     const took = `${result.polls} poll(s), ${formatMs(result.elapsedMs)}`;
     const what = `Render deploy ${body.id}`;
-    if (result.outcome === 'done') return { ok: true, detail: `${what} is live (${took})`, deploymentId: body.id };
-    if (result.outcome === 'failed') return { ok: false, detail: `${what} ended ${result.state} (${took})`, deploymentId: body.id };
-    return { ok: false, detail: `${what} still ${result.state} at the deadline (${took})`, deploymentId: body.id };
+    if (result.outcome === 'done')
+      return { ok: true, detail: `${what} is live (${took})`, deploymentId: body.id };
+    if (result.outcome === 'failed')
+      return { ok: false, detail: `${what} ended ${result.state} (${took})`, deploymentId: body.id };
+    return {
+      ok: false,
+      detail: `${what} still ${result.state} at the deadline (${took})`,
+      deploymentId: body.id,
+    };
   };
 
   return {
@@ -57,27 +84,51 @@ export function createRenderProvider(timing: ProviderTiming = {}): Provider {
     async status(service, ctx) {
       const site: CallSite = { service, provider: 'render', operation: 'status' };
       const id = serviceIdOf(service, site);
-      const { body } = await renderCall(ctx, site, id)<{ suspended?: string; name?: string }>({ path: `/services/${encodeURIComponent(id)}` });
+      const { body } = await renderCall(
+        ctx,
+        site,
+        id,
+      )<{ suspended?: string; name?: string }>({ path: `/services/${encodeURIComponent(id)}` });
       const state = body?.suspended ?? 'unknown';
       return { state, detail: `Render service "${body?.name ?? '?'}" is ${state}` };
     },
     async doctor(service, ctx) {
       const site: CallSite = { service, provider: 'render', operation: 'doctor' };
       const checks: DoctorCheck[] = [];
-      if (!ctx.env.RENDER_API_KEY) return [{ check: 'token present', ok: false, detail: 'RENDER_API_KEY is not set', fix: TOKEN_FIX }];
+      if (!ctx.env.RENDER_API_KEY)
+        return [{ check: 'token present', ok: false, detail: 'RENDER_API_KEY is not set', fix: TOKEN_FIX }];
       checks.push({ check: 'token present', ok: true, detail: 'RENDER_API_KEY (Bearer)' });
       const id = serviceIdOf(service, site);
       try {
-        const { body } = await renderCall(ctx, site, id)<{ name?: string; suspended?: string }>({ path: `/services/${encodeURIComponent(id)}` });
+        const { body } = await renderCall(
+          ctx,
+          site,
+          id,
+        )<{ name?: string; suspended?: string }>({ path: `/services/${encodeURIComponent(id)}` });
         checks.push({ check: 'token accepted', ok: true, detail: 'Render answered' });
-        checks.push({ check: 'service ID exists', ok: true, detail: `${id} is "${body?.name ?? '?'}" (${body?.suspended ?? '?'})` });
+        checks.push({
+          check: 'service ID exists',
+          ok: true,
+          detail: `${id} is "${body?.name ?? '?'}" (${body?.suspended ?? '?'})`,
+        });
         // Render API keys carry their owner's full access: reading the service means restarting it is allowed.
-        checks.push({ check: 'may restart/redeploy', ok: true, detail: 'API keys have the full access of their owner' });
+        checks.push({
+          check: 'may restart/redeploy',
+          ok: true,
+          detail: 'API keys have the full access of their owner',
+        });
       } catch (error: unknown) {
         const status = error instanceof ProviderError ? error.details.status : undefined;
         const fix = error instanceof ProviderError ? error.details.fix : undefined;
-        if (status === 401 || status === 403) checks.push({ check: 'token accepted', ok: false, detail: `HTTP ${status}`, fix });
-        else checks.push({ check: 'service ID exists', ok: false, detail: status ? `HTTP ${status}` : String(error), fix });
+        if (status === 401 || status === 403)
+          checks.push({ check: 'token accepted', ok: false, detail: `HTTP ${status}`, fix });
+        else
+          checks.push({
+            check: 'service ID exists',
+            ok: false,
+            detail: status ? `HTTP ${status}` : String(error),
+            fix,
+          });
       }
       return checks;
     },
@@ -111,7 +162,11 @@ function renderCall(ctx: ProviderContext, site: CallSite, serviceId: string) {
 
 function serviceIdOf(service: ServiceConfig, site: CallSite): string {
   if (service.recovery?.provider !== 'render') {
-    throw providerError(site, 'not a Render service', 'Set recovery.provider: render and recovery.serviceId.');
+    throw providerError(
+      site,
+      'not a Render service',
+      'Set recovery.provider: render and recovery.serviceId.',
+    );
   }
   return service.recovery.serviceId;
 }

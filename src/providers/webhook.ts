@@ -20,7 +20,11 @@ export interface WebhookPayload {
   at: string;
 }
 
-async function act(action: RecoveryAction, service: ServiceConfig, ctx: ProviderContext): Promise<ActionResult> {
+async function act(
+  action: RecoveryAction,
+  service: ServiceConfig,
+  ctx: ProviderContext,
+): Promise<ActionResult> {
   const site: CallSite = { service, provider: 'webhook', operation: action };
   const recovery = webhookRecovery(service, site);
   const headers: Record<string, string> = { 'user-agent': 'uptime-action' };
@@ -28,11 +32,21 @@ async function act(action: RecoveryAction, service: ServiceConfig, ctx: Provider
   if (recovery.secretEnv) {
     secret = ctx.env[recovery.secretEnv];
     if (!secret) {
-      throw providerError(site, `${recovery.secretEnv} is not set`, `Set the environment variable ${recovery.secretEnv} (recovery.secretEnv) to the webhook's shared secret.`);
+      throw providerError(
+        site,
+        `${recovery.secretEnv} is not set`,
+        `Set the environment variable ${recovery.secretEnv} (recovery.secretEnv) to the webhook's shared secret.`,
+      );
     }
     headers[recovery.secretHeader] = secret;
   }
-  const payload: WebhookPayload = { service: service.id, name: service.name, action, url: service.url, at: new Date(ctx.clock.now()).toISOString() };
+  const payload: WebhookPayload = {
+    service: service.id,
+    name: service.name,
+    action,
+    url: service.url,
+    at: new Date(ctx.clock.now()).toISOString(),
+  };
   const target = new URL(recovery.url);
   const res = await requestJson(ctx, {
     ...site,
@@ -51,7 +65,11 @@ async function act(action: RecoveryAction, service: ServiceConfig, ctx: Provider
           ? `Nothing answers at that path on ${target.host}; check recovery.url.`
           : undefined,
   });
-  return { ok: true, detail: `webhook ${target.host} answered ${res.status}`, output: res.text.slice(0, 500) || undefined };
+  return {
+    ok: true,
+    detail: `webhook ${target.host} answered ${res.status}`,
+    output: res.text.slice(0, 500) || undefined,
+  };
 }
 
 /** The webhook provider. */
@@ -61,12 +79,27 @@ export const webhookProvider: Provider = {
   redeploy: (service, ctx) => act('redeploy', service, ctx),
   async doctor(service, ctx) {
     const recovery = webhookRecovery(service, { service, provider: 'webhook', operation: 'doctor' });
-    const checks: DoctorCheck[] = [{ check: 'webhook URL', ok: true, detail: `POST to ${new URL(recovery.url).host} (not called: doctor is read-only)` }];
+    const checks: DoctorCheck[] = [
+      {
+        check: 'webhook URL',
+        ok: true,
+        detail: `POST to ${new URL(recovery.url).host} (not called: doctor is read-only)`,
+      },
+    ];
     if (recovery.secretEnv) {
       checks.push(
         ctx.env[recovery.secretEnv]
-          ? { check: 'secret present', ok: true, detail: `${recovery.secretEnv}, sent in ${recovery.secretHeader}` }
-          : { check: 'secret present', ok: false, detail: `${recovery.secretEnv} is not set`, fix: `Set ${recovery.secretEnv} to the webhook's shared secret.` },
+          ? {
+              check: 'secret present',
+              ok: true,
+              detail: `${recovery.secretEnv}, sent in ${recovery.secretHeader}`,
+            }
+          : {
+              check: 'secret present',
+              ok: false,
+              detail: `${recovery.secretEnv} is not set`,
+              fix: `Set ${recovery.secretEnv} to the webhook's shared secret.`,
+            },
       );
     }
     return checks;

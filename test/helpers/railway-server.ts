@@ -9,10 +9,19 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { buildClientSchema, graphql, parse, validate, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
+import {
+  buildClientSchema,
+  graphql,
+  parse,
+  validate,
+  type GraphQLSchema,
+  type IntrospectionQuery,
+} from 'graphql';
 
 /** `shared/` beside the repository (on these machines /work/shared, in CI beside the clone). */
-export const RAILWAY_SCHEMA_PATH = fileURLToPath(new URL('../../../shared/schemas/railway/schema.json', import.meta.url));
+export const RAILWAY_SCHEMA_PATH = fileURLToPath(
+  new URL('../../../shared/schemas/railway/schema.json', import.meta.url),
+);
 
 let cachedSchema: GraphQLSchema | undefined;
 /** Railway's schema, built once per test file. */
@@ -154,7 +163,10 @@ export interface RailwayServer {
   };
 }
 
-type Auth = { kind: 'project'; scope?: { projectId: string; environmentId: string } } | { kind: 'bearer'; valid: boolean } | { kind: 'none' };
+type Auth =
+  | { kind: 'project'; scope?: { projectId: string; environmentId: string } }
+  | { kind: 'bearer'; valid: boolean }
+  | { kind: 'none' };
 
 /** Starts the server on an ephemeral port of 127.0.0.1. */
 export async function startRailwayServer(options: RailwayServerOptions = {}): Promise<RailwayServer> {
@@ -176,7 +188,11 @@ export async function startRailwayServer(options: RailwayServerOptions = {}): Pr
     });
   });
 
-  async function handle(text: string, headers: http.IncomingHttpHeaders, res: http.ServerResponse): Promise<void> {
+  async function handle(
+    text: string,
+    headers: http.IncomingHttpHeaders,
+    res: http.ServerResponse,
+  ): Promise<void> {
     let body: { query?: string; variables?: Record<string, unknown>; operationName?: string } = {};
     try {
       body = JSON.parse(text) as typeof body;
@@ -199,16 +215,29 @@ export async function startRailwayServer(options: RailwayServerOptions = {}): Pr
     };
     const fault = faults.shift();
     if (fault?.kind === 'hang') return;
-    if (fault?.kind === 'status') return send(fault.status, { errors: [{ message: `injected HTTP ${fault.status}` }] }, fault.headers);
-    if (fault?.kind === 'graphqlError') return send(200, { data: null, errors: [{ message: fault.message }] });
+    if (fault?.kind === 'status')
+      return send(fault.status, { errors: [{ message: `injected HTTP ${fault.status}` }] }, fault.headers);
+    if (fault?.kind === 'graphqlError')
+      return send(200, { data: null, errors: [{ message: fault.message }] });
 
     const errors = railwayDocumentErrors(record.query, schema);
     if (errors.length) {
       invalidDocuments.push({ query: record.query, errors });
-      return send(400, { errors: errors.map((message) => ({ message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) });
+      return send(400, {
+        errors: errors.map((message) => ({ message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })),
+      });
     }
-    const result = await graphql({ schema, source: record.query, rootValue: root, contextValue: auth, variableValues: record.variables });
-    send(200, { data: result.data ?? null, ...(result.errors ? { errors: result.errors.map((e) => ({ message: e.message })) } : {}) });
+    const result = await graphql({
+      schema,
+      source: record.query,
+      rootValue: root,
+      contextValue: auth,
+      variableValues: record.variables,
+    });
+    send(200, {
+      data: result.data ?? null,
+      ...(result.errors ? { errors: result.errors.map((e) => ({ message: e.message })) } : {}),
+    });
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -229,7 +258,8 @@ export async function startRailwayServer(options: RailwayServerOptions = {}): Pr
     latest,
     inject: {
       httpError: (status, times = 1, headers = {}) => push({ kind: 'status', status, headers }, times),
-      rateLimit: (seconds, times = 1) => push({ kind: 'status', status: 429, headers: { 'retry-after': String(seconds) } }, times),
+      rateLimit: (seconds, times = 1) =>
+        push({ kind: 'status', status: 429, headers: { 'retry-after': String(seconds) } }, times),
       notAuthorized: (times = 1) => push({ kind: 'graphqlError', message: 'Not Authorized' }, times),
       graphqlError: (message, times = 1) => push({ kind: 'graphqlError', message }, times),
       hang: (times = 1) => push({ kind: 'hang' }, times),
@@ -248,10 +278,15 @@ function authOf(headers: http.IncomingHttpHeaders, state: RailwayState): Auth {
 function makeResolvers(state: RailwayState, latest: RailwayServer['latest'], pollsUntilDone: number) {
   const denied = () => new Error('Not Authorized');
   const mayProject = (auth: Auth, projectId: string) =>
-    (auth.kind === 'bearer' && auth.valid) || (auth.kind === 'project' && auth.scope?.projectId === projectId);
+    (auth.kind === 'bearer' && auth.valid) ||
+    (auth.kind === 'project' && auth.scope?.projectId === projectId);
   const mayEnvironment = (auth: Auth, environmentId: string, projectId: string) =>
-    (auth.kind === 'bearer' && auth.valid) || (auth.kind === 'project' && auth.scope?.environmentId === environmentId && auth.scope.projectId === projectId);
-  const view = (d: FakeDeployment | undefined) => d && { id: d.id, status: d.status, canRedeploy: d.canRedeploy };
+    (auth.kind === 'bearer' && auth.valid) ||
+    (auth.kind === 'project' &&
+      auth.scope?.environmentId === environmentId &&
+      auth.scope.projectId === projectId);
+  const view = (d: FakeDeployment | undefined) =>
+    d && { id: d.id, status: d.status, canRedeploy: d.canRedeploy };
   const deploymentFor = (id: string, auth: Auth) => {
     const d = state.deployments.find((x) => x.id === id);
     if (!d) throw new Error('Deployment not found');
@@ -266,7 +301,15 @@ function makeResolvers(state: RailwayState, latest: RailwayServer['latest'], pol
     state.nextOutcome = undefined;
   };
   const create = (serviceId: string, environmentId: string) => {
-    const d: FakeDeployment = { id: `dep-${serviceId}-${state.deployments.length + 1}`, serviceId, environmentId, status: 'BUILDING', canRedeploy: true, pollsLeft: 0, finalStatus: 'SUCCESS' };
+    const d: FakeDeployment = {
+      id: `dep-${serviceId}-${state.deployments.length + 1}`,
+      serviceId,
+      environmentId,
+      status: 'BUILDING',
+      canRedeploy: true,
+      pollsLeft: 0,
+      finalStatus: 'SUCCESS',
+    };
     start(d, 'BUILDING');
     state.deployments.push(d);
     return d;
@@ -293,11 +336,19 @@ function makeResolvers(state: RailwayState, latest: RailwayServer['latest'], pol
       const project = state.projects.find((p) => p.id === id);
       if (!project) throw new Error('Project not found');
       if (!mayProject(auth, id)) throw denied();
-      return { ...project, environments: { edges: state.environments.filter((e) => e.projectId === id).map((node) => ({ node })) } };
+      return {
+        ...project,
+        environments: {
+          edges: state.environments.filter((e) => e.projectId === id).map((node) => ({ node })),
+        },
+      };
     },
     serviceInstance: (args: { environmentId: string; serviceId: string }, auth: Auth) => {
       const service = instance(args, auth);
-      return { serviceName: service.name, latestDeployment: view(latest(args.serviceId, args.environmentId)) ?? null };
+      return {
+        serviceName: service.name,
+        latestDeployment: view(latest(args.serviceId, args.environmentId)) ?? null,
+      };
     },
     deployment: ({ id }: { id: string }, auth: Auth) => {
       const d = deploymentFor(id, auth);

@@ -31,7 +31,13 @@ export function testContext(env: NodeJS.ProcessEnv = {}, timing: ProviderContext
 }
 
 /** One service from a `recovery` block, through the real config parser. */
-export function serviceWith(recovery: NonNullable<RawConfigInput['services'][string]['recovery']>, name = 'Backend Node.js'): ServiceConfig {
-  const config = parseConfig({ services: { backend: { name, url: 'https://backend.example.com/health', recovery } } }, 'test');
+export function serviceWith(
+  recovery: NonNullable<RawConfigInput['services'][string]['recovery']>,
+  name = 'Backend Node.js',
+): ServiceConfig {
+  const config = parseConfig(
+    { services: { backend: { name, url: 'https://backend.example.com/health', recovery } } },
+    'test',
+  );
   return config.services.backend;
 }

@@ -53,14 +53,26 @@ describe('Fly.io provider', () => {
       .get('/v1/apps/coqui-app/machines/m2/wait')
       .query(true)
       .reply(200, { ok: true });
-    const result = await fly.restart(serviceWith({ provider: 'fly', app: 'coqui-app', machines: ['blue'] }), testContext(env).ctx);
+    const result = await fly.restart(
+      serviceWith({ provider: 'fly', app: 'coqui-app', machines: ['blue'] }),
+      testContext(env).ctx,
+    );
     expect(result.detail).toContain(': m2');
     expect(scope.isDone()).toBe(true);
   });
 
   it('retries a 502 on the machine list, then restarts', async () => {
-    nock(API).get('/v1/apps/coqui-app/machines').reply(502).get('/v1/apps/coqui-app/machines').reply(200, [machines[0]]);
-    nock(API).post('/v1/apps/coqui-app/machines/m1/restart').reply(200, {}).get('/v1/apps/coqui-app/machines/m1/wait').query(true).reply(200, {});
+    nock(API)
+      .get('/v1/apps/coqui-app/machines')
+      .reply(502)
+      .get('/v1/apps/coqui-app/machines')
+      .reply(200, [machines[0]]);
+    nock(API)
+      .post('/v1/apps/coqui-app/machines/m1/restart')
+      .reply(200, {})
+      .get('/v1/apps/coqui-app/machines/m1/wait')
+      .query(true)
+      .reply(200, {});
     const { ctx, retries } = testContext(env);
     expect((await fly.restart(service, ctx)).ok).toBe(true);
     expect(retries).toHaveLength(1);
@@ -68,7 +80,11 @@ describe('Fly.io provider', () => {
 
   it('waits as long as a 429 Retry-After asks', async () => {
     nock(API).get('/v1/apps/coqui-app/machines').reply(200, [machines[0]]);
-    nock(API).post('/v1/apps/coqui-app/machines/m1/restart').reply(429, {}, { 'Retry-After': '3' }).post('/v1/apps/coqui-app/machines/m1/restart').reply(200, {});
+    nock(API)
+      .post('/v1/apps/coqui-app/machines/m1/restart')
+      .reply(429, {}, { 'Retry-After': '3' })
+      .post('/v1/apps/coqui-app/machines/m1/restart')
+      .reply(200, {});
     nock(API).get('/v1/apps/coqui-app/machines/m1/wait').query(true).reply(200, {});
     const { ctx, sleeps } = testContext(env);
     await fly.restart(service, ctx);
@@ -77,28 +93,43 @@ describe('Fly.io provider', () => {
 
   it('does not retry a 401', async () => {
     const scope = nock(API).get('/v1/apps/coqui-app/machines').reply(401, { error: 'unauthorized' });
-    const error = (await fly.restart(service, testContext(env).ctx).catch((e: unknown) => e)) as ProviderError;
-    expect(error.message).toMatch(/Service "Backend Node.js": Fly\.io restart failed \(HTTP 401.*unauthorized\)\. FLY_API_TOKEN was rejected/);
+    const error = (await fly
+      .restart(service, testContext(env).ctx)
+      .catch((e: unknown) => e)) as ProviderError;
+    expect(error.message).toMatch(
+      /Service "Backend Node.js": Fly\.io restart failed \(HTTP 401.*unauthorized\)\. FLY_API_TOKEN was rejected/,
+    );
     expect(error.details.auth).toBe(true);
     expect(scope.isDone()).toBe(true);
   });
 
   it('times out a request that never answers', async () => {
     nock(API).get('/v1/apps/coqui-app/machines').times(2).delay(1000).reply(200, []);
-    await expect(fly.restart(service, testContext(env, { requestTimeoutMs: 50, retries: 1 }).ctx)).rejects.toThrow(/no answer within 50ms/);
+    await expect(
+      fly.restart(service, testContext(env, { requestTimeoutMs: 50, retries: 1 }).ctx),
+    ).rejects.toThrow(/no answer within 50ms/);
   });
 
   it('says so when the machine does not start before the deadline', async () => {
-    nock(API).get('/v1/apps/coqui-app/machines').reply(200, [machines[0]]).post('/v1/apps/coqui-app/machines/m1/restart').reply(200, {});
+    nock(API)
+      .get('/v1/apps/coqui-app/machines')
+      .reply(200, [machines[0]])
+      .post('/v1/apps/coqui-app/machines/m1/restart')
+      .reply(200, {});
     nock(API).get('/v1/apps/coqui-app/machines/m1/wait').query(true).times(3).reply(408, {});
-    const result = await fly.restart(service, testContext(env, { pollIntervalMs: 1000, deadlineMs: 2000 }).ctx);
+    const result = await fly.restart(
+      service,
+      testContext(env, { pollIntervalMs: 1000, deadlineMs: 2000 }).ctx,
+    );
     expect(result).toEqual({ ok: false, detail: 'Fly machine m1 not started before the deadline' });
   });
 
   it('uses FLY_API_URL, and refuses redeploy with the fix', async () => {
     nock('http://127.0.0.2:4280').get('/v1/apps/coqui-app/machines').reply(200, []);
     const { ctx } = testContext({ ...env, FLY_API_URL: 'http://127.0.0.2:4280' });
-    await expect(fly.restart(service, ctx)).rejects.toThrow(/app coqui-app has no machines\)\. Deploy the app once/);
+    await expect(fly.restart(service, ctx)).rejects.toThrow(
+      /app coqui-app has no machines\)\. Deploy the app once/,
+    );
     await expect(fly.redeploy(service, ctx)).rejects.toThrow(/no redeploy\)\. Use actions: \[restart\]/);
   });
 });

@@ -47,20 +47,33 @@ describe('Heroku provider', () => {
       .get('/apps/backend-app/dynos')
       .reply(200, dynos('up'));
     const { ctx } = testContext(env);
-    expect((await heroku.restart(serviceWith({ provider: 'heroku', app: 'backend-app', dyno: 'web' }), ctx)).ok).toBe(true);
-    expect((await heroku.restart(serviceWith({ provider: 'heroku', app: 'backend-app', dyno: 'web.1' }), ctx)).ok).toBe(true);
+    expect(
+      (await heroku.restart(serviceWith({ provider: 'heroku', app: 'backend-app', dyno: 'web' }), ctx)).ok,
+    ).toBe(true);
+    expect(
+      (await heroku.restart(serviceWith({ provider: 'heroku', app: 'backend-app', dyno: 'web.1' }), ctx)).ok,
+    ).toBe(true);
     expect(scope.isDone()).toBe(true);
   });
 
   it('fails when a dyno is still crashed after the grace period', async () => {
-    nock(API).delete('/apps/backend-app/dynos').reply(202, {}).get('/apps/backend-app/dynos').times(20).reply(200, dynos('crashed'));
+    nock(API)
+      .delete('/apps/backend-app/dynos')
+      .reply(202, {})
+      .get('/apps/backend-app/dynos')
+      .times(20)
+      .reply(200, dynos('crashed'));
     const result = await heroku.restart(service, testContext(env).ctx);
     expect(result.ok).toBe(false);
     expect(result.detail).toContain('but: web.1 crashed');
   });
 
   it('retries a 500, then succeeds', async () => {
-    nock(API).delete('/apps/backend-app/dynos').reply(500, { id: 'internal_error', message: 'oops' }).delete('/apps/backend-app/dynos').reply(202, {});
+    nock(API)
+      .delete('/apps/backend-app/dynos')
+      .reply(500, { id: 'internal_error', message: 'oops' })
+      .delete('/apps/backend-app/dynos')
+      .reply(202, {});
     nock(API).get('/apps/backend-app/dynos').reply(200, dynos('up'));
     const { ctx, retries } = testContext(env);
     expect((await heroku.restart(service, ctx)).ok).toBe(true);
@@ -68,7 +81,11 @@ describe('Heroku provider', () => {
   });
 
   it('waits as long as a 429 Retry-After asks', async () => {
-    nock(API).delete('/apps/backend-app/dynos').reply(429, { id: 'rate_limit' }, { 'Retry-After': '20' }).delete('/apps/backend-app/dynos').reply(202, {});
+    nock(API)
+      .delete('/apps/backend-app/dynos')
+      .reply(429, { id: 'rate_limit' }, { 'Retry-After': '20' })
+      .delete('/apps/backend-app/dynos')
+      .reply(202, {});
     nock(API).get('/apps/backend-app/dynos').reply(200, dynos('up'));
     const { ctx, sleeps } = testContext(env);
     await heroku.restart(service, ctx);
@@ -76,19 +93,34 @@ describe('Heroku provider', () => {
   });
 
   it('does not retry a 403 and explains it', async () => {
-    const scope = nock(API).delete('/apps/backend-app/dynos').reply(403, { id: 'forbidden', message: 'You do not have access to the app backend-app.' });
-    const error = (await heroku.restart(service, testContext(env).ctx).catch((e: unknown) => e)) as ProviderError;
-    expect(error.message).toContain('Heroku restart failed (HTTP 403 Forbidden: You do not have access to the app backend-app.). HEROKU_API_KEY is valid but not allowed to restart');
+    const scope = nock(API)
+      .delete('/apps/backend-app/dynos')
+      .reply(403, { id: 'forbidden', message: 'You do not have access to the app backend-app.' });
+    const error = (await heroku
+      .restart(service, testContext(env).ctx)
+      .catch((e: unknown) => e)) as ProviderError;
+    expect(error.message).toContain(
+      'Heroku restart failed (HTTP 403 Forbidden: You do not have access to the app backend-app.). HEROKU_API_KEY is valid but not allowed to restart',
+    );
     expect(scope.isDone()).toBe(true);
   });
 
   it('times out a request that never answers', async () => {
     nock(API).delete('/apps/backend-app/dynos').times(2).delay(1000).reply(202, {});
-    await expect(heroku.restart(service, testContext(env, { requestTimeoutMs: 50, retries: 1 }).ctx)).rejects.toThrow(/Heroku restart failed \(no answer within 50ms\)/);
+    await expect(
+      heroku.restart(service, testContext(env, { requestTimeoutMs: 50, retries: 1 }).ctx),
+    ).rejects.toThrow(/Heroku restart failed \(no answer within 50ms\)/);
   });
 
   it('uses HEROKU_API_URL', async () => {
-    nock('http://127.0.0.3:5000').delete('/apps/backend-app/dynos').reply(202, {}).get('/apps/backend-app/dynos').reply(200, dynos('up'));
-    expect((await heroku.restart(service, testContext({ ...env, HEROKU_API_URL: 'http://127.0.0.3:5000' }).ctx)).ok).toBe(true);
+    nock('http://127.0.0.3:5000')
+      .delete('/apps/backend-app/dynos')
+      .reply(202, {})
+      .get('/apps/backend-app/dynos')
+      .reply(200, dynos('up'));
+    expect(
+      (await heroku.restart(service, testContext({ ...env, HEROKU_API_URL: 'http://127.0.0.3:5000' }).ctx))
+        .ok,
+    ).toBe(true);
   });
 });

@@ -15,7 +15,8 @@ afterEach(async () => {
   await server.close();
 });
 
-const backend = (extra: Record<string, string> = {}) => serviceWith({ provider: 'railway', serviceId: F.backend, ...extra });
+const backend = (extra: Record<string, string> = {}) =>
+  serviceWith({ provider: 'railway', serviceId: F.backend, ...extra });
 
 describe('Railway against a local GraphQL server (RAILWAY_API_URL)', () => {
   it('restarts the latest deployment with a project token and follows it to SUCCESS', async () => {
@@ -39,7 +40,10 @@ describe('Railway against a local GraphQL server (RAILWAY_API_URL)', () => {
     const result = await railway.restart(backend(), ctx);
     expect(result.ok).toBe(true);
     expect(server.requests[0]).toMatchObject({ operationName: 'ServiceProject', auth: 'bearer' });
-    expect(server.requests[2]).toMatchObject({ operationName: 'LatestDeployment', variables: { environmentId: F.production } });
+    expect(server.requests[2]).toMatchObject({
+      operationName: 'LatestDeployment',
+      variables: { environmentId: F.production },
+    });
   });
 
   it('treats LEGACY_TOKEN as a project token when projectToken answers, else as a bearer token', async () => {
@@ -53,11 +57,17 @@ describe('Railway against a local GraphQL server (RAILWAY_API_URL)', () => {
 
   it('never sends a second restart while the latest deployment is still deploying (another process restarted it)', async () => {
     const { ctx } = testContext({ RAILWAY_API_URL: server.url, RAILWAY_TOKEN: F.projectToken });
-    Object.assign(server.latest(F.backend, F.production)!, { status: 'DEPLOYING', pollsLeft: 3, finalStatus: 'SUCCESS' });
+    Object.assign(server.latest(F.backend, F.production)!, {
+      status: 'DEPLOYING',
+      pollsLeft: 3,
+      finalStatus: 'SUCCESS',
+    });
     const result = await railway.restart(backend(), ctx);
     expect(server.state.restarts).toEqual([]);
     expect(result.ok).toBe(true);
-    expect(result.detail).toMatch(/was already DEPLOYING, so no second restart was sent; followed it \(SUCCESS, 3 poll/);
+    expect(result.detail).toMatch(
+      /was already DEPLOYING, so no second restart was sent; followed it \(SUCCESS, 3 poll/,
+    );
   });
 
   it('joins a restart already running in this process instead of sending another', async () => {
@@ -76,7 +86,10 @@ describe('Railway against a local GraphQL server (RAILWAY_API_URL)', () => {
     expect(server.latest(F.backend, F.production)?.status).toBe('SUCCESS');
 
     server.state.deployments = server.state.deployments.filter((d) => d.serviceId !== F.coqui);
-    const coqui = serviceWith({ provider: 'railway', serviceId: F.coqui, environmentId: F.production }, 'Coqui Voice Service');
+    const coqui = serviceWith(
+      { provider: 'railway', serviceId: F.coqui, environmentId: F.production },
+      'Coqui Voice Service',
+    );
     const fresh = await railway.redeploy(coqui, ctx);
     expect(fresh.ok).toBe(true);
     expect(server.requests.map((r) => r.operationName)).toContain('ServiceInstanceRedeploy');
@@ -103,7 +116,9 @@ describe('Railway against a local GraphQL server (RAILWAY_API_URL)', () => {
 
   it('explains Not Authorized for a project token of another environment', async () => {
     const { ctx } = testContext({ RAILWAY_API_URL: server.url, RAILWAY_TOKEN: F.stagingToken });
-    const error = await railway.restart(backend({ environmentId: F.production }), ctx).catch((e: unknown) => e);
+    const error = await railway
+      .restart(backend({ environmentId: F.production }), ctx)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);
     const message = (error as ProviderError).message;
     expect(message).toContain('Service "Backend Node.js": Railway restart failed (Not Authorized)');
@@ -115,6 +130,8 @@ describe('Railway against a local GraphQL server (RAILWAY_API_URL)', () => {
   it('fails with a clear error when no environment can be found', async () => {
     server.state.environments = server.state.environments.filter((e) => e.name !== 'production');
     const { ctx } = testContext({ RAILWAY_API_URL: server.url, RAILWAY_API_TOKEN: F.bearerToken });
-    await expect(railway.restart(backend(), ctx)).rejects.toThrow(/no environment named production \(found: staging \(env-staging\)\).*recovery\.environmentId/);
+    await expect(railway.restart(backend(), ctx)).rejects.toThrow(
+      /no environment named production \(found: staging \(env-staging\)\).*recovery\.environmentId/,
+    );
   });
 });

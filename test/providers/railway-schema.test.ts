@@ -5,16 +5,27 @@ import { railwayDocumentErrors } from '../helpers/railway-server.js';
 describe('Railway GraphQL documents', () => {
   it('sends at least the operations issue 3 names', () => {
     const all = Object.values(RAILWAY_DOCUMENTS).join('\n');
-    for (const op of ['projectToken', 'serviceInstance', 'latestDeployment', 'deploymentRestart', 'deploymentRedeploy', 'serviceInstanceRedeploy', 'deployment(']) {
+    for (const op of [
+      'projectToken',
+      'serviceInstance',
+      'latestDeployment',
+      'deploymentRestart',
+      'deploymentRedeploy',
+      'serviceInstanceRedeploy',
+      'deployment(',
+    ]) {
       expect(all).toContain(op);
     }
   });
 
-  it.each(Object.entries(RAILWAY_DOCUMENTS))('%s validates against ../shared/schemas/railway/schema.json', (_name, document) => {
-    expect(railwayDocumentErrors(document)).toEqual([]);
-  });
+  it.each(Object.entries(RAILWAY_DOCUMENTS))(
+    '%s validates against ../shared/schemas/railway/schema.json',
+    (_name, document) => {
+      expect(railwayDocumentErrors(document)).toEqual([]);
+    },
+  );
 
-  it('catches the invalid documents from Railway\'s own docs (so the check can fail)', () => {
+  it("catches the invalid documents from Railway's own docs (so the check can fail)", () => {
     // A subselection on deploymentRollback, which returns Boolean! (PROVENANCE.md).
     expect(railwayDocumentErrors('mutation { deploymentRollback(id: "x") { id } }')).not.toEqual([]);
     expect(railwayDocumentErrors('query { deployment(id: "x") { statusX } }')).not.toEqual([]);

@@ -1,0 +1,112 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { OUTPUT_LIMIT } from '../../src/providers/command.js';
+import { providerFor } from '../../src/providers/registry.js';
+import { serviceWith, testContext } from './context.js';
+
+const command = providerFor('command');
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'uptime-command-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Whether a process is gone (or a zombie waiting for a reaper) within a second. */
+async function gone(pid: number): Promise<boolean> {
+  for (let i = 0; i < 50; i++) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    if (!stat || / Z /.test(stat)) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return false;
+}
+
+const env = { PATH: process.env.PATH, SECRET_TOKEN: 'x', RAILWAY_TOKEN: 'railway-secret-987654' };
+
+describe('command provider', () => {
+  it('runs the restart command in cwd with a shell; exit 0 is success and the output is kept', async () => {
+    const svc = serviceWith({
+      provider: 'command',
+      restart: 'echo restarting && pwd && echo done > marker',
+      cwd: dir,
+    });
+    const result = await command.restart(svc, testContext(env).ctx);
+    expect(result.ok).toBe(true);
+    expect(result.detail).toMatch(/^`echo restarting && pwd && echo done > marker` exited 0 \(/);
+    expect(result.output).toBe(`restarting\n${dir}`);
+    expect(await readFile(join(dir, 'marker'), 'utf8')).toBe('done\n');
+  });
+
+  it('reports a non-zero exit as not ok, with stderr in the output', async () => {
+    const svc = serviceWith({ provider: 'command', restart: 'echo "no such unit" >&2; exit 5' });
+    const result = await command.restart(svc, testContext(env).ctx);
+    expect(result).toMatchObject({ ok: false, output: 'no such unit' });
+    expect(result.detail).toContain('exited 5');
+  });
+
+  it('runs the redeploy command, and refuses redeploy when none is configured', async () => {
+    const both = serviceWith({ provider: 'command', restart: 'true', redeploy: 'echo redeployed' });
+    expect(await command.redeploy(both, testContext(env).ctx)).toMatchObject({
+      ok: true,
+      output: 'redeployed',
+    });
+    const only = serviceWith({ provider: 'command', restart: 'true' });
+    await expect(command.redeploy(only, testContext(env).ctx)).rejects.toThrow(
+      /Command redeploy failed \(no redeploy command configured\)\. Add recovery\.redeploy/,
+    );
+  });
+
+  it('kills the whole process group on timeout', async () => {
+    const pidFile = join(dir, 'child.pid');
+    // A background grandchild that would outlive a plain kill of the shell.
+    const svc = serviceWith({
+      provider: 'command',
+      restart: `sleep 30 & echo $! > ${pidFile}; wait`,
+      timeout: 300,
+    });
+    const started = Date.now();
+    const result = await command.restart(svc, testContext(env).ctx);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(result.ok).toBe(false);
+    expect(result.detail).toContain('timed out after 300ms; its process group was killed');
+    const pid = Number(await readFile(pidFile, 'utf8'));
+    expect(await gone(pid)).toBe(true);
+  });
+
+  it('keeps only the last ~2 KB of output and scrubs secrets from it', async () => {
+    const svc = serviceWith({ provider: 'command', restart: 'seq 1 5000; echo "token=$RAILWAY_TOKEN"' });
+    const result = await command.restart(svc, testContext(env).ctx);
+    expect(result.output!.length).toBeLessThanOrEqual(OUTPUT_LIMIT);
+    expect(result.output).toMatch(/5000\ntoken=\*\*\*$/);
+    expect(result.output).not.toContain('railway-secret-987654');
+  });
+
+  it('explains a cwd that does not exist', async () => {
+    const svc = serviceWith({ provider: 'command', restart: 'true', cwd: join(dir, 'missing') });
+    await expect(command.restart(svc, testContext(env).ctx)).rejects.toThrow(
+      /cannot start the command.*Check recovery\.cwd exists/,
+    );
+  });
+
+  it('doctor finds the program on PATH without running it', async () => {
+    const svc = serviceWith({
+      provider: 'command',
+      restart: 'sh -c "echo hi > ran"',
+      redeploy: 'no-such-program-xyz deploy',
+      cwd: dir,
+    });
+    const checks = await command.doctor!(svc, testContext(env).ctx);
+    expect(checks.map((c) => [c.check, c.ok])).toEqual([
+      ['cwd exists', true],
+      ['restart command found', true],
+      ['redeploy command found', false],
+    ]);
+    expect(checks[2].fix).toContain('Install no-such-program-xyz');
+    await expect(readFile(join(dir, 'ran'))).rejects.toThrow(/ENOENT/);
+  });
+});

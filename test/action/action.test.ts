@@ -199,3 +199,56 @@ describe('the Action on a schedule', () => {
     expect(log).toMatch(/::error::Input watch: "soon" is not a duration/);
   });
 });
+
+describe('the Action on issue_comment (ChatOps without a server)', () => {
+  const comment = (body: string, login: string) => ({
+    action: 'created',
+    comment: { id: 555, body, user: { login, type: 'User' } },
+    issue: { number: 12, labels: [] },
+    sender: { login, type: 'User' },
+    repository: { default_branch: 'main', name: 'site', owner: { login: 'acme' } },
+  });
+
+  test('/status from a reader: 👀, 🚀 and the dashboard as a reply', async () => {
+    github.issues.push({
+      number: 12,
+      title: 'ops',
+      body: '',
+      state: 'open',
+      state_reason: null,
+      labels: [],
+      assignees: [],
+      comments: [],
+      created_at: new Date().toISOString(),
+      user: 'octocat',
+    });
+    await runAction({ eventName: 'issue_comment', payload: comment('/status', 'reader') });
+    expect(github.reactions).toEqual([
+      { commentId: 555, content: 'eyes' },
+      { commentId: 555, content: 'rocket' },
+    ]);
+    expect(github.issues[0].comments.at(-1)?.body).toContain('Public API');
+    expect(github.requests.some((r) => r.url === '/repos/acme/site/collaborators/reader/permission')).toBe(
+      true,
+    );
+  });
+
+  test('/restart from a reader is refused with 👎 and a reason; no provider call', async () => {
+    github.issues.push({
+      number: 12,
+      title: 'ops',
+      body: '',
+      state: 'open',
+      state_reason: null,
+      labels: [],
+      assignees: [],
+      comments: [],
+      created_at: new Date().toISOString(),
+      user: 'octocat',
+    });
+    await runAction({ eventName: 'issue_comment', payload: comment('/restart api', 'reader') });
+    expect(github.reactions.map((r) => r.content)).toEqual(['eyes', '-1']);
+    expect(github.issues[0].comments.at(-1)?.body).toMatch(/write/);
+    expect(railway.calls).toEqual([]);
+  });
+});

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startGitHubStub, type GitHubStub } from '../helpers/github-stub.js';
+import { startTestServer, type TestServer } from '../helpers/servers.js';
+import { actionEnv } from './env.js';
+import { startRailwayStub } from './railway-stub.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bundle = join(root, 'dist', 'index.js');
+
+let github: GitHubStub;
+let api: TestServer;
+let railway: Awaited<ReturnType<typeof startRailwayStub>>;
+
+beforeAll(async () => {
+  if (!existsSync(bundle)) {
+    await new Promise<void>((resolve, reject) =>
+      spawn(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' }).on('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`build exited ${code}`)),
+      ),
+    );
+  }
+  github = await startGitHubStub();
+  api = await startTestServer({ kind: 'status', status: 502 });
+  railway = await startRailwayStub({ onRestart: () => api.set({ kind: 'up' }) });
+});
+afterAll(async () => {
+  await Promise.all([github.close(), api.close(), railway.close()]);
+});
+
+/** Spawns the bundle with plain node and the variables GitHub sets; resolves with its exit code and output. */
+function runBundle(env: Record<string, string>): Promise<{ code: number | null; stdout: string }> {
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('INPUT_') && !k.startsWith('GITHUB_')),
+  );
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bundle], {
+      env: { ...clean, ...env, NODE_OPTIONS: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.on('exit', (code) => resolve({ code, stdout }));
+  });
+}
+
+describe('the bundled dist/index.js', () => {
+  test('runs under plain node with INPUT_* variables: detects, restarts through Railway, resolves, sets outputs', async () => {
+    const action = actionEnv({
+      githubUrl: github.url,
+      configYaml: `mode: extreme\nrecoveryTimeout: 5s\nservices:\n  web:\n    url: ${api.url}\n    recovery: { provider: railway, serviceId: s1, environmentId: e1 }\n`,
+      extraEnv: { RAILWAY_API_TOKEN: 'rw_bundle_secret_1', RAILWAY_API_URL: railway.url },
+    });
+    const { code, stdout } = await runBundle(action.env);
+    expect(stdout).not.toMatch(/Dynamic require|ERR_/);
+    expect(code).toBe(0);
+    expect(action.outputs()).toMatchObject({
+      status: 'up',
+      'recovered-services': 'web',
+      'incident-issues': '1',
+    });
+    expect(github.issues[0]).toMatchObject({ state: 'closed' });
+    expect(railway.calls).toContain('DeploymentRestart');
+    // Masked for the runner, and never printed anywhere else.
+    expect(stdout).toContain('::add-mask::rw_bundle_secret_1');
+    expect(stdout.replace(/^::add-mask::.*$/gm, '')).not.toContain('rw_bundle_secret_1');
+    action.cleanup();
+  });
+});

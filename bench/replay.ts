@@ -1,0 +1,176 @@
+/**
+ * Section 1, the policy replay: the same seeded 30 days of outages, slow-downs and flaky answers replayed
+ * through each public system's detector and through our engine (the real `watch`/`sweep`, state machine,
+ * planner and budget) at normal and extreme, in virtual time.
+ */
+import type { Mode } from '../src/config/presets.js';
+import { BASELINES, runDetector, type DetectorPolicy } from './replay/baselines.js';
+import { runEngine } from './replay/ours.js';
+import { makeScenario, SimulatedService, type ServiceBehaviour } from './replay/world.js';
+import { humanMs, markdownTable, percentile, verdict } from './lib/stats.js';
+
+export interface ReplayOptions {
+  days: number;
+  seed: number;
+}
+
+/** One row of the table. */
+export interface PolicyScore {
+  policy: string;
+  intervalMs: number;
+  outages: number;
+  detected: number;
+  p50Ms?: number;
+  p95Ms?: number;
+  falseRecoveries: number;
+  missed: number;
+  predicted: number;
+  restarts: number;
+  downtimeMin: number;
+  uptimePct: number;
+  runMs: number;
+  note: string;
+}
+
+interface Ours {
+  name: string;
+  mode: Mode;
+  intervalMs: number;
+  behaviour?: Partial<ServiceBehaviour>;
+  note: string;
+}
+
+const OURS: Ours[] = [
+  { name: 'ours, normal', mode: 'normal', intervalMs: 10_000, note: 'real engine, conservative preset' },
+  {
+    name: 'ours, extreme',
+    mode: 'extreme',
+    intervalMs: 5_000,
+    note: 'real engine, the seed’s extreme tuning + confirm re-probe',
+  },
+  {
+    name: 'ours, extreme (independent flakes)',
+    mode: 'extreme',
+    intervalMs: 5_000,
+    behaviour: { isolatedFlakes: false },
+    note: 'stress: a flake may follow a flake (2 in a row ≈ 1 in 10,000 checks)',
+  },
+];
+
+function score(
+  world: SimulatedService,
+  policy: string,
+  intervalMs: number,
+  note: string,
+  runMs: number,
+): PolicyScore {
+  const latencies = world.latencies();
+  const span = world.scenario.end - world.scenario.start;
+  const downtime = world.downtimeMs();
+  const kinds = world.restartKinds;
+  const restarts = kinds.fixed + kinds.prevented + kinds.futile + kinds.false;
+  // Alert-only systems never restart: their false alarms are what a restart-based system would act on.
+  const falseRecoveries =
+    restarts > 0 || world.falseDeclarations === 0 ? kinds.false : world.falseDeclarations;
+  return {
+    policy,
+    intervalMs,
+    outages: world.incidents.length,
+    detected: latencies.length,
+    p50Ms: percentile(latencies, 50),
+    p95Ms: percentile(latencies, 95),
+    falseRecoveries,
+    missed: world.missed(),
+    predicted: kinds.prevented,
+    restarts,
+    downtimeMin: downtime / 60_000,
+    uptimePct: 100 * (1 - downtime / span),
+    runMs,
+    note,
+  };
+}
+
+/** Replays every policy over the same scenario. */
+export async function runReplay(options: ReplayOptions): Promise<PolicyScore[]> {
+  const scenario = makeScenario({ seed: options.seed, days: options.days });
+  const behaviour: ServiceBehaviour = { seed: options.seed + 1 };
+  const rows: PolicyScore[] = [];
+  for (const policy of BASELINES as DetectorPolicy[]) {
+    const started = performance.now();
+    const world = new SimulatedService(scenario, behaviour);
+    runDetector(policy, world);
+    rows.push(score(world, policy.name, policy.intervalMs, policy.note, performance.now() - started));
+  }
+  for (const ours of OURS) {
+    const started = performance.now();
+    const world = new SimulatedService(scenario, { ...behaviour, ...ours.behaviour });
+    await runEngine(ours.mode, world);
+    rows.push(score(world, ours.name, ours.intervalMs, ours.note, performance.now() - started));
+  }
+  return rows;
+}
+
+/** The target of the issue: ours at extreme detects within 1.2 × its interval (p50) with zero false recoveries. */
+export function extremeTarget(rows: PolicyScore[]): { ok: boolean; text: string } {
+  const ours = rows.find((r) => r.policy === 'ours, extreme');
+  const seed = rows.find((r) => r.policy === 'seed-extreme');
+  if (!ours) return { ok: false, text: 'ours, extreme was not replayed' };
+  const limit = 1.2 * ours.intervalMs;
+  const fast = ours.p50Ms !== undefined && ours.p50Ms <= limit;
+  const ok = fast && ours.falseRecoveries === 0;
+  const text =
+    `${verdict(ok)} ours at extreme: p50 ${humanMs(ours.p50Ms)} (target ≤ ${humanMs(limit)}` +
+    (seed ? `; seed-extreme ${humanMs(seed.p50Ms)}` : '') +
+    `), ${ours.falseRecoveries} false recoveries (target 0)` +
+    (seed ? ` vs ${seed.falseRecoveries} for seed-extreme` : '');
+  return { ok, text };
+}
+
+/** The section as Markdown. */
+export function replayMarkdown(rows: PolicyScore[], options: ReplayOptions): string {
+  const outages = rows[0]?.outages ?? 0;
+  const table = markdownTable(
+    [
+      'policy',
+      'interval',
+      'detect p50',
+      'detect p95',
+      'false recoveries',
+      'missed outages',
+      'predicted restarts',
+      'restarts',
+      'downtime',
+      'uptime',
+    ],
+    rows.map((r) => [
+      r.policy,
+      humanMs(r.intervalMs),
+      humanMs(r.p50Ms),
+      humanMs(r.p95Ms),
+      r.falseRecoveries,
+      `${r.missed} / ${r.outages}`,
+      r.predicted,
+      r.restarts,
+      `${r.downtimeMin.toFixed(1)} min`,
+      `${r.uptimePct.toFixed(3)} %`,
+    ]),
+  );
+  const notes = rows.map((r) => `- **${r.policy}**: ${r.note} (replayed in ${humanMs(r.runMs)}).`).join('\n');
+  return [
+    `### 1. Policy replay (${options.days} simulated days, seed ${options.seed}, ${outages} outages)`,
+    '',
+    table,
+    '',
+    extremeTarget(rows).text,
+    '',
+    notes,
+    '',
+    'The world: a few outages a day (Poisson, mean 3/day, 30 s–20 min log-uniform); 30% preceded by a 2–5 min ' +
+      'slow-down climbing to 9 s (restart-fixable: a leak); of the rest, 80% fixed by a restart and 20% not (a ' +
+      'dependency is down). A restart keeps the service down 20 s. 1% of healthy answers fail once (the next ' +
+      'answer is healthy), 0.5% are slow spikes of 3–7 s. Detection = from the outage start to the moment the ' +
+      'policy declares it down. False recoveries = restarts on a healthy service (for alert-only systems: false ' +
+      'alarms). Predicted restarts = restarts during a slow-down that prevented the outage. Downtime counts the ' +
+      'outages as shortened by restarts plus every restart’s own 20 s.',
+  ].join('\n');
+}

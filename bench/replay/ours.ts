@@ -1,0 +1,106 @@
+/**
+ * Our policy through the product's own code: `watch` (src/engine/watch.ts) with a virtual clock, a
+ * MemoryStateStore, the real state machine, planner, budget and executor. Only the service and the
+ * platform are simulated: probes read the SimulatedService, a restart goes to it.
+ */
+import type { Mode } from '../../src/config/presets.js';
+import { parseConfig } from '../../src/config/load.js';
+import type { ServiceConfig } from '../../src/config/schema.js';
+import type { EngineDeps, EngineEvent } from '../../src/engine/types.js';
+import { watch } from '../../src/engine/watch.js';
+import type { ProbeResult } from '../../src/probe/types.js';
+import type { ActionResult, Provider } from '../../src/providers/types.js';
+import { emptyState } from '../../src/state/records.js';
+import { MemoryStateStore } from '../../src/state/memory.js';
+import { virtualClock } from '../../src/util/clock.js';
+import { silentLogger } from '../../src/util/logger.js';
+import type { SimulatedService } from './world.js';
+
+/** What the product's engine did during the replay, beyond the world's score. */
+export interface EngineTally {
+  sweeps: number;
+  probes: number;
+  escalations: number;
+  /** Recovery attempts by trigger. */
+  attempts: Record<'down' | 'predictive' | 'command', number>;
+  stateWrites: number;
+}
+
+/** Seconds the platform's API takes to accept a restart or redeploy. */
+const PROVIDER_CALL_MS = 1_000;
+
+/** Replays the scenario through `watch` in `mode`; returns what the engine did. */
+export async function runEngine(mode: Mode, world: SimulatedService): Promise<EngineTally> {
+  const { start, end } = world.scenario;
+  const clock = virtualClock(start);
+  const config = parseConfig(
+    {
+      mode,
+      services: {
+        api: {
+          name: 'API',
+          url: 'http://127.0.0.1:9/health',
+          timeout: '10s',
+          recovery: { provider: 'railway', serviceId: 'svc-bench' },
+        },
+      },
+    },
+    'bench (policy replay)',
+  );
+  const tally: EngineTally = {
+    sweeps: 0,
+    probes: 0,
+    escalations: 0,
+    attempts: { down: 0, predictive: 0, command: 0 },
+    stateWrites: 0,
+  };
+
+  const probe = async (service: ServiceConfig, options?: { confirm?: boolean }): Promise<ProbeResult> => {
+    tally.probes++;
+    const at = clock.now();
+    const answer = world.answer(at);
+    const base = { service: service.id, at, ...(options?.confirm ? { confirm: true } : {}) };
+    if (answer.ok && answer.responseMs > service.timeout) {
+      await clock.sleep(service.timeout);
+      return { ...base, ok: false, kind: 'timeout', responseMs: service.timeout, error: 'timed out' };
+    }
+    if (answer.ok) {
+      await clock.sleep(answer.responseMs);
+      return { ...base, ok: true, kind: 'ok', status: 200, responseMs: answer.responseMs };
+    }
+    await clock.sleep(answer.kind === 'refused' ? 1 : 30);
+    return answer.kind === 'refused'
+      ? { ...base, ok: false, kind: 'refused', responseMs: 1, error: 'connection refused' }
+      : { ...base, ok: false, kind: 'status', status: 503, responseMs: 30, error: 'HTTP 503' };
+  };
+
+  const act = async (): Promise<ActionResult> => {
+    await clock.sleep(PROVIDER_CALL_MS);
+    world.restart(clock.now());
+    return { ok: true, detail: 'deployment restarted' };
+  };
+  const provider: Provider = { type: 'railway', restart: act, redeploy: act };
+
+  const onEvent = (event: EngineEvent) => {
+    if (event.type === 'status' && event.to === 'down') world.declareDown(event.at);
+    else if (event.type === 'recovery-start') tally.attempts[event.trigger]++;
+    else if (event.type === 'escalated') tally.escalations++;
+  };
+  const deps: EngineDeps = {
+    config,
+    provider: () => provider,
+    providerContext: { env: {}, fetch: globalThis.fetch, clock, logger: silentLogger },
+    probe,
+    clock,
+    logger: silentLogger,
+    onEvent,
+  };
+  const store = new MemoryStateStore(emptyState(), { now: clock.now });
+  await watch(deps, store, {
+    durationMs: end - start,
+    persist: 'changes',
+    onSweep: () => void tally.sweeps++,
+  });
+  tally.stateWrites = store.writes;
+  return tally;
+}

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,8 +15,14 @@ export interface DemoService {
   logfile: string;
 }
 
-const SERVICE_SCRIPT = fileURLToPath(new URL('./service.mjs', import.meta.url));
-const RESTART_SCRIPT = fileURLToPath(new URL('./restart.mjs', import.meta.url));
+/** A demo script beside this module, or under cli/demo/ when running from the bundle (dist/cli.js). */
+function demoScript(name: string): string {
+  const beside = fileURLToPath(new URL(`./${name}`, import.meta.url));
+  return existsSync(beside) ? beside : fileURLToPath(new URL(`../cli/demo/${name}`, import.meta.url));
+}
+
+const SERVICE_SCRIPT = demoScript('service.mjs');
+const RESTART_SCRIPT = demoScript('restart.mjs');
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

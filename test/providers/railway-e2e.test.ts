@@ -114,6 +114,13 @@ describe('Railway against a local GraphQL server (RAILWAY_API_URL)', () => {
     expect(server.state.restarts).toHaveLength(1);
   });
 
+  it('retries a GraphQL rate-limit error like a 429', async () => {
+    const { ctx, retries } = testContext({ RAILWAY_API_URL: server.url, RAILWAY_TOKEN: F.projectToken });
+    server.inject.graphqlError('Rate limit exceeded, retry later');
+    expect((await railway.restart(backend(), ctx)).ok).toBe(true);
+    expect(retries).toEqual([expect.stringContaining('Railway: Rate limit exceeded')]);
+  });
+
   it('explains Not Authorized for a project token of another environment', async () => {
     const { ctx } = testContext({ RAILWAY_API_URL: server.url, RAILWAY_TOKEN: F.stagingToken });
     const error = await railway

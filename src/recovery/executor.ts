@@ -64,13 +64,27 @@ export async function executeAction(
   }
   let detail: string;
   let providerOk = false;
+  // Retries the provider made are part of the record (and so of the incident timeline).
+  const retries: string[] = [];
+  const ctx = {
+    ...deps.providerContext,
+    onRetry: (message: string) => {
+      retries.push(message);
+      deps.providerContext.onRetry?.(message);
+    },
+  };
   try {
     const provider = deps.provider(service.recovery.provider);
-    const result = await provider[item.action](service, deps.providerContext);
+    const result = await provider[item.action](service, ctx);
     providerOk = result.ok;
-    detail = result.detail + (result.output ? `\n${result.output}` : '');
+    detail = result.detail;
+    if (retries.length)
+      detail += ` (after ${retries.length} ${retries.length === 1 ? 'retry' : 'retries'}: ${retries.at(-1)})`;
+    if (result.output) detail += `\n${result.output}`;
   } catch (error) {
     detail = errorMessage(error);
+    if (retries.length)
+      detail += ` (gave up after ${retries.length} ${retries.length === 1 ? 'retry' : 'retries'})`;
   }
   if (!providerOk) {
     return { attempt: { ...base, durationMs: deps.clock.now() - at, providerOk, healthy: false, detail } };

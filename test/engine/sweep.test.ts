@@ -106,6 +106,18 @@ describe('sweep', () => {
     expect(state.services.coqui.outages[0].end).toBeDefined();
   });
 
+  it('records the provider retries in the attempt and the incident timeline', async () => {
+    const w = makeWorld(twoServices(), { coqui: { flakyProvider: true } });
+    const incidents = new MemoryIncidentLog();
+    w.deps.incidents = incidents;
+    w.world.coqui.up = false;
+    const r = await sweep(w.deps, emptyState());
+    expect(r.services.coqui.attempts[0].detail).toMatch(
+      /after 1 retry: restart got HTTP 502; retrying in 1s/,
+    );
+    expect(incidents.issues[0].comments.join('\n')).toMatch(/after 1 retry/);
+  });
+
   it('recovers two services in parallel when parallelRecovery is on', async () => {
     const w = makeWorld(twoServices(), {});
     w.world.backend.up = false;

@@ -2,7 +2,7 @@ import { parseConfig } from '../../src/config/load.js';
 import type { RawConfigInput, ServiceConfig } from '../../src/config/schema.js';
 import type { EngineDeps, EngineEvent } from '../../src/engine/types.js';
 import type { ProbeResult } from '../../src/probe/types.js';
-import type { ActionResult, Provider } from '../../src/providers/types.js';
+import type { ActionResult, Provider, ProviderContext } from '../../src/providers/types.js';
 import { virtualClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
 
@@ -18,6 +18,8 @@ export interface SimService {
   /** What a restart does: comes back (default) or stays down. */
   restartFixes?: boolean;
   redeployFixes?: boolean;
+  /** The provider's next call is retried once (as after a 502) before it succeeds. */
+  flakyProvider?: boolean;
 }
 
 export function makeWorld(raw: RawConfigInput, sims: Record<string, Partial<SimService>>) {

@@ -74,8 +74,12 @@ export function makeWorld(raw: RawConfigInput, sims: Record<string, Partial<SimS
 
   const act =
     (action: 'restart' | 'redeploy') =>
-    async (service: ServiceConfig): Promise<ActionResult> => {
+    async (service: ServiceConfig, ctx: ProviderContext): Promise<ActionResult> => {
       calls.push({ service: service.id, action });
+      if (world[service.id].flakyProvider) {
+        world[service.id].flakyProvider = false;
+        ctx.onRetry?.(`${action} got HTTP 502; retrying in 1s`);
+      }
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       await clock.sleep(2000);

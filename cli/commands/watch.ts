@@ -53,6 +53,7 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
   );
   let lastBlock = ctx.now();
   let last: SweepResult | undefined;
+  let printed: SweepResult | undefined;
   try {
     last = await watch(deps, store, {
       durationMs: args.durationMs,
@@ -62,6 +63,7 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
       onSweep: (result) => {
         if (ctx.now() - lastBlock >= STATUS_EVERY_MS) {
           lastBlock = ctx.now();
+          printed = result;
           io.out(renderStatus(config, result.state, { mode: result.mode, now: ctx.now() }));
         }
       },
@@ -70,6 +72,7 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
     dispose();
   }
   if (signal.aborted) io.out(`⏹️  Stopped; state saved to ${args.state}`);
-  if (last) io.out(renderStatus(config, last.state, { mode: last.mode, now: ctx.now() }));
+  // The closing status block, unless the minute's block just showed this very sweep.
+  if (last && last !== printed) io.out(renderStatus(config, last.state, { mode: last.mode, now: ctx.now() }));
   return last && Object.values(last.services).some(isFailing) ? 1 : 0;
 }

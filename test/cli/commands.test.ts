@@ -137,6 +137,28 @@ describe('uptime-action watch', () => {
     expect(run.stdout).toContain('API Server');
     expect(api.requests).toBeGreaterThanOrEqual(1);
     expect(existsSync(ws.state)).toBe(true);
+    // Under a minute: no block per sweep, only the closing one.
+    expect(run.stdout.match(/STATUS REPORT/g)).toHaveLength(1);
+  });
+
+  it('prints the status block during the run once its clock says a minute has passed', async () => {
+    const api = await startTestServer();
+    const ws = await commandService(api.url);
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(
+      ws.config,
+      (await readFile(ws.config, 'utf8')).replace('mode: extreme', 'mode: extreme\nhealthCheckInterval: 1s'),
+    );
+    // The CLI's clock (status block timing): each reading is a minute and a second after the previous one.
+    let t = Date.now();
+    const now = () => (t += 61_000);
+    const run = await runCli(['watch', '--duration', '2500ms', '--config', ws.config, '--state', ws.state], {
+      now,
+    });
+    expect(run.code).toBe(0);
+    expect(api.requests).toBeGreaterThanOrEqual(2);
+    // One block per sweep (a minute passed each time), and no repeat of the last one at the end.
+    expect(run.stdout.match(/STATUS REPORT/g)).toHaveLength(api.requests);
   });
 
   it('stops cleanly on Ctrl-C (abort) and saves the state', async () => {

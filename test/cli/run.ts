@@ -13,7 +13,7 @@ export interface CliRun {
 /** Runs `main(argv)` in-process with captured output and the given environment (no process env leaks in). */
 export async function runCli(
   argv: string[],
-  options: { env?: NodeJS.ProcessEnv; signal?: AbortSignal; cwd?: string } = {},
+  options: { env?: NodeJS.ProcessEnv; signal?: AbortSignal; cwd?: string; now?: () => number } = {},
 ): Promise<CliRun> {
   const out: string[] = [];
   const err: string[] = [];
@@ -23,6 +23,7 @@ export async function runCli(
     env: options.env ?? { PATH: process.env.PATH },
     signal: options.signal,
     cwd: options.cwd,
+    now: options.now,
   });
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }

@@ -281,7 +281,7 @@ export async function loadConfig(options: LoadOptions = {}): Promise<Config> {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   if (text !== undefined) return parseConfigText(text, path, env);
-  const seed = seedConfigInput(env);
+  const seed = options.explicit ? undefined : seedConfigInput(env);
   if (seed) return parseConfig(seed, 'environment (seed variables)', env);
   throw new ConfigError(path, [
     {

@@ -67,17 +67,13 @@ export class IncidentWriter {
     health: ServiceHealth,
     probe: ProbeResult | undefined,
     reason: string,
+    at = probe?.at ?? this.deps.clock.now(),
   ): Promise<void> {
     const log = this.log;
     if (!log || this.state.incidents[service.id]) return;
     const kind = health.status === 'down' ? 'down' : 'degraded';
     await this.guard(service, 'open', async () => {
-      const ref = await log.open(
-        service,
-        kind,
-        openedBody(service, kind, probe, reason),
-        probe?.at ?? this.deps.clock.now(),
-      );
+      const ref = await log.open(service, kind, openedBody(service, kind, probe, reason, at), at);
       this.state.incidents[service.id] = ref;
       this.changed = true;
       this.emit({ type: 'incident-opened', service: service.id, number: ref.number, url: ref.url });
@@ -92,6 +88,7 @@ export class IncidentWriter {
       health,
       undefined,
       attempt.trigger === 'predictive' ? 'degradation trend' : (health.lastError ?? 'failed checks'),
+      attempt.at,
     );
     const ref = this.state.incidents[service.id];
     if (ref)

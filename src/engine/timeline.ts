@@ -16,9 +16,10 @@ export function openedBody(
   kind: 'down' | 'degraded',
   probe: ProbeResult | undefined,
   reason: string,
+  at: number,
 ): string {
   const lines = [
-    `**${service.name}** (\`${service.id}\`) ${kind === 'down' ? 'is down' : 'is degraded'} since ${iso(probe?.at ?? Date.now())}.`,
+    `**${service.name}** (\`${service.id}\`) ${kind === 'down' ? 'is down' : 'is degraded'} since ${iso(at)}.`,
     '',
     `- Health URL: ${service.url}`,
     `- Reason: ${reason}`,

@@ -1,5 +1,8 @@
 /** The benchmark's sections by name, each a function from "quick or full" to its Markdown. */
 import { replayMarkdown, runReplay } from './replay.js';
+import { runScale } from './scale.js';
+import { runEndurance } from './endurance.js';
+import { runActionCost } from './action-cost.js';
 
 /** Sizes of each section: the full run of `npm run bench`, and `--quick` for a smoke run. */
 export const SECTIONS = {
@@ -7,6 +10,22 @@ export const SECTIONS = {
     const options = { days: quick ? 1 : 30, seed: 42 };
     return replayMarkdown(await runReplay(options), options);
   },
+  scale: (quick: boolean) =>
+    runScale(
+      quick
+        ? {
+            endpoints: 100,
+            timeoutMs: 300,
+            concurrencies: [10, 100],
+            runs: 1,
+            sequentialSample: 40,
+            pick: 100,
+          }
+        : { endpoints: 1000, timeoutMs: 500, concurrencies: [10, 50, 100, 1000], runs: 3, pick: 100 },
+    ),
+  endurance: (quick: boolean) =>
+    runEndurance(quick ? { checks: 5_000 } : { checks: 100_000, checkpoints: 8 }),
+  action: (quick: boolean) => runActionCost({ runs: quick ? 2 : 10 }),
 } satisfies Record<string, (quick: boolean) => Promise<string>>;
 
 export type SectionName = keyof typeof SECTIONS;

@@ -6,12 +6,13 @@
 import type { Mode } from '../../src/config/presets.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { ServiceConfig } from '../../src/config/schema.js';
-import type { EngineDeps, EngineEvent } from '../../src/engine/types.js';
+import type { EngineDeps, EngineEvent, SweepResult } from '../../src/engine/types.js';
 import { watch } from '../../src/engine/watch.js';
 import type { ProbeResult } from '../../src/probe/types.js';
 import type { ActionResult, Provider } from '../../src/providers/types.js';
 import { emptyState } from '../../src/state/records.js';
 import { MemoryStateStore } from '../../src/state/memory.js';
+import type { StateStore } from '../../src/state/types.js';
 import { virtualClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
 import type { SimulatedService } from './world.js';
@@ -29,13 +30,29 @@ export interface EngineTally {
 /** Seconds the platform's API takes to accept a restart or redeploy. */
 const PROVIDER_CALL_MS = 1_000;
 
+/** Options of {@link runEngine}; the replay uses none, the endurance run all. */
+export interface EngineRunOptions {
+  /** @default a MemoryStateStore on the virtual clock */
+  store?: (now: () => number) => StateStore;
+  /** Tuning keys set in the config (e.g. a longer `healthCheckInterval`). */
+  tuning?: Partial<Record<'healthCheckInterval', string>>;
+  /** Called after each sweep; return true to stop. */
+  onSweep?: (result: SweepResult, sweeps: number) => boolean | void | Promise<boolean | void>;
+  persist?: 'changes' | 'always';
+}
+
 /** Replays the scenario through `watch` in `mode`; returns what the engine did. */
-export async function runEngine(mode: Mode, world: SimulatedService): Promise<EngineTally> {
+export async function runEngine(
+  mode: Mode,
+  world: SimulatedService,
+  options: EngineRunOptions = {},
+): Promise<EngineTally> {
   const { start, end } = world.scenario;
   const clock = virtualClock(start);
   const config = parseConfig(
     {
       mode,
+      ...options.tuning,
       services: {
         api: {
           name: 'API',
@@ -95,12 +112,17 @@ export async function runEngine(mode: Mode, world: SimulatedService): Promise<En
     logger: silentLogger,
     onEvent,
   };
-  const store = new MemoryStateStore(emptyState(), { now: clock.now });
+  const store = options.store?.(clock.now) ?? new MemoryStateStore(emptyState(), { now: clock.now });
+  const stop = new AbortController();
   await watch(deps, store, {
     durationMs: end - start,
-    persist: 'changes',
-    onSweep: () => void tally.sweeps++,
+    signal: stop.signal,
+    persist: options.persist ?? 'changes',
+    onSweep: async (result) => {
+      tally.sweeps++;
+      if (await options.onSweep?.(result, tally.sweeps)) stop.abort();
+    },
   });
-  tally.stateWrites = store.writes;
+  if (store instanceof MemoryStateStore) tally.stateWrites = store.writes;
   return tally;
 }

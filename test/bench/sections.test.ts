@@ -1,0 +1,32 @@
+import { describe, expect, it } from '@jest/globals';
+import { runActionCost } from '../../bench/action-cost.js';
+import { runEndurance } from '../../bench/endurance.js';
+import { runScale } from '../../bench/scale.js';
+
+describe('bench sections, tiny versions', () => {
+  it('sweep scale: probes loopback endpoints, the hanging ones fail at the timeout', async () => {
+    const markdown = await runScale({
+      endpoints: 40,
+      timeoutMs: 200,
+      concurrencies: [40],
+      runs: 1,
+      sequentialSample: 20,
+      pick: 40,
+    });
+    // 2 of 40 hang: every sweep reports exactly those as failed.
+    expect(markdown).toMatch(/\| probeAll \+ probeService \| 40 \| [\d.]+ ms \| [\d.]+ \| 2 \|/);
+    expect(markdown).toContain('× the probe timeout');
+  });
+
+  it('endurance: runs the watch loop with both stores and reports heap growth', async () => {
+    const markdown = await runEndurance({ checks: 1_500, checkpoints: 2 });
+    expect(markdown).toContain('| MemoryStateStore | 5.0 s | 1,500 |');
+    expect(markdown).toMatch(/state file size: 750 checks/);
+  });
+
+  it('action cost: runs the bundled action and counts GitHub requests (no writes when healthy)', async () => {
+    const markdown = await runActionCost({ runs: 1 });
+    expect(markdown).toMatch(/\| healthy sweep \(steady state\) \| \d+ \| \d+ \| 0 \| — \|/);
+    expect(markdown).toContain('1 incident issue opened and then closed');
+  });
+});

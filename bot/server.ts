@@ -70,15 +70,15 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
   const clock = options.clock ?? systemClock;
   const repos = parseWatchRepos(env.UPTIME_WATCH_REPOS);
   const probot = createProbot({ env, overrides: options.Octokit ? { Octokit: options.Octokit } : {} });
-  const logger = probotLogger(probot.log, makeRedactor(secretValues(env)));
+  const redact = makeRedactor(secretValues(env));
   let hosted: { stop(): Promise<void> } | undefined;
   const appFn: ApplicationFunction = async (app, fnOptions) => {
     await uptimeApp({ ...options, clock })(app, fnOptions);
     if (repos.length) {
       hosted = startHostedWatch(app, repos, {
+        logger: probotLogger(app.log, redact),
         env,
         clock,
-        logger,
         fetch: options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args)),
         provider: options.provider,
         configPath: options.configPath,
@@ -107,7 +107,7 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
-  logger.info(
+  probotLogger(probot.log, redact).info(
     `uptime-action bot listening on ${url}${repos.length ? `, watching ${repos.map((r) => `${r.owner}/${r.repo}`).join(', ')}` : ''}.`,
   );
   return {

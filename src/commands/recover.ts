@@ -1,0 +1,89 @@
+import type { RecoveryAction, ServiceConfig } from '../config/schema.js';
+import { applyAttempt, runManualAction, type ManualResult } from '../engine/manual.js';
+import { formatDuration } from '../util/duration.js';
+import { findService, unknownService, type CommandContext, type HandlerResult } from './context.js';
+
+/** `/restart` and `/redeploy`: through `runManualAction` (pauses, restart budget, verify), persisted with `store.update`. */
+export async function recover(
+  ctx: CommandContext,
+  name: string,
+  action: RecoveryAction,
+  dryRun: boolean,
+): Promise<HandlerResult> {
+  const service = findService(ctx.config, name);
+  if (!service) return unknownService(ctx.config, name);
+  if (!service.recovery) {
+    return {
+      ok: false,
+      service,
+      stateChanged: false,
+      reply: `\`${service.id}\` has no \`recovery:\` section in ${ctx.config.source}, so there is nothing to ${action} it with. Add \`services.${service.id}.recovery\` (provider and service ID) to recover it from here.`,
+      summary: `refused (no recovery configured)`,
+    };
+  }
+  const before = await ctx.store.read();
+  const result = await runManualAction(ctx.engine, before, service.id, action, { by: ctx.actor, dryRun });
+  if (!result.allowed) return refused(service, result);
+  if (dryRun) {
+    return {
+      ok: true,
+      service,
+      stateChanged: false,
+      reply: `${result.plan}\n\nNothing was done.`,
+      summary: `dry run (${action} allowed)`,
+    };
+  }
+  const attempt = result.attempt;
+  if (attempt) await ctx.store.update((fresh) => applyAttempt(fresh, service.id, attempt));
+  return { ...describeAttempt(service, action, result), service, stateChanged: true };
+}
+
+function refused(service: ServiceConfig, result: ManualResult): HandlerResult {
+  // The engine's refusal names the reason and, for the budget, when the next attempt is allowed.
+  return {
+    ok: false,
+    service,
+    stateChanged: false,
+    reply: result.refusal ?? `${service.name}: refused by the recovery policy.`,
+    summary: `refused (${result.refusal ?? 'policy'})`,
+  };
+}
+
+function describeAttempt(
+  service: ServiceConfig,
+  action: RecoveryAction,
+  result: ManualResult,
+): Omit<HandlerResult, 'service' | 'stateChanged'> {
+  const attempt = result.attempt;
+  const past = action === 'restart' ? 'Restarted' : 'Redeployed';
+  if (!attempt) {
+    return {
+      ok: false,
+      reply: `No ${action} was carried out for **${service.name}**: ${result.plan}`,
+      summary: 'nothing done',
+    };
+  }
+  const provider = service.recovery?.provider ?? 'provider';
+  const took = formatDuration(attempt.durationMs);
+  // The detail's first line is the provider's summary; the rest is command or webhook output.
+  const [headline, ...rest] = attempt.detail.split('\n');
+  const output = rest.join('\n').trim();
+  const details = output
+    ? `\n\n<details><summary>Output</summary>\n\n\`\`\`\n${output}\n\`\`\`\n</details>`
+    : '';
+  if (!attempt.providerOk) {
+    return {
+      ok: false,
+      reply: `The ${action} of **${service.name}** through ${provider} failed after ${took}: ${headline}${details}`,
+      summary: `${action} failed (${headline})`,
+    };
+  }
+  const health = attempt.healthy
+    ? `it answered healthy after ${took}.`
+    : `it did **not** answer healthy within ${took}; recovery continues on the next sweep.`;
+  return {
+    ok: attempt.healthy,
+    reply: `${past} **${service.name}** through ${provider} (${headline}); ${health}${details}`,
+    summary: `${action === 'restart' ? 'restarted' : 'redeployed'} in ${took}, ${attempt.healthy ? 'healthy' : 'not healthy'}`,
+  };
+}

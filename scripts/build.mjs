@@ -35,7 +35,8 @@ if (existsSync(join(root, 'cli/index.ts'))) {
     ...common,
     entryPoints: ['cli/index.ts'],
     outfile: 'dist/cli.js',
-    banner: { js: `#!/usr/bin/env node\n${requireShim}` },
+    // cli/index.ts starts with its own #!/usr/bin/env node, which esbuild keeps.
+    banner: { js: requireShim },
   });
   await chmod(join(root, 'dist/cli.js'), 0o755);
 }

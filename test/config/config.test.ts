@@ -242,7 +242,7 @@ describe('seed variables', () => {
   it('are not used when a config file was named explicitly and is missing', async () => {
     await expect(
       loadConfig({ path: 'typo.yml', explicit: true, readText: missing, env: { BACKEND_URL: 'https://api.example' } }),
-    ).rejects.toThrow(/typo\.yml\): 1 problem\n  - \(top level\): the file does not exist/);
+    ).rejects.toThrow(/typo\.yml\): 1 problem\n {2}- \(top level\): the file does not exist/);
   });
 
   it('explain what to do when neither a file nor the variables exist', async () => {

@@ -19,7 +19,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@actions/*', 'probot', 'probot/*'], message: 'src/ is the core: pass clients in, do not import a face.' }] },
+        {
+          patterns: [
+            {
+              group: ['@actions/*', 'probot', 'probot/*'],
+              message: 'src/ is the core: pass clients in, do not import a face.',
+            },
+          ],
+        },
       ],
     },
   },

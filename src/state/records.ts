@@ -17,7 +17,14 @@ export function emptyTotals(): CheckTotals {
 }
 
 export function initialHealth(now: number): ServiceHealth {
-  return { status: 'unknown', since: now, consecutiveFailures: 0, consecutiveSuccesses: 0, degradingStreak: 0, recentResponseMs: [] };
+  return {
+    status: 'unknown',
+    since: now,
+    consecutiveFailures: 0,
+    consecutiveSuccesses: 0,
+    degradingStreak: 0,
+    recentResponseMs: [],
+  };
 }
 
 export function emptyRecord(now: number): ServiceRecord {
@@ -65,7 +72,8 @@ export function recordCheck(
   const outages = [...record.outages];
   const open = outages.length > 0 && outages[outages.length - 1].end === undefined;
   if (health.status === 'down' && !open) outages.push({ start: probe.at, reason: probe.error });
-  if (health.status !== 'down' && open) outages[outages.length - 1] = { ...outages[outages.length - 1], end: probe.at };
+  if (health.status !== 'down' && open)
+    outages[outages.length - 1] = { ...outages[outages.length - 1], end: probe.at };
   return {
     ...record,
     health,
@@ -102,7 +110,9 @@ export function pruneState(state: UptimeState, now: number): UptimeState {
       },
     ]),
   );
-  const pauses = Object.fromEntries(Object.entries(state.pauses).filter(([, p]) => p.until === undefined || p.until > now));
+  const pauses = Object.fromEntries(
+    Object.entries(state.pauses).filter(([, p]) => p.until === undefined || p.until > now),
+  );
   const unmonitored = state.unmonitored.filter((o) => (o.end ?? now) >= cutoff);
   return { ...state, services, pauses, unmonitored };
 }

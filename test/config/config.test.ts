@@ -241,7 +241,12 @@ describe('seed variables', () => {
 
   it('are not used when a config file was named explicitly and is missing', async () => {
     await expect(
-      loadConfig({ path: 'typo.yml', explicit: true, readText: missing, env: { BACKEND_URL: 'https://api.example' } }),
+      loadConfig({
+        path: 'typo.yml',
+        explicit: true,
+        readText: missing,
+        env: { BACKEND_URL: 'https://api.example' },
+      }),
     ).rejects.toThrow(/typo\.yml\): 1 problem\n {2}- \(top level\): the file does not exist/);
   });
 

@@ -204,7 +204,7 @@ function scaleMarkdown(
     '',
     table,
     '',
-    `${verdict(ratio <= 1.3)} wall time at probeConcurrency ${f.best} (what a config with this many endpoints should set): ${ratio.toFixed(2)} × the probe timeout (target ≤ 1.3×).` +
+    `${verdict(ratio <= 1.3)} wall time at probeConcurrency ${f.best} (probeConcurrency = the number of endpoints: every probe starts at once): ${ratio.toFixed(2)} × the probe timeout (target ≤ 1.3×).` +
       (needed !== undefined
         ? ` The smallest concurrency measured that meets it: ${needed}; it must be at least the number of hanging endpoints (${f.hanging}), since each hanging probe holds a slot for the whole timeout` +
           (needed > 10 ? ', so the default probeConcurrency of 10 makes them wait in line.' : '.')

@@ -21,7 +21,7 @@ export const SECTIONS = {
             sequentialSample: 40,
             pick: 100,
           }
-        : { endpoints: 1000, timeoutMs: 500, concurrencies: [10, 50, 100, 1000], runs: 3, pick: 100 },
+        : { endpoints: 1000, timeoutMs: 500, concurrencies: [10, 50, 100, 250, 1000], runs: 3, pick: 1000 },
     ),
   endurance: (quick: boolean) =>
     runEndurance(quick ? { checks: 5_000 } : { checks: 100_000, checkpoints: 8 }),

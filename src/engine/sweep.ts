@@ -6,7 +6,7 @@ import { mapBounded } from '../probe/sweep.js';
 import type { ProbeResult } from '../probe/types.js';
 import { executeAction, runAll } from '../recovery/executor.js';
 import { nextAction } from '../recovery/planner.js';
-import { emptyRecord, pruneState, recordAttempt, recordCheck } from '../state/records.js';
+import { emptyRecord, mergeRecord, pruneState, recordAttempt, recordCheck } from '../state/records.js';
 import type { ServiceRecord, UptimeState } from '../state/types.js';
 import { IncidentWriter } from './incident-writer.js';
 import type { EngineDeps, EngineEvent, PlanItem, ServiceOutcome, SweepResult } from './types.js';
@@ -243,7 +243,7 @@ export function mergeSweep(fresh: UptimeState, result: SweepResult): UptimeState
   );
   for (const id of Object.keys(result.services)) {
     const record = result.state.services[id];
-    if (record) services[id] = record;
+    if (record) services[id] = mergeRecord(fresh.services[id], record);
     const mine = result.state.incidents[id];
     const theirs = fresh.incidents[id];
     if (mine)

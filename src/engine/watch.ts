@@ -34,29 +34,47 @@ export async function watch(
   const persist = options.persist ?? 'changes';
   let state = await store.read();
   let lastSync = clock.now();
-  let dirty = false;
+  // Sweeps not yet written: all are re-applied in order on the fresh state, so a failed write loses nothing.
+  let pending: SweepResult[] = [];
+  let unsavedChange = false;
   let last: SweepResult | undefined;
+  const save = async (): Promise<void> => {
+    const results = pending;
+    try {
+      state = await store.update((fresh) => results.reduce((s, r) => mergeSweep(s, r), fresh));
+      pending = [];
+      unsavedChange = false;
+    } catch (error) {
+      // A state write that keeps failing (conflicts, rate limits) must not end the watch: keep the
+      // sweeps and try again after the next one.
+      const message = `could not save the state (${error instanceof Error ? error.message : String(error)}); keeping ${results.length} sweep(s) to save next time`;
+      deps.logger.warn(message);
+      deps.onEvent?.({ type: 'error', message });
+    }
+    lastSync = clock.now();
+  };
   while (!options.signal?.aborted && clock.now() < end) {
     const started = clock.now();
     const result = await sweep(deps, state, { mode: options.mode });
     last = result;
     state = result.state;
-    dirty = true;
+    // Bounded: after 100 failed saves in a row only the newest sweeps are kept (each carries the full records).
+    pending = [...pending, result].slice(-100);
+    if (result.changed) unsavedChange = true;
     const due = clock.now() - lastSync >= STATE_REFRESH_MS;
-    if (result.changed || (persist === 'always' && due)) {
-      state = await store.update((fresh) => mergeSweep(fresh, result));
-      lastSync = clock.now();
-      dirty = false;
+    if (unsavedChange || (persist === 'always' && due)) {
+      await save();
     } else if (due) {
       // Nothing to write: still pick up what others (the bot's /mode, /pause) wrote meanwhile.
-      const fresh = await store.read();
-      state = { ...mergeSweep(fresh, result) };
+      const fresh = await store.read().catch(() => undefined);
+      if (fresh) state = pending.reduce((s, r) => mergeSweep(s, r), fresh);
+      if (persist === 'changes') pending = [];
       lastSync = clock.now();
     }
     await options.onSweep?.(result);
     const wait = Math.min(started + result.tuning.healthCheckInterval, end) - clock.now();
     if (wait > 0 && !options.signal?.aborted) await clock.sleep(wait, options.signal);
   }
-  if (last && dirty && persist === 'always') await store.update((fresh) => mergeSweep(fresh, last!));
+  if (pending.length > 0 && (unsavedChange || persist === 'always')) await save();
   return last;
 }

@@ -116,3 +116,30 @@ export function pruneState(state: UptimeState, now: number): UptimeState {
   const unmonitored = state.unmonitored.filter((o) => (o.end ?? now) >= cutoff);
   return { ...state, services, pauses, unmonitored };
 }
+
+const attemptKey = (a: RecoveryAttempt) => `${a.at}|${a.action}|${a.trigger}|${a.by ?? ''}`;
+
+/**
+ * Merges the record a sweep produced (`mine`) into the one read fresh after a write conflict (`theirs`):
+ * health and counters are the sweep's, but recovery attempts and outages written by another run meanwhile
+ * are kept, so the restart budget counts every attempt (two overlapping runs can't spend it twice).
+ */
+export function mergeRecord(theirs: ServiceRecord | undefined, mine: ServiceRecord): ServiceRecord {
+  if (!theirs) return mine;
+  const known = new Set(mine.attempts.map(attemptKey));
+  const theirsOnly = theirs.attempts.filter((a) => !known.has(attemptKey(a)));
+  if (theirsOnly.length === 0 && theirs.outages.every((o) => mine.outages.some((m) => m.start === o.start)))
+    return mine;
+  const attempts = [...mine.attempts, ...theirsOnly].sort((a, b) => a.at - b.at).slice(-MAX_ATTEMPTS);
+  const starts = new Set(mine.outages.map((o) => o.start));
+  const outages = [...mine.outages, ...theirs.outages.filter((o) => !starts.has(o.start))].sort(
+    (a, b) => a.start - b.start,
+  );
+  return {
+    ...mine,
+    attempts,
+    outages,
+    repairs: mine.repairs + theirsOnly.length,
+    predictiveRestarts: mine.predictiveRestarts + theirsOnly.filter((a) => a.trigger === 'predictive').length,
+  };
+}

@@ -118,3 +118,52 @@ describe('manual restart', () => {
     expect(w.calls).toEqual([]);
   });
 });
+
+describe('watch with a failing state store', () => {
+  it('keeps watching when a write fails, and saves the recovery on the next write', async () => {
+    const w = makeWorld(config, {});
+    const inner = new MemoryStateStore(emptyState(), { now: w.clock.now });
+    let failNext = 2;
+    const store = {
+      read: () => inner.read(),
+      update: (change: Parameters<MemoryStateStore['update']>[0]) => {
+        if (failNext > 0) {
+          failNext--;
+          return Promise.reject(new Error('409 conflict, gave up after 7 attempts'));
+        }
+        return inner.update(change);
+      },
+    };
+    let sweeps = 0;
+    await watch(w.deps, store, {
+      durationMs: 60_000,
+      onSweep: (r) => {
+        sweeps++;
+        if ([3, 6].includes(r.state.services.api.checks.total)) w.world.api.up = false;
+      },
+    });
+    expect(sweeps).toBe(12);
+    expect(w.events.filter((e) => e.type === 'error')).toHaveLength(2);
+    const saved = await inner.read();
+    expect(saved.services.api.attempts).toHaveLength(2);
+  });
+});
+
+describe('two overlapping runs', () => {
+  it('keep both runs’ recovery attempts, so the budget counts them all', async () => {
+    const a = makeWorld(config, {});
+    const b = makeWorld(config, {});
+    b.clock.advance(1500); // the second run started a moment later
+    const store = new MemoryStateStore(emptyState(), { now: a.clock.now });
+    a.world.api.up = false;
+    b.world.api.up = false;
+    const { sweep, mergeSweep } = await import('../../src/engine/sweep.js');
+    const start = await store.read();
+    const [ra, rb] = await Promise.all([sweep(a.deps, start), sweep(b.deps, start)]);
+    await Promise.all([store.update((s) => mergeSweep(s, ra)), store.update((s) => mergeSweep(s, rb))]);
+    const saved = await store.read();
+    expect(a.calls.length + b.calls.length).toBe(2);
+    expect(saved.services.api.attempts).toHaveLength(2);
+    expect(saved.services.api.repairs).toBe(2);
+  });
+});

@@ -1,6 +1,7 @@
 import type { Mode } from '../config/presets.js';
 import { mergeSweep, sweep, watch } from '../engine/index.js';
 import type { EngineDeps, EngineEvent, SweepResult } from '../engine/types.js';
+import { renderDoctor, runDoctor } from '../providers/doctor.js';
 import { renderStatusMarkdown } from '../report/markdown.js';
 import type { StateStore, UptimeState } from '../state/types.js';
 import { formatDuration } from '../util/duration.js';
@@ -124,7 +125,37 @@ export async function runScheduled(options: ScheduledRunOptions): Promise<Schedu
     results.push(result);
     finalState = result.changed ? await store.update((fresh) => mergeSweep(fresh, result)) : result.state;
   }
-  return summarise(deps, results, finalState, wrote, gapReport);
+  const doctor = await doctorAfterAuthFailure(deps, results);
+  const summary = summarise(deps, results, finalState, wrote, gapReport);
+  if (!doctor) return summary;
+  return {
+    ...summary,
+    summary: `${summary.summary}\n\n#### Doctor (a platform refused the token)\n\n\`\`\`\n${doctor}\n\`\`\``,
+  };
+}
+
+/**
+ * When a platform refused our token during the run, runs `doctor`'s read-only checks once for those
+ * services and logs them: the table says which token, scope or ID to fix.
+ */
+async function doctorAfterAuthFailure(deps: EngineDeps, results: SweepResult[]): Promise<string | undefined> {
+  const refused = new Set(
+    results.flatMap((r) =>
+      Object.values(r.services)
+        .filter((o) => o.attempts.some((a) => a.authFailed))
+        .map((o) => o.service),
+    ),
+  );
+  if (refused.size === 0) return undefined;
+  const services = Object.fromEntries(Object.entries(deps.config.services).filter(([id]) => refused.has(id)));
+  try {
+    const text = renderDoctor(await runDoctor({ ...deps.config, services }, deps.providerContext));
+    deps.logger.info(`A platform refused the token; doctor's checks:\n${text}`);
+    return text;
+  } catch (error) {
+    deps.logger.warn(`doctor could not run: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
 }
 
 function summarise(

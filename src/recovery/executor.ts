@@ -3,6 +3,7 @@ import type { Tuning } from '../config/presets.js';
 import type { EngineDeps, PlanItem } from '../engine/types.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { RecoveryAttempt } from '../state/types.js';
+import { ProviderError } from '../providers/types.js';
 import { formatDuration } from '../util/duration.js';
 
 /** How often the executor re-probes while waiting for a recovered service to answer healthy. */
@@ -64,6 +65,7 @@ export async function executeAction(
   }
   let detail: string;
   let providerOk = false;
+  let authFailed = false;
   // Retries the provider made are part of the record (and so of the incident timeline).
   const retries: string[] = [];
   const ctx = {
@@ -83,11 +85,13 @@ export async function executeAction(
     if (result.output) detail += `\n${result.output}`;
   } catch (error) {
     detail = errorMessage(error);
+    if (error instanceof ProviderError && error.details.auth) authFailed = true;
     if (retries.length)
       detail += ` (gave up after ${retries.length} ${retries.length === 1 ? 'retry' : 'retries'})`;
   }
   if (!providerOk) {
-    return { attempt: { ...base, durationMs: deps.clock.now() - at, providerOk, healthy: false, detail } };
+    const attempt = { ...base, durationMs: deps.clock.now() - at, providerOk, healthy: false, detail };
+    return { attempt: authFailed ? { ...attempt, authFailed } : attempt };
   }
   const healthyProbe = await verifyHealthy(deps, service, tuning, at + tuning.recoveryTimeout);
   const durationMs = deps.clock.now() - at;

@@ -27,6 +27,8 @@ export interface RecoveryAttempt {
   detail: string;
   /** Who asked, for commands. */
   by?: string;
+  /** The platform refused our token (401/403, Railway's Not Authorized): `doctor` is worth running. */
+  authFailed?: boolean;
 }
 
 /** A stretch of downtime; open while `end` is undefined. */

@@ -5,7 +5,7 @@ import { startBotServer } from './server.js';
 
 /**
  * `npm run bot`: starts the GitHub App server. Reads `.env` when present (as `probot run` does), then the
- * standard Probot variables (docs/bot.md). Without APP_ID outside production it opens Probot's setup page,
+ * standard Probot variables (the README's "Slash commands and the GitHub App"). Without APP_ID outside production it opens Probot's setup page,
  * which registers the app from app.yml (the manifest flow) and writes APP_ID, PRIVATE_KEY and
  * WEBHOOK_SECRET to `.env`; run it again afterwards. Stops cleanly on SIGINT / SIGTERM.
  */

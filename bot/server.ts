@@ -60,7 +60,8 @@ export function checkBotEnv(env: NodeJS.ProcessEnv): void {
     missing.push("PRIVATE_KEY or PRIVATE_KEY_PATH (generate a private key on the app's settings page)");
   if (!env.WEBHOOK_SECRET)
     missing.push('WEBHOOK_SECRET (the webhook secret set on the app; unsigned webhooks are refused)');
-  if (missing.length) throw new Error(`The bot can't start: set ${missing.join('; ')}. See "2. Run it" in the README.`);
+  if (missing.length)
+    throw new Error(`The bot can't start: set ${missing.join('; ')}. See "2. Run it" in the README.`);
 }
 
 /** Starts the server; resolves once it listens. PORT 0 picks a free port (tests). */

@@ -82,7 +82,7 @@ const PARSERS: { [K in keyof Inputs]: (raw: string) => Partial<ActionOptions> } 
   },
 };
 
-/** Reads and validates every input through `get` (core.getInput in the Action, a map in tests). */
+/** Reads and validates every input through `get` (getInput of ./toolkit.ts in the Action, a map in tests). */
 export function readInputs(get: (name: keyof Inputs) => string): ActionOptions {
   const options: Partial<ActionOptions> = {};
   for (const name of Object.keys(PARSERS) as Array<keyof Inputs>)

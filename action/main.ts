@@ -1,4 +1,3 @@
-import * as core from '@actions/core';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { octokitCommentGitHub } from '../src/commands/octokit.js';
@@ -11,7 +10,9 @@ import { githubServices } from '../src/github/services.js';
 import { systemClock } from '../src/util/clock.js';
 import type { Logger } from '../src/util/logger.js';
 import { makeRedactor, secretValues } from '../src/util/secrets.js';
+import { httpFetch } from './http-fetch.js';
 import { readInputs, type ActionOptions } from './inputs.js';
+import * as core from './toolkit.js';
 
 /**
  * The Action: reads the inputs and the workflow's context, calls the core (a scheduled sweep, or a slash
@@ -33,7 +34,13 @@ export async function run(): Promise<void> {
       pacingMs !== undefined && Number.isFinite(pacingMs)
         ? { writeMs: pacingMs, notifyMs: pacingMs }
         : undefined;
-    const client = createOctokit({ token: options.token, baseUrl: env.GITHUB_API_URL, logger, pacing });
+    const client = createOctokit({
+      token: options.token,
+      baseUrl: env.GITHUB_API_URL,
+      logger,
+      pacing,
+      request: { fetch: httpFetch },
+    });
     const wire = (config: Awaited<ReturnType<typeof loadConfig>>, dryRun: boolean) =>
       githubServices(config, {
         ...context.repo,
@@ -41,7 +48,7 @@ export async function run(): Promise<void> {
         env,
         clock: systemClock,
         logger,
-        fetch: globalThis.fetch,
+        fetch: httpFetch,
         stateBranch: options.stateBranch,
         dryRun,
       });
@@ -104,18 +111,14 @@ export async function run(): Promise<void> {
               })
           : undefined,
     });
-    await report(result, options, redact);
+    report(result, options, redact);
   } catch (error: unknown) {
     // Fail the step on anything, Error or not, so the workflow's own notifications fire.
     core.setFailed(redact(error instanceof Error ? error.message : `uptime-action failed: ${String(error)}`));
   }
 }
 
-async function report(
-  result: ScheduledRunResult,
-  options: ActionOptions,
-  redact: (t: string) => string,
-): Promise<void> {
+function report(result: ScheduledRunResult, options: ActionOptions, redact: (t: string) => string): void {
   core.setOutput('status', result.status);
   core.setOutput('down-services', result.down.join(','));
   core.setOutput('recovered-services', result.recovered.join(','));
@@ -133,7 +136,7 @@ async function report(
       );
   }
   for (const warning of result.warnings) core.warning(redact(warning));
-  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(redact(result.summary), true).write();
+  if (process.env.GITHUB_STEP_SUMMARY) core.appendSummary(redact(result.summary));
   if (result.failure) core.setFailed(redact(result.failure));
   else core.info(`Status: ${result.status}${options.dryRun ? ' (dry run)' : ''}.`);
 }

@@ -1,0 +1,264 @@
+/**
+ * `fetch` over node:http/https, for the Action's one-shot process. Node's own fetch (undici) parses HTTP with a
+ * WebAssembly module whose optimising compile runs in the background and holds the process's exit for ~40 ms,
+ * a quarter of a scheduled run; node:http parses in C++. The subset implemented is what the Action's callers
+ * use (Octokit, the probes, the providers), with fetch's behaviour:
+ * - string/URL input; method, headers (Headers, record or pairs), body (string, bytes, URLSearchParams), signal;
+ * - undici's default request headers (accept, accept-language, sec-fetch-mode, user-agent, accept-encoding) and
+ *   decoding of gzip, deflate and br responses;
+ * - redirects: follow (up to 20, 301/302 POST and 303 become GET, credentials dropped across origins), manual,
+ *   error;
+ * - network failures reject with `TypeError('fetch failed', { cause })`, aborts with the signal's reason;
+ *   undici's connect (10 s), headers and body (300 s) timeouts, with its error codes.
+ * The answer is a real `Response` (status, headers, url, redirected, a streamed body).
+ */
+import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
+import { request as httpRequest } from 'node:http';
+import type { Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+
+const MAX_REDIRECTS = 20;
+const CONNECT_TIMEOUT_MS = 10_000;
+/** undici's headersTimeout and bodyTimeout: the socket may stay silent this long. */
+const IDLE_TIMEOUT_MS = 300_000;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const NULL_BODY = new Set([101, 204, 205, 304]);
+/** Request headers that describe a body; dropped when a redirect drops the body. */
+const BODY_HEADERS = [
+  'content-type',
+  'content-length',
+  'content-encoding',
+  'content-language',
+  'content-location',
+];
+
+type Init = RequestInit & { duplex?: 'half' };
+
+/** An error with a `code`, like the system errors probes classify. */
+function coded(message: string, code: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+const failed = (cause: unknown) => new TypeError('fetch failed', { cause });
+
+let https: Promise<typeof import('node:https')> | undefined;
+/** node:https (and TLS) loads on the first https URL only. */
+const httpsModule = () => (https ??= import('node:https'));
+
+function headerPairs(headers: RequestInit['headers']): Array<[string, string]> {
+  if (!headers) return [];
+  if (Array.isArray(headers)) return headers.map(([k, v]) => [k.toLowerCase(), String(v)]);
+  const pairs: Array<[string, string]> = [];
+  if (typeof (headers as Headers).forEach === 'function') {
+    (headers as Headers).forEach((value, key) => pairs.push([key.toLowerCase(), value]));
+    return pairs;
+  }
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined) pairs.push([k.toLowerCase(), String(v)]);
+  return pairs;
+}
+
+function encodeBody(body: RequestInit['body']): { bytes?: Buffer; type?: string } {
+  if (body === undefined || body === null) return {};
+  if (typeof body === 'string') return { bytes: Buffer.from(body), type: 'text/plain;charset=UTF-8' };
+  if (body instanceof URLSearchParams)
+    return { bytes: Buffer.from(body.toString()), type: 'application/x-www-form-urlencoded;charset=UTF-8' };
+  if (body instanceof ArrayBuffer) return { bytes: Buffer.from(body) };
+  if (ArrayBuffer.isView(body)) return { bytes: Buffer.from(body.buffer, body.byteOffset, body.byteLength) };
+  throw new TypeError('uptime-action fetch: only string, bytes or URLSearchParams bodies are supported.');
+}
+
+/** Node's response body as a web stream, paused while the reader is not asking for more. */
+function webStream(source: Readable, signal: AbortSignal | null | undefined): ReadableStream<Uint8Array> {
+  let settled = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      const fail = (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        controller.error(error);
+      };
+      const onAbort = () => {
+        fail(signal?.reason);
+        source.destroy();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      source.on('data', (chunk: Buffer) => {
+        if (settled) return;
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 0) <= 0) source.pause();
+      });
+      source.once('end', () => {
+        signal?.removeEventListener('abort', onAbort);
+        if (settled) return;
+        settled = true;
+        controller.close();
+      });
+      source.on('error', (error) => {
+        signal?.removeEventListener('abort', onAbort);
+        fail(failed(error));
+      });
+      source.once('close', () => {
+        signal?.removeEventListener('abort', onAbort);
+        fail(failed(coded('the connection closed before the whole body arrived', 'ECONNRESET')));
+      });
+      source.pause();
+    },
+    pull() {
+      source.resume();
+    },
+    cancel() {
+      settled = true;
+      source.destroy();
+    },
+  });
+}
+
+/** The body decoded per `content-encoding` (undici decodes gzip, x-gzip, deflate and br). */
+function decoded(res: IncomingMessage): Readable {
+  const codings = (res.headers['content-encoding'] ?? '')
+    .toLowerCase()
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c && c !== 'identity')
+    .reverse();
+  let stream: Readable = res;
+  for (const coding of codings) {
+    const decoder =
+      coding === 'gzip' || coding === 'x-gzip'
+        ? createGunzip()
+        : coding === 'deflate'
+          ? createInflate()
+          : coding === 'br'
+            ? createBrotliDecompress()
+            : undefined;
+    if (!decoder) return res; // unknown coding: the bytes as sent, as undici does
+    const from = stream;
+    from.on('error', (error) => decoder.destroy(error));
+    stream = from.pipe(decoder);
+  }
+  return stream;
+}
+
+/** One request/response exchange, without redirects. */
+async function exchange(
+  url: URL,
+  method: string,
+  headers: Array<[string, string]>,
+  bytes: Buffer | undefined,
+  signal: AbortSignal | null | undefined,
+): Promise<IncomingMessage> {
+  const send = url.protocol === 'https:' ? (await httpsModule()).request : httpRequest;
+  return new Promise<IncomingMessage>((resolve, reject) => {
+    const headerObject: Record<string, string> = {};
+    for (const [k, v] of headers) headerObject[k] = k in headerObject ? `${headerObject[k]}, ${v}` : v;
+    const options: RequestOptions = { method, headers: headerObject };
+    const req: ClientRequest = send(url, options);
+    let response: IncomingMessage | undefined;
+    let connectTimer: ReturnType<typeof setTimeout> | undefined;
+    const onAbort = () => {
+      req.destroy();
+      reject(signal?.reason);
+    };
+    const done = () => {
+      clearTimeout(connectTimer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    req.once('socket', (socket) => {
+      if (!socket.connecting) return;
+      connectTimer = setTimeout(
+        () => req.destroy(coded(`connect timeout after ${CONNECT_TIMEOUT_MS}ms`, 'UND_ERR_CONNECT_TIMEOUT')),
+        CONNECT_TIMEOUT_MS,
+      );
+      socket.once('connect', () => clearTimeout(connectTimer));
+    });
+    // The socket's idle timeout (unref'd): no headers, or no body data, for this long.
+    req.setTimeout(IDLE_TIMEOUT_MS, () => {
+      if (response) response.destroy(coded(`no body data for ${IDLE_TIMEOUT_MS}ms`, 'UND_ERR_BODY_TIMEOUT'));
+      else req.destroy(coded(`no headers for ${IDLE_TIMEOUT_MS}ms`, 'UND_ERR_HEADERS_TIMEOUT'));
+    });
+    req.once('response', (res) => {
+      done();
+      response = res;
+      resolve(res);
+    });
+    req.on('error', (error) => {
+      done();
+      reject(signal?.aborted ? signal.reason : failed(error));
+    });
+    req.end(bytes);
+  });
+}
+
+/** `fetch` over node:http/https; see the module comment for what it supports. */
+export const httpFetch = async function httpFetch(
+  input: string | URL | Request,
+  init: Init = {},
+): Promise<Response> {
+  if (typeof input !== 'string' && !(input instanceof URL))
+    throw new TypeError('uptime-action fetch: pass the URL as a string or URL, not a Request.');
+  const signal = init.signal;
+  if (signal?.aborted) throw signal.reason;
+  let url = new URL(input);
+  if (url.username || url.password)
+    throw new TypeError(`Request cannot be constructed from a URL that includes credentials: ${url.origin}`);
+  let method = (init.method ?? 'GET').toUpperCase();
+  const encoded = encodeBody(init.body);
+  let bytes = encoded.bytes;
+  let headers = headerPairs(init.headers);
+  const has = (name: string) => headers.some(([k]) => k === name);
+  if (encoded.type && !has('content-type')) headers.push(['content-type', encoded.type]);
+  if (!has('accept')) headers.push(['accept', '*/*']);
+  if (!has('accept-language')) headers.push(['accept-language', '*']);
+  headers.push(['sec-fetch-mode', 'cors']);
+  if (!has('user-agent')) headers.push(['user-agent', 'node']);
+  const defaultEncoding = !has('accept-encoding');
+  const redirect = init.redirect ?? 'follow';
+  for (let redirects = 0; ; redirects++) {
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw failed(new Error(`${url.protocol} URLs are not supported; use http or https.`));
+    const sent: Array<[string, string]> = defaultEncoding
+      ? [...headers, ['accept-encoding', url.protocol === 'https:' ? 'br, gzip, deflate' : 'gzip, deflate']]
+      : headers;
+    const res = await exchange(url, method, sent, bytes, signal);
+    const status = res.statusCode ?? 0;
+    const location = res.headers.location;
+    if (REDIRECTS.has(status) && location !== undefined && redirect !== 'manual') {
+      res.resume();
+      if (redirect === 'error') throw failed(new Error('unexpected redirect'));
+      if (redirects >= MAX_REDIRECTS) throw failed(new Error('redirect count exceeded'));
+      const next = new URL(location, url);
+      if (
+        (status === 303 && method !== 'GET' && method !== 'HEAD') ||
+        ((status === 301 || status === 302) && method === 'POST')
+      ) {
+        method = 'GET';
+        bytes = undefined;
+        headers = headers.filter(([k]) => !BODY_HEADERS.includes(k));
+      }
+      if (next.origin !== url.origin)
+        headers = headers.filter(
+          ([k]) => !['authorization', 'cookie', 'proxy-authorization', 'host'].includes(k),
+        );
+      url = next;
+      continue;
+    }
+    if (status < 200 || status > 599) {
+      res.destroy();
+      throw failed(new Error(`invalid HTTP status ${status}`));
+    }
+    const nullBody = NULL_BODY.has(status) || method === 'HEAD';
+    if (nullBody) res.resume();
+    const responseHeaders: Array<[string, string]> = [];
+    for (let i = 0; i < res.rawHeaders.length; i += 2)
+      responseHeaders.push([res.rawHeaders[i], res.rawHeaders[i + 1]]);
+    const response = new Response(nullBody ? null : webStream(decoded(res), signal), {
+      status,
+      statusText: res.statusMessage ?? '',
+      headers: responseHeaders,
+    });
+    Object.defineProperty(response, 'url', { value: url.href });
+    Object.defineProperty(response, 'redirected', { value: redirects > 0 });
+    return response;
+  }
+} as typeof fetch;

@@ -24,7 +24,7 @@ export function actionEnv(setup: ActionRunSetup) {
   const eventPath = join(dir, 'event.json');
   writeFileSync(eventPath, JSON.stringify(setup.payload ?? {}));
   const outputPath = join(dir, 'output.txt');
-  // @actions/core remembers the summary file of its first use: one path per process, emptied for each run.
+  // One summary file per process, emptied for each run.
   const summaryPath = join(tmpdir(), `uptime-action-summary-${process.pid}.md`);
   writeFileSync(outputPath, '');
   writeFileSync(summaryPath, '');

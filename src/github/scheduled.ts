@@ -91,8 +91,11 @@ export function readOnlyStore(store: StateStore): StateStore {
 /** Runs the sweep(s) and persists like the Action does. */
 export async function runScheduled(options: ScheduledRunOptions): Promise<ScheduledRunResult> {
   const { deps } = options;
-  const initial = await options.store.read();
-  const gapReport = options.detectGaps ? await options.detectGaps() : undefined;
+  // Two independent reads: the shared state and the workflow's run history.
+  const [initial, gapReport] = await Promise.all([
+    options.store.read(),
+    options.detectGaps ? options.detectGaps() : Promise.resolve(undefined),
+  ]);
   let wrote = false;
   // Every write (and only a write) also records cron gaps as unmonitored time.
   const base = deps.dryRun ? readOnlyStore(options.store) : options.store;

@@ -15,6 +15,12 @@ import { systemClock } from '../src/util/clock.js';
 import { silentLogger } from '../src/util/logger.js';
 import { humanBytes, humanMs, markdownTable, median, verdict } from './lib/stats.js';
 
+/** The config's default (src/config/schema.ts), computed so this text can't go stale. */
+const DEFAULT_PROBE_CONCURRENCY = parseConfig(
+  { services: { a: { url: 'http://127.0.0.1/' } } },
+  'default',
+).probeConcurrency;
+
 export interface ScaleOptions {
   endpoints: number;
   /** Share hanging. @default 0.05 */
@@ -207,7 +213,9 @@ function scaleMarkdown(
     `${verdict(ratio <= 1.3)} wall time at probeConcurrency ${f.best} (probeConcurrency = the number of endpoints: every probe starts at once): ${ratio.toFixed(2)} × the probe timeout (target ≤ 1.3×).` +
       (needed !== undefined
         ? ` The smallest concurrency measured that meets it: ${needed}; it must be at least the number of hanging endpoints (${f.hanging}), since each hanging probe holds a slot for the whole timeout` +
-          (needed > 10 ? ', so the default probeConcurrency of 10 makes them wait in line.' : '.')
+          (needed > DEFAULT_PROBE_CONCURRENCY
+            ? `, so the default probeConcurrency of ${DEFAULT_PROBE_CONCURRENCY} makes them wait in line.`
+            : ` (the default probeConcurrency is ${DEFAULT_PROBE_CONCURRENCY}).`)
         : ''),
     `${verdict(speedup >= 20)} ${speedup.toFixed(0)}× faster than the sequential sweep (target ≥ 20×).`,
     `Peak memory during the sweeps: RSS ${humanBytes(f.peakRss)}, heap used ${humanBytes(f.peakHeap)}.`,

@@ -6,7 +6,7 @@
  */
 import type { ServiceConfig } from '../config/schema.js';
 import type { ActionResult, DoctorCheck, Provider, ProviderContext, ProviderTiming } from './types.js';
-import { ProviderError } from './types.js';
+import { failedDoctorCheck } from './types.js';
 import { formatMs, providerError, requestJson, timingOf, type CallSite, type HttpRequest } from './http.js';
 import { follow } from './follow.js';
 
@@ -93,15 +93,7 @@ export function createFlyProvider(timing: ProviderTiming = {}): Provider {
           detail: `${machines.length} machine(s) to restart: ${machines.map((m) => `${m.id} (${m.state})`).join(', ')}`,
         });
       } catch (error: unknown) {
-        const status = error instanceof ProviderError ? error.details.status : undefined;
-        const fix = error instanceof ProviderError ? error.details.fix : undefined;
-        const check = status === 401 || status === 403 ? 'token accepted' : 'app exists';
-        checks.push({
-          check,
-          ok: false,
-          detail: error instanceof Error ? error.message : String(error),
-          fix,
-        });
+        checks.push(failedDoctorCheck(error, 'app exists'));
       }
       return checks;
     },

@@ -81,3 +81,14 @@ export class ProviderError extends Error {
     this.name = 'ProviderError';
   }
 }
+
+/** A doctor row for a failed read: an auth refusal is "token accepted ❌", anything else is about `subject`. */
+export function failedDoctorCheck(error: unknown, subject: string): DoctorCheck {
+  const status = error instanceof ProviderError ? error.details.status : undefined;
+  return {
+    check: status === 401 || status === 403 ? 'token accepted' : subject,
+    ok: false,
+    detail: error instanceof Error ? error.message : String(error),
+    fix: error instanceof ProviderError ? error.details.fix : undefined,
+  };
+}

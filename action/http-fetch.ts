@@ -10,12 +10,14 @@
  *   error;
  * - network failures reject with `TypeError('fetch failed', { cause })`, aborts with the signal's reason;
  *   undici's connect (10 s), headers and body (300 s) timeouts, with its error codes.
- * The answer is a real `Response` (status, headers, url, redirected, a streamed body).
+ * The answer is a `LightResponse` (action/light-response.ts): what the callers read of a `Response`, without
+ * loading undici as Node's `Response` and `Headers` would.
  */
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { coded, fetchFailed as failed, LightHeaders, LightResponse } from './light-response.js';
 
 const MAX_REDIRECTS = 20;
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -33,13 +35,6 @@ const BODY_HEADERS = [
 ];
 
 type Init = RequestInit & { duplex?: 'half' };
-
-/** An error with a `code`, like the system errors probes classify. */
-function coded(message: string, code: string): Error {
-  return Object.assign(new Error(message), { code });
-}
-
-const failed = (cause: unknown) => new TypeError('fetch failed', { cause });
 
 let https: Promise<typeof import('node:https')> | undefined;
 /** node:https (and TLS) loads on the first https URL only. */
@@ -65,52 +60,6 @@ function encodeBody(body: RequestInit['body']): { bytes?: Buffer; type?: string 
   if (body instanceof ArrayBuffer) return { bytes: Buffer.from(body) };
   if (ArrayBuffer.isView(body)) return { bytes: Buffer.from(body.buffer, body.byteOffset, body.byteLength) };
   throw new TypeError('uptime-action fetch: only string, bytes or URLSearchParams bodies are supported.');
-}
-
-/** Node's response body as a web stream, paused while the reader is not asking for more. */
-function webStream(source: Readable, signal: AbortSignal | null | undefined): ReadableStream<Uint8Array> {
-  let settled = false;
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      const fail = (error: unknown) => {
-        if (settled) return;
-        settled = true;
-        controller.error(error);
-      };
-      const onAbort = () => {
-        fail(signal?.reason);
-        source.destroy();
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      source.on('data', (chunk: Buffer) => {
-        if (settled) return;
-        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-        if ((controller.desiredSize ?? 0) <= 0) source.pause();
-      });
-      source.once('end', () => {
-        signal?.removeEventListener('abort', onAbort);
-        if (settled) return;
-        settled = true;
-        controller.close();
-      });
-      source.on('error', (error) => {
-        signal?.removeEventListener('abort', onAbort);
-        fail(failed(error));
-      });
-      source.once('close', () => {
-        signal?.removeEventListener('abort', onAbort);
-        fail(failed(coded('the connection closed before the whole body arrived', 'ECONNRESET')));
-      });
-      source.pause();
-    },
-    pull() {
-      source.resume();
-    },
-    cancel() {
-      settled = true;
-      source.destroy();
-    },
-  });
 }
 
 /** The body decoded per `content-encoding` (undici decodes gzip, x-gzip, deflate and br). */
@@ -186,28 +135,15 @@ async function exchange(
       done();
       reject(signal?.aborted ? signal.reason : failed(error));
     });
-    // Once the request is on the wire, load what the answer needs while the server works on it.
-    if (!responseLoaded) req.once('finish', () => setImmediate(loadResponse));
     req.end(bytes);
   });
-}
-
-let responseLoaded = false;
-/**
- * `Response` is a lazy global: its first use loads Node's bundled undici (~10 ms of compiling). Touching it
- * while the first request is in flight overlaps that with the network wait instead of adding it after.
- */
-function loadResponse(): void {
-  if (responseLoaded) return;
-  responseLoaded = true;
-  void globalThis.Response;
 }
 
 /** `fetch` over node:http/https; see the module comment for what it supports. */
 export const httpFetch = async function httpFetch(
   input: string | URL | Request,
   init: Init = {},
-): Promise<Response> {
+): Promise<LightResponse> {
   if (typeof input !== 'string' && !(input instanceof URL))
     throw new TypeError('uptime-action fetch: pass the URL as a string or URL, not a Request.');
   const signal = init.signal;
@@ -265,13 +201,16 @@ export const httpFetch = async function httpFetch(
     const responseHeaders: Array<[string, string]> = [];
     for (let i = 0; i < res.rawHeaders.length; i += 2)
       responseHeaders.push([res.rawHeaders[i], res.rawHeaders[i + 1]]);
-    const response = new Response(nullBody ? null : webStream(decoded(res), signal), {
+    return new LightResponse(
+      nullBody ? null : decoded(res),
+      signal,
       status,
-      statusText: res.statusMessage ?? '',
-      headers: responseHeaders,
-    });
-    Object.defineProperty(response, 'url', { value: url.href });
-    Object.defineProperty(response, 'redirected', { value: redirects > 0 });
-    return response;
+      res.statusMessage ?? '',
+      new LightHeaders(responseHeaders),
+      url.href,
+      redirects > 0,
+    );
   }
-} as typeof fetch;
+  // The one cast: a LightResponse is the part of `Response` the Action's callers read (see light-response.ts),
+  // and the callers take a `typeof fetch`.
+} as unknown as typeof fetch;

@@ -31,13 +31,21 @@ afterAll(async () => {
   await Promise.all([github.close(), api.close(), railway.close()]);
 });
 
+/**
+ * Loaded before the bundle: reports at exit whether the process loaded Node's bundled undici (the first use of
+ * the global fetch, Response, Headers or Request does, ~15 ms of a cold start; the Action's fetch uses none).
+ */
+const UNDICI_PROBE = `data:text/javascript,${encodeURIComponent(
+  "process.on('exit', () => process.stderr.write(`\\nundici loaded: ${process.moduleLoadList.some((m) => m.includes('undici'))}\\n`));",
+)}`;
+
 /** Spawns the bundle with plain node and the variables GitHub sets; resolves with its exit code and output. */
 function runBundle(env: Record<string, string>): Promise<{ code: number | null; stdout: string }> {
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !k.startsWith('INPUT_') && !k.startsWith('GITHUB_')),
   );
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bundle], {
+    const child = spawn(process.execPath, ['--import', UNDICI_PROBE, bundle], {
       env: { ...clean, ...env, NODE_OPTIONS: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -49,7 +57,7 @@ function runBundle(env: Record<string, string>): Promise<{ code: number | null; 
 }
 
 describe('the bundled dist/index.js', () => {
-  test('runs under plain node with INPUT_* variables: detects, restarts through Railway, resolves, sets outputs', async () => {
+  test('runs under plain node with INPUT_* variables: detects, restarts through Railway, resolves, sets outputs, never loads undici', async () => {
     const action = actionEnv({
       githubUrl: github.url,
       configYaml: `mode: extreme\nrecoveryTimeout: 5s\nservices:\n  web:\n    url: ${api.url}\n    recovery: { provider: railway, serviceId: s1, environmentId: e1 }\n`,
@@ -58,6 +66,8 @@ describe('the bundled dist/index.js', () => {
     const { code, stdout } = await runBundle(action.env);
     expect(stdout).not.toMatch(/Dynamic require|ERR_/);
     expect(code).toBe(0);
+    // Octokit's reads and writes, the probes and Railway's API all went through the Action's own fetch.
+    expect(stdout).toContain('undici loaded: false');
     expect(action.outputs()).toMatchObject({
       status: 'up',
       'recovered-services': 'web',

@@ -5,7 +5,7 @@ import type { Provider } from '../src/providers/types.js';
 import { systemClock, type Clock } from '../src/util/clock.js';
 import type { Logger } from '../src/util/logger.js';
 import { makeRedactor, secretValues } from '../src/util/secrets.js';
-import { buildRepoServices } from './deps.js';
+import { githubServices } from '../src/github/services.js';
 
 /**
  * The GitHub App: it only registers handlers. The slash commands live in src/commands (shared with the
@@ -69,7 +69,7 @@ async function handleComment(
     logger,
     redact,
     services: (config) =>
-      buildRepoServices(config, {
+      githubServices(config, {
         owner,
         repo,
         client: context.octokit,

@@ -7,7 +7,7 @@ import type { Provider } from '../src/providers/types.js';
 import type { Clock } from '../src/util/clock.js';
 import { formatDuration } from '../src/util/duration.js';
 import type { Logger } from '../src/util/logger.js';
-import { buildRepoServices } from './deps.js';
+import { githubServices } from '../src/github/services.js';
 
 /**
  * Hosted watch: when the bot runs as a server and `UPTIME_WATCH_REPOS` lists `owner/repo` entries, it runs
@@ -79,7 +79,7 @@ export async function watchRepository(
         path: options.configPath,
         env: options.env,
       });
-      const { engine, store } = buildRepoServices(config, {
+      const { engine, store } = githubServices(config, {
         ...ref,
         client,
         env: options.env,

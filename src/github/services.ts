@@ -26,7 +26,7 @@ export interface GitHubServicesOptions extends RepoRef {
 
 /**
  * The core wired for one repository on GitHub: the engine's dependencies, the state on its branch and
- * incidents as issues, all through one client. The Action uses it for sweeps and for slash commands.
+ * incidents as issues, all through one client. The Action and the bot use it for sweeps, the hosted watch and slash commands.
  */
 export function githubServices(config: Config, options: GitHubServicesOptions) {
   const { owner, repo, client, clock, logger } = options;

@@ -24,19 +24,10 @@ import {
  * The dashboard as Markdown, for job summaries, `/status` replies and incident issues: a heading with the
  * time, mode and interval, a table (service, status, uptime, response time, checks, repairs, last repair),
  * and the SLO error budget per service.
- *
- * Call it with rows from `buildStatusRows` and a header, or with `(config, state, { now, mode?, only? })`.
  */
-export function renderStatusMarkdown(rows: StatusRow[], header: StatusHeader): string;
-export function renderStatusMarkdown(config: Config, state: UptimeState, options: StatusOptions): string;
-export function renderStatusMarkdown(
-  a: StatusRow[] | Config,
-  b: StatusHeader | UptimeState,
-  c?: StatusOptions,
-): string {
-  const [rows, header] = Array.isArray(a)
-    ? [a, b as StatusHeader]
-    : [buildStatusRows(a, b as UptimeState, c!.now, c), buildStatusHeader(a, b as UptimeState, c!)];
+export function renderStatusMarkdown(config: Config, state: UptimeState, options: StatusOptions): string {
+  const rows = buildStatusRows(config, state, options.now, options);
+  const header = buildStatusHeader(config, state, options);
   const lines = [
     `### 📊 Status · ${formatTimestamp(header.now)}`,
     '',

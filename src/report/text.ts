@@ -27,19 +27,10 @@ const LABEL = 22;
  * The seed's status block for the terminal (printed every minute by `watch`): a header with the time, the
  * mode and the check interval, then per service its status, uptime, response time (last and average),
  * checks, predictive restarts, repairs and the last repair. Labels are padded to a fixed width.
- *
- * Call it with rows from `buildStatusRows` and a header, or with `(config, state, { now, mode?, only? })`.
  */
-export function renderStatusText(rows: StatusRow[], header: StatusHeader): string;
-export function renderStatusText(config: Config, state: UptimeState, options: StatusOptions): string;
-export function renderStatusText(
-  a: StatusRow[] | Config,
-  b: StatusHeader | UptimeState,
-  c?: StatusOptions,
-): string {
-  const [rows, header] = Array.isArray(a)
-    ? [a, b as StatusHeader]
-    : [buildStatusRows(a, b as UptimeState, c!.now, c), buildStatusHeader(a, b as UptimeState, c!)];
+export function renderStatusText(config: Config, state: UptimeState, options: StatusOptions): string {
+  const rows = buildStatusRows(config, state, options.now, options);
+  const header = buildStatusHeader(config, state, options);
   const heavy = '═'.repeat(WIDTH);
   const light = '─'.repeat(WIDTH);
   const lines = [

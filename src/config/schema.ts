@@ -235,6 +235,8 @@ export interface Config {
   permissions: Record<CommandName, PermissionLevel>;
   incidentOnDegraded: boolean;
   services: Record<string, ServiceConfig>;
+  /** Valid but probably a mistake (`timeout: 10 means 10 ms`): faces print them. Absent when none. */
+  warnings?: Array<{ path: string; message: string; fix?: string }>;
 }
 
 export const TUNING_KEYS = [

@@ -42,7 +42,10 @@ export class PrivateTargetError extends Error {
 }
 
 /** Resolves `hostname` (or takes it as an IP literal) and throws PrivateTargetError when any address is private. */
-export async function assertPublicHost(hostname: string, lookup: LookupFunction = defaultLookup): Promise<void> {
+export async function assertPublicHost(
+  hostname: string,
+  lookup: LookupFunction = defaultLookup,
+): Promise<void> {
   const host = hostname.replace(/^\[|\]$/g, '');
   if (ipaddr.isValid(host)) {
     if (isPrivateAddress(host)) throw new PrivateTargetError(host, host);
@@ -55,8 +58,7 @@ export async function assertPublicHost(hostname: string, lookup: LookupFunction 
   if (bad) throw new PrivateTargetError(host, bad.address);
 }
 
-const defaultLookup: LookupFunction = (hostname, options, callback) =>
-  dnsLookup(hostname, options, callback);
+const defaultLookup: LookupFunction = (hostname, options, callback) => dnsLookup(hostname, options, callback);
 
 /**
  * A `connect.lookup` for undici's Agent that refuses private addresses at connection time, so a name that

@@ -71,7 +71,10 @@ export function createSafeFetch(options: SafeFetchOptions = {}): typeof fetch {
         throw failed(coded(`more than ${maxRedirects} redirects`, 'UPTIME_TOO_MANY_REDIRECTS'));
       }
       const next = new URL(location, url);
-      if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+      if (
+        response.status === 303 ||
+        ((response.status === 301 || response.status === 302) && method === 'POST')
+      ) {
         if (method !== 'HEAD') method = 'GET';
         body = undefined;
         headers = dropBodyHeaders(headers);

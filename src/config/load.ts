@@ -165,6 +165,15 @@ export function parseConfigText(
         ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}`
         : '';
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    if (/alias count/i.test(reason)) {
+      throw new ConfigError(source, [
+        {
+          path: '',
+          message: `expands too much once YAML aliases (*name) are resolved (more than ${MAX_ALIAS_COUNT} alias uses).`,
+          fix: 'write each service out, or use fewer aliases; a config is a few kilobytes.',
+        },
+      ]);
+    }
     throw new ConfigError(source, [
       {
         path: '',

@@ -119,14 +119,19 @@ describe('private targets under the hosted policy (deny)', () => {
   it('still probes loopback when private targets are allowed (the Action and CLI default)', async () => {
     const internal = await startTestServer({ kind: 'up' });
     expect(await probeService(service(internal.url))).toMatchObject({ ok: true, status: 200 });
-    expect(await probeService(service(internal.url), { privateTargets: 'allow' })).toMatchObject({ ok: true });
+    expect(await probeService(service(internal.url), { privateTargets: 'allow' })).toMatchObject({
+      ok: true,
+    });
   });
 });
 
 describe('redirects', () => {
   it('drops Authorization, Cookie and every configured header on a cross-origin redirect', async () => {
     const other = await startTestServer({ kind: 'up' });
-    const first = await startTestServer({ kind: 'redirect', location: `http://localhost:${other.port}/health` });
+    const first = await startTestServer({
+      kind: 'redirect',
+      location: `http://localhost:${other.port}/health`,
+    });
     const headers = { Authorization: 'Bearer tok-1', Cookie: 'sid=abc', 'X-Api-Key': 'key-123' };
     const result = await probeService(service(first.url, { headers }));
     expect(result.ok).toBe(true);
@@ -154,7 +159,10 @@ describe('redirects', () => {
   });
 
   it('stops after 5 redirects', async () => {
-    const loop = await startTestServer({ kind: 'custom', handle: (_q, r) => r.writeHead(302, { location: '/again' }).end() });
+    const loop = await startTestServer({
+      kind: 'custom',
+      handle: (_q, r) => r.writeHead(302, { location: '/again' }).end(),
+    });
     const result = await probeService(service(loop.url));
     expect(result).toMatchObject({ ok: false, kind: 'network', error: 'more than 5 redirects' });
     expect(loop.requests).toBe(6);
@@ -165,12 +173,19 @@ describe('what an endpoint answered is never quoted', () => {
   it('a failed expect.json names the assertion and the expected value, not the value found', async () => {
     const server = await startTestServer({
       kind: 'json',
-      body: { SecretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', status: '@someone [x](https://evil.example)' },
+      body: {
+        SecretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+        status: '@someone [x](https://evil.example)',
+      },
     });
     const secret = await probeService(
       service(server.url, { expect: { status: [[200, 299]], json: { SecretAccessKey: 'guess' } } }),
     );
-    expect(secret).toMatchObject({ ok: false, kind: 'json', error: 'json SecretAccessKey: expected "guess"' });
+    expect(secret).toMatchObject({
+      ok: false,
+      kind: 'json',
+      error: 'json SecretAccessKey: expected "guess"',
+    });
     const status = await probeService(
       service(server.url, { expect: { status: [[200, 299]], json: { status: 'ok' } } }),
     );

@@ -1,7 +1,19 @@
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
-import type { z } from 'zod';
+import { parseDocument, YAMLParseError } from 'yaml';
+import { rememberExpandedSecrets } from '../util/redact.js';
+import { secretForms } from '../util/secrets.js';
+import { describe, describeIssues } from './describe.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
+import {
+  bareDurationWarnings,
+  credentialUrlProblems,
+  expansionProblem,
+  MAX_ALIAS_COUNT,
+  MAX_CONFIG_BYTES,
+  prototypeKeyProblems,
+  slowThresholdProblems,
+} from './guards.js';
+import { envReferenceProblem, policyProblems, type HostedPolicy } from './policy.js';
 import { configSchema, toConfig, TUNING_KEYS, type Config } from './schema.js';
 import { seedConfigInput } from './seed.js';
 
@@ -9,7 +21,8 @@ export const DEFAULT_CONFIG_PATH = '.github/uptime.yml';
 
 /**
  * Expands `${VAR}` and `${VAR:-default}` in every string of the raw config. A missing variable is a
- * problem naming the key, never a silent empty string.
+ * problem naming the key, never a silent empty string. Under a hosted `policy`, a variable outside
+ * `UPTIME_CONFIG_ENV` is a problem (even with a default: its value would leave through the URL or headers).
  */
 export function expandEnv(
   value: unknown,
@@ -17,12 +30,18 @@ export function expandEnv(
   path: string[] = [],
   problems: ConfigProblem[] = [],
   used: Map<string, string> = new Map(),
+  policy?: HostedPolicy,
 ): unknown {
   if (typeof value === 'string') {
     return value.replace(
       /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g,
       (whole, name: string, fallback?: string) => {
-        const found = env[name];
+        const refused = envReferenceProblem(policy, name, path.join('.'));
+        if (refused) {
+          problems.push(refused);
+          return whole;
+        }
+        const found = Object.hasOwn(env, name) ? env[name] : undefined;
         if (found !== undefined && found !== '') {
           used.set(found, `\${${name}}`);
           return found;
@@ -38,174 +57,32 @@ export function expandEnv(
     );
   }
   if (Array.isArray(value))
-    return value.map((v, i) => expandEnv(v, env, [...path, String(i)], problems, used));
+    return value.map((v, i) => expandEnv(v, env, [...path, String(i)], problems, used, policy));
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, expandEnv(v, env, [...path, k], problems, used)]),
+      Object.entries(value).map(([k, v]) => [k, expandEnv(v, env, [...path, k], problems, used, policy)]),
     );
   }
   return value;
 }
 
-const KNOWN_TOP_KEYS = Object.keys(configSchema.def.shape ?? {});
-
-function closest(word: string, candidates: string[]): string | undefined {
-  const lower = word.toLowerCase();
-  let best: string | undefined;
-  let bestScore = Infinity;
-  for (const c of candidates) {
-    const score = distance(lower, c.toLowerCase());
-    if (score < bestScore) [best, bestScore] = [c, score];
-  }
-  return best !== undefined && bestScore <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+/** Options of the config parsers. */
+export interface ParseOptions {
+  /** The hosted bot's policy (`hostedPolicyFromEnv`); none for the Action and the CLI (the user's own config). */
+  policy?: HostedPolicy;
 }
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
-}
-
-const FIXES: Array<[RegExp, string]> = [
-  [/^mode$/, 'use normal or extreme.'],
-  [/^preset$/, 'use conservative, balanced or aggressive.'],
-  [/^services\.[^.]+\.url$/, 'write the full health URL, e.g. https://api.example.com/health.'],
-  [/^services\.[^.]+\.recovery\.provider$/, 'use railway, render, fly, heroku, webhook or command.'],
-  [
-    /^services\.[^.]+\.recovery\.serviceId$/,
-    "copy the service ID from the platform's dashboard (Railway: Service → Settings).",
-  ],
-  [/^services\.[^.]+\.recovery\.app$/, 'set the app name as the platform shows it.'],
-  [
-    /^services\.[^.]+\.recovery\.restart$/,
-    'set the shell command that restarts the service, e.g. "systemctl restart api".',
-  ],
-  [
-    /^(maxConsecutiveFailures|degradationThreshold|successThreshold)$/,
-    'use a whole number of checks, 1 or more.',
-  ],
-];
-
-function fixFor(path: string): string | undefined {
-  return FIXES.find(([pattern]) => pattern.test(path))?.[1];
-}
-
-/** Turns zod's issues into problems that name the key, what is wrong and the fix. */
-export function describeIssues(issues: z.core.$ZodIssue[], raw: unknown): ConfigProblem[] {
-  return issues.map((issue) => {
-    const path = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') {
-      const keys = issue.keys;
-      const candidates = path === '' ? [...KNOWN_TOP_KEYS] : knownKeysAt(path);
-      const hints = keys.map((k) => {
-        const near = closest(k, candidates);
-        return near ? `"${k}" (did you mean "${near}"?)` : `"${k}"`;
-      });
-      return {
-        path,
-        message: `unknown key${keys.length > 1 ? 's' : ''} ${hints.join(', ')}.`,
-        fix: candidates.length ? `remove it or use one of: ${candidates.join(', ')}.` : 'remove it.',
-      };
-    }
-    if (issue.code === 'invalid_type') {
-      const got = valueAt(raw, issue.path);
-      const what =
-        got === undefined ? 'is missing' : `must be ${article(issue.expected)}, not ${describe(got)}`;
-      return { path, message: `${what}.`, fix: fixFor(path) };
-    }
-    if (issue.code === 'invalid_value') {
-      const allowed = issue.values.map((v) => JSON.stringify(v)).join(', ');
-      const got = valueAt(raw, issue.path);
-      return {
-        path,
-        message: `${JSON.stringify(got)} is not allowed; expected one of ${allowed}.`,
-        fix: fixFor(path),
-      };
-    }
-    if (issue.code === 'too_small' || issue.code === 'too_big') {
-      return {
-        path,
-        message: `${describe(valueAt(raw, issue.path))} is out of range: ${lowerFirst(issue.message)}.`,
-        fix: fixFor(path),
-      };
-    }
-    return {
-      path,
-      message: issue.message.endsWith('.') ? issue.message : `${issue.message}.`,
-      fix: fixFor(path),
-    };
-  });
-}
-
-function knownKeysAt(path: string): string[] {
-  if (/^services\.[^.]+$/.test(path))
-    return ['name', 'url', 'method', 'headers', 'expect', 'timeout', 'recovery'];
-  if (/^services\.[^.]+\.expect$/.test(path)) return ['status', 'body', 'json'];
-  if (/^services\.[^.]+\.recovery$/.test(path))
-    return [
-      'provider',
-      'serviceId',
-      'environmentId',
-      'projectId',
-      'app',
-      'machines',
-      'dyno',
-      'url',
-      'secretEnv',
-      'secretHeader',
-      'restart',
-      'redeploy',
-      'cwd',
-      'timeout',
-      'actions',
-    ];
-  return [];
-}
-
-function valueAt(raw: unknown, path: PropertyKey[]): unknown {
-  let current = raw;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string')
-    return `the text ${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)}`;
-  return `${typeof value} ${JSON.stringify(value)}`;
-}
-
-function article(expected: string): string {
-  const names: Record<string, string> = {
-    object: 'a mapping',
-    array: 'a list',
-    string: 'a string',
-    number: 'a number',
-    boolean: 'true or false',
-  };
-  return names[expected] ?? expected;
-}
-
-const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1).replace(/\.$/, '');
 
 /**
- * Validates a raw config (already parsed from YAML, or built from the seed's variables) into `Config`.
+ * Validates a raw config (already parsed from YAML, or built from the seed's variables) into `Config`;
+ * `config.warnings` lists what is valid but probably a mistake (`timeout: 10`).
  * @throws ConfigError naming every problem.
  */
-export function parseConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv = {}): Config {
+export function parseConfig(
+  raw: unknown,
+  source: string,
+  env: NodeJS.ProcessEnv = {},
+  options: ParseOptions = {},
+): Config {
   if (raw === null || raw === undefined || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(source, [
       {
@@ -215,37 +92,88 @@ export function parseConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv
       },
     ]);
   }
+  const tooBig = expansionProblem(raw);
+  if (tooBig) throw new ConfigError(source, [tooBig]);
+  const keyProblems = prototypeKeyProblems(raw);
+  if (keyProblems.length) throw new ConfigError(source, keyProblems);
   const expansionProblems: ConfigProblem[] = [];
   const used = new Map<string, string>();
-  const expanded = expandEnv(raw, env, [], expansionProblems, used);
+  const expanded = expandEnv(raw, env, [], expansionProblems, used, options.policy);
   if (expansionProblems.length) throw new ConfigError(source, expansionProblems);
+  const hide = hider(used);
+  const urlProblems = credentialUrlProblems(expanded);
+  if (urlProblems.length) throw new ConfigError(source, urlProblems);
   const result = configSchema.safeParse(expanded);
   if (!result.success) {
-    // A value that came from the environment may be a secret: show the ${NAME} reference instead.
-    const hide = (text: string) =>
-      [...used].reduce((t, [value, ref]) => (value.length >= 3 ? t.split(value).join(ref) : t), text);
-    const problems = describeIssues(result.error.issues, expanded).map((p) => ({
+    // Values are described from the unexpanded file (a value from the environment shows as ${NAME}), and
+    // zod's own messages have every expanded value replaced by its reference.
+    const problems = describeIssues(result.error.issues, raw).map((p) => ({
       ...p,
       message: hide(p.message),
     }));
     throw new ConfigError(source, problems);
   }
+  const checks = [
+    ...policyProblems(result.data.services, options.policy),
+    ...slowThresholdProblems(result.data.slowResponseThreshold, result.data.services),
+  ];
+  if (checks.length) throw new ConfigError(source, checks);
   const config = toConfig(result.data, source);
   if ('problems' in config) throw new ConfigError(source, config.problems);
+  const warnings = bareDurationWarnings(raw);
+  if (warnings.length) config.warnings = warnings;
+  rememberExpandedSecrets(config, used.keys());
   return config;
 }
 
+/** Replaces each expanded value, in every form it can take in a message (JSON-escaped, encoded), with its `${NAME}`. */
+function hider(used: Map<string, string>): (text: string) => string {
+  const pairs: Array<[string, string]> = [];
+  for (const [value, ref] of used) {
+    if (value.length < 3) continue;
+    const forms = new Set([value, JSON.stringify(value).slice(1, -1), ...secretForms(value)]);
+    for (const form of forms) pairs.push([form, ref]);
+  }
+  pairs.sort((a, b) => b[0].length - a[0].length);
+  return (text) => pairs.reduce((t, [form, ref]) => (t.includes(form) ? t.split(form).join(ref) : t), text);
+}
+
 /** Parses YAML text into a `Config`. @throws ConfigError with the line of a YAML syntax error. */
-export function parseConfigText(text: string, source: string, env: NodeJS.ProcessEnv = {}): Config {
+export function parseConfigText(
+  text: string,
+  source: string,
+  env: NodeJS.ProcessEnv = {},
+  options: ParseOptions = {},
+): Config {
+  if (Buffer.byteLength(text, 'utf8') > MAX_CONFIG_BYTES) {
+    throw new ConfigError(source, [
+      {
+        path: '',
+        message: `is ${Buffer.byteLength(text, 'utf8')} bytes; a config may be at most ${MAX_CONFIG_BYTES} bytes (1 MiB).`,
+        fix: 'a config is a few kilobytes: remove what is not a service or a setting.',
+      },
+    ]);
+  }
   let raw: unknown;
   try {
-    raw = parseYaml(text, { prettyErrors: true });
+    const doc = parseDocument(text, { prettyErrors: true });
+    if (doc.errors.length) throw doc.errors[0];
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     const where =
       error instanceof YAMLParseError && error.linePos
         ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}`
         : '';
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    if (/alias count/i.test(reason)) {
+      throw new ConfigError(source, [
+        {
+          path: '',
+          message: `expands too much once YAML aliases (*name) are resolved (more than ${MAX_ALIAS_COUNT} alias uses).`,
+          fix: 'write each service out, or use fewer aliases; a config is a few kilobytes.',
+        },
+      ]);
+    }
     throw new ConfigError(source, [
       {
         path: '',
@@ -254,7 +182,7 @@ export function parseConfigText(text: string, source: string, env: NodeJS.Proces
       },
     ]);
   }
-  return parseConfig(raw, source, env);
+  return parseConfig(raw, source, env, options);
 }
 
 export interface LoadOptions {
@@ -264,6 +192,8 @@ export interface LoadOptions {
   explicit?: boolean;
   env?: NodeJS.ProcessEnv;
   readText?: (path: string) => Promise<string>;
+  /** The hosted bot's policy; the Action and the CLI pass none (unrestricted). */
+  policy?: HostedPolicy;
 }
 
 /**
@@ -280,9 +210,9 @@ export async function loadConfig(options: LoadOptions = {}): Promise<Config> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  if (text !== undefined) return parseConfigText(text, path, env);
+  if (text !== undefined) return parseConfigText(text, path, env, { policy: options.policy });
   const seed = options.explicit ? undefined : seedConfigInput(env);
-  if (seed) return parseConfig(seed, 'environment (seed variables)', env);
+  if (seed) return parseConfig(seed, 'environment (seed variables)', env, { policy: options.policy });
   throw new ConfigError(path, [
     {
       path: '',
@@ -294,4 +224,4 @@ export async function loadConfig(options: LoadOptions = {}): Promise<Config> {
   ]);
 }
 
-export { TUNING_KEYS };
+export { TUNING_KEYS, describeIssues };

@@ -25,8 +25,14 @@ export const duration = (opts: { min?: number; max?: number } = {}) =>
       };
       const ms = parseDuration(value);
       if (ms === undefined) return problem(`${JSON.stringify(value)} ${durationMessage}`);
-      if (opts.min !== undefined && ms < opts.min)
-        return problem(`${JSON.stringify(value)} is too short; the minimum is ${opts.min}ms.`);
+      if (opts.min !== undefined && ms < opts.min) {
+        // A bare number is milliseconds (issue 11): `timeout: 10` is 10 ms, almost always meant as seconds.
+        const hint =
+          typeof value === 'number'
+            ? ` ${value} means ${value} ms; write "${value}s" if you meant seconds.`
+            : '';
+        return problem(`${JSON.stringify(value)} is too short; the minimum is ${opts.min}ms.${hint}`);
+      }
       if (opts.max !== undefined && ms > opts.max)
         return problem(`${JSON.stringify(value)} is too long; the maximum is ${opts.max}ms.`);
       return ms;
@@ -235,6 +241,8 @@ export interface Config {
   permissions: Record<CommandName, PermissionLevel>;
   incidentOnDegraded: boolean;
   services: Record<string, ServiceConfig>;
+  /** Valid but probably a mistake (`timeout: 10 means 10 ms`): faces print them. Absent when none. */
+  warnings?: Array<{ path: string; message: string; fix?: string }>;
 }
 
 export const TUNING_KEYS = [

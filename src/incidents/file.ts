@@ -23,10 +23,12 @@ export class FileIncidentLog implements IncidentLog {
   /**
    * @param indexPath the JSON index, e.g. `.uptime/incidents.json`; the log is `incidents.md` in the same folder.
    * @param now the clock for timeline entries. @default Date.now
+   * @param redact scrubs secrets from every entry written (src/util/redact.ts `createRedactor`). @default none
    */
   constructor(
     readonly indexPath: string,
     private readonly now: () => number = Date.now,
+    private readonly redact: (text: string) => string = (text) => text,
   ) {
     this.logPath = join(dirname(indexPath), 'incidents.md');
   }
@@ -101,7 +103,7 @@ export class FileIncidentLog implements IncidentLog {
 
   private async append(entry: string): Promise<void> {
     await mkdir(dirname(this.logPath), { recursive: true });
-    await appendFile(this.logPath, `${entry.trimEnd()}\n\n`);
+    await appendFile(this.logPath, `${this.redact(entry).trimEnd()}\n\n`);
   }
 }
 

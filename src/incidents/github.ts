@@ -34,6 +34,8 @@ export function serviceLabel(service: Pick<ServiceConfig, 'id'>): string {
 export interface GitHubIncidentLogOptions extends RepoRef {
   client: GitHubClient;
   logger: Logger;
+  /** Scrubs secrets from every issue and comment body (src/util/redact.ts `createRedactor`). @default none */
+  redact?: (text: string) => string;
 }
 
 const needs = 'issues: write';
@@ -84,7 +86,7 @@ export class GitHubIncidentLog implements IncidentLog {
       const { data } = await this.options.client.request('POST /repos/{owner}/{repo}/issues', {
         ...this.repo,
         title: incidentTitle(service, kind),
-        body,
+        body: this.options.redact ? this.options.redact(body) : body,
         labels: [...INCIDENT_LABELS, serviceLabel(service)],
       });
       const created = data as IssueData;
@@ -102,7 +104,7 @@ export class GitHubIncidentLog implements IncidentLog {
       await this.options.client.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
         ...this.repo,
         issue_number: ref.number,
-        body,
+        body: this.options.redact ? this.options.redact(body) : body,
       });
     } catch (error) {
       throw this.failure(service, `comment on incident #${ref.number}`, error);

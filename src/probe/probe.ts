@@ -1,5 +1,7 @@
 import type { ServiceConfig } from '../config/schema.js';
 import { formatDuration } from '../util/duration.js';
+import type { LookupFunction } from '../util/net-address.js';
+import { createSafeFetch, MAX_REDIRECTS, PrivateTargetError, type PrivateTargets } from '../util/net.js';
 import type { ProbeResult } from './types.js';
 
 /** Most of a body read for the body/JSON assertions; the rest is discarded. @default 1 MiB */
@@ -19,6 +21,13 @@ export interface ProbeOptions {
   confirm?: boolean;
   /** Body bytes read at most. @default MAX_BODY_BYTES */
   maxBodyBytes?: number;
+  /**
+   * `deny` refuses loopback, private, link-local and metadata targets (after DNS, on every redirect hop): the
+   * hosted bot's policy (`UPTIME_PRIVATE_TARGETS`). @default 'allow' (the Action and CLI probe the user's own config)
+   */
+  privateTargets?: PrivateTargets;
+  /** DNS lookup for the private-target check, injectable in tests. @default dns.lookup */
+  lookup?: LookupFunction;
 }
 
 type Outcome = Pick<ProbeResult, 'ok' | 'kind' | 'status' | 'error'>;
@@ -33,7 +42,12 @@ class ProbeTimeout extends Error {}
  * deep-equal to its value. Never throws: every failure is a result with `kind` and a readable `error`.
  */
 export async function probeService(service: ServiceConfig, options: ProbeOptions = {}): Promise<ProbeResult> {
-  const doFetch = options.fetch ?? globalThis.fetch;
+  // Redirects are followed by the safe fetch (checked per hop, secret headers dropped across origins).
+  const doFetch = createSafeFetch({
+    fetch: options.fetch,
+    privateTargets: options.privateTargets,
+    lookup: options.lookup,
+  });
   const now = options.now ?? Date.now;
   const elapsed = options.elapsed ?? (() => performance.now());
   const at = now();
@@ -129,14 +143,14 @@ export function checkJson(text: string, expected: Record<string, unknown>): stri
     document = JSON.parse(text);
   } catch {
     const first = Object.entries(expected)[0];
-    return `body is not JSON, expected ${first[0]} = ${JSON.stringify(first[1])}`;
+    return `body is not JSON, expected ${first[0]} = ${clip(JSON.stringify(first[1]))}`;
   }
   for (const [path, want] of Object.entries(expected)) {
     const found = jsonPath(document, path);
-    if (!found.present) return `json ${path} is missing, expected ${JSON.stringify(want)}`;
-    if (!deepEqual(found.value, want)) {
-      return `json ${path} is ${clip(JSON.stringify(found.value))}, expected ${JSON.stringify(want)}`;
-    }
+    // What the endpoint answered is never quoted (it may be an internal service's secret): only the
+    // assertion and the expected value, which come from the config.
+    if (!found.present) return `json ${path} is missing, expected ${clip(JSON.stringify(want))}`;
+    if (!deepEqual(found.value, want)) return `json ${path}: expected ${clip(JSON.stringify(want))}`;
   }
   return undefined;
 }
@@ -207,7 +221,13 @@ function classifyError(error: unknown, aborted: boolean, timeoutMs: number): Out
     error: `timed out after ${formatDuration(timeoutMs)}`,
   } as const;
   if (error instanceof ProbeTimeout || aborted) return timedOut;
+  const refusedTarget = findCause(error, (e) => e instanceof PrivateTargetError);
+  if (refusedTarget) return { ok: false, kind: 'network', error: (refusedTarget as Error).message };
   const codes = errorCodes(error);
+  if (codes.includes('UPTIME_TOO_MANY_REDIRECTS'))
+    return { ok: false, kind: 'network', error: `more than ${MAX_REDIRECTS} redirects` };
+  if (codes.includes('UPTIME_BAD_REDIRECT'))
+    return { ok: false, kind: 'network', error: 'redirected to a URL that is not http(s)' };
   const has = (set: Set<string>) => codes.some((c) => set.has(c));
   if (has(REFUSED)) return { ok: false, kind: 'refused', error: 'connection refused' };
   if (has(CONNECT_TIMEOUT)) return timedOut;
@@ -217,6 +237,13 @@ function classifyError(error: unknown, aborted: boolean, timeoutMs: number): Out
   if (tls) return { ok: false, kind: 'network', error: `TLS error (${tls})` };
   const code = codes.find((c) => /^[A-Z_]+$/.test(c));
   return { ok: false, kind: 'network', error: code ? `network error (${code})` : 'network error' };
+}
+
+/** The first error along the cause chain that matches. */
+function findCause(error: unknown, match: (e: unknown) => boolean, depth = 0): unknown {
+  if (depth > 5 || error === null || typeof error !== 'object') return undefined;
+  if (match(error)) return error;
+  return findCause((error as { cause?: unknown }).cause, match, depth + 1);
 }
 
 /** The `code`s along an error's cause chain (and inside an AggregateError). */

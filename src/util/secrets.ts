@@ -1,6 +1,7 @@
 /**
  * Secrets (provider tokens, webhook secret, private key) must never reach a log, summary, issue or error.
  * Every face builds one redactor from the environment and passes text through it before it leaves.
+ * `src/util/redact.ts` builds on this: the redactor of a loaded config, `displayUrl`, `neutralize`.
  */
 export const SECRET_ENV_NAMES = [
   'RAILWAY_TOKEN',
@@ -8,31 +9,73 @@ export const SECRET_ENV_NAMES = [
   'LEGACY_TOKEN',
   'RENDER_API_KEY',
   'FLY_API_TOKEN',
+  'FLY_ACCESS_TOKEN',
   'HEROKU_API_KEY',
   'GITHUB_TOKEN',
+  'GH_TOKEN',
   'INPUT_GITHUB-TOKEN',
+  'INPUT_GITHUB_TOKEN',
   'WEBHOOK_SECRET',
   'PRIVATE_KEY',
   'UPTIME_WEBHOOK_SECRET',
+  'TELEGRAM_BOT_TOKEN',
+  'SLACK_WEBHOOK_URL',
+  'DISCORD_WEBHOOK_URL',
+  'SMEE_URL',
 ] as const;
+
+/** Names added at run time (a provider's `secretEnv`, a notifier's variables); see {@link registerSecretEnv}. */
+const registered = new Set<string>();
+
+/**
+ * Adds environment variable names whose values are secrets, e.g. the provider registry's `secretEnv` list or
+ * a service's `recovery.secretEnv`. Every later {@link secretValues} call includes them.
+ */
+export function registerSecretEnv(names: Iterable<string | undefined>): void {
+  for (const name of names) if (name) registered.add(name);
+}
+
+/** Every secret variable name known now: the fixed list plus the registered ones. */
+export function secretEnvNames(): string[] {
+  return [...new Set<string>([...SECRET_ENV_NAMES, ...registered])];
+}
 
 /** The secret values present in `env` (only values of 4+ characters, to avoid scrubbing ordinary words). */
 export function secretValues(env: NodeJS.ProcessEnv, extra: Array<string | undefined> = []): string[] {
-  const values = [...SECRET_ENV_NAMES.map((name) => env[name]), ...extra];
+  const values = [...secretEnvNames().map((name) => env[name]), ...extra];
   return [...new Set(values.filter((v): v is string => typeof v === 'string' && v.length >= 4))];
 }
 
-/** Returns a function that replaces every secret value (and each line of a multi-line one) with `***`. */
+/**
+ * The forms a secret takes on the way out: as is, each long line of a multi-line one (a PEM key), its
+ * base64 (standard and URL-safe, with and without padding) and its URL encodings (`%20` and `+`).
+ */
+export function secretForms(secret: string): string[] {
+  const forms = new Set<string>([secret]);
+  for (const line of secret.split(/\r?\n/)) if (line.trim().length >= 8) forms.add(line.trim());
+  const b64 = Buffer.from(secret, 'utf8').toString('base64');
+  forms.add(b64);
+  forms.add(b64.replace(/=+$/, ''));
+  forms.add(Buffer.from(secret, 'utf8').toString('base64url'));
+  const uri = encodeURIComponent(secret);
+  forms.add(uri);
+  forms.add(uri.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
+  forms.add(uri.replace(/%20/g, '+'));
+  forms.add(encodeURI(secret));
+  return [...forms].filter((f) => f.length >= 4);
+}
+
+/**
+ * Returns a function that replaces every secret value, in every form of {@link secretForms}, with `***`.
+ * Matching is literal (split/join), so quotes, backslashes and regex specials are found exactly.
+ */
 export function makeRedactor(secrets: string[]): (text: string) => string {
   const pieces = new Set<string>();
-  for (const s of secrets) {
-    pieces.add(s);
-    for (const line of s.split(/\r?\n/)) if (line.trim().length >= 8) pieces.add(line.trim());
-  }
+  for (const s of secrets) if (s.length >= 4) for (const form of secretForms(s)) pieces.add(form);
   const sorted = [...pieces].sort((a, b) => b.length - a.length);
   return (text: string) => {
-    let out = text;
-    for (const piece of sorted) out = out.split(piece).join('***');
+    let out = String(text);
+    for (const piece of sorted) if (out.includes(piece)) out = out.split(piece).join('***');
     return out;
   };
 }

@@ -108,7 +108,7 @@ describe('probeService against real loopback servers', () => {
     expect(await expectJson({ 'checks.db': true })).toMatchObject({
       ok: false,
       kind: 'json',
-      error: 'json checks.db is false, expected true',
+      error: 'json checks.db: expected true',
     });
     expect((await expectJson({ 'checks.queue': true })).error).toBe(
       'json checks.queue is missing, expected true',

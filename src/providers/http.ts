@@ -4,6 +4,7 @@
  * auth and validation errors never), and failures as ProviderError messages that name the service, the
  * provider, the operation, the cause and the fix — never a token.
  */
+import * as z from 'zod/mini';
 import type { ProviderType } from '../config/schema.js';
 import { RetryableError, isRetryableStatus, retryAfterFromHeaders, withRetry } from '../util/retry.js';
 import { makeRedactor, secretValues } from '../util/secrets.js';
@@ -43,6 +44,8 @@ export interface HttpFailure {
   /** Short, redacted: `HTTP 401 Unauthorized: invalid token`, `no answer within 15s`. */
   cause: string;
   timeout?: boolean;
+  /** The answer was 2xx but not the expected shape (or too large). */
+  unexpected?: boolean;
   /** Attempts made, including the first. */
   attempts: number;
 }
@@ -72,10 +75,17 @@ export interface HttpRequest extends CallSite {
 export interface HttpResponse<T = unknown> {
   status: number;
   headers: Headers;
-  /** Parsed JSON, or undefined when the answer was empty or not JSON. */
+  /** The answer's JSON (undefined when empty or not JSON), parsed by the caller's schema. */
   body: T;
+  /** The raw text (at most MAX_ANSWER_BYTES); never echo it unredacted. */
   text: string;
 }
+
+/** Provider and webhook answers are read up to this many bytes, then the read is aborted (issue 9). */
+export const MAX_ANSWER_BYTES = 1024 * 1024;
+
+/** Any answer: for calls whose body is not used (e.g. Render's empty 202 to a restart). */
+export const anyAnswer = z.unknown();
 
 /** The ProviderContext timing merged over provider defaults. */
 export function timingOf(
@@ -123,11 +133,16 @@ class FinalHttpError extends Error {
   }
 }
 
-/** Sends one JSON request with timeout and retries; resolves with the answer or throws ProviderError. */
-export async function requestJson<T = unknown>(
+/**
+ * Sends one JSON request with timeout and retries and parses the 2xx answer with `schema`; resolves
+ * with the parsed answer or throws ProviderError (also for an answer the schema rejects, or one larger
+ * than MAX_ANSWER_BYTES).
+ */
+export async function requestJson<S extends z.ZodMiniType>(
+  schema: S,
   ctx: ProviderContext,
   req: HttpRequest,
-): Promise<HttpResponse<T>> {
+): Promise<HttpResponse<z.output<S>>> {
   const timing = timingOf(ctx);
   const timeoutMs = req.timeoutMs ?? timing.requestTimeoutMs;
   const secrets = secretValues(ctx.env, req.secrets);
@@ -137,7 +152,7 @@ export async function requestJson<T = unknown>(
     return await withRetry(
       async () => {
         attempts++;
-        return await attempt<T>(ctx, req, timeoutMs, redact);
+        return await attempt(schema, ctx, req, timeoutMs, redact);
       },
       {
         retries: timing.retries,
@@ -169,12 +184,13 @@ export async function requestJson<T = unknown>(
   }
 }
 
-async function attempt<T>(
+async function attempt<S extends z.ZodMiniType>(
+  schema: S,
   ctx: ProviderContext,
   req: HttpRequest,
   timeoutMs: number,
   redact: (text: string) => string,
-): Promise<HttpResponse<T>> {
+): Promise<HttpResponse<z.output<S>>> {
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = ctx.signal ? AbortSignal.any([timeout, ctx.signal]) : timeout;
   const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
@@ -188,21 +204,34 @@ async function attempt<T>(
       body: req.body === undefined ? undefined : JSON.stringify(req.body),
       signal,
     });
-    text = await response.text();
+    text = await readCapped(response, MAX_ANSWER_BYTES);
   } catch (error: unknown) {
+    if (error instanceof FinalHttpError) throw error;
     if (ctx.signal?.aborted) throw new FinalHttpError({ cause: 'cancelled' });
     if (timeout.aborted) {
       throw new RetryableHttpError({ cause: `no answer within ${formatMs(timeoutMs)}`, timeout: true });
     }
     const reason =
-      error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+      error instanceof Error
+        ? error.cause instanceof Error
+          ? error.cause.message
+          : error.message
+        : String(error);
     throw new RetryableHttpError({ cause: redact(`cannot reach ${hostOf(req.url)}: ${reason}`) });
   }
-  const body = parseJson(text) as T;
+  const json = parseJson(text);
   if (response.ok || req.accept?.includes(response.status)) {
-    req.inspect?.(body, response);
-    return { status: response.status, headers: response.headers, body, text };
+    req.inspect?.(json, response);
+    const parsed = z.safeParse(schema, json);
+    if (!parsed.success) {
+      throw new FinalHttpError({
+        cause: `unexpected answer (HTTP ${response.status}): ${describeIssues(parsed.error.issues)}`,
+        unexpected: true,
+      });
+    }
+    return { status: response.status, headers: response.headers, body: parsed.data, text };
   }
+  const body = json;
   const cause = redact(
     `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}${excerpt(body, text)}`,
   );
@@ -227,6 +256,9 @@ export function retryAfterMs(headers: Headers, now: number): number | undefined 
 function defaultFix(req: HttpRequest, f: HttpFailure, retries: number): string {
   const name = PROVIDER_NAMES[req.provider];
   const token = req.tokenEnv ?? 'the token';
+  if (f.unexpected) {
+    return `Check ${req.urlEnv ?? 'the URL'} points at the ${name} API; if it does, its answers changed: report this.`;
+  }
   if (f.timeout) {
     return `${name} did not answer in ${f.attempts} attempt(s); check ${req.urlEnv ? `${req.urlEnv} and ` : ''}the platform's status page, then try again.`;
   }
@@ -248,6 +280,39 @@ function defaultFix(req: HttpRequest, f: HttpFailure, retries: number): string {
   }
 }
 
+/** Reads the body as text, cancelling the stream once it passes `limit` bytes (so memory stays bounded). */
+export async function readCapped(response: Response, limit: number): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw new FinalHttpError({
+        cause: `the answer is larger than ${Math.round(limit / 1024)} KiB; the read was stopped`,
+        unexpected: true,
+      });
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** `data.service.id: expected string, got undefined` for the first two issues. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .slice(0, 2)
+    .map((issue) => {
+      const path = issue.path.map(String).join('.');
+      return `${path || 'answer'}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
 function parseJson(text: string): unknown {
   if (!text) return undefined;
   try {
@@ -258,10 +323,17 @@ function parseJson(text: string): unknown {
   }
 }
 
+const errorBody = z.looseObject({
+  message: z.optional(z.unknown()),
+  error: z.optional(z.unknown()),
+  errors: z.optional(z.array(z.looseObject({ message: z.optional(z.unknown()) }))),
+  id: z.optional(z.unknown()),
+});
+
 /** A short reason from an error body: `message`, `errors[0].message`, `id`, or the start of the text. */
 function excerpt(body: unknown, text: string): string {
-  const b = body as
-    { message?: unknown; error?: unknown; errors?: Array<{ message?: unknown }>; id?: unknown } | undefined;
+  const parsed = z.safeParse(errorBody, body);
+  const b = parsed.success ? parsed.data : undefined;
   const picked =
     b?.message ?? b?.errors?.[0]?.message ?? b?.error ?? b?.id ?? (body === undefined ? text : undefined);
   const line = typeof picked === 'string' ? picked.replace(/\s+/g, ' ').trim().slice(0, 200) : '';

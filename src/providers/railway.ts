@@ -12,6 +12,7 @@ import {
   DEPLOYMENT_RESTART,
   DEPLOYMENT_STATUS,
   SERVICE_INSTANCE_REDEPLOY,
+  RAILWAY_DATA,
   gql,
   type RailwayAuth,
 } from './railway-api.js';
@@ -90,7 +91,7 @@ export function createRailwayProvider(timing: ProviderTiming = {}): Provider {
           { env: ctx.env },
         );
       }
-      const data = await gql<{ deploymentRestart: boolean }>(ctx, site, auth, DEPLOYMENT_RESTART, {
+      const data = await gql(RAILWAY_DATA.DEPLOYMENT_RESTART, ctx, site, auth, DEPLOYMENT_RESTART, {
         id: latest.id,
       });
       if (!data.deploymentRestart) {
@@ -111,13 +112,9 @@ export function createRailwayProvider(timing: ProviderTiming = {}): Provider {
       return outcome(result, latest.id, `deployment ${short(latest.id)} restarted`);
     }
     if (latest) {
-      const data = await gql<{ deploymentRedeploy: { id: string; status: string } }>(
-        ctx,
-        site,
-        auth,
-        DEPLOYMENT_REDEPLOY,
-        { id: latest.id },
-      );
+      const data = await gql(RAILWAY_DATA.DEPLOYMENT_REDEPLOY, ctx, site, auth, DEPLOYMENT_REDEPLOY, {
+        id: latest.id,
+      });
       const fresh = data.deploymentRedeploy;
       return outcome(
         await followIt(fresh.id),
@@ -125,7 +122,7 @@ export function createRailwayProvider(timing: ProviderTiming = {}): Provider {
         `deployment ${short(latest.id)} redeployed as ${short(fresh.id)}`,
       );
     }
-    await gql<{ serviceInstanceRedeploy: boolean }>(ctx, site, auth, SERVICE_INSTANCE_REDEPLOY, {
+    await gql(RAILWAY_DATA.SERVICE_INSTANCE_REDEPLOY, ctx, site, auth, SERVICE_INSTANCE_REDEPLOY, {
       environmentId,
       serviceId,
     });
@@ -166,7 +163,7 @@ export function createRailwayProvider(timing: ProviderTiming = {}): Provider {
 export const railwayProvider: Provider = createRailwayProvider();
 
 async function deploymentState(ctx: ProviderContext, site: CallSite, auth: RailwayAuth, id: string) {
-  const data = await gql<{ deployment: { status: string } }>(ctx, site, auth, DEPLOYMENT_STATUS, { id });
+  const data = await gql(RAILWAY_DATA.DEPLOYMENT_STATUS, ctx, site, auth, DEPLOYMENT_STATUS, { id });
   const state = data.deployment.status;
   return { state, done: DONE.has(state), failed: FAILED.has(state) };
 }

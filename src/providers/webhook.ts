@@ -5,7 +5,7 @@
  */
 import type { RecoveryAction, ServiceConfig } from '../config/schema.js';
 import type { ActionResult, DoctorCheck, Provider, ProviderContext } from './types.js';
-import { providerError, requestJson, type CallSite } from './http.js';
+import { anyAnswer, providerError, requestJson, type CallSite } from './http.js';
 
 /** The JSON body the webhook receives. */
 export interface WebhookPayload {
@@ -48,7 +48,7 @@ async function act(
     at: new Date(ctx.clock.now()).toISOString(),
   };
   const target = new URL(recovery.url);
-  const res = await requestJson(ctx, {
+  const res = await requestJson(anyAnswer, ctx, {
     ...site,
     url: recovery.url,
     method: 'POST',

@@ -5,7 +5,10 @@
  */
 import { spawn } from 'node:child_process';
 import { access } from 'node:fs/promises';
+import * as z from 'zod/mini';
 import type { RecoveryAction, ServiceConfig } from '../config/schema.js';
+import { duration } from '../util/duration.js';
+import { defineProvider, envName, nonEmpty, recoveryActions } from './descriptor.js';
 import { makeRedactor, secretValues } from '../util/secrets.js';
 import type { ActionResult, DoctorCheck, Provider, ProviderContext } from './types.js';
 import { formatMs, providerError, type CallSite } from './http.js';
@@ -186,3 +189,27 @@ function commandRecovery(service: ServiceConfig, site: CallSite) {
 function shellQuote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
+
+/** The command descriptor: `recovery: { provider: command, restart, redeploy?, rollback?, cwd?, env?, timeout? }`. */
+export const command = defineProvider({
+  type: 'command',
+  displayName: 'Command',
+  configSchema: z.strictObject({
+    provider: z.literal('command'),
+    /** Shell command that restarts the service, e.g. `systemctl restart api`. */
+    restart: nonEmpty,
+    /** Shell command that redeploys it (optional; without it the ladder is restart only). */
+    redeploy: z.optional(nonEmpty),
+    /** Shell command that rolls back to the previous release (optional). */
+    rollback: z.optional(nonEmpty),
+    cwd: z.optional(nonEmpty),
+    /** Variables passed to the command besides PATH and HOME (it never gets the whole environment). */
+    env: z.optional(z.array(envName)),
+    timeout: z._default(duration({ min: 100, max: 3_600_000 }), 60_000),
+    actions: z.optional(recoveryActions),
+  }),
+  defaultActions: (recovery) => (recovery.redeploy ? ['restart', 'redeploy'] : ['restart']),
+  secretEnv: [],
+  hints: { cwd: 'Check recovery.cwd exists and a shell (/bin/sh) is available.' },
+  create: () => commandProvider,
+});

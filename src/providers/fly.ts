@@ -5,6 +5,7 @@
  * Token: `FLY_API_TOKEN` (Bearer). Endpoint: `FLY_API_URL` (default `https://api.machines.dev`).
  */
 import * as z from 'zod/mini';
+import { defineProvider, nonEmpty, recoveryActions } from './descriptor.js';
 import type { ServiceConfig } from '../config/schema.js';
 import type { ActionResult, DoctorCheck, Provider, ProviderContext, ProviderTiming } from './types.js';
 import { failedDoctorCheck } from './types.js';
@@ -180,3 +181,20 @@ async function selectedMachines(call: FlyCall, site: CallSite, service: ServiceC
   }
   return machines;
 }
+
+/** The Fly.io descriptor: `recovery: { provider: fly, app, machines? }`. */
+export const fly = defineProvider({
+  type: 'fly',
+  displayName: 'Fly.io',
+  configSchema: z.strictObject({
+    provider: z.literal('fly'),
+    app: nonEmpty,
+    /** Only these machines (default: every machine of the app). */
+    machines: z.optional(z.array(nonEmpty)),
+    actions: z.optional(recoveryActions),
+  }),
+  defaultActions: () => ['restart'],
+  secretEnv: ['FLY_API_TOKEN'],
+  hints: { token: TOKEN_FIX },
+  create: createFlyProvider,
+});

@@ -5,6 +5,7 @@
  * Token: `HEROKU_API_KEY` (Bearer). Endpoint: `HEROKU_API_URL` (default `https://api.heroku.com`).
  */
 import * as z from 'zod/mini';
+import { defineProvider, nonEmpty, recoveryActions } from './descriptor.js';
 import type { ServiceConfig } from '../config/schema.js';
 import type { ActionResult, DoctorCheck, Provider, ProviderContext, ProviderTiming } from './types.js';
 import { failedDoctorCheck } from './types.js';
@@ -161,3 +162,20 @@ async function listDynos(call: HerokuCall, app: string, dyno: string | undefined
   if (!dyno) return all;
   return all.filter((d) => (dyno.includes('.') ? d.name === dyno : d.type === dyno));
 }
+
+/** The Heroku descriptor: `recovery: { provider: heroku, app, dyno? }`. */
+export const heroku = defineProvider({
+  type: 'heroku',
+  displayName: 'Heroku',
+  configSchema: z.strictObject({
+    provider: z.literal('heroku'),
+    app: nonEmpty,
+    /** Only this dyno or process type, e.g. `web` or `web.1` (default: all dynos). */
+    dyno: z.optional(nonEmpty),
+    actions: z.optional(recoveryActions),
+  }),
+  defaultActions: () => ['restart'],
+  secretEnv: ['HEROKU_API_KEY'],
+  hints: { token: TOKEN_FIX },
+  create: createHerokuProvider,
+});

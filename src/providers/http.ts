@@ -5,20 +5,17 @@
  * provider, the operation, the cause and the fix — never a token.
  */
 import * as z from 'zod/mini';
-import type { ProviderType } from '../config/schema.js';
 import { RetryableError, isRetryableStatus, retryAfterFromHeaders, withRetry } from '../util/retry.js';
 import { makeRedactor, secretValues } from '../util/secrets.js';
 import { ProviderError, type ProviderContext, type ProviderTiming } from './types.js';
 
-/** Display names used in messages. */
-export const PROVIDER_NAMES: Record<ProviderType, string> = {
-  railway: 'Railway',
-  render: 'Render',
-  fly: 'Fly.io',
-  heroku: 'Heroku',
-  webhook: 'Webhook',
-  command: 'Command',
-};
+/** Display names used in messages, filled from the descriptors by the registry (`registerProvider`). */
+export const PROVIDER_NAMES: Record<string, string> = {};
+
+/** `Railway` for `railway`; the type itself for an unregistered one. */
+export function displayName(type: string): string {
+  return Object.hasOwn(PROVIDER_NAMES, type) ? PROVIDER_NAMES[type] : type;
+}
 
 /** Defaults of ProviderTiming. */
 export const DEFAULT_TIMING: Required<Omit<ProviderTiming, 'random'>> = {
@@ -33,7 +30,8 @@ export const DEFAULT_TIMING: Required<Omit<ProviderTiming, 'random'>> = {
 export interface CallSite {
   /** The service key (`coqui`) and display name (`Coqui Voice Service`). */
   service: { id: string; name: string };
-  provider: ProviderType;
+  /** The config's `recovery.provider`, e.g. `railway`. */
+  provider: string;
   /** `restart`, `redeploy`, `status`, `doctor`, or a finer step such as `restart (find deployment)`. */
   operation: string;
 }
@@ -106,7 +104,7 @@ export function providerError(
 ): ProviderError {
   const redact = makeRedactor(secretValues(extra.env ?? {}, extra.secrets ?? []));
   const message = redact(
-    `Service "${site.service.name}": ${PROVIDER_NAMES[site.provider]} ${site.operation} failed (${cause}). ${fix}`,
+    `Service "${site.service.name}": ${displayName(site.provider)} ${site.operation} failed (${cause}). ${fix}`,
   );
   return new ProviderError(message, {
     service: site.service.id,
@@ -162,7 +160,7 @@ export async function requestJson<S extends z.ZodMiniType>(
         onRetry: ({ attempt: n, delayMs, error }) => {
           const cause = error instanceof Error ? error.message : String(error);
           const message = redact(
-            `Service "${req.service.name}": ${PROVIDER_NAMES[req.provider]} ${req.operation}: ${cause}; retry ${n}/${timing.retries} in ${(delayMs / 1000).toFixed(1)}s`,
+            `Service "${req.service.name}": ${displayName(req.provider)} ${req.operation}: ${cause}; retry ${n}/${timing.retries} in ${(delayMs / 1000).toFixed(1)}s`,
           );
           ctx.logger.warn(message);
           ctx.onRetry?.(message);
@@ -254,7 +252,7 @@ export function retryAfterMs(headers: Headers, now: number): number | undefined 
 }
 
 function defaultFix(req: HttpRequest, f: HttpFailure, retries: number): string {
-  const name = PROVIDER_NAMES[req.provider];
+  const name = displayName(req.provider);
   const token = req.tokenEnv ?? 'the token';
   if (f.unexpected) {
     return `Check ${req.urlEnv ?? 'the URL'} points at the ${name} API; if it does, its answers changed: report this.`;

@@ -3,7 +3,9 @@
  * `serviceInstanceRedeploy` when there is no deployment), then follow the deployment until SUCCESS.
  * Never sends a second restart while a deployment is still in progress: it follows that one instead.
  */
+import * as z from 'zod/mini';
 import type { RecoveryAction, ServiceConfig } from '../config/schema.js';
+import { defineProvider, nonEmpty, recoveryActions } from './descriptor.js';
 import type { ActionResult, Provider, ProviderContext, ProviderTiming } from './types.js';
 import { formatMs, providerError, timingOf, type CallSite } from './http.js';
 import { follow, type FollowResult } from './follow.js';
@@ -15,6 +17,7 @@ import {
   RAILWAY_DATA,
   gql,
   type RailwayAuth,
+  TOKEN_HELP,
 } from './railway-api.js';
 import { latestDeployment, railwayRecovery, resolveAuth, resolveEnvironment } from './railway-resolve.js';
 import { railwayDoctor } from './railway-doctor.js';
@@ -184,3 +187,20 @@ function outcome(result: FollowResult, deploymentId: string, what: string): Acti
 function short(id: string): string {
   return id.length > 8 ? id.slice(0, 8) : id;
 }
+
+/** The Railway descriptor: `recovery: { provider: railway, serviceId, environmentId?, projectId? }`. */
+export const railway = defineProvider({
+  type: 'railway',
+  displayName: 'Railway',
+  configSchema: z.strictObject({
+    provider: z.literal('railway'),
+    serviceId: nonEmpty,
+    environmentId: z.optional(nonEmpty),
+    projectId: z.optional(nonEmpty),
+    actions: z.optional(recoveryActions),
+  }),
+  defaultActions: () => ['restart', 'redeploy'],
+  secretEnv: ['RAILWAY_TOKEN', 'RAILWAY_API_TOKEN', 'LEGACY_TOKEN'],
+  hints: { token: TOKEN_HELP },
+  create: createRailwayProvider,
+});

@@ -4,6 +4,7 @@
  * Token: `RENDER_API_KEY` (Bearer). Endpoint: `RENDER_API_URL` (default `https://api.render.com/v1`).
  */
 import * as z from 'zod/mini';
+import { defineProvider, nonEmpty, recoveryActions } from './descriptor.js';
 import type { RecoveryAction, ServiceConfig } from '../config/schema.js';
 import type { ActionResult, DoctorCheck, Provider, ProviderContext, ProviderTiming } from './types.js';
 import { ProviderError } from './types.js';
@@ -181,3 +182,18 @@ function serviceIdOf(service: ServiceConfig, site: CallSite): string {
   }
   return service.recovery.serviceId;
 }
+
+/** The Render descriptor: `recovery: { provider: render, serviceId: srv-… }`. */
+export const render = defineProvider({
+  type: 'render',
+  displayName: 'Render',
+  configSchema: z.strictObject({
+    provider: z.literal('render'),
+    serviceId: nonEmpty,
+    actions: z.optional(recoveryActions),
+  }),
+  defaultActions: () => ['restart', 'redeploy'],
+  secretEnv: ['RENDER_API_KEY'],
+  hints: { token: TOKEN_FIX },
+  create: createRenderProvider,
+});

@@ -3,7 +3,10 @@
  * secret from the variable `recovery.secretEnv` in the header `recovery.secretHeader`. Success is any 2xx;
  * 5xx, 429 and timeouts are retried through the shared request helper.
  */
+import * as z from 'zod/mini';
 import type { RecoveryAction, ServiceConfig } from '../config/schema.js';
+import { duration } from '../util/duration.js';
+import { defineProvider, envName, recoveryActions } from './descriptor.js';
 import type { ActionResult, DoctorCheck, Provider, ProviderContext } from './types.js';
 import { anyAnswer, providerError, requestJson, type CallSite } from './http.js';
 
@@ -112,3 +115,22 @@ function webhookRecovery(service: ServiceConfig, site: CallSite) {
   }
   return service.recovery;
 }
+
+/** The webhook descriptor: `recovery: { provider: webhook, url, secretEnv?, secretHeader?, timeout? }`. */
+export const webhook = defineProvider({
+  type: 'webhook',
+  displayName: 'Webhook',
+  configSchema: z.strictObject({
+    provider: z.literal('webhook'),
+    url: z.url({ protocol: /^https?$/, error: 'must be a full http(s) URL.' }),
+    /** Name of the environment variable holding a shared secret, sent in `secretHeader`. */
+    secretEnv: z.optional(envName),
+    secretHeader: z._default(z.string().check(z.minLength(1)), 'X-Uptime-Secret'),
+    timeout: z._default(duration({ min: 100, max: 600_000 }), 30_000),
+    actions: z.optional(recoveryActions),
+  }),
+  defaultActions: () => ['restart', 'redeploy'],
+  secretEnv: [],
+  hints: { secret: "Set the variable named in recovery.secretEnv to the webhook's shared secret." },
+  create: () => webhookProvider,
+});

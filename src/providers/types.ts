@@ -11,6 +11,11 @@ export interface ProviderContext {
   /** Called on each retry so the incident can record it. */
   onRetry?: (message: string) => void;
   signal?: AbortSignal;
+  /**
+   * Which variables a config may name (`recovery.secretEnv`, `recovery.env`). The hosted bot passes its
+   * `UPTIME_CONFIG_ENV` allowlist; the Action and CLI leave it unset (every variable allowed).
+   */
+  allowedEnv?: (name: string) => boolean;
   /** Overrides of the providers' request and follow-through timing (tests, demos, chaos runs). */
   timing?: ProviderTiming;
 }

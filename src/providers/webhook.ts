@@ -8,6 +8,7 @@ import type { RecoveryAction, ServiceConfig } from '../config/schema.js';
 import { duration } from '../util/duration.js';
 import { defineProvider, envName, recoveryActions } from './descriptor.js';
 import type { ActionResult, DoctorCheck, Provider, ProviderContext } from './types.js';
+import { makeRedactor, secretValues } from '../util/secrets.js';
 import { anyAnswer, providerError, requestJson, type CallSite } from './http.js';
 
 /** The JSON body the webhook receives. */
@@ -23,6 +24,9 @@ export interface WebhookPayload {
   at: string;
 }
 
+/** Characters of the webhook's answer kept in `ActionResult.output`. */
+export const WEBHOOK_EXCERPT_CHARS = 200;
+
 async function act(
   action: RecoveryAction,
   service: ServiceConfig,
@@ -33,7 +37,14 @@ async function act(
   const headers: Record<string, string> = { 'user-agent': 'uptime-action' };
   let secret: string | undefined;
   if (recovery.secretEnv) {
-    secret = ctx.env[recovery.secretEnv];
+    if (ctx.allowedEnv && !ctx.allowedEnv(recovery.secretEnv)) {
+      throw providerError(
+        site,
+        `recovery.secretEnv names ${recovery.secretEnv}, which this host does not let configs read`,
+        `Ask the operator to add ${recovery.secretEnv} to UPTIME_CONFIG_ENV, or use a variable it already lists.`,
+      );
+    }
+    secret = Object.hasOwn(ctx.env, recovery.secretEnv) ? ctx.env[recovery.secretEnv] : undefined;
     if (!secret) {
       throw providerError(
         site,
@@ -68,10 +79,13 @@ async function act(
           ? `Nothing answers at that path on ${target.host}; check recovery.url.`
           : undefined,
   });
+  // The answer is the endpoint's text: only a short excerpt, and never with a secret in it (issue 9).
+  const redact = makeRedactor(secretValues(ctx.env, [secret]));
+  const excerpt = redact(res.text.replace(/\s+/g, ' ').trim()).slice(0, WEBHOOK_EXCERPT_CHARS);
   return {
     ok: true,
     detail: `webhook ${target.host} answered ${res.status}`,
-    output: res.text.slice(0, 500) || undefined,
+    output: excerpt || undefined,
   };
 }
 
@@ -80,6 +94,7 @@ export const webhookProvider: Provider = {
   type: 'webhook',
   restart: (service, ctx) => act('restart', service, ctx),
   redeploy: (service, ctx) => act('redeploy', service, ctx),
+  rollback: (service, ctx) => act('rollback', service, ctx),
   async doctor(service, ctx) {
     const recovery = webhookRecovery(service, { service, provider: 'webhook', operation: 'doctor' });
     const checks: DoctorCheck[] = [

@@ -18,6 +18,7 @@ import {
   type HttpRequest,
 } from './http.js';
 import { follow } from './follow.js';
+import { renderDeployments, renderRollback } from './render-history.js';
 
 /** Default endpoint; `RENDER_API_URL` overrides it. */
 export const RENDER_API_URL = 'https://api.render.com/v1';
@@ -86,6 +87,16 @@ export function createRenderProvider(timing: ProviderTiming = {}): Provider {
     type: 'render',
     restart: (service, ctx) => act('restart', service, ctx),
     redeploy: (service, ctx) => act('redeploy', service, ctx),
+    async deployments(service, ctx) {
+      const site: CallSite = { service, provider: 'render', operation: 'deployments' };
+      const id = serviceIdOf(service, site);
+      return renderDeployments(renderCall(ctx, site, id), id);
+    },
+    async rollback(service, ctx, options) {
+      const site: CallSite = { service, provider: 'render', operation: 'rollback' };
+      const id = serviceIdOf(service, site);
+      return renderRollback(renderCall(ctx, site, id), ctx, service, id, options);
+    },
     async status(service, ctx) {
       const site: CallSite = { service, provider: 'render', operation: 'status' };
       const id = serviceIdOf(service, site);

@@ -1,6 +1,8 @@
 import en from 'zod/v4/locales/en.js';
 import * as z from 'zod/mini';
-import { parseDuration } from '../util/duration.js';
+import { duration } from '../util/duration.js';
+import { PROVIDERS, descriptorFor } from '../providers/registry.js';
+import type { RecoveryAction } from '../providers/descriptor.js';
 import { MODES, PRESETS, type Mode, type Preset, type Tuning } from './presets.js';
 
 /**
@@ -11,90 +13,27 @@ import { MODES, PRESETS, type Mode, type Preset, type Tuning } from './presets.j
  */
 z.config(en());
 
-const durationMessage =
-  'is not a duration. Use milliseconds (5000) or a string like "500ms", "5s", "2m", "1h".';
-
-/** Milliseconds, from a number or a string like `5s`. */
-export const duration = (opts: { min?: number; max?: number } = {}) =>
-  z.pipe(
-    z.union([z.number(), z.string()], { error: `must be a duration; ${durationMessage}` }),
-    z.transform((value: number | string, ctx) => {
-      const problem = (message: string) => {
-        ctx.issues.push({ code: 'custom', message, input: value });
-        return z.NEVER;
-      };
-      const ms = parseDuration(value);
-      if (ms === undefined) return problem(`${JSON.stringify(value)} ${durationMessage}`);
-      if (opts.min !== undefined && ms < opts.min) {
-        // A bare number is milliseconds (issue 11): `timeout: 10` is 10 ms, almost always meant as seconds.
-        const hint =
-          typeof value === 'number'
-            ? ` ${value} means ${value} ms; write "${value}s" if you meant seconds.`
-            : '';
-        return problem(`${JSON.stringify(value)} is too short; the minimum is ${opts.min}ms.${hint}`);
-      }
-      if (opts.max !== undefined && ms > opts.max)
-        return problem(`${JSON.stringify(value)} is too long; the maximum is ${opts.max}ms.`);
-      return ms;
-    }),
-  );
+/** Milliseconds, from a number or a string like `5s` (moved to util/duration.ts for the provider schemas). */
+export { duration };
 
 const positiveInt = (max: number) => z.number().check(z.int(), z.minimum(1), z.maximum(max));
 
-export const RECOVERY_ACTIONS = ['restart', 'redeploy'] as const;
-export type RecoveryAction = (typeof RECOVERY_ACTIONS)[number];
-const actions = z.array(z.enum(RECOVERY_ACTIONS)).check(z.minLength(1));
+// Recovery actions and the `recovery` keys of each provider live in the provider files (issue 10: a provider
+// is one file); the union below is derived from the registry. Providers import only types from config.
+export { RECOVERY_ACTIONS, type RecoveryAction } from '../providers/descriptor.js';
+type TypesOf<T extends readonly unknown[]> = {
+  readonly [K in keyof T]: T[K] extends { type: infer U } ? U : never;
+};
+type SchemasOf<T extends readonly unknown[]> = {
+  -readonly [K in keyof T]: T[K] extends { configSchema: infer S } ? S : never;
+};
 
-export const PROVIDER_TYPES = ['railway', 'render', 'fly', 'heroku', 'webhook', 'command'] as const;
+export const PROVIDER_TYPES = PROVIDERS.map((d) => d.type) as unknown as TypesOf<typeof PROVIDERS>;
 export type ProviderType = (typeof PROVIDER_TYPES)[number];
-
-const id = z.string().check(z.minLength(1));
-
-const railway = z.strictObject({
-  provider: z.literal('railway'),
-  serviceId: id,
-  environmentId: z.optional(id),
-  projectId: z.optional(id),
-  actions: z.optional(actions),
-});
-const render = z.strictObject({ provider: z.literal('render'), serviceId: id, actions: z.optional(actions) });
-const fly = z.strictObject({
-  provider: z.literal('fly'),
-  app: id,
-  /** Only these machines (default: every machine of the app). */
-  machines: z.optional(z.array(id)),
-  actions: z.optional(actions),
-});
-const heroku = z.strictObject({
-  provider: z.literal('heroku'),
-  app: id,
-  /** Only this dyno or process type, e.g. `web` or `web.1` (default: all dynos). */
-  dyno: z.optional(id),
-  actions: z.optional(actions),
-});
-const webhook = z.strictObject({
-  provider: z.literal('webhook'),
-  url: z.url({ protocol: /^https?$/, error: 'must be a full http(s) URL.' }),
-  /** Name of the environment variable holding a shared secret, sent in `secretHeader`. */
-  secretEnv: z.optional(z.string().check(z.regex(/^[A-Z_][A-Z0-9_]*$/i))),
-  secretHeader: z._default(z.string().check(z.minLength(1)), 'X-Uptime-Secret'),
-  timeout: z._default(duration({ min: 100, max: 600_000 }), 30_000),
-  actions: z.optional(actions),
-});
-const command = z.strictObject({
-  provider: z.literal('command'),
-  /** Shell command that restarts the service, e.g. `systemctl restart api`. */
-  restart: z.string().check(z.minLength(1)),
-  /** Shell command that redeploys it (optional; without it the ladder is restart only). */
-  redeploy: z.optional(z.string().check(z.minLength(1))),
-  cwd: z.optional(z.string().check(z.minLength(1))),
-  timeout: z._default(duration({ min: 100, max: 3_600_000 }), 60_000),
-  actions: z.optional(actions),
-});
 
 export const recoverySchema = z.discriminatedUnion(
   'provider',
-  [railway, render, fly, heroku, webhook, command],
+  PROVIDERS.map((d) => d.configSchema) as unknown as SchemasOf<typeof PROVIDERS>,
   {
     error: (issue) =>
       issue.code === 'invalid_union' ? `provider must be one of ${PROVIDER_TYPES.join(', ')}.` : undefined,
@@ -280,15 +219,6 @@ export function parseStatusRanges(value: unknown): Array<[number, number]> | str
   return ranges;
 }
 
-const DEFAULT_ACTIONS: Record<ProviderType, RecoveryAction[]> = {
-  railway: ['restart', 'redeploy'],
-  render: ['restart', 'redeploy'],
-  fly: ['restart'],
-  heroku: ['restart'],
-  webhook: ['restart', 'redeploy'],
-  command: ['restart', 'redeploy'],
-};
-
 /** Fills defaults that depend on other keys; called after the schema passed. */
 export function toConfig(
   parsed: Parsed,
@@ -301,8 +231,7 @@ export function toConfig(
     if (typeof status === 'string') problems.push({ path: `services.${key}.expect.status`, message: status });
     let recovery: RecoveryConfig | undefined;
     if (s.recovery) {
-      let defaults = DEFAULT_ACTIONS[s.recovery.provider];
-      if (s.recovery.provider === 'command' && !s.recovery.redeploy) defaults = ['restart'];
+      const defaults: RecoveryAction[] = descriptorFor(s.recovery.provider).defaultActions(s.recovery);
       recovery = { ...s.recovery, actions: s.recovery.actions ?? defaults } as RecoveryConfig;
     }
     services[key] = {

@@ -1,5 +1,5 @@
 import { resolveTuning, type Mode, type Tuning } from '../config/presets.js';
-import type { Config, ServiceConfig } from '../config/schema.js';
+import type { Config, RecoveryAction, ServiceConfig } from '../config/schema.js';
 import { observe, recoveredHealth, type Observation } from '../monitor/machine.js';
 import type { HealthStatus, ServiceHealth } from '../monitor/types.js';
 import { mapBounded } from '../probe/sweep.js';
@@ -131,9 +131,7 @@ export async function sweep(
     );
     changed = true;
   }
-  const actions = plans.filter(
-    (p): p is PlanItem & { action: 'restart' | 'redeploy' } => p.action !== 'escalate',
-  );
+  const actions = plans.filter((p): p is PlanItem & { action: RecoveryAction } => p.action !== 'escalate');
   if (deps.dryRun) {
     for (const item of actions)
       emit({

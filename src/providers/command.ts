@@ -5,7 +5,10 @@
  */
 import { spawn } from 'node:child_process';
 import { access } from 'node:fs/promises';
+import * as z from 'zod/mini';
 import type { RecoveryAction, ServiceConfig } from '../config/schema.js';
+import { duration } from '../util/duration.js';
+import { defineProvider, envName, nonEmpty, recoveryActions } from './descriptor.js';
 import { makeRedactor, secretValues } from '../util/secrets.js';
 import type { ActionResult, DoctorCheck, Provider, ProviderContext } from './types.js';
 import { formatMs, providerError, type CallSite } from './http.js';
@@ -85,21 +88,32 @@ async function act(
 ): Promise<ActionResult> {
   const site: CallSite = { service, provider: 'command', operation: action };
   const recovery = commandRecovery(service, site);
-  const command = action === 'restart' ? recovery.restart : recovery.redeploy;
+  const command = recovery[action];
   if (!command) {
     throw providerError(
       site,
-      'no redeploy command configured',
-      'Add recovery.redeploy, or drop redeploy from recovery.actions.',
+      `no ${action} command configured`,
+      `Add recovery.${action}, or drop ${action} from recovery.actions.`,
     );
   }
-  const redact = makeRedactor(secretValues(ctx.env));
+  const refused = (recovery.env ?? []).filter((name) => ctx.allowedEnv && !ctx.allowedEnv(name));
+  if (refused.length) {
+    throw providerError(
+      site,
+      `recovery.env names ${refused.join(', ')}, which this host does not let configs read`,
+      `Ask the operator to add ${refused.join(', ')} to UPTIME_CONFIG_ENV, or drop it from recovery.env.`,
+    );
+  }
+  const env = commandEnv(ctx.env, recovery.env);
+  // The variables it was given may be secrets too: their values never come back in the output.
+  const given = (recovery.env ?? []).map((name) => env[name]);
+  const redact = makeRedactor(secretValues(ctx.env, given));
   let run: CommandRun;
   try {
     run = await runCommand(command, {
       cwd: recovery.cwd,
       timeoutMs: recovery.timeout,
-      env: ctx.env,
+      env,
       signal: ctx.signal,
     });
   } catch (error: unknown) {
@@ -130,6 +144,7 @@ export const commandProvider: Provider = {
   type: 'command',
   restart: (service, ctx) => act('restart', service, ctx),
   redeploy: (service, ctx) => act('redeploy', service, ctx),
+  rollback: (service, ctx) => act('rollback', service, ctx),
   async doctor(service, ctx) {
     const site: CallSite = { service, provider: 'command', operation: 'doctor' };
     const recovery = commandRecovery(service, site);
@@ -148,13 +163,14 @@ export const commandProvider: Provider = {
     for (const [key, command] of [
       ['restart', recovery.restart],
       ['redeploy', recovery.redeploy],
+      ['rollback', recovery.rollback],
     ] as const) {
       if (!command) continue;
       const program = command.trim().split(/\s+/)[0];
       // `command -v` only looks the program up; nothing is run.
       const found = await runCommand(`command -v ${shellQuote(program)}`, {
         timeoutMs: 5000,
-        env: ctx.env,
+        env: commandEnv(ctx.env, recovery.env),
         cwd: checks[0]?.ok === false ? undefined : recovery.cwd,
       });
       checks.push(
@@ -183,6 +199,46 @@ function commandRecovery(service: ServiceConfig, site: CallSite) {
   return service.recovery;
 }
 
+/** Always passed (the shell needs them); anything else only when `recovery.env` names it. */
+export const COMMAND_BASE_ENV = ['PATH', 'HOME'] as const;
+
+/**
+ * The environment a command runs with: PATH, HOME and the variables `recovery.env` names — never the
+ * whole environment, so a config's command cannot read the tokens of the host (issue 9).
+ */
+export function commandEnv(env: NodeJS.ProcessEnv, names: readonly string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of [...COMMAND_BASE_ENV, ...names]) {
+    const value = Object.hasOwn(env, name) ? env[name] : undefined;
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
 function shellQuote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
+
+/** The command descriptor: `recovery: { provider: command, restart, redeploy?, rollback?, cwd?, env?, timeout? }`. */
+export const command = defineProvider({
+  type: 'command',
+  displayName: 'Command',
+  configSchema: z.strictObject({
+    provider: z.literal('command'),
+    /** Shell command that restarts the service, e.g. `systemctl restart api`. */
+    restart: nonEmpty,
+    /** Shell command that redeploys it (optional; without it the ladder is restart only). */
+    redeploy: z.optional(nonEmpty),
+    /** Shell command that rolls back to the previous release (optional). */
+    rollback: z.optional(nonEmpty),
+    cwd: z.optional(nonEmpty),
+    /** Variables passed to the command besides PATH and HOME (it never gets the whole environment). */
+    env: z.optional(z.array(envName)),
+    timeout: z._default(duration({ min: 100, max: 3_600_000 }), 60_000),
+    actions: z.optional(recoveryActions),
+  }),
+  defaultActions: (recovery) => (recovery.redeploy ? ['restart', 'redeploy'] : ['restart']),
+  secretEnv: [],
+  hints: { cwd: 'Check recovery.cwd exists and a shell (/bin/sh) is available.' },
+  create: () => commandProvider,
+});

@@ -4,10 +4,20 @@
  * it (`GET .../machines/{id}/wait?state=started`) before the next, so the app never loses all machines at once.
  * Token: `FLY_API_TOKEN` (Bearer). Endpoint: `FLY_API_URL` (default `https://api.machines.dev`).
  */
+import * as z from 'zod/mini';
+import { defineProvider, nonEmpty, recoveryActions } from './descriptor.js';
 import type { ServiceConfig } from '../config/schema.js';
 import type { ActionResult, DoctorCheck, Provider, ProviderContext, ProviderTiming } from './types.js';
 import { failedDoctorCheck } from './types.js';
-import { formatMs, providerError, requestJson, timingOf, type CallSite, type HttpRequest } from './http.js';
+import {
+  anyAnswer,
+  formatMs,
+  providerError,
+  requestJson,
+  timingOf,
+  type CallSite,
+  type HttpRequest,
+} from './http.js';
 import { follow } from './follow.js';
 
 /** Default endpoint; `FLY_API_URL` overrides it. */
@@ -15,11 +25,14 @@ export const FLY_API_URL = 'https://api.machines.dev';
 
 const TOKEN_FIX = 'Set FLY_API_TOKEN to a deploy token for the app (`fly tokens create deploy -a <app>`).';
 
-interface Machine {
-  id: string;
-  name?: string;
-  state?: string;
-}
+/** A machine as `GET /v1/apps/{app}/machines` lists it; extra keys are kept. */
+export const flyMachine = z.looseObject({
+  id: z.string(),
+  name: z.optional(z.string()),
+  state: z.optional(z.string()),
+});
+type Machine = z.output<typeof flyMachine>;
+const flyMachines = z.array(flyMachine);
 
 /** Creates the Fly.io provider; `timing` sets defaults that `ctx.timing` can still override. */
 export function createFlyProvider(timing: ProviderTiming = {}): Provider {
@@ -34,14 +47,14 @@ export function createFlyProvider(timing: ProviderTiming = {}): Provider {
       const started: string[] = [];
       for (const machine of machines) {
         const path = `/v1/apps/${encodeURIComponent(app)}/machines/${encodeURIComponent(machine.id)}`;
-        await call({ method: 'POST', path: `${path}/restart` });
+        await call(anyAnswer, { method: 'POST', path: `${path}/restart` });
         const remaining = () => Math.max(1000, t.deadlineMs - (ctx.clock.now() - start));
         const result = await follow(
           ctx,
           async () => {
             const seconds = Math.min(60, Math.ceil(remaining() / 1000));
             // Fly answers 408 when the machine did not reach the state within `timeout`: not an error, wait again.
-            const res = await call({
+            const res = await call(anyAnswer, {
               path: `${path}/wait?state=started&timeout=${seconds}`,
               accept: [408],
               timeoutMs: seconds * 1000 + 10_000,
@@ -103,12 +116,15 @@ export function createFlyProvider(timing: ProviderTiming = {}): Provider {
 /** The Fly.io provider with default timing. */
 export const flyProvider: Provider = createFlyProvider();
 
-type FlyCall = <T = unknown>(req: {
-  path: string;
-  method?: HttpRequest['method'];
-  accept?: number[];
-  timeoutMs?: number;
-}) => ReturnType<typeof requestJson<T>>;
+type FlyCall = <S extends z.ZodMiniType>(
+  schema: S,
+  req: {
+    path: string;
+    method?: HttpRequest['method'];
+    accept?: number[];
+    timeoutMs?: number;
+  },
+) => ReturnType<typeof requestJson<S>>;
 
 function flyCall(
   ctx: ProviderContext,
@@ -121,9 +137,9 @@ function flyCall(
   const app = service.recovery.app;
   const base = (ctx.env.FLY_API_URL || FLY_API_URL).replace(/\/+$/, '');
   const token = ctx.env.FLY_API_TOKEN;
-  const call: FlyCall = async (req) => {
+  const call: FlyCall = async (schema, req) => {
     if (!token) throw providerError(site, 'FLY_API_TOKEN is not set', TOKEN_FIX, { auth: true });
-    return requestJson(ctx, {
+    return requestJson(schema, ctx, {
       ...site,
       ...req,
       url: base + req.path,
@@ -141,9 +157,13 @@ function flyCall(
 }
 
 async function selectedMachines(call: FlyCall, site: CallSite, service: ServiceConfig): Promise<Machine[]> {
-  const recovery = service.recovery as Extract<ServiceConfig['recovery'], { provider: 'fly' }>;
-  const { body } = await call<Machine[]>({ path: `/v1/apps/${encodeURIComponent(recovery.app)}/machines` });
-  const all = Array.isArray(body) ? body : [];
+  const recovery = service.recovery;
+  if (recovery?.provider !== 'fly') {
+    throw providerError(site, 'not a Fly.io service', 'Set recovery.provider: fly and recovery.app.');
+  }
+  const { body: all } = await call(flyMachines, {
+    path: `/v1/apps/${encodeURIComponent(recovery.app)}/machines`,
+  });
   const wanted = recovery.machines;
   const machines = wanted
     ? all.filter((m) => wanted.includes(m.id) || (m.name !== undefined && wanted.includes(m.name)))
@@ -161,3 +181,20 @@ async function selectedMachines(call: FlyCall, site: CallSite, service: ServiceC
   }
   return machines;
 }
+
+/** The Fly.io descriptor: `recovery: { provider: fly, app, machines? }`. */
+export const fly = defineProvider({
+  type: 'fly',
+  displayName: 'Fly.io',
+  configSchema: z.strictObject({
+    provider: z.literal('fly'),
+    app: nonEmpty,
+    /** Only these machines (default: every machine of the app). */
+    machines: z.optional(z.array(nonEmpty)),
+    actions: z.optional(recoveryActions),
+  }),
+  defaultActions: () => ['restart'],
+  secretEnv: ['FLY_API_TOKEN'],
+  hints: { token: TOKEN_FIX },
+  create: createFlyProvider,
+});

@@ -4,10 +4,20 @@
  * `DELETE /apps/{app}/formations/{type}` (a process type, e.g. `web`); then list dynos until they are `up`.
  * Token: `HEROKU_API_KEY` (Bearer). Endpoint: `HEROKU_API_URL` (default `https://api.heroku.com`).
  */
+import * as z from 'zod/mini';
+import { defineProvider, nonEmpty, recoveryActions } from './descriptor.js';
 import type { ServiceConfig } from '../config/schema.js';
 import type { ActionResult, DoctorCheck, Provider, ProviderContext, ProviderTiming } from './types.js';
 import { failedDoctorCheck } from './types.js';
-import { formatMs, providerError, requestJson, timingOf, type CallSite, type HttpRequest } from './http.js';
+import {
+  anyAnswer,
+  formatMs,
+  providerError,
+  requestJson,
+  timingOf,
+  type CallSite,
+  type HttpRequest,
+} from './http.js';
 import { follow } from './follow.js';
 
 /** Default endpoint; `HEROKU_API_URL` overrides it. */
@@ -16,11 +26,10 @@ export const HEROKU_API_URL = 'https://api.heroku.com';
 const TOKEN_FIX =
   'Set HEROKU_API_KEY to an API key (`heroku authorizations:create`, or Account Settings → API Key).';
 
-interface Dyno {
-  name: string;
-  type: string;
-  state: string;
-}
+/** A dyno as `GET /apps/{app}/dynos` lists it; extra keys are kept. */
+export const herokuDyno = z.looseObject({ name: z.string(), type: z.string(), state: z.string() });
+type Dyno = z.output<typeof herokuDyno>;
+const herokuApp = z.looseObject({ name: z.optional(z.string()) });
 
 /** Creates the Heroku provider; `timing` sets defaults that `ctx.timing` can still override. */
 export function createHerokuProvider(timing: ProviderTiming = {}): Provider {
@@ -34,7 +43,7 @@ export function createHerokuProvider(timing: ProviderTiming = {}): Provider {
         : dyno.includes('.')
           ? `/apps/${encodeURIComponent(app)}/dynos/${encodeURIComponent(dyno)}`
           : `/apps/${encodeURIComponent(app)}/formations/${encodeURIComponent(dyno)}`;
-      await call({ method: 'DELETE', path: target });
+      await call(anyAnswer, { method: 'DELETE', path: target });
       const t = timingOf(ctx, timing);
       const result = await follow(
         ctx,
@@ -83,7 +92,7 @@ export function createHerokuProvider(timing: ProviderTiming = {}): Provider {
       const checks: DoctorCheck[] = [{ check: 'token present', ok: true, detail: 'HEROKU_API_KEY (Bearer)' }];
       const { app, dyno, call } = herokuCall(ctx, site, service);
       try {
-        const { body } = await call<{ name?: string }>({ path: `/apps/${encodeURIComponent(app)}` });
+        const { body } = await call(herokuApp, { path: `/apps/${encodeURIComponent(app)}` });
         checks.push({ check: 'token accepted', ok: true, detail: 'Heroku answered' });
         checks.push({ check: 'app exists', ok: true, detail: `app "${body?.name ?? app}"` });
         const dynos = await listDynos(call, app, dyno);
@@ -112,10 +121,10 @@ export function createHerokuProvider(timing: ProviderTiming = {}): Provider {
 /** The Heroku provider with default timing. */
 export const herokuProvider: Provider = createHerokuProvider();
 
-type HerokuCall = <T = unknown>(req: {
-  path: string;
-  method?: HttpRequest['method'];
-}) => ReturnType<typeof requestJson<T>>;
+type HerokuCall = <S extends z.ZodMiniType>(
+  schema: S,
+  req: { path: string; method?: HttpRequest['method']; body?: unknown },
+) => ReturnType<typeof requestJson<S>>;
 
 function herokuCall(
   ctx: ProviderContext,
@@ -128,9 +137,9 @@ function herokuCall(
   const { app, dyno } = service.recovery;
   const base = (ctx.env.HEROKU_API_URL || HEROKU_API_URL).replace(/\/+$/, '');
   const token = ctx.env.HEROKU_API_KEY;
-  const call: HerokuCall = async (req) => {
+  const call: HerokuCall = async (schema, req) => {
     if (!token) throw providerError(site, 'HEROKU_API_KEY is not set', TOKEN_FIX, { auth: true });
-    return requestJson(ctx, {
+    return requestJson(schema, ctx, {
       ...site,
       ...req,
       url: base + req.path,
@@ -149,8 +158,24 @@ function herokuCall(
 }
 
 async function listDynos(call: HerokuCall, app: string, dyno: string | undefined): Promise<Dyno[]> {
-  const { body } = await call<Dyno[]>({ path: `/apps/${encodeURIComponent(app)}/dynos` });
-  const all = Array.isArray(body) ? body : [];
+  const { body: all } = await call(z.array(herokuDyno), { path: `/apps/${encodeURIComponent(app)}/dynos` });
   if (!dyno) return all;
   return all.filter((d) => (dyno.includes('.') ? d.name === dyno : d.type === dyno));
 }
+
+/** The Heroku descriptor: `recovery: { provider: heroku, app, dyno? }`. */
+export const heroku = defineProvider({
+  type: 'heroku',
+  displayName: 'Heroku',
+  configSchema: z.strictObject({
+    provider: z.literal('heroku'),
+    app: nonEmpty,
+    /** Only this dyno or process type, e.g. `web` or `web.1` (default: all dynos). */
+    dyno: z.optional(nonEmpty),
+    actions: z.optional(recoveryActions),
+  }),
+  defaultActions: () => ['restart'],
+  secretEnv: ['HEROKU_API_KEY'],
+  hints: { token: TOKEN_FIX },
+  create: createHerokuProvider,
+});

@@ -4,20 +4,18 @@
  * auth and validation errors never), and failures as ProviderError messages that name the service, the
  * provider, the operation, the cause and the fix — never a token.
  */
-import type { ProviderType } from '../config/schema.js';
+import * as z from 'zod/mini';
 import { RetryableError, isRetryableStatus, retryAfterFromHeaders, withRetry } from '../util/retry.js';
 import { makeRedactor, secretValues } from '../util/secrets.js';
 import { ProviderError, type ProviderContext, type ProviderTiming } from './types.js';
 
-/** Display names used in messages. */
-export const PROVIDER_NAMES: Record<ProviderType, string> = {
-  railway: 'Railway',
-  render: 'Render',
-  fly: 'Fly.io',
-  heroku: 'Heroku',
-  webhook: 'Webhook',
-  command: 'Command',
-};
+/** Display names used in messages, filled from the descriptors by the registry (`registerProvider`). */
+export const PROVIDER_NAMES: Record<string, string> = {};
+
+/** `Railway` for `railway`; the type itself for an unregistered one. */
+export function displayName(type: string): string {
+  return Object.hasOwn(PROVIDER_NAMES, type) ? PROVIDER_NAMES[type] : type;
+}
 
 /** Defaults of ProviderTiming. */
 export const DEFAULT_TIMING: Required<Omit<ProviderTiming, 'random'>> = {
@@ -32,7 +30,8 @@ export const DEFAULT_TIMING: Required<Omit<ProviderTiming, 'random'>> = {
 export interface CallSite {
   /** The service key (`coqui`) and display name (`Coqui Voice Service`). */
   service: { id: string; name: string };
-  provider: ProviderType;
+  /** The config's `recovery.provider`, e.g. `railway`. */
+  provider: string;
   /** `restart`, `redeploy`, `status`, `doctor`, or a finer step such as `restart (find deployment)`. */
   operation: string;
 }
@@ -43,6 +42,8 @@ export interface HttpFailure {
   /** Short, redacted: `HTTP 401 Unauthorized: invalid token`, `no answer within 15s`. */
   cause: string;
   timeout?: boolean;
+  /** The answer was 2xx but not the expected shape (or too large). */
+  unexpected?: boolean;
   /** Attempts made, including the first. */
   attempts: number;
 }
@@ -72,10 +73,17 @@ export interface HttpRequest extends CallSite {
 export interface HttpResponse<T = unknown> {
   status: number;
   headers: Headers;
-  /** Parsed JSON, or undefined when the answer was empty or not JSON. */
+  /** The answer's JSON (undefined when empty or not JSON), parsed by the caller's schema. */
   body: T;
+  /** The raw text (at most MAX_ANSWER_BYTES); never echo it unredacted. */
   text: string;
 }
+
+/** Provider and webhook answers are read up to this many bytes, then the read is aborted (issue 9). */
+export const MAX_ANSWER_BYTES = 1024 * 1024;
+
+/** Any answer: for calls whose body is not used (e.g. Render's empty 202 to a restart). */
+export const anyAnswer = z.unknown();
 
 /** The ProviderContext timing merged over provider defaults. */
 export function timingOf(
@@ -96,7 +104,7 @@ export function providerError(
 ): ProviderError {
   const redact = makeRedactor(secretValues(extra.env ?? {}, extra.secrets ?? []));
   const message = redact(
-    `Service "${site.service.name}": ${PROVIDER_NAMES[site.provider]} ${site.operation} failed (${cause}). ${fix}`,
+    `Service "${site.service.name}": ${displayName(site.provider)} ${site.operation} failed (${cause}). ${fix}`,
   );
   return new ProviderError(message, {
     service: site.service.id,
@@ -123,11 +131,16 @@ class FinalHttpError extends Error {
   }
 }
 
-/** Sends one JSON request with timeout and retries; resolves with the answer or throws ProviderError. */
-export async function requestJson<T = unknown>(
+/**
+ * Sends one JSON request with timeout and retries and parses the 2xx answer with `schema`; resolves
+ * with the parsed answer or throws ProviderError (also for an answer the schema rejects, or one larger
+ * than MAX_ANSWER_BYTES).
+ */
+export async function requestJson<S extends z.ZodMiniType>(
+  schema: S,
   ctx: ProviderContext,
   req: HttpRequest,
-): Promise<HttpResponse<T>> {
+): Promise<HttpResponse<z.output<S>>> {
   const timing = timingOf(ctx);
   const timeoutMs = req.timeoutMs ?? timing.requestTimeoutMs;
   const secrets = secretValues(ctx.env, req.secrets);
@@ -137,7 +150,7 @@ export async function requestJson<T = unknown>(
     return await withRetry(
       async () => {
         attempts++;
-        return await attempt<T>(ctx, req, timeoutMs, redact);
+        return await attempt(schema, ctx, req, timeoutMs, redact);
       },
       {
         retries: timing.retries,
@@ -147,7 +160,7 @@ export async function requestJson<T = unknown>(
         onRetry: ({ attempt: n, delayMs, error }) => {
           const cause = error instanceof Error ? error.message : String(error);
           const message = redact(
-            `Service "${req.service.name}": ${PROVIDER_NAMES[req.provider]} ${req.operation}: ${cause}; retry ${n}/${timing.retries} in ${(delayMs / 1000).toFixed(1)}s`,
+            `Service "${req.service.name}": ${displayName(req.provider)} ${req.operation}: ${cause}; retry ${n}/${timing.retries} in ${(delayMs / 1000).toFixed(1)}s`,
           );
           ctx.logger.warn(message);
           ctx.onRetry?.(message);
@@ -169,12 +182,13 @@ export async function requestJson<T = unknown>(
   }
 }
 
-async function attempt<T>(
+async function attempt<S extends z.ZodMiniType>(
+  schema: S,
   ctx: ProviderContext,
   req: HttpRequest,
   timeoutMs: number,
   redact: (text: string) => string,
-): Promise<HttpResponse<T>> {
+): Promise<HttpResponse<z.output<S>>> {
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = ctx.signal ? AbortSignal.any([timeout, ctx.signal]) : timeout;
   const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
@@ -188,21 +202,34 @@ async function attempt<T>(
       body: req.body === undefined ? undefined : JSON.stringify(req.body),
       signal,
     });
-    text = await response.text();
+    text = await readCapped(response, MAX_ANSWER_BYTES);
   } catch (error: unknown) {
+    if (error instanceof FinalHttpError) throw error;
     if (ctx.signal?.aborted) throw new FinalHttpError({ cause: 'cancelled' });
     if (timeout.aborted) {
       throw new RetryableHttpError({ cause: `no answer within ${formatMs(timeoutMs)}`, timeout: true });
     }
     const reason =
-      error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+      error instanceof Error
+        ? error.cause instanceof Error
+          ? error.cause.message
+          : error.message
+        : String(error);
     throw new RetryableHttpError({ cause: redact(`cannot reach ${hostOf(req.url)}: ${reason}`) });
   }
-  const body = parseJson(text) as T;
+  const json = parseJson(text);
   if (response.ok || req.accept?.includes(response.status)) {
-    req.inspect?.(body, response);
-    return { status: response.status, headers: response.headers, body, text };
+    req.inspect?.(json, response);
+    const parsed = z.safeParse(schema, json);
+    if (!parsed.success) {
+      throw new FinalHttpError({
+        cause: `unexpected answer (HTTP ${response.status}): ${describeIssues(parsed.error.issues)}`,
+        unexpected: true,
+      });
+    }
+    return { status: response.status, headers: response.headers, body: parsed.data, text };
   }
+  const body = json;
   const cause = redact(
     `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}${excerpt(body, text)}`,
   );
@@ -225,8 +252,11 @@ export function retryAfterMs(headers: Headers, now: number): number | undefined 
 }
 
 function defaultFix(req: HttpRequest, f: HttpFailure, retries: number): string {
-  const name = PROVIDER_NAMES[req.provider];
+  const name = displayName(req.provider);
   const token = req.tokenEnv ?? 'the token';
+  if (f.unexpected) {
+    return `Check ${req.urlEnv ?? 'the URL'} points at the ${name} API; if it does, its answers changed: report this.`;
+  }
   if (f.timeout) {
     return `${name} did not answer in ${f.attempts} attempt(s); check ${req.urlEnv ? `${req.urlEnv} and ` : ''}the platform's status page, then try again.`;
   }
@@ -248,6 +278,39 @@ function defaultFix(req: HttpRequest, f: HttpFailure, retries: number): string {
   }
 }
 
+/** Reads the body as text, cancelling the stream once it passes `limit` bytes (so memory stays bounded). */
+export async function readCapped(response: Response, limit: number): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw new FinalHttpError({
+        cause: `the answer is larger than ${Math.round(limit / 1024)} KiB; the read was stopped`,
+        unexpected: true,
+      });
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** `data.service.id: expected string, got undefined` for the first two issues. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .slice(0, 2)
+    .map((issue) => {
+      const path = issue.path.map(String).join('.');
+      return `${path || 'answer'}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
 function parseJson(text: string): unknown {
   if (!text) return undefined;
   try {
@@ -258,10 +321,17 @@ function parseJson(text: string): unknown {
   }
 }
 
+const errorBody = z.looseObject({
+  message: z.optional(z.unknown()),
+  error: z.optional(z.unknown()),
+  errors: z.optional(z.array(z.looseObject({ message: z.optional(z.unknown()) }))),
+  id: z.optional(z.unknown()),
+});
+
 /** A short reason from an error body: `message`, `errors[0].message`, `id`, or the start of the text. */
 function excerpt(body: unknown, text: string): string {
-  const b = body as
-    { message?: unknown; error?: unknown; errors?: Array<{ message?: unknown }>; id?: unknown } | undefined;
+  const parsed = z.safeParse(errorBody, body);
+  const b = parsed.success ? parsed.data : undefined;
   const picked =
     b?.message ?? b?.errors?.[0]?.message ?? b?.error ?? b?.id ?? (body === undefined ? text : undefined);
   const line = typeof picked === 'string' ? picked.replace(/\s+/g, ' ').trim().slice(0, 200) : '';

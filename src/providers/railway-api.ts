@@ -3,8 +3,9 @@
  * `../shared/schemas/railway/schema.json`), the token kinds, and one `gql` call with Railway's errors
  * turned into messages that say which token is in use and what it needs.
  */
+import * as z from 'zod/mini';
 import { RetryableError } from '../util/retry.js';
-import { providerError, requestJson, type CallSite } from './http.js';
+import { describeIssues, providerError, requestJson, type CallSite } from './http.js';
 import type { ProviderContext } from './types.js';
 
 /** Default endpoint; `RAILWAY_API_URL` overrides it. */
@@ -148,10 +149,46 @@ export function notAuthorizedFix(auth: RailwayAuth): string {
   );
 }
 
-interface GraphQLAnswer<T> {
-  data?: T | null;
-  errors?: Array<{ message?: string; extensions?: { code?: string } }>;
-}
+/** The envelope of every GraphQL answer; `data` is parsed by each call's own schema. */
+const graphqlAnswer = z.looseObject({
+  data: z.optional(z.nullable(z.unknown())),
+  errors: z.optional(
+    z.array(z.looseObject({ message: z.optional(z.string()), extensions: z.optional(z.unknown()) })),
+  ),
+});
+
+const node = z.looseObject({ id: z.string(), name: z.string() });
+const deploymentRef = z.looseObject({ id: z.string(), status: z.string() });
+/** The `data` of each document, as the vendored schema types it (only the fields we select). */
+export const RAILWAY_DATA = {
+  PROJECT_TOKEN_SCOPE: z.object({
+    projectToken: z.object({ projectId: z.string(), environmentId: z.string() }),
+  }),
+  SERVICE_PROJECT: z.object({
+    service: z.object({ id: z.string(), name: z.string(), projectId: z.string() }),
+  }),
+  PROJECT_ENVIRONMENTS: z.object({
+    project: z.object({
+      id: z.string(),
+      name: z.string(),
+      environments: z.object({ edges: z.array(z.object({ node })) }),
+    }),
+  }),
+  LATEST_DEPLOYMENT: z.object({
+    serviceInstance: z.object({
+      serviceName: z.optional(z.string()),
+      latestDeployment: z.nullable(
+        z.looseObject({ id: z.string(), status: z.string(), canRedeploy: z.boolean() }),
+      ),
+    }),
+  }),
+  DEPLOYMENT_STATUS: z.object({
+    deployment: z.looseObject({ id: z.optional(z.string()), status: z.string() }),
+  }),
+  DEPLOYMENT_RESTART: z.object({ deploymentRestart: z.boolean() }),
+  DEPLOYMENT_REDEPLOY: z.object({ deploymentRedeploy: deploymentRef }),
+  SERVICE_INSTANCE_REDEPLOY: z.object({ serviceInstanceRedeploy: z.boolean() }),
+};
 
 /** Thrown for Railway's GraphQL errors; `notAuthorized` / `notFound` let callers (doctor) tell cases apart. */
 export function isNotAuthorized(message: string): boolean {
@@ -159,18 +196,19 @@ export function isNotAuthorized(message: string): boolean {
 }
 
 /** Sends one document; GraphQL errors become ProviderErrors with the fix, rate-limit errors are retried. */
-export async function gql<T>(
+export async function gql<S extends z.ZodMiniType>(
+  schema: S,
   ctx: ProviderContext,
   site: CallSite,
   auth: Pick<RailwayAuth, 'kind' | 'token'> & Partial<RailwayAuth>,
   query: string,
   variables: Record<string, unknown> = {},
   fixFor: (message: string) => string | undefined = () => undefined,
-): Promise<T> {
+): Promise<z.output<S>> {
   const url = ctx.env.RAILWAY_API_URL || RAILWAY_API_URL;
   const envName = auth.envName ?? (auth.kind === 'project' ? 'RAILWAY_TOKEN' : 'RAILWAY_API_TOKEN');
   const full: RailwayAuth = { envName, ...auth };
-  const { body } = await requestJson<GraphQLAnswer<T>>(ctx, {
+  const { body } = await requestJson(graphqlAnswer, ctx, {
     ...site,
     url,
     method: 'POST',
@@ -181,11 +219,12 @@ export async function gql<T>(
     secrets: [auth.token],
     fix: (f) => (f.status === 401 || f.status === 403 ? notAuthorizedFix(full) : undefined),
     inspect: (answer) => {
-      const message = (answer as GraphQLAnswer<T> | undefined)?.errors?.[0]?.message ?? '';
+      const parsed = z.safeParse(graphqlAnswer, answer);
+      const message = (parsed.success && parsed.data.errors?.[0]?.message) || '';
       if (/rate limit/i.test(message)) throw new RetryableError(`Railway: ${message}`, 429);
     },
   });
-  const first = body?.errors?.[0];
+  const first = body.errors?.[0];
   if (first) {
     const message = (first.message ?? 'unknown GraphQL error').slice(0, 300);
     const auth401 = isNotAuthorized(message);
@@ -198,7 +237,7 @@ export async function gql<T>(
           : "Check the service's recovery settings; if they are right, retry later.");
     throw providerError(site, message, fix, { auth: auth401, secrets: [auth.token], env: ctx.env });
   }
-  if (!body?.data) {
+  if (body.data === undefined || body.data === null) {
     throw providerError(
       site,
       'Railway answered without data',
@@ -208,5 +247,14 @@ export async function gql<T>(
       },
     );
   }
-  return body.data;
+  const data = z.safeParse(schema, body.data);
+  if (!data.success) {
+    throw providerError(
+      site,
+      `unexpected answer: data.${describeIssues(data.error.issues)}`,
+      'Check RAILWAY_API_URL points at the Railway GraphQL API; if it does, Railway changed its schema: report this.',
+      { env: ctx.env, secrets: [auth.token] },
+    );
+  }
+  return data.data;
 }

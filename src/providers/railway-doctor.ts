@@ -5,7 +5,14 @@
 import type { ServiceConfig } from '../config/schema.js';
 import { ProviderError, type DoctorCheck, type ProviderContext } from './types.js';
 import type { CallSite } from './http.js';
-import { SERVICE_PROJECT, TOKEN_HELP, gql, notAuthorizedFix, type RailwayAuth } from './railway-api.js';
+import {
+  RAILWAY_DATA,
+  SERVICE_PROJECT,
+  TOKEN_HELP,
+  gql,
+  notAuthorizedFix,
+  type RailwayAuth,
+} from './railway-api.js';
 import {
   latestDeployment,
   projectTokenScope,
@@ -58,13 +65,7 @@ export async function railwayDoctor(service: ServiceConfig, ctx: ProviderContext
   }
 
   try {
-    const data = await gql<{ service: { name: string; projectId: string } }>(
-      ctx,
-      site,
-      auth,
-      SERVICE_PROJECT,
-      { id: serviceId },
-    );
+    const data = await gql(RAILWAY_DATA.SERVICE_PROJECT, ctx, site, auth, SERVICE_PROJECT, { id: serviceId });
     if (auth.kind === 'bearer')
       checks.push({ check: 'token accepted', ok: true, detail: 'Railway answered as Bearer' });
     checks.push({

@@ -10,6 +10,7 @@ import {
   PROJECT_TOKEN_SCOPE,
   SERVICE_PROJECT,
   TOKEN_HELP,
+  RAILWAY_DATA,
   gql,
   type RailwayAuth,
 } from './railway-api.js';
@@ -47,12 +48,7 @@ export async function projectTokenScope(
   site: CallSite,
   auth: RailwayAuth,
 ): Promise<{ projectId: string; environmentId: string }> {
-  const data = await gql<{ projectToken: { projectId: string; environmentId: string } }>(
-    ctx,
-    site,
-    auth,
-    PROJECT_TOKEN_SCOPE,
-  );
+  const data = await gql(RAILWAY_DATA.PROJECT_TOKEN_SCOPE, ctx, site, auth, PROJECT_TOKEN_SCOPE);
   return data.projectToken;
 }
 
@@ -72,14 +68,14 @@ export async function resolveEnvironment(
   }
   let projectId = recovery.projectId;
   if (!projectId) {
-    const data = await gql<{ service: { projectId: string } }>(ctx, site, auth, SERVICE_PROJECT, {
+    const data = await gql(RAILWAY_DATA.SERVICE_PROJECT, ctx, site, auth, SERVICE_PROJECT, {
       id: recovery.serviceId,
     });
     projectId = data.service.projectId;
   }
-  const data = await gql<{
-    project: { name: string; environments: { edges: Array<{ node: { id: string; name: string } }> } };
-  }>(ctx, site, auth, PROJECT_ENVIRONMENTS, { id: projectId });
+  const data = await gql(RAILWAY_DATA.PROJECT_ENVIRONMENTS, ctx, site, auth, PROJECT_ENVIRONMENTS, {
+    id: projectId,
+  });
   const environments = data.project.environments.edges.map((e) => e.node);
   const production =
     environments.find((e) => e.name === 'production') ??
@@ -103,7 +99,8 @@ export async function latestDeployment(
   environmentId: string,
   serviceId: string,
 ): Promise<LatestDeployment | null> {
-  const data = await gql<{ serviceInstance: { latestDeployment: LatestDeployment | null } }>(
+  const data = await gql(
+    RAILWAY_DATA.LATEST_DEPLOYMENT,
     ctx,
     site,
     auth,

@@ -3,7 +3,9 @@
  * `serviceInstanceRedeploy` when there is no deployment), then follow the deployment until SUCCESS.
  * Never sends a second restart while a deployment is still in progress: it follows that one instead.
  */
+import * as z from 'zod/mini';
 import type { RecoveryAction, ServiceConfig } from '../config/schema.js';
+import { defineProvider, nonEmpty, recoveryActions } from './descriptor.js';
 import type { ActionResult, Provider, ProviderContext, ProviderTiming } from './types.js';
 import { formatMs, providerError, timingOf, type CallSite } from './http.js';
 import { follow, type FollowResult } from './follow.js';
@@ -12,8 +14,10 @@ import {
   DEPLOYMENT_RESTART,
   DEPLOYMENT_STATUS,
   SERVICE_INSTANCE_REDEPLOY,
+  RAILWAY_DATA,
   gql,
   type RailwayAuth,
+  TOKEN_HELP,
 } from './railway-api.js';
 import { latestDeployment, railwayRecovery, resolveAuth, resolveEnvironment } from './railway-resolve.js';
 import { railwayDoctor } from './railway-doctor.js';
@@ -90,7 +94,7 @@ export function createRailwayProvider(timing: ProviderTiming = {}): Provider {
           { env: ctx.env },
         );
       }
-      const data = await gql<{ deploymentRestart: boolean }>(ctx, site, auth, DEPLOYMENT_RESTART, {
+      const data = await gql(RAILWAY_DATA.DEPLOYMENT_RESTART, ctx, site, auth, DEPLOYMENT_RESTART, {
         id: latest.id,
       });
       if (!data.deploymentRestart) {
@@ -111,13 +115,9 @@ export function createRailwayProvider(timing: ProviderTiming = {}): Provider {
       return outcome(result, latest.id, `deployment ${short(latest.id)} restarted`);
     }
     if (latest) {
-      const data = await gql<{ deploymentRedeploy: { id: string; status: string } }>(
-        ctx,
-        site,
-        auth,
-        DEPLOYMENT_REDEPLOY,
-        { id: latest.id },
-      );
+      const data = await gql(RAILWAY_DATA.DEPLOYMENT_REDEPLOY, ctx, site, auth, DEPLOYMENT_REDEPLOY, {
+        id: latest.id,
+      });
       const fresh = data.deploymentRedeploy;
       return outcome(
         await followIt(fresh.id),
@@ -125,7 +125,7 @@ export function createRailwayProvider(timing: ProviderTiming = {}): Provider {
         `deployment ${short(latest.id)} redeployed as ${short(fresh.id)}`,
       );
     }
-    await gql<{ serviceInstanceRedeploy: boolean }>(ctx, site, auth, SERVICE_INSTANCE_REDEPLOY, {
+    await gql(RAILWAY_DATA.SERVICE_INSTANCE_REDEPLOY, ctx, site, auth, SERVICE_INSTANCE_REDEPLOY, {
       environmentId,
       serviceId,
     });
@@ -166,7 +166,7 @@ export function createRailwayProvider(timing: ProviderTiming = {}): Provider {
 export const railwayProvider: Provider = createRailwayProvider();
 
 async function deploymentState(ctx: ProviderContext, site: CallSite, auth: RailwayAuth, id: string) {
-  const data = await gql<{ deployment: { status: string } }>(ctx, site, auth, DEPLOYMENT_STATUS, { id });
+  const data = await gql(RAILWAY_DATA.DEPLOYMENT_STATUS, ctx, site, auth, DEPLOYMENT_STATUS, { id });
   const state = data.deployment.status;
   return { state, done: DONE.has(state), failed: FAILED.has(state) };
 }
@@ -187,3 +187,20 @@ function outcome(result: FollowResult, deploymentId: string, what: string): Acti
 function short(id: string): string {
   return id.length > 8 ? id.slice(0, 8) : id;
 }
+
+/** The Railway descriptor: `recovery: { provider: railway, serviceId, environmentId?, projectId? }`. */
+export const railway = defineProvider({
+  type: 'railway',
+  displayName: 'Railway',
+  configSchema: z.strictObject({
+    provider: z.literal('railway'),
+    serviceId: nonEmpty,
+    environmentId: z.optional(nonEmpty),
+    projectId: z.optional(nonEmpty),
+    actions: z.optional(recoveryActions),
+  }),
+  defaultActions: () => ['restart', 'redeploy'],
+  secretEnv: ['RAILWAY_TOKEN', 'RAILWAY_API_TOKEN', 'LEGACY_TOKEN'],
+  hints: { token: TOKEN_HELP },
+  create: createRailwayProvider,
+});

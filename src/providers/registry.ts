@@ -1,37 +1,58 @@
 /**
- * The provider registry: config `recovery.provider` → the module that talks to that platform.
- * Adding a platform is one new file and one line here.
+ * The provider registry: config `recovery.provider` → the descriptor of the file that talks to that
+ * platform. Adding a platform is one new file (exporting a descriptor) and one line in PROVIDERS; the
+ * config's `recovery` union, display names, secret variables and hints are derived from this list.
  */
-import type { ProviderType } from '../config/schema.js';
+import type { ProviderDescriptor } from './descriptor.js';
 import type { Provider } from './types.js';
-import { commandProvider } from './command.js';
-import { createFlyProvider } from './fly.js';
-import { createHerokuProvider } from './heroku.js';
-import { createRailwayProvider } from './railway.js';
-import { createRenderProvider } from './render.js';
-import { webhookProvider } from './webhook.js';
+import { PROVIDER_NAMES } from './http.js';
+import { command } from './command.js';
+import { fly } from './fly.js';
+import { heroku } from './heroku.js';
+import { railway } from './railway.js';
+import { render } from './render.js';
+import { webhook } from './webhook.js';
 
-const FACTORIES: Record<ProviderType, () => Provider> = {
-  railway: () => createRailwayProvider(),
-  render: () => createRenderProvider(),
-  fly: () => createFlyProvider(),
-  heroku: () => createHerokuProvider(),
-  webhook: () => webhookProvider,
-  command: () => commandProvider,
-};
+/** Every built-in provider, one line each. */
+export const PROVIDERS = [railway, render, fly, heroku, webhook, command] as const;
 
-const cache = new Map<ProviderType, Provider>();
+const descriptors = new Map<string, ProviderDescriptor>();
+const cache = new Map<string, Provider>();
+
+/** Adds a descriptor (the built-ins at load; tests add throwaway ones). A type can be registered once. */
+export function registerProvider(descriptor: ProviderDescriptor): void {
+  if (descriptors.has(descriptor.type))
+    throw new Error(`Provider "${descriptor.type}" is already registered.`);
+  descriptors.set(descriptor.type, descriptor);
+  PROVIDER_NAMES[descriptor.type] = descriptor.displayName;
+}
+for (const descriptor of PROVIDERS) registerProvider(descriptor as ProviderDescriptor);
+
+/** The descriptor of `type`; throws naming the known types. */
+export function descriptorFor(type: string): ProviderDescriptor {
+  const descriptor = descriptors.get(type);
+  if (!descriptor)
+    throw new Error(`Unknown provider "${type}"; use one of ${[...descriptors.keys()].join(', ')}.`);
+  return descriptor;
+}
+
+/** Every registered descriptor. */
+export function providerDescriptors(): ProviderDescriptor[] {
+  return [...descriptors.values()];
+}
+
+/** The secret variables every provider reads (for the redactor and docs). */
+export function providerSecretEnv(): string[] {
+  return [...new Set(providerDescriptors().flatMap((d) => d.secretEnv))];
+}
 
 /** A new provider for `type` (providers hold no state between calls; this is for tests that want their own). */
-export function createProvider(type: ProviderType): Provider {
-  const factory = FACTORIES[type];
-  if (!factory)
-    throw new Error(`Unknown provider "${String(type)}"; use one of ${Object.keys(FACTORIES).join(', ')}.`);
-  return factory();
+export function createProvider(type: string): Provider {
+  return descriptorFor(type).create();
 }
 
 /** The provider for a config's `recovery.provider` (one shared instance per type). */
-export function providerFor(type: ProviderType): Provider {
+export function providerFor(type: string): Provider {
   let provider = cache.get(type);
   if (!provider) {
     provider = createProvider(type);

@@ -3,11 +3,22 @@
  * `POST /services/{id}/deploys`, followed through `GET /services/{id}/deploys/{deployId}` until `live`.
  * Token: `RENDER_API_KEY` (Bearer). Endpoint: `RENDER_API_URL` (default `https://api.render.com/v1`).
  */
+import * as z from 'zod/mini';
+import { defineProvider, nonEmpty, recoveryActions } from './descriptor.js';
 import type { RecoveryAction, ServiceConfig } from '../config/schema.js';
 import type { ActionResult, DoctorCheck, Provider, ProviderContext, ProviderTiming } from './types.js';
 import { ProviderError } from './types.js';
-import { formatMs, providerError, requestJson, timingOf, type CallSite, type HttpRequest } from './http.js';
+import {
+  anyAnswer,
+  formatMs,
+  providerError,
+  requestJson,
+  timingOf,
+  type CallSite,
+  type HttpRequest,
+} from './http.js';
 import { follow } from './follow.js';
+import { renderDeployments, renderRollback } from './render-history.js';
 
 /** Default endpoint; `RENDER_API_URL` overrides it. */
 export const RENDER_API_URL = 'https://api.render.com/v1';
@@ -22,10 +33,11 @@ export const RENDER_FAILED = new Set([
 
 const TOKEN_FIX = 'Set RENDER_API_KEY to an API key (Render dashboard → Account Settings → API Keys).';
 
-interface Deploy {
-  id: string;
-  status: string;
-}
+/** A deploy as Render answers it (`GET /services/{id}/deploys/{deployId}`); extra keys are kept. */
+export const renderDeploy = z.looseObject({ id: z.string(), status: z.optional(z.string()) });
+const renderDeployState = z.looseObject({ id: z.optional(z.string()), status: z.string() });
+/** A service (`GET /services/{id}`): `suspended` is `suspended` or `not_suspended`. */
+const renderService = z.looseObject({ name: z.optional(z.string()), suspended: z.optional(z.string()) });
 
 /** Creates the Render provider; `timing` sets defaults that `ctx.timing` can still override. */
 export function createRenderProvider(timing: ProviderTiming = {}): Provider {
@@ -38,28 +50,22 @@ export function createRenderProvider(timing: ProviderTiming = {}): Provider {
     const id = serviceIdOf(service, site);
     const call = renderCall(ctx, site, id);
     if (action === 'restart') {
-      await call({ method: 'POST', path: `/services/${encodeURIComponent(id)}/restart` });
+      await call(anyAnswer, { method: 'POST', path: `/services/${encodeURIComponent(id)}/restart` });
       return { ok: true, detail: `Render restarted service ${id}` };
     }
-    const { body } = await call<Deploy>({
+    const { body } = await call(renderDeploy, {
       method: 'POST',
       path: `/services/${encodeURIComponent(id)}/deploys`,
       body: { clearCache: 'do_not_clear' },
     });
-    if (!body?.id)
-      throw providerError(
-        site,
-        'Render answered without a deploy id',
-        'Check RENDER_API_URL points at the Render API (…/v1).',
-      );
     const t = timingOf(ctx, timing);
     const result = await follow(
       ctx,
       async () => {
-        const { body: deploy } = await call<Deploy>({
+        const { body: deploy } = await call(renderDeployState, {
           path: `/services/${encodeURIComponent(id)}/deploys/${encodeURIComponent(body.id)}`,
         });
-        const state = deploy?.status ?? 'unknown';
+        const state = deploy.status;
         return { state, done: state === 'live', failed: RENDER_FAILED.has(state) };
       },
       { intervalMs: t.pollIntervalMs, deadlineMs: t.deadlineMs },
@@ -81,6 +87,16 @@ export function createRenderProvider(timing: ProviderTiming = {}): Provider {
     type: 'render',
     restart: (service, ctx) => act('restart', service, ctx),
     redeploy: (service, ctx) => act('redeploy', service, ctx),
+    async deployments(service, ctx) {
+      const site: CallSite = { service, provider: 'render', operation: 'deployments' };
+      const id = serviceIdOf(service, site);
+      return renderDeployments(renderCall(ctx, site, id), id);
+    },
+    async rollback(service, ctx, options) {
+      const site: CallSite = { service, provider: 'render', operation: 'rollback' };
+      const id = serviceIdOf(service, site);
+      return renderRollback(renderCall(ctx, site, id), ctx, service, id, options);
+    },
     async status(service, ctx) {
       const site: CallSite = { service, provider: 'render', operation: 'status' };
       const id = serviceIdOf(service, site);
@@ -88,9 +104,11 @@ export function createRenderProvider(timing: ProviderTiming = {}): Provider {
         ctx,
         site,
         id,
-      )<{ suspended?: string; name?: string }>({ path: `/services/${encodeURIComponent(id)}` });
-      const state = body?.suspended ?? 'unknown';
-      return { state, detail: `Render service "${body?.name ?? '?'}" is ${state}` };
+      )(renderService, {
+        path: `/services/${encodeURIComponent(id)}`,
+      });
+      const state = body.suspended ?? 'unknown';
+      return { state, detail: `Render service "${body.name ?? '?'}" is ${state}` };
     },
     async doctor(service, ctx) {
       const site: CallSite = { service, provider: 'render', operation: 'doctor' };
@@ -104,12 +122,14 @@ export function createRenderProvider(timing: ProviderTiming = {}): Provider {
           ctx,
           site,
           id,
-        )<{ name?: string; suspended?: string }>({ path: `/services/${encodeURIComponent(id)}` });
+        )(renderService, {
+          path: `/services/${encodeURIComponent(id)}`,
+        });
         checks.push({ check: 'token accepted', ok: true, detail: 'Render answered' });
         checks.push({
           check: 'service ID exists',
           ok: true,
-          detail: `${id} is "${body?.name ?? '?'}" (${body?.suspended ?? '?'})`,
+          detail: `${id} is "${body.name ?? '?'}" (${body.suspended ?? '?'})`,
         });
         // Render API keys carry their owner's full access: reading the service means restarting it is allowed.
         checks.push({
@@ -141,9 +161,12 @@ export const renderProvider: Provider = createRenderProvider();
 function renderCall(ctx: ProviderContext, site: CallSite, serviceId: string) {
   const base = (ctx.env.RENDER_API_URL || RENDER_API_URL).replace(/\/+$/, '');
   const token = ctx.env.RENDER_API_KEY;
-  return async <T = unknown>(req: { path: string; method?: HttpRequest['method']; body?: unknown }) => {
+  return async <S extends z.ZodMiniType>(
+    schema: S,
+    req: { path: string; method?: HttpRequest['method']; body?: unknown },
+  ) => {
     if (!token) throw providerError(site, 'RENDER_API_KEY is not set', TOKEN_FIX, { auth: true });
-    return requestJson<T>(ctx, {
+    return requestJson(schema, ctx, {
       ...site,
       url: base + req.path,
       method: req.method,
@@ -170,3 +193,18 @@ function serviceIdOf(service: ServiceConfig, site: CallSite): string {
   }
   return service.recovery.serviceId;
 }
+
+/** The Render descriptor: `recovery: { provider: render, serviceId: srv-… }`. */
+export const render = defineProvider({
+  type: 'render',
+  displayName: 'Render',
+  configSchema: z.strictObject({
+    provider: z.literal('render'),
+    serviceId: nonEmpty,
+    actions: z.optional(recoveryActions),
+  }),
+  defaultActions: () => ['restart', 'redeploy'],
+  secretEnv: ['RENDER_API_KEY'],
+  hints: { token: TOKEN_FIX },
+  create: createRenderProvider,
+});

@@ -1,4 +1,4 @@
-import type { RecoveryAction, ServiceConfig, ProviderType } from '../config/schema.js';
+import type { RecoveryAction, ServiceConfig } from '../config/schema.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 
@@ -11,6 +11,11 @@ export interface ProviderContext {
   /** Called on each retry so the incident can record it. */
   onRetry?: (message: string) => void;
   signal?: AbortSignal;
+  /**
+   * Which variables a config may name (`recovery.secretEnv`, `recovery.env`). The hosted bot passes its
+   * `UPTIME_CONFIG_ENV` allowlist; the Action and CLI leave it unset (every variable allowed).
+   */
+  allowedEnv?: (name: string) => boolean;
   /** Overrides of the providers' request and follow-through timing (tests, demos, chaos runs). */
   timing?: ProviderTiming;
 }
@@ -52,7 +57,8 @@ export interface DoctorCheck {
 
 /** One hosting platform: restart, redeploy, status. Read-only checks for `doctor`. */
 export interface Provider {
-  readonly type: ProviderType;
+  /** The config's `recovery.provider`, e.g. `railway`. */
+  readonly type: string;
   /** Restarts the service; resolves when the platform says it is done (or failed). Throws ProviderError. */
   restart(service: ServiceConfig, ctx: ProviderContext): Promise<ActionResult>;
   /** Redeploys the service. Throws ProviderError. */
@@ -61,6 +67,53 @@ export interface Provider {
   status?(service: ServiceConfig, ctx: ProviderContext): Promise<{ state: string; detail: string }>;
   /** Read-only checks: token accepted, service exists, permission. Never restarts anything. */
   doctor?(service: ServiceConfig, ctx: ProviderContext): Promise<DoctorCheck[]>;
+  /** The latest deployment and the last successful one before it (forensics, issue 13). Read-only. */
+  deployments?(service: ServiceConfig, ctx: ProviderContext): Promise<DeploymentHistory>;
+  /** The last log lines of a deployment, oldest first. Read-only. */
+  logs?(service: ServiceConfig, ctx: ProviderContext, options: LogsOptions): Promise<LogLine[]>;
+  /** Rolls back to `toDeploymentId` (default: the previous successful deployment); `dryRun` only names it. */
+  rollback?(service: ServiceConfig, ctx: ProviderContext, options?: RollbackOptions): Promise<ActionResult>;
+}
+
+/** One deployment (Railway deployment, Render deploy, Heroku release, Fly release). */
+export interface Deployment {
+  id: string;
+  /** The platform's own status word, e.g. `SUCCESS`, `live`, `succeeded`, `complete`. */
+  status: string;
+  /** ISO 8601. */
+  createdAt: string;
+  commitSha?: string;
+  commitMessage?: string;
+}
+
+/** What `deployments()` answers. */
+export interface DeploymentHistory {
+  /** The newest deployment, or undefined when there is none. */
+  latest?: Deployment;
+  /** The newest successful deployment older than `latest`: the rollback target. */
+  previousSuccessful?: Deployment;
+}
+
+export interface LogsOptions {
+  deploymentId: string;
+  /** Lines wanted. @default 50 */
+  limit?: number;
+  /** Only lines before this ISO 8601 time. */
+  before?: string;
+}
+
+export interface LogLine {
+  /** ISO 8601, when the platform gives one. */
+  timestamp?: string;
+  message: string;
+  severity?: string;
+}
+
+export interface RollbackOptions {
+  /** The deployment to go back to; default the previous successful one. */
+  toDeploymentId?: string;
+  /** Only find and name the target; change nothing. */
+  dryRun?: boolean;
 }
 
 /** A provider call that failed. The message names the service, the operation, the cause and the fix. */
@@ -69,7 +122,7 @@ export class ProviderError extends Error {
     message: string,
     readonly details: {
       service: string;
-      provider: ProviderType;
+      provider: string;
       operation: RecoveryAction | 'status' | 'doctor' | string;
       status?: number;
       fix?: string;

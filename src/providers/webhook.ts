@@ -3,9 +3,13 @@
  * secret from the variable `recovery.secretEnv` in the header `recovery.secretHeader`. Success is any 2xx;
  * 5xx, 429 and timeouts are retried through the shared request helper.
  */
+import * as z from 'zod/mini';
 import type { RecoveryAction, ServiceConfig } from '../config/schema.js';
+import { duration } from '../util/duration.js';
+import { defineProvider, envName, recoveryActions } from './descriptor.js';
 import type { ActionResult, DoctorCheck, Provider, ProviderContext } from './types.js';
-import { providerError, requestJson, type CallSite } from './http.js';
+import { makeRedactor, secretValues } from '../util/secrets.js';
+import { anyAnswer, providerError, requestJson, type CallSite } from './http.js';
 
 /** The JSON body the webhook receives. */
 export interface WebhookPayload {
@@ -20,6 +24,9 @@ export interface WebhookPayload {
   at: string;
 }
 
+/** Characters of the webhook's answer kept in `ActionResult.output`. */
+export const WEBHOOK_EXCERPT_CHARS = 200;
+
 async function act(
   action: RecoveryAction,
   service: ServiceConfig,
@@ -30,7 +37,14 @@ async function act(
   const headers: Record<string, string> = { 'user-agent': 'uptime-action' };
   let secret: string | undefined;
   if (recovery.secretEnv) {
-    secret = ctx.env[recovery.secretEnv];
+    if (ctx.allowedEnv && !ctx.allowedEnv(recovery.secretEnv)) {
+      throw providerError(
+        site,
+        `recovery.secretEnv names ${recovery.secretEnv}, which this host does not let configs read`,
+        `Ask the operator to add ${recovery.secretEnv} to UPTIME_CONFIG_ENV, or use a variable it already lists.`,
+      );
+    }
+    secret = Object.hasOwn(ctx.env, recovery.secretEnv) ? ctx.env[recovery.secretEnv] : undefined;
     if (!secret) {
       throw providerError(
         site,
@@ -48,7 +62,7 @@ async function act(
     at: new Date(ctx.clock.now()).toISOString(),
   };
   const target = new URL(recovery.url);
-  const res = await requestJson(ctx, {
+  const res = await requestJson(anyAnswer, ctx, {
     ...site,
     url: recovery.url,
     method: 'POST',
@@ -65,10 +79,13 @@ async function act(
           ? `Nothing answers at that path on ${target.host}; check recovery.url.`
           : undefined,
   });
+  // The answer is the endpoint's text: only a short excerpt, and never with a secret in it (issue 9).
+  const redact = makeRedactor(secretValues(ctx.env, [secret]));
+  const excerpt = redact(res.text.replace(/\s+/g, ' ').trim()).slice(0, WEBHOOK_EXCERPT_CHARS);
   return {
     ok: true,
     detail: `webhook ${target.host} answered ${res.status}`,
-    output: res.text.slice(0, 500) || undefined,
+    output: excerpt || undefined,
   };
 }
 
@@ -77,6 +94,7 @@ export const webhookProvider: Provider = {
   type: 'webhook',
   restart: (service, ctx) => act('restart', service, ctx),
   redeploy: (service, ctx) => act('redeploy', service, ctx),
+  rollback: (service, ctx) => act('rollback', service, ctx),
   async doctor(service, ctx) {
     const recovery = webhookRecovery(service, { service, provider: 'webhook', operation: 'doctor' });
     const checks: DoctorCheck[] = [
@@ -112,3 +130,22 @@ function webhookRecovery(service: ServiceConfig, site: CallSite) {
   }
   return service.recovery;
 }
+
+/** The webhook descriptor: `recovery: { provider: webhook, url, secretEnv?, secretHeader?, timeout? }`. */
+export const webhook = defineProvider({
+  type: 'webhook',
+  displayName: 'Webhook',
+  configSchema: z.strictObject({
+    provider: z.literal('webhook'),
+    url: z.url({ protocol: /^https?$/, error: 'must be a full http(s) URL.' }),
+    /** Name of the environment variable holding a shared secret, sent in `secretHeader`. */
+    secretEnv: z.optional(envName),
+    secretHeader: z._default(z.string().check(z.minLength(1)), 'X-Uptime-Secret'),
+    timeout: z._default(duration({ min: 100, max: 600_000 }), 30_000),
+    actions: z.optional(recoveryActions),
+  }),
+  defaultActions: () => ['restart', 'redeploy'],
+  secretEnv: [],
+  hints: { secret: "Set the variable named in recovery.secretEnv to the webhook's shared secret." },
+  create: () => webhookProvider,
+});

@@ -1,8 +1,9 @@
-import type { ServiceConfig } from '../config/schema.js';
+import type { RecoveryAction, ServiceConfig } from '../config/schema.js';
 import type { Tuning } from '../config/presets.js';
 import type { EngineDeps, PlanItem } from '../engine/types.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { RecoveryAttempt } from '../state/types.js';
+import { performAction } from '../providers/actions.js';
 import { ProviderError } from '../providers/types.js';
 import { formatDuration } from '../util/duration.js';
 
@@ -46,7 +47,7 @@ function errorMessage(error: unknown): string {
 export async function executeAction(
   deps: EngineDeps,
   service: ServiceConfig,
-  item: PlanItem & { action: 'restart' | 'redeploy' },
+  item: PlanItem & { action: RecoveryAction },
   tuning: Tuning,
   by?: string,
 ): Promise<{ attempt: RecoveryAttempt; healthyProbe?: ProbeResult }> {
@@ -77,7 +78,7 @@ export async function executeAction(
   };
   try {
     const provider = deps.provider(service.recovery.provider);
-    const result = await provider[item.action](service, ctx);
+    const result = await performAction(provider, item.action, service, ctx);
     providerOk = result.ok;
     detail = result.detail;
     if (retries.length)

@@ -1,3 +1,5 @@
+import * as z from 'zod/mini';
+
 /**
  * Durations in the config are milliseconds (numbers) or strings such as `500ms`, `5s`, `2m`, `1h`, `1d`,
  * or combinations like `1m30s`.
@@ -34,3 +36,31 @@ export function formatDuration(ms: number): string {
   const d = Math.floor(h / 24);
   return `${sign}${d}d${h % 24 ? ` ${h % 24}h` : ''}`;
 }
+
+const durationMessage =
+  'is not a duration. Use milliseconds (5000) or a string like "500ms", "5s", "2m", "1h".';
+
+/** A config key in milliseconds, from a number or a string like `5s`; `min`/`max` in ms. */
+export const duration = (opts: { min?: number; max?: number } = {}) =>
+  z.pipe(
+    z.union([z.number(), z.string()], { error: `must be a duration; ${durationMessage}` }),
+    z.transform((value: number | string, ctx) => {
+      const problem = (message: string) => {
+        ctx.issues.push({ code: 'custom', message, input: value });
+        return z.NEVER;
+      };
+      const ms = parseDuration(value);
+      if (ms === undefined) return problem(`${JSON.stringify(value)} ${durationMessage}`);
+      if (opts.min !== undefined && ms < opts.min) {
+        // A bare number is milliseconds (issue 11): `timeout: 10` is 10 ms, almost always meant as seconds.
+        const hint =
+          typeof value === 'number'
+            ? ` ${value} means ${value} ms; write "${value}s" if you meant seconds.`
+            : '';
+        return problem(`${JSON.stringify(value)} is too short; the minimum is ${opts.min}ms.${hint}`);
+      }
+      if (opts.max !== undefined && ms > opts.max)
+        return problem(`${JSON.stringify(value)} is too long; the maximum is ${opts.max}ms.`);
+      return ms;
+    }),
+  );

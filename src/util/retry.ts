@@ -24,8 +24,15 @@ export interface RetryOptions {
   baseDelayMs?: number;
   /** Cap for one wait. @default 30000 */
   maxDelayMs?: number;
-  /** Statuses never retried (octokit/plugin-retry's list). */
+  /** Statuses never retried (octokit/plugin-retry's list). Kept for callers; prefer `shouldRetry`. @default DO_NOT_RETRY */
   doNotRetry?: number[];
+  /**
+   * Whether a failure is worth another attempt. @default `isRetryable` (RetryableErrors whose status is
+   * not in `doNotRetry`). `attempt` counts from 1 (the first failure).
+   */
+  shouldRetry?: (error: unknown, attempt: number) => boolean;
+  /** Never wait past this many ms in total, whatever the server asks. @default 4 × maxDelayMs */
+  maxTotalDelayMs?: number;
   sleep?: (ms: number) => Promise<void>;
   /** 0..1, for jitter. @default Math.random */
   random?: () => number;
@@ -33,7 +40,15 @@ export interface RetryOptions {
   onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void;
 }
 
-export const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 451];
+/** The one do-not-retry list (octokit/plugin-retry's): auth, not found, validation. Use it everywhere. */
+export const DO_NOT_RETRY: readonly number[] = [400, 401, 403, 404, 410, 422, 451];
+
+/** The default predicate: a RetryableError whose status is not in `doNotRetry`. */
+export function isRetryable(error: unknown, doNotRetry: readonly number[] = DO_NOT_RETRY): boolean {
+  return (
+    error instanceof RetryableError && (error.status === undefined || !doNotRetry.includes(error.status))
+  );
+}
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -48,22 +63,24 @@ export async function withRetry<T>(
   const doNotRetry = options.doNotRetry ?? DO_NOT_RETRY;
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
+  const shouldRetry = options.shouldRetry ?? ((error: unknown) => isRetryable(error, doNotRetry));
+  const maxTotal = options.maxTotalDelayMs ?? max * 4;
+  let waited = 0;
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn(attempt);
     } catch (error) {
-      const retryable =
-        error instanceof RetryableError
-          ? error.status === undefined || !doNotRetry.includes(error.status)
-          : false;
-      if (!retryable || attempt >= retries) throw error;
+      if (attempt >= retries || !shouldRetry(error, attempt + 1)) throw error;
       const backoff = Math.min(max, base * 2 ** attempt);
       // Full jitter on half the backoff, so simultaneous clients spread out but never wait less than half.
       const jittered = backoff / 2 + random() * (backoff / 2);
-      const asked = (error as RetryableError).retryAfterMs;
+      const asked = error instanceof RetryableError ? error.retryAfterMs : undefined;
       const delayMs = Math.round(
         asked !== undefined ? Math.min(Math.max(asked, jittered), max * 4) : jittered,
       );
+      // Never a retry storm nor an endless wait: the total of all waits is bounded.
+      if (waited + delayMs > maxTotal) throw error;
+      waited += delayMs;
       options.onRetry?.({ attempt: attempt + 1, delayMs, error });
       await sleep(delayMs);
     }

@@ -5,7 +5,7 @@
  * It keeps fake projects, environments, services and deployments; restarts and redeploys move a deployment
  * through DEPLOYING to SUCCESS (or a chosen outcome) after N status polls; faults can be injected.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -19,9 +19,14 @@ import {
 } from 'graphql';
 
 /** `shared/` beside the repository (on these machines /work/shared, in CI beside the clone). */
-export const RAILWAY_SCHEMA_PATH = fileURLToPath(
-  new URL('../../../shared/schemas/railway/schema.json', import.meta.url),
-);
+/** The vendored schema: in the repository once vendored, else `RAILWAY_SCHEMA_PATH`, else `../shared/`. */
+export const RAILWAY_SCHEMA_PATH =
+  [
+    fileURLToPath(new URL('../../schemas/railway/schema.json', import.meta.url)),
+    fileURLToPath(new URL('../fixtures/railway/schema.json', import.meta.url)),
+    process.env.RAILWAY_SCHEMA_PATH,
+  ].find((candidate) => candidate && existsSync(candidate)) ??
+  fileURLToPath(new URL('../../../shared/schemas/railway/schema.json', import.meta.url));
 
 let cachedSchema: GraphQLSchema | undefined;
 /** Railway's schema, built once per test file. */

@@ -79,11 +79,39 @@ describe('command provider', () => {
   });
 
   it('keeps only the last ~2 KB of output and scrubs secrets from it', async () => {
-    const svc = serviceWith({ provider: 'command', restart: 'seq 1 5000; echo "token=$RAILWAY_TOKEN"' });
+    const svc = serviceWith({
+      provider: 'command',
+      restart: 'seq 1 5000; echo "token=$RAILWAY_TOKEN"',
+      env: ['RAILWAY_TOKEN'],
+    });
     const result = await command.restart(svc, testContext(env).ctx);
     expect(result.output!.length).toBeLessThanOrEqual(OUTPUT_LIMIT);
     expect(result.output).toMatch(/5000\ntoken=\*\*\*$/);
     expect(result.output).not.toContain('railway-secret-987654');
+  });
+
+  it('gives the command only PATH, HOME and the variables recovery.env names (issue 9)', async () => {
+    const svc = serviceWith({ provider: 'command', restart: 'env' });
+    const result = await command.restart(svc, testContext({ ...env, OTHER_VAR: 'other-value' }).ctx);
+    const names = result.output!.split('\n').map((line) => line.split('=')[0]);
+    expect(names).toContain('PATH');
+    expect(names).not.toContain('RAILWAY_TOKEN');
+    expect(names).not.toContain('OTHER_VAR');
+    expect(result.output).not.toContain('railway-secret-987654');
+  });
+
+  it('refuses recovery.env names the host does not allow, naming UPTIME_CONFIG_ENV', async () => {
+    const svc = serviceWith({ provider: 'command', restart: 'env', env: ['RAILWAY_TOKEN'] });
+    const { ctx } = testContext(env);
+    await expect(command.restart(svc, { ...ctx, allowedEnv: (name) => name === 'APP_PORT' })).rejects.toThrow(
+      /RAILWAY_TOKEN.*UPTIME_CONFIG_ENV/,
+    );
+  });
+
+  it('runs the configured rollback command', async () => {
+    const svc = serviceWith({ provider: 'command', restart: 'true', rollback: 'echo rolled-back' });
+    const result = await command.rollback!(svc, testContext(env).ctx);
+    expect(result).toMatchObject({ ok: true, output: 'rolled-back' });
   });
 
   it('explains a cwd that does not exist', async () => {

@@ -36,6 +36,8 @@ export async function run(context: ActionContext = actionsContext): Promise<void
       printCommand(await runCommand(context, options, fetch, redact));
     else await printScheduled(await runSweep(context, options, fetch, redact), options, redact);
   } catch (error: unknown) {
+    // The stack (mapped to the TypeScript sources by dist/action.js.map) for step debug logging.
+    if (error instanceof Error && error.stack) core.debug(redact(error.stack));
     core.setFailed(redact(error instanceof Error ? error.message : `uptime-action failed: ${String(error)}`));
   } finally {
     await dispatcher?.close();

@@ -5,7 +5,6 @@
 import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
-import type { GitHubClient } from '../src/github/client.js';
 import { DEFAULT_GITHUB_API_URL, octokitPolicy } from '../src/github/octokit.js';
 import type { Logger } from '../src/util/logger.js';
 
@@ -21,7 +20,7 @@ export function actionOctokit(
   token: string,
   env: NodeJS.ProcessEnv,
   logger: Logger,
-): ActionOctokit & GitHubClient {
+): ActionOctokit {
   const pacingMs = env.UPTIME_GITHUB_PACING_MS?.trim() ? Number(env.UPTIME_GITHUB_PACING_MS) : undefined;
   const pacing =
     pacingMs !== undefined && Number.isFinite(pacingMs) && pacingMs >= 0
@@ -36,5 +35,5 @@ export function actionOctokit(
     },
     retry,
     throttling,
-  ) as ActionOctokit & GitHubClient;
+  );
 }

@@ -1,3 +1,4 @@
+import * as core from '@actions/core';
 import { MODES, type Mode } from '../src/config/presets.js';
 import { DEFAULT_CONFIG_PATH } from '../src/config/load.js';
 import { DEFAULT_STATE_BRANCH } from '../src/state/github.js';
@@ -34,15 +35,16 @@ export class InputError extends Error {
   override name = 'InputError';
 }
 
-const bool = (name: string, raw: string): boolean => {
-  const value = raw.trim().toLowerCase();
-  if (['', 'false', 'no', 'off', '0'].includes(value)) return false;
-  if (['true', 'yes', 'on', '1'].includes(value)) return true;
-  throw new InputError(`Input ${name}: "${raw}" is not true or false.`);
-};
+/** How inputs are read: @actions/core's `getInput` and `getBooleanInput` (tests may pass their own). */
+export interface InputReader {
+  getInput(name: string): string;
+  getBooleanInput(name: string): boolean;
+}
+
+type Parser = (raw: string, read: InputReader) => Partial<ActionOptions>;
 
 /** Every input's parser: a `Record` over the keys, so adding one to `Inputs` without parsing it does not compile. */
-const PARSERS: { [K in keyof Inputs]: (raw: string) => Partial<ActionOptions> } = {
+const PARSERS: Record<keyof Inputs, Parser> = {
   config: (raw) => ({
     configPath: raw.trim() || DEFAULT_CONFIG_PATH,
     configExplicit: raw.trim() !== '' && raw.trim() !== DEFAULT_CONFIG_PATH,
@@ -73,7 +75,14 @@ const PARSERS: { [K in keyof Inputs]: (raw: string) => Partial<ActionOptions> } 
       );
     return { watchMs: ms };
   },
-  'dry-run': (raw) => ({ dryRun: bool('dry-run', raw) }),
+  'dry-run': (raw, read) => {
+    if (!raw) return { dryRun: false };
+    try {
+      return { dryRun: read.getBooleanInput('dry-run') };
+    } catch {
+      throw new InputError(`Input dry-run: "${raw}" is not true or false; write true or false.`);
+    }
+  },
   'state-branch': (raw) => {
     const branch = raw.trim() || DEFAULT_STATE_BRANCH;
     if (!/^[A-Za-z0-9._/-]+$/.test(branch) || branch.includes('..'))
@@ -82,10 +91,10 @@ const PARSERS: { [K in keyof Inputs]: (raw: string) => Partial<ActionOptions> } 
   },
 };
 
-/** Reads and validates every input through `get` (getInput of ./toolkit.ts in the Action, a map in tests). */
-export function readInputs(get: (name: keyof Inputs) => string): ActionOptions {
+/** Reads and validates every input through `read` (@actions/core in the Action). */
+export function readInputs(read: InputReader = core): ActionOptions {
   const options: Partial<ActionOptions> = {};
   for (const name of Object.keys(PARSERS) as Array<keyof Inputs>)
-    Object.assign(options, PARSERS[name](get(name)));
+    Object.assign(options, PARSERS[name](read.getInput(name), read));
   return options as ActionOptions;
 }

@@ -1,43 +1,25 @@
-// Bundles the Action (and the CLI, when present) into single files under dist/, as GitHub runs actions
-// without installing dependencies. Deterministic: same sources, same bytes (scripts/check-dist.sh relies on it).
+// Bundles the Action (and the CLI, when present) into dist/, as GitHub runs actions without installing
+// dependencies. Deterministic: same sources, same bytes (scripts/check-dist.sh relies on it).
+//
+//   node scripts/build.mjs [--outdir DIR]     (default dist/; tests build a fresh copy into a temp dir)
+//
+// The Action is three files: dist/index.js (action.yml's `main`) turns on source maps and then loads
+// dist/action.js, the bundle, whose dist/action.js.map points stack traces at the TypeScript sources.
+// Node only maps files loaded after `process.setSourceMapsEnabled(true)`, and action.yml cannot pass
+// `--enable-source-maps`, hence the two-line entry.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
-import { chmod } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({ options: { outdir: { type: 'string', default: 'dist' } } });
+const outdir = isAbsolute(values.outdir) ? values.outdir : join(root, values.outdir);
 // ESM output still meets CommonJS dependencies that call require(): give them one.
 const requireShim =
   "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
-
-/**
- * `yaml` as ES modules. Its `node` export is CommonJS: esbuild must keep and run all of it at start-up (the
- * whole library, ~5 ms of the Action's cold start); its ES build is the same code, and only what is imported
- * (parse) is kept. The one Node-specific difference is put back: warnings go through process.emitWarning,
- * as in its Node build. (Left out: the LOG_TOKENS/LOG_STREAM variables, yaml's own parser debugging.)
- */
-const yamlDir = dirname(createRequire(import.meta.url).resolve('yaml/package.json'));
-const yamlAsEsm = {
-  name: 'yaml-as-esm',
-  setup(b) {
-    b.onResolve({ filter: /^yaml$/ }, () => ({ path: join(yamlDir, 'browser', 'dist', 'index.js') }));
-    b.onLoad({ filter: /[\\/]yaml[\\/]browser[\\/]dist[\\/]log\.js$/ }, () => ({
-      loader: 'js',
-      contents: [
-        "import process from 'node:process';",
-        "export function debug(logLevel, ...messages) { if (logLevel === 'debug') console.log(...messages); }",
-        'export function warn(logLevel, warning) {',
-        "  if (logLevel === 'debug' || logLevel === 'warn') {",
-        "    if (typeof process.emitWarning === 'function') process.emitWarning(warning);",
-        '    else console.warn(warning);',
-        '  }',
-        '}',
-      ].join('\n'),
-    }));
-  },
-};
 
 const common = {
   absWorkingDir: root,
@@ -47,25 +29,35 @@ const common = {
   target: 'node20',
   minify: true,
   legalComments: 'none',
-  sourcemap: false,
   logLevel: 'warning',
 };
 
+await mkdir(outdir, { recursive: true });
 await build({
   ...common,
   entryPoints: ['action/index.ts'],
-  outfile: 'dist/index.js',
+  outfile: join(outdir, 'action.js'),
   banner: { js: requireShim },
-  plugins: [yamlAsEsm],
+  sourcemap: 'linked',
+  sourcesContent: false,
 });
+await writeFile(
+  join(outdir, 'index.js'),
+  [
+    "// action.yml's entry: stack traces in the job's log point at the TypeScript sources (action.js.map).",
+    'process.setSourceMapsEnabled(true);',
+    "await import('./action.js');",
+    '',
+  ].join('\n'),
+);
 
 if (existsSync(join(root, 'cli/index.ts'))) {
   await build({
     ...common,
     entryPoints: ['cli/index.ts'],
-    outfile: 'dist/cli.js',
+    outfile: join(outdir, 'cli.js'),
     // cli/index.ts starts with its own #!/usr/bin/env node, which esbuild keeps.
     banner: { js: requireShim },
   });
-  await chmod(join(root, 'dist/cli.js'), 0o755);
+  await chmod(join(outdir, 'cli.js'), 0o755);
 }

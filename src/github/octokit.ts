@@ -13,13 +13,9 @@ export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
  */
 export const GITHUB_DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 451];
 
-export interface GitHubClientOptions {
-  token: string;
-  /** REST base URL. @default GITHUB_API_URL or https://api.github.com */
-  baseUrl?: string;
+/** How the retry and throttling plugins behave; shared by every face's Octokit. */
+export interface GitHubPolicyOptions {
   logger: Logger;
-  /** Tests pass `{ fetch: globalThis.fetch }` so nock sees the requests. */
-  request?: { fetch?: typeof fetch };
   /** How many times a rate-limited request is retried before it fails. @default 2 */
   rateLimitRetries?: number;
   /** Retries of 5xx and network errors. @default 3 */
@@ -35,50 +31,28 @@ export interface GitHubClientOptions {
    * @default the throttling plugin's pacing (1000 and 3000)
    */
   pacing?: { writeMs: number; notifyMs: number };
+}
+
+export interface GitHubClientOptions extends GitHubPolicyOptions {
+  token: string;
+  /** REST base URL. @default https://api.github.com */
+  baseUrl?: string;
+  /** Tests pass `{ fetch: globalThis.fetch }` so nock sees the requests. */
+  request?: { fetch?: typeof fetch };
   userAgent?: string;
 }
 
-interface YieldingStore {
-  yieldLoop?: (t?: number) => Promise<void>;
-}
-let immediateYields = false;
-
 /**
- * Bottleneck (the limiter of both the retry and the throttling plugin) awaits `setTimeout(0)` between its
- * bookkeeping steps: at least 1 ms each, ~13 per GitHub request, so ~15 ms of idle waiting per request (half
- * of a scheduled run's cold start). This makes its local datastore yield with `setImmediate` instead: the same
- * turns of the event loop in the same order, without the timer clamp. Limits, pacing (`minTime`), retries and
- * delays (`yieldLoop(t > 0)`) are unchanged. Applied once, on the first client, to the one Bottleneck module
- * the plugins share, and only if its datastore has the expected shape (bottleneck 2.x); otherwise a no-op.
+ * The Octokit options of this project's retry and throttling policy (plugin-retry's `retry`, plugin-throttling's
+ * `throttle`) and its log: 5xx and network errors retried, primary and secondary rate limits (`Retry-After`,
+ * `X-RateLimit-Reset`) honoured a bounded number of times, each wait logged. The Action passes them to
+ * `getOctokit` of @actions/github; `createOctokit` to @octokit/core.
  */
-function useImmediateYields(): void {
-  if (immediateYields) return;
-  immediateYields = true;
-  // A limiter with no reservoir starts no timer; it is only the way to reach the datastore's class.
-  const sample = (new Bottleneck() as unknown as { _store?: object })._store;
-  if (!sample) return;
-  const store = Object.getPrototypeOf(sample) as YieldingStore;
-  const timed = store.yieldLoop;
-  if (typeof timed !== 'function') return;
-  store.yieldLoop = function (this: YieldingStore, t = 0) {
-    return t > 0 ? timed.call(this, t) : new Promise<void>((resolve) => setImmediate(resolve));
-  };
-}
-
-const RetryingOctokit = Octokit.plugin(retry, throttling);
-/** The Octokit this project builds: @octokit/core with the retry and throttling plugins. */
-export type GitHubOctokit = InstanceType<typeof RetryingOctokit>;
-
-/**
- * Builds the Octokit every GitHub call of the Action goes through: retries 5xx and network errors, honours
- * primary and secondary rate limits (`Retry-After`, `X-RateLimit-Reset`) a bounded number of times, and logs
- * each wait. Nothing is read from the environment here; the face passes `baseUrl`.
- */
-export function createOctokit(options: GitHubClientOptions): GitHubOctokit {
+export function octokitPolicy(options: GitHubPolicyOptions) {
   const { logger } = options;
-  useImmediateYields();
   const limit = options.rateLimitRetries ?? 2;
   const base = options.retryAfterBaseValue ?? 1000;
+  // Custom pacing: the plugin's own limiter type (Bottleneck groups), as its `write`/`notifications` state.
   const pacing = options.pacing
     ? {
         Bottleneck,
@@ -106,11 +80,7 @@ export function createOctokit(options: GitHubClientOptions): GitHubOctokit {
       );
       return false;
     };
-  return new RetryingOctokit({
-    auth: options.token,
-    baseUrl: (options.baseUrl ?? DEFAULT_GITHUB_API_URL).replace(/\/+$/, ''),
-    userAgent: options.userAgent ?? 'uptime-action',
-    request: options.request,
+  return {
     log: {
       debug: (m: string) => logger.debug(m),
       info: (m: string) => logger.debug(m),
@@ -124,5 +94,23 @@ export function createOctokit(options: GitHubClientOptions): GitHubOctokit {
       onRateLimit: onLimit('primary'),
       onSecondaryRateLimit: onLimit('secondary'),
     },
+  };
+}
+
+const RetryingOctokit = Octokit.plugin(retry, throttling);
+/** The Octokit this project builds outside the Action: @octokit/core with the retry and throttling plugins. */
+export type GitHubOctokit = InstanceType<typeof RetryingOctokit>;
+
+/**
+ * Builds an Octokit for faces that are not the Action (the CLI's tools, the chaos bench, tests) with the
+ * policy of `octokitPolicy`. Nothing is read from the environment here; the caller passes `baseUrl`.
+ */
+export function createOctokit(options: GitHubClientOptions): GitHubOctokit {
+  return new RetryingOctokit({
+    auth: options.token,
+    baseUrl: (options.baseUrl ?? DEFAULT_GITHUB_API_URL).replace(/\/+$/, ''),
+    userAgent: options.userAgent ?? 'uptime-action',
+    request: options.request,
+    ...octokitPolicy(options),
   });
 }

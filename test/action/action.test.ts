@@ -3,7 +3,7 @@ import { run } from '../../action/main.js';
 import { checkRequests } from '../helpers/openapi.js';
 import { startGitHubStub, type GitHubStub } from '../helpers/github-stub.js';
 import { startTestServer, type TestServer } from '../helpers/servers.js';
-import { actionEnv, applyEnv } from './env.js';
+import { actionEnv, applyEnv, freshContext } from './env.js';
 import { startRailwayStub } from './railway-stub.js';
 
 let github: GitHubStub;
@@ -40,7 +40,7 @@ async function runAction(
     return true;
   });
   try {
-    await run();
+    await run(freshContext());
   } finally {
     write.mockRestore();
     restore();
@@ -133,7 +133,7 @@ describe('the Action on a schedule', () => {
     const lines: string[] = [];
     write.mockImplementation((chunk: string | Uint8Array) => (lines.push(String(chunk)), true));
     try {
-      await run();
+      await run(freshContext());
     } finally {
       write.mockRestore();
       restore();

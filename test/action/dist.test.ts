@@ -1,83 +1,98 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startGitHubStub, type GitHubStub } from '../helpers/github-stub.js';
 import { startTestServer, type TestServer } from '../helpers/servers.js';
+import { buildFresh, node24, runBundle, runProcess } from './bundle.js';
 import { actionEnv } from './env.js';
 import { startRailwayStub } from './railway-stub.js';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bundle = join(root, 'dist', 'index.js');
 
 let github: GitHubStub;
 let api: TestServer;
 let railway: Awaited<ReturnType<typeof startRailwayStub>>;
+let dist: Awaited<ReturnType<typeof buildFresh>>;
 
 beforeAll(async () => {
-  if (!existsSync(bundle)) {
-    await new Promise<void>((resolve, reject) =>
-      spawn(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' }).on('exit', (code) =>
-        code === 0 ? resolve() : reject(new Error(`build exited ${code}`)),
-      ),
-    );
-  }
-  github = await startGitHubStub();
-  api = await startTestServer({ kind: 'status', status: 502 });
-  railway = await startRailwayStub({ onRestart: () => api.set({ kind: 'up' }) });
+  [dist, github, api, railway] = await Promise.all([
+    buildFresh(),
+    startGitHubStub(),
+    startTestServer({ kind: 'status', status: 502 }),
+    startRailwayStub(),
+  ]);
 });
 afterAll(async () => {
   await Promise.all([github.close(), api.close(), railway.close()]);
+  dist.remove();
 });
 
-/**
- * Loaded before the bundle: reports at exit whether the process loaded Node's bundled undici (the first use of
- * the global fetch, Response, Headers or Request does, ~15 ms of a cold start; the Action's fetch uses none).
- */
-const UNDICI_PROBE = `data:text/javascript,${encodeURIComponent(
-  "process.on('exit', () => process.stderr.write(`\\nundici loaded: ${process.moduleLoadList.some((m) => m.includes('undici'))}\\n`));",
-)}`;
+const config = (url: string) =>
+  `mode: extreme\nrecoveryTimeout: 5s\nservices:\n  web:\n    name: Web\n    url: ${url}\n    recovery: { provider: railway, serviceId: s1, environmentId: e1 }\n`;
 
-/** Spawns the bundle with plain node and the variables GitHub sets; resolves with its exit code and output. */
-function runBundle(env: Record<string, string>): Promise<{ code: number | null; stdout: string }> {
-  const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('INPUT_') && !k.startsWith('GITHUB_')),
-  );
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', UNDICI_PROBE, bundle], {
-      env: { ...clean, ...env, NODE_OPTIONS: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.on('exit', (code) => resolve({ code, stdout }));
+describe('the bundle, run GitHub-style: node dist/index.js under Node 24', () => {
+  test('the runner is Node 24', async () => {
+    const { output } = await runProcess(node24, ['--version'], { env: {} });
+    expect(output.trim()).toMatch(/^v24\./);
   });
-}
 
-describe('the bundled dist/index.js', () => {
-  test('runs under plain node with INPUT_* variables: detects, restarts through Railway, resolves, sets outputs, never loads undici', async () => {
+  test('the bundle is built on @actions/core and @actions/github, and its source map names the TypeScript files', () => {
+    const map = JSON.parse(readFileSync(join(dist.dir, 'action.js.map'), 'utf8')) as { sources: string[] };
+    const sources = map.sources.map((s) => s.replace(/^(\.\.\/)+/, ''));
+    expect(sources.some((s) => s.includes('node_modules/@actions/core/'))).toBe(true);
+    expect(sources.some((s) => s.includes('node_modules/@actions/github/'))).toBe(true);
+    expect(sources.some((s) => s.endsWith('action/main.ts'))).toBe(true);
+    expect(readFileSync(join(dist.dir, 'action.js'), 'utf8')).toMatch(
+      /\/\/# sourceMappingURL=action\.js\.map\s*$/,
+    );
+  });
+
+  test('with INPUT_* variables: detects, restarts through Railway, resolves, sets outputs and the job summary', async () => {
+    api.set({ kind: 'status', status: 502 });
+    railway.calls.length = 0;
+    const stop = api;
+    const restarts = await startRailwayStub({ onRestart: () => stop.set({ kind: 'up' }) });
     const action = actionEnv({
       githubUrl: github.url,
-      configYaml: `mode: extreme\nrecoveryTimeout: 5s\nservices:\n  web:\n    url: ${api.url}\n    recovery: { provider: railway, serviceId: s1, environmentId: e1 }\n`,
-      extraEnv: { RAILWAY_API_TOKEN: 'rw_bundle_secret_1', RAILWAY_API_URL: railway.url },
+      configYaml: config(api.url),
+      extraEnv: { RAILWAY_API_TOKEN: 'rw_bundle_secret_1', RAILWAY_API_URL: restarts.url },
     });
-    const { code, stdout } = await runBundle(action.env);
-    expect(stdout).not.toMatch(/Dynamic require|ERR_/);
+    const { code, output } = await runBundle(dist.dir, action.env);
+    await restarts.close();
+    expect(output).not.toMatch(/Dynamic require|ERR_/);
     expect(code).toBe(0);
-    // Octokit's reads and writes, the probes and Railway's API all went through the Action's own fetch.
-    expect(stdout).toContain('undici loaded: false');
     expect(action.outputs()).toMatchObject({
       status: 'up',
+      'down-services': '',
       'recovered-services': 'web',
       'incident-issues': '1',
     });
+    expect(JSON.parse(action.outputs().report)).toMatchObject({
+      mode: 'extreme',
+      services: { web: { status: 'up', recovered: true, actions: [{ action: 'restart', healthy: true }] } },
+    });
+    const summary = action.summary();
+    expect(summary).toContain('| Service | Status |');
+    expect(summary).toMatch(/Web: restart \(.*\) — healthy again/);
+    expect(summary).toContain('opened incident #1');
     expect(github.issues[0]).toMatchObject({ state: 'closed' });
-    expect(railway.calls).toContain('DeploymentRestart');
+    expect(restarts.calls).toContain('DeploymentRestart');
     // Masked for the runner, and never printed anywhere else.
-    expect(stdout).toContain('::add-mask::rw_bundle_secret_1');
-    expect(stdout.replace(/^::add-mask::.*$/gm, '')).not.toContain('rw_bundle_secret_1');
+    expect(output).toContain('::add-mask::rw_bundle_secret_1');
+    expect(output.replace(/^::add-mask::.*$/gm, '')).not.toContain('rw_bundle_secret_1');
+    expect(summary).not.toContain('rw_bundle_secret_1');
+    action.cleanup();
+  });
+
+  test('an unexpected error fails the step, and its stack (debug log) points at the TypeScript sources', async () => {
+    const action = actionEnv({ githubUrl: github.url, configYaml: config(api.url) });
+    const env = { ...action.env };
+    delete (env as Record<string, string | undefined>).GITHUB_REPOSITORY;
+    const { code, output } = await runBundle(dist.dir, env);
+    expect(code).toBe(1);
+    expect(output).toMatch(/^::error::.*GITHUB_REPOSITORY/m);
+    const debug = output.split('\n').find((l) => l.startsWith('::debug::') && l.includes('%0A    at '));
+    expect(debug).toBeDefined();
+    expect(debug).toMatch(/action\/main\.ts:\d+:\d+/);
+    expect(debug).not.toMatch(/action\.js:\d+/);
     action.cleanup();
   });
 });

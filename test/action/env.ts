@@ -2,9 +2,11 @@
  * Runs of the Action as GitHub starts them: INPUT_* variables, GITHUB_* context, an event payload file, and
  * output/summary files to read back. Works for the in-process `run()` and for a spawned `node dist/index.js`.
  */
+import { context } from '@actions/github';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { ActionContext } from '../../action/main.js';
 
 export interface ActionRunSetup {
   githubUrl: string;
@@ -78,4 +80,13 @@ export function applyEnv(env: Record<string, string>): () => void {
       else process.env[k] = v;
     }
   };
+}
+
+/**
+ * @actions/github's `context` is read once, when the module loads; an in-process run after `applyEnv` needs
+ * one read from the current environment: a new instance of the same class.
+ */
+export function freshContext(): ActionContext {
+  const Context = context.constructor as new () => ActionContext;
+  return new Context();
 }

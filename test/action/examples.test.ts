@@ -14,9 +14,15 @@ describe('action.yml and the examples', () => {
     const action = yaml('action.yml');
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
     const seen: string[] = [];
-    readInputs((name: keyof Inputs) => {
-      seen.push(name);
-      return String(action.inputs[name].default ?? '').replace('${{ github.token }}', 'ghs_x');
+    readInputs({
+      getInput: (name) => {
+        seen.push(name);
+        return String(action.inputs[name as keyof Inputs].default ?? '').replace(
+          '${{ github.token }}',
+          'ghs_x',
+        );
+      },
+      getBooleanInput: (name) => action.inputs[name].default === 'true',
     });
     expect(Object.keys(action.inputs).sort()).toEqual(seen.sort());
     expect(Object.keys(action.outputs).sort()).toEqual([

@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { readInputs, type Inputs } from '../../action/inputs.js';
+import { applyEnv } from './env.js';
 
 const defaults: Inputs = {
   config: '.github/uptime.yml',
@@ -9,7 +10,18 @@ const defaults: Inputs = {
   'dry-run': 'false',
   'state-branch': 'uptime-state',
 };
-const read = (over: Partial<Inputs>) => readInputs((name) => ({ ...defaults, ...over })[name]);
+/** Reads the inputs as the runner passes them (INPUT_* variables) through @actions/core. */
+const read = (over: Partial<Inputs>) => {
+  const inputs: Inputs = { ...defaults, ...over };
+  const restore = applyEnv(
+    Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+  );
+  try {
+    return readInputs();
+  } finally {
+    restore();
+  }
+};
 
 describe('inputs', () => {
   test('defaults: one sweep, the config mode, the uptime-state branch, not a dry run', () => {
@@ -40,6 +52,7 @@ describe('inputs', () => {
     [{ watch: '7h' }, /longer than a job may run/],
     [{ mode: 'turbo' }, /Input mode: "turbo" is not a mode; use normal or extreme/],
     [{ 'dry-run': 'maybe' }, /Input dry-run: "maybe" is not true or false/],
+    [{ 'dry-run': 'yes' }, /Input dry-run: "yes" is not true or false/],
     [{ 'github-token': '' }, /Input github-token is empty/],
     [{ 'state-branch': 'a..b' }, /Input state-branch/],
   ])('%p is refused with the input named', (over, message) => {

@@ -46,6 +46,8 @@ beforeAll(async () => {
       GHE_HOST: new URL(stub.url).host,
       GHE_PROTOCOL: 'http',
       LOG_LEVEL: 'fatal',
+      UPTIME_ALLOWED_PROVIDERS: 'webhook',
+      UPTIME_PRIVATE_TARGETS: 'allow',
     },
     Octokit: TestOctokit,
   });

@@ -110,7 +110,8 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
   await probot.load(appFn);
   const receiver: Receiver = createReceiver({
     verify: (body, signature) => probot.webhooks.verify(body, signature),
-    receive: (delivery) => probot.receive(delivery as Parameters<Probot['receive']>[0]),
+    // Straight to the webhooks (probot.load has run): Probot's own `receive` logs the whole event at debug level.
+    receive: (delivery) => probot.webhooks.receive(delivery as Parameters<Probot['receive']>[0]),
     logger: probotLogger(probot.log, redact),
     maxBytes: limits.maxBodyBytes,
   });

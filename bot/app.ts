@@ -6,6 +6,7 @@ import { systemClock, type Clock } from '../src/util/clock.js';
 import type { Logger } from '../src/util/logger.js';
 import { makeRedactor, secretValues } from '../src/util/secrets.js';
 import { githubServices } from '../src/github/services.js';
+import { hostedConfigLoad } from './hosted.js';
 
 /**
  * The GitHub App: it only registers handlers. The slash commands live in src/commands (shared with the
@@ -53,6 +54,9 @@ async function handleComment(
   const fetchImpl = options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args));
   const { owner, repo } = context.repo();
   const { payload } = context;
+  // Repository configs are read under the hosted policy: allowed providers, allowed ${VAR}s.
+  // TODO(integrator): switch to the safety helper's hostedPolicyFromEnv(env) (see bot/hosted.ts).
+  const policy = hostedConfigLoad(env);
   const github = octokitCommentGitHub(context.octokit, {
     owner,
     repo,
@@ -60,7 +64,8 @@ async function handleComment(
     commentId: payload.comment.id,
     defaultBranch: payload.repository.default_branch,
     configPath: options.configPath,
-    env,
+    env: policy.env,
+    validate: policy.validate,
   });
   await runCommentCommand({
     payload,

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { run } from 'probot';
 import { uptimeApp } from './app.js';
+import { BotEnvError } from './env.js';
 import { startBotServer } from './server.js';
 
 /**
@@ -27,7 +28,8 @@ if (!process.env.APP_ID && process.env.NODE_ENV !== 'production') {
     process.once('SIGINT', () => void stop('SIGINT'));
     process.once('SIGTERM', () => void stop('SIGTERM'));
   } catch (error: unknown) {
+    // A bad setting exits 2 with what to fix; the message never holds a key or secret.
     console.error(error instanceof Error ? error.message : String(error));
-    process.exitCode = 1;
+    process.exitCode = error instanceof BotEnvError ? 2 : 1;
   }
 }

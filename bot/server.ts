@@ -1,22 +1,25 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  createNodeMiddleware,
-  createProbot,
-  type ApplicationFunction,
-  type Probot,
-  type ProbotOctokit,
-} from 'probot';
+import { createProbot, type ApplicationFunction, type Probot, type ProbotOctokit } from 'probot';
+import type { Logger as PinoLogger } from 'pino';
 import { systemClock, type Clock } from '../src/util/clock.js';
 import { makeRedactor, secretValues } from '../src/util/secrets.js';
 import { probotLogger, uptimeApp, type UptimeAppOptions } from './app.js';
+import { checkBotEnv } from './env.js';
+import { createReceiver, type Receiver } from './receiver.js';
+import { startWebhookProxy } from './proxy.js';
 import { parseWatchRepos, startHostedWatch, type HostedWatchOptions } from './watch.js';
 
 /**
- * The bot as a server: Probot's webhook middleware (signature verified, at `/api/github/webhooks`) on a
- * plain node:http server, plus `GET /ping` for hosts' health checks, plus the hosted watch when
- * `UPTIME_WATCH_REPOS` is set. Settings are the standard Probot variables.
+ * The bot as a server: a bounded webhook receiver (bot/receiver.ts: 413 above 25 MB, signature before
+ * parsing, each delivery once, answered before the handlers run) at `/api/github/webhooks` feeding Probot,
+ * on a plain node:http server with header and request timeouts, plus `GET /ping` for hosts' health checks,
+ * the hosted watch when `UPTIME_WATCH_REPOS` is set, and a smee.io forwarder when `WEBHOOK_PROXY_URL` is set.
+ * Settings are the standard Probot variables.
  */
+
+/** Where GitHub posts webhooks (Probot's default path). */
+export const WEBHOOK_PATH = '/api/github/webhooks';
 
 /** The standard Probot variables this server reads. */
 export const BOT_ENV = [
@@ -29,7 +32,24 @@ export const BOT_ENV = [
   'GHE_HOST',
   'GHE_PROTOCOL',
   'LOG_LEVEL',
+  'WEBHOOK_PROXY_URL',
 ] as const;
+
+/** Time limits of the HTTP server; a slow or stalled client is cut off by them. */
+export interface ServerLimits {
+  /** The request's headers must arrive within this. @default 10000 */
+  headersTimeoutMs: number;
+  /** The whole request (headers and body) must arrive within this. @default 30000 */
+  requestTimeoutMs: number;
+  /** Largest webhook body. @default 25 MiB */
+  maxBodyBytes: number;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  maxBodyBytes: 25 * 1024 * 1024,
+};
 
 export interface BotServerOptions extends UptimeAppOptions {
   env: NodeJS.ProcessEnv;
@@ -38,6 +58,10 @@ export interface BotServerOptions extends UptimeAppOptions {
   Octokit?: typeof ProbotOctokit;
   /** Hosted watch settings (reload and retry intervals). */
   watch?: Partial<HostedWatchOptions>;
+  /** Time and size limits (tests shorten them). */
+  limits?: Partial<ServerLimits>;
+  /** Probot's logger (tests capture what is logged). */
+  log?: PinoLogger;
 }
 
 export interface RunningBot {
@@ -45,24 +69,12 @@ export interface RunningBot {
   url: string;
   server: Server;
   probot: Probot;
+  /** Resolves when every accepted delivery has been handled (replies posted). */
+  idle(): Promise<void>;
   close(): Promise<void>;
 }
 
-/**
- * Checks the settings the server can't start without and says which variable to set.
- * @throws Error naming each missing variable and where to get it.
- */
-export function checkBotEnv(env: NodeJS.ProcessEnv): void {
-  const missing: string[] = [];
-  if (!env.APP_ID || !/^\d+$/.test(env.APP_ID))
-    missing.push("APP_ID (the App ID on the app's settings page)");
-  if (!env.PRIVATE_KEY && !env.PRIVATE_KEY_PATH)
-    missing.push("PRIVATE_KEY or PRIVATE_KEY_PATH (generate a private key on the app's settings page)");
-  if (!env.WEBHOOK_SECRET)
-    missing.push('WEBHOOK_SECRET (the webhook secret set on the app; unsigned webhooks are refused)');
-  if (missing.length)
-    throw new Error(`The bot can't start: set ${missing.join('; ')}. See "2. Run it" in the README.`);
-}
+export { BotEnvError, checkBotEnv } from './env.js';
 
 /** Starts the server; resolves once it listens. PORT 0 picks a free port (tests). */
 export async function startBotServer(options: BotServerOptions): Promise<RunningBot> {
@@ -70,7 +82,14 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
   checkBotEnv(env);
   const clock = options.clock ?? systemClock;
   const repos = parseWatchRepos(env.UPTIME_WATCH_REPOS);
-  const probot = createProbot({ env, overrides: options.Octokit ? { Octokit: options.Octokit } : {} });
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const probot = createProbot({
+    env,
+    overrides: {
+      ...(options.Octokit ? { Octokit: options.Octokit } : {}),
+      ...(options.log ? { log: options.log } : {}),
+    },
+  });
   const redact = makeRedactor(secretValues(env));
   let hosted: { stop(): Promise<void> } | undefined;
   const appFn: ApplicationFunction = async (app, fnOptions) => {
@@ -88,18 +107,33 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
       });
     }
   };
-  const middleware = await createNodeMiddleware(appFn, { probot });
-  const server = createServer((req, res) => {
-    if (req.method === 'GET' && req.url === '/ping') {
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('PONG');
-      return;
-    }
-    void middleware(req, res, () => {
-      res
-        .writeHead(404, { 'content-type': 'text/plain' })
-        .end('Not found. Webhooks go to /api/github/webhooks.');
-    });
+  await probot.load(appFn);
+  const receiver: Receiver = createReceiver({
+    verify: (body, signature) => probot.webhooks.verify(body, signature),
+    // Straight to the webhooks (probot.load has run): Probot's own `receive` logs the whole event at debug level.
+    receive: (delivery) => probot.webhooks.receive(delivery as Parameters<Probot['receive']>[0]),
+    logger: probotLogger(probot.log, redact),
+    maxBytes: limits.maxBodyBytes,
   });
+  const server = createServer(
+    // Node checks the request timeout on this interval (30 s by default, longer than the timeout itself).
+    { connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs) },
+    (req, res) => {
+      const path = (req.url ?? '').split('?')[0];
+      if (req.method === 'GET' && path === '/ping') {
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('PONG');
+      } else if (req.method === 'POST' && path === WEBHOOK_PATH) {
+        receiver.handle(req, res);
+      } else {
+        res.on('finish', () => req.destroy());
+        res
+          .writeHead(404, { 'content-type': 'text/plain', connection: 'close' })
+          .end(`Not found. Webhooks go to ${WEBHOOK_PATH}.`);
+      }
+    },
+  );
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
   const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -111,12 +145,22 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
   probotLogger(probot.log, redact).info(
     `uptime-action bot listening on ${url}${repos.length ? `, watching ${repos.map((r) => `${r.owner}/${r.repo}`).join(', ')}` : ''}.`,
   );
+  const proxy = env.WEBHOOK_PROXY_URL
+    ? await startWebhookProxy({
+        source: env.WEBHOOK_PROXY_URL,
+        target: `http://${host}:${address.port}${WEBHOOK_PATH}`,
+        logger: probotLogger(probot.log, redact),
+      })
+    : undefined;
   return {
     url,
     server,
     probot,
+    idle: () => receiver.idle(),
     async close() {
+      await proxy?.stop();
       await hosted?.stop();
+      await receiver.idle();
       await new Promise<void>((resolve, reject) =>
         server.close((error) => (error ? reject(error) : resolve())),
       );

@@ -1,13 +1,16 @@
+import type { Endpoints } from '@octokit/types';
 import { loadRepoConfig } from '../src/commands/octokit.js';
 import type { ProviderType } from '../src/config/schema.js';
 import { watch } from '../src/engine/watch.js';
 import type { EngineEvent } from '../src/engine/types.js';
-import type { GitHubClient, RepoRef } from '../src/github/client.js';
+import { describeError, type GitHubClient, type RepoRef } from '../src/github/client.js';
 import type { Provider } from '../src/providers/types.js';
 import type { Clock } from '../src/util/clock.js';
 import { formatDuration } from '../src/util/duration.js';
 import type { Logger } from '../src/util/logger.js';
 import { githubServices } from '../src/github/services.js';
+import { RetryableError, withRetry } from '../src/util/retry.js';
+import { hostedConfigLoad } from './hosted.js';
 
 /**
  * Hosted watch: when the bot runs as a server and `UPTIME_WATCH_REPOS` lists `owner/repo` entries, it runs
@@ -32,6 +35,8 @@ export interface HostedWatchOptions {
   reloadEveryMs?: number;
   /** Wait after a failed start (bad config, app not installed), doubled up to 10 minutes. @default 30 s */
   retryDelayMs?: number;
+  /** 0..1 for the retry jitter (tests). @default Math.random */
+  random?: () => number;
   onEvent?: (repo: string, event: EngineEvent) => void;
 }
 
@@ -52,7 +57,37 @@ export function parseWatchRepos(value: string | undefined): RepoRef[] {
   });
 }
 
-/** Watches one repository until `signal` aborts; errors are logged and retried, never thrown. */
+type InstallationData = Endpoints['GET /repos/{owner}/{repo}/installation']['response']['data'];
+type RepositoryData = Endpoints['GET /repos/{owner}/{repo}']['response']['data'];
+
+/** Reaches the repository with the installation's client and reads its config under the hosted policy. */
+async function startSession(app: AppAuth, ref: RepoRef, options: HostedWatchOptions) {
+  const appClient = await app.auth();
+  const { data: installation }: { data: InstallationData } = await appClient.request(
+    'GET /repos/{owner}/{repo}/installation',
+    { ...ref },
+  );
+  const client = await app.auth(installation.id);
+  const { data: repository }: { data: RepositoryData } = await client.request('GET /repos/{owner}/{repo}', {
+    ...ref,
+  });
+  // TODO(integrator): switch to the safety helper's hostedPolicyFromEnv(env) (see bot/hosted.ts).
+  const policy = hostedConfigLoad(options.env);
+  const config = await loadRepoConfig(client, {
+    ...ref,
+    branch: repository.default_branch,
+    path: options.configPath,
+    env: policy.env,
+    validate: policy.validate,
+  });
+  return { client, config };
+}
+
+/**
+ * Watches one repository until `signal` aborts. A failed start (app not installed, broken config, GitHub
+ * down) is logged with its reason and retried under the shared retry policy (src/util/retry.ts: jittered
+ * backoff from `retryDelayMs`, capped at 10 minutes); nothing is swallowed.
+ */
 export async function watchRepository(
   app: AppAuth,
   ref: RepoRef,
@@ -62,42 +97,52 @@ export async function watchRepository(
   const name = `${ref.owner}/${ref.repo}`;
   const { clock, logger } = options;
   const reloadEveryMs = options.reloadEveryMs ?? 600_000;
-  const baseDelay = options.retryDelayMs ?? 30_000;
-  let delay = baseDelay;
   while (!signal.aborted) {
+    let session: Awaited<ReturnType<typeof startSession>>;
     try {
-      const appClient = await app.auth();
-      const { data: installation } = await appClient.request('GET /repos/{owner}/{repo}/installation', {
-        ...ref,
-      });
-      const client = await app.auth((installation as { id: number }).id);
-      const { data: repository } = await client.request('GET /repos/{owner}/{repo}', { ...ref });
-      const branch = (repository as { default_branch: string }).default_branch;
-      const config = await loadRepoConfig(client, {
-        ...ref,
-        branch,
-        path: options.configPath,
-        env: options.env,
-      });
-      const { engine, store } = githubServices(config, {
-        ...ref,
-        client,
-        env: options.env,
-        clock,
-        logger,
-        fetch: options.fetch,
-        provider: options.provider,
-        stateBranch: options.stateBranch,
-        onEvent: options.onEvent && ((event) => options.onEvent!(name, event)),
-      });
-      logger.info(`Watching ${name}: ${Object.keys(config.services).join(', ')}.`);
+      session = await withRetry(
+        async () => {
+          if (signal.aborted) throw new Error('stopped');
+          try {
+            return await startSession(app, ref, options);
+          } catch (error: unknown) {
+            throw new RetryableError(describeError(error));
+          }
+        },
+        {
+          retries: Number.POSITIVE_INFINITY,
+          baseDelayMs: options.retryDelayMs ?? 30_000,
+          maxDelayMs: 600_000,
+          doNotRetry: [],
+          random: options.random,
+          sleep: (ms) => clock.sleep(ms, signal),
+          onRetry: ({ attempt, delayMs, error }) =>
+            logger.error(
+              `Watch of ${name} could not start (attempt ${attempt}): ${(error as Error).message} Retrying in ${formatDuration(delayMs)}.`,
+            ),
+        },
+      );
+    } catch {
+      break; // only when stopped
+    }
+    const { client, config } = session;
+    const { engine, store } = githubServices(config, {
+      ...ref,
+      client,
+      env: options.env,
+      clock,
+      logger,
+      fetch: options.fetch,
+      provider: options.provider,
+      stateBranch: options.stateBranch,
+      onEvent: options.onEvent && ((event) => options.onEvent!(name, event)),
+    });
+    logger.info(`Watching ${name}: ${Object.keys(config.services).join(', ')}.`);
+    try {
       await watch(engine, store, { durationMs: reloadEveryMs, signal });
-      delay = baseDelay;
     } catch (error: unknown) {
-      const reason = error instanceof Error ? error.message : String(error);
-      logger.error(`Watch of ${name} stopped: ${reason} Retrying in ${formatDuration(delay)}.`);
-      await clock.sleep(delay, signal);
-      delay = Math.min(delay * 2, 600_000);
+      logger.error(`Watch of ${name} stopped: ${describeError(error)} Restarting it.`);
+      await clock.sleep(options.retryDelayMs ?? 30_000, signal);
     }
   }
 }

@@ -3,6 +3,7 @@ import type { EngineDeps } from '../engine/types.js';
 import type { IncidentLog } from '../incidents/types.js';
 import type { StateStore } from '../state/types.js';
 import type { Clock } from '../util/clock.js';
+import { echo } from './echo.js';
 import type { Command } from './parse.js';
 import type { AccessLevel } from './permissions.js';
 
@@ -23,6 +24,8 @@ export interface CommandContext {
   issue: { number: number; labels: string[] };
   /** The audit log; without it every audit line goes in the reply. */
   incidents?: IncidentLog;
+  /** Scrubs secrets from what is written (the audit copy on the incident gets the reply's treatment). */
+  redact?: (text: string) => string;
 }
 
 /** What to tell the commenter. */
@@ -52,12 +55,14 @@ export interface HandlerResult {
   summary: string;
 }
 
-/** The config's service for a typed name: the exact key, else a case-insensitive match. */
+/**
+ * The config's service for a typed name: the exact key, else a case-insensitive match. Own keys only, so
+ * `__proto__` or `constructor` are unknown names, not `Object.prototype`.
+ */
 export function findService(config: Config, name: string): ServiceConfig | undefined {
-  return (
-    config.services[name] ??
-    Object.values(config.services).find((s) => s.id.toLowerCase() === name.toLowerCase())
-  );
+  if (Object.hasOwn(config.services, name)) return config.services[name];
+  const lower = name.toLowerCase();
+  return Object.entries(config.services).find(([key]) => key.toLowerCase() === lower)?.[1];
 }
 
 /** The refusal for a service the config does not name; lists the known ones. */
@@ -67,9 +72,9 @@ export function unknownService(config: Config, name: string): HandlerResult {
     .join(', ');
   return {
     ok: false,
-    reply: `There is no service \`${name}\` in ${config.source}. Known services: ${known}.`,
+    reply: `There is no service \`${echo(name, 40)}\` in ${config.source}. Known services: ${known}.`,
     stateChanged: false,
-    summary: `refused (unknown service "${name}")`,
+    summary: `refused (unknown service)`,
   };
 }
 

@@ -8,6 +8,7 @@ import {
   type TypedCommand,
 } from './context.js';
 import type { Command } from './parse.js';
+import { defangMentions, echo } from './echo.js';
 import { recover } from './recover.js';
 import { ack, help, pause, resume, setMode, status } from './settings.js';
 
@@ -23,15 +24,18 @@ export { findService, formatTime } from './context.js';
 export async function handleCommand(typed: TypedCommand, ctx: CommandContext): Promise<CommandOutcome> {
   const at = ctx.clock.now();
   const result = await dispatch(typed.command, ctx);
-  const audit = `Audit: @${ctx.actor} ran \`${typed.text}\` at ${formatTime(at)}: ${result.summary}.`;
+  const redact = ctx.redact ?? ((t: string) => t);
+  const audit = `Audit: @${ctx.actor} ran \`${echo(typed.text, 100)}\` at ${formatTime(at)}: ${result.summary}.`;
   let reply = result.reply;
   const onIncident = result.service ? await openIncident(ctx, result.service) : undefined;
   if (result.service && onIncident && onIncident.number !== ctx.issue.number && ctx.incidents) {
     try {
-      await ctx.incidents.comment(result.service, onIncident, `${audit}\n\n${result.reply}`);
+      // The copy on the incident is scrubbed and defanged exactly like the reply itself.
+      const copy = defangMentions(redact(`${audit}\n\n${result.reply}`), [ctx.actor]);
+      await ctx.incidents.comment(result.service, onIncident, copy);
       reply += `\n\n<sub>Recorded on incident #${onIncident.number}.</sub>`;
     } catch (error: unknown) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = echo(redact(error instanceof Error ? error.message : String(error)), 200);
       ctx.engine.logger.warn(`Audit: could not comment on incident #${onIncident.number}: ${reason}`);
       reply += `\n\n<sub>${audit} (Could not record it on incident #${onIncident.number}: ${reason})</sub>`;
     }

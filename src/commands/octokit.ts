@@ -1,3 +1,4 @@
+import type { Endpoints } from '@octokit/types';
 import { ConfigError } from '../config/errors.js';
 import { DEFAULT_CONFIG_PATH, parseConfigText } from '../config/load.js';
 import type { Config } from '../config/schema.js';
@@ -26,7 +27,16 @@ export interface OctokitCommentOptions {
   configPath?: string;
   /** For `${VAR}` references in the config (the server's or the job's environment). @default {} */
   env?: NodeJS.ProcessEnv;
+  /** Extra checks on a parsed config (the hosted bot's policy). @throws ConfigError */
+  validate?: (config: Config) => void;
 }
+
+type PermissionData =
+  Endpoints['GET /repos/{owner}/{repo}/collaborators/{username}/permission']['response']['data'];
+type ContentsData = Endpoints['GET /repos/{owner}/{repo}/contents/{path}']['response']['data'];
+
+/** Largest config file read (before YAML alias expansion, which src/config bounds). */
+export const MAX_CONFIG_BYTES = 512 * 1024;
 
 /** Builds the pipeline's GitHub access for one comment from an Octokit. */
 export function octokitCommentGitHub(octokit: RequestOctokit, options: OctokitCommentOptions): CommentGitHub {
@@ -49,15 +59,11 @@ export function octokitCommentGitHub(octokit: RequestOctokit, options: OctokitCo
       });
     },
     async getPermission(username: string) {
-      const { data } = await octokit.request(
+      const { data }: { data: PermissionData } = await octokit.request(
         'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
-        {
-          owner,
-          repo,
-          username,
-        },
+        { owner, repo, username },
       );
-      return data as PermissionAnswer;
+      return data satisfies PermissionAnswer;
     },
     loadConfig: () =>
       loadRepoConfig(octokit, {
@@ -66,6 +72,7 @@ export function octokitCommentGitHub(octokit: RequestOctokit, options: OctokitCo
         branch: options.defaultBranch,
         path: options.configPath,
         env: options.env,
+        validate: options.validate,
       }),
   };
 }
@@ -76,12 +83,19 @@ export function octokitCommentGitHub(octokit: RequestOctokit, options: OctokitCo
  */
 export async function loadRepoConfig(
   octokit: RequestOctokit,
-  options: { owner: string; repo: string; branch: string; path?: string; env?: NodeJS.ProcessEnv },
+  options: {
+    owner: string;
+    repo: string;
+    branch: string;
+    path?: string;
+    env?: NodeJS.ProcessEnv;
+    validate?: (config: Config) => void;
+  },
 ): Promise<Config> {
   const { owner, repo, branch } = options;
   const path = options.path ?? DEFAULT_CONFIG_PATH;
   const source = `${owner}/${repo}:${path}@${branch}`;
-  let data: unknown;
+  let data: ContentsData;
   try {
     ({ data } = await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', {
       owner,
@@ -101,12 +115,22 @@ export async function loadRepoConfig(
     }
     throw error;
   }
-  const file = data as { type?: string; content?: string; encoding?: string };
-  if (Array.isArray(data) || file.type !== 'file' || typeof file.content !== 'string') {
+  if (Array.isArray(data) || data.type !== 'file') {
     throw new ConfigError(source, [
       { path: '', message: `${path} is not a file.`, fix: `make ${path} a YAML file with a services: key.` },
     ]);
   }
-  const text = Buffer.from(file.content, file.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');
-  return parseConfigText(text, source, options.env ?? {});
+  if (data.size > MAX_CONFIG_BYTES || data.content.length > (MAX_CONFIG_BYTES * 4) / 3 + 4096) {
+    throw new ConfigError(source, [
+      {
+        path: '',
+        message: `${path} is ${data.size} bytes, over the ${MAX_CONFIG_BYTES}-byte limit.`,
+        fix: 'keep the config small: one entry per service, no generated content.',
+      },
+    ]);
+  }
+  const text = Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');
+  const config = parseConfigText(text, source, options.env ?? {});
+  options.validate?.(config);
+  return config;
 }

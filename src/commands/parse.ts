@@ -1,6 +1,7 @@
 import { MODES, type Mode } from '../config/presets.js';
 import type { CommandName } from '../config/schema.js';
 import { formatDuration, parseDuration } from '../util/duration.js';
+import { echo } from './echo.js';
 
 /**
  * The slash-command grammar shared by the bot and the Action (ARCHITECTURE.md, "Slash commands"):
@@ -24,8 +25,10 @@ export type ParseResult =
   | { ok: true; command: Command; /** The command line as typed (for the audit log). */ text: string }
   | {
       ok: false;
-      /** Markdown: what is wrong and the usage or the short help. */ error: string;
+      /** Markdown: what is wrong and the usage or the short help; anything typed is neutralised. */ error: string;
       text: string;
+      /** The command's verb when it is a known one (its permission decides who sees `error`). */
+      name?: CommandName;
     };
 
 /** Usage line and one-line description of each command, in the order `/help` lists them. */
@@ -54,7 +57,7 @@ export function shortHelp(): string {
 }
 
 function usageError(name: CommandName, problem: string, text: string): ParseResult {
-  return { ok: false, error: `${problem} Usage: \`${USAGE[name].usage}\``, text };
+  return { ok: false, error: `${problem} Usage: \`${USAGE[name].usage}\``, text, name };
 }
 
 /**
@@ -69,7 +72,7 @@ export function parseCommand(body: string): ParseResult | null {
   const text = firstLine;
   const verb = match[1].toLowerCase();
   if (!(VERBS as string[]).includes(verb)) {
-    return { ok: false, error: `\`/${match[1]}\` is not a command. ${shortHelp()}`, text };
+    return { ok: false, error: `\`/${echo(match[1], 30)}\` is not a command. ${shortHelp()}`, text };
   }
   const name = verb as CommandName;
   const tokens = match[2].trim().split(/\s+/).filter(Boolean);
@@ -80,7 +83,11 @@ export function parseCommand(body: string): ParseResult | null {
   const unknownFlag = flags.find((f) => !allowedFlags.includes(f));
   if (unknownFlag) {
     const accepted = allowedFlags.length ? `it accepts ${allowedFlags.join(', ')}` : 'it takes no flags';
-    return usageError(name, `\`/${name}\` does not know the flag \`${unknownFlag}\`; ${accepted}.`, text);
+    return usageError(
+      name,
+      `\`/${name}\` does not know the flag \`${echo(unknownFlag, 30)}\`; ${accepted}.`,
+      text,
+    );
   }
 
   const maxArgs: Record<CommandName, number> = {
@@ -110,7 +117,7 @@ export function parseCommand(body: string): ParseResult | null {
   if (args.length > maxArgs[name]) {
     const extra = args
       .slice(maxArgs[name])
-      .map((a) => `\`${a}\``)
+      .map((a) => `\`${echo(a, 30)}\``)
       .join(' ');
     return usageError(name, `\`/${name}\` got more than it takes: ${extra}.`, text);
   }
@@ -136,7 +143,7 @@ function build(
     case 'mode': {
       const mode = first!.toLowerCase();
       if (!(MODES as readonly string[]).includes(mode))
-        return `\`${first}\` is not a mode; use ${MODES.join(' or ')}.`;
+        return `\`${echo(first!, 30)}\` is not a mode; use ${MODES.join(' or ')}.`;
       return { name, mode: mode as Mode };
     }
     case 'pause': {
@@ -162,11 +169,11 @@ export const MAX_PAUSE_MS = 30 * 86_400_000;
  */
 function parseCommandDuration(text: string): number | string {
   if (/^\d+(?:\.\d+)?$/.test(text))
-    return `\`${text}\` has no unit; write it like \`30m\`, \`2h\` or \`1d\`.`;
+    return `\`${echo(text, 30)}\` has no unit; write it like \`30m\`, \`2h\` or \`1d\`.`;
   const ms = parseDuration(text);
   if (ms === undefined || ms <= 0)
-    return `\`${text}\` is not a duration; write it like \`30m\`, \`2h\` or \`1h30m\`.`;
+    return `\`${echo(text, 30)}\` is not a duration; write it like \`30m\`, \`2h\` or \`1h30m\`.`;
   if (ms > MAX_PAUSE_MS)
-    return `\`${text}\` is longer than ${formatDuration(MAX_PAUSE_MS)}; pause without a duration to pause until \`/resume\`.`;
+    return `\`${echo(text, 30)}\` is longer than ${formatDuration(MAX_PAUSE_MS)}; pause without a duration to pause until \`/resume\`.`;
   return ms;
 }

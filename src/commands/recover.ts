@@ -1,6 +1,7 @@
 import type { RecoveryAction, ServiceConfig } from '../config/schema.js';
 import { applyAttempt, runManualAction, type ManualResult } from '../engine/manual.js';
 import { formatDuration } from '../util/duration.js';
+import { echo, neutralize } from './echo.js';
 import { findService, unknownService, type CommandContext, type HandlerResult } from './context.js';
 
 /** `/restart` and `/redeploy`: through `runManualAction` (pauses, restart budget, verify), persisted with `store.update`. */
@@ -66,8 +67,10 @@ function describeAttempt(
   const provider = service.recovery?.provider ?? 'provider';
   const took = formatDuration(attempt.durationMs);
   // The detail's first line is the provider's summary; the rest is command or webhook output.
-  const [headline, ...rest] = attempt.detail.split('\n');
-  const output = rest.join('\n').trim();
+  // Both may quote what an endpoint or a process answered: shown inert.
+  const [first, ...rest] = attempt.detail.split('\n');
+  const headline = echo(first ?? '', 200);
+  const output = neutralize(rest.join('\n').trim());
   const details = output
     ? `\n\n<details><summary>Output</summary>\n\n\`\`\`\n${output}\n\`\`\`\n</details>`
     : '';

@@ -1,3 +1,4 @@
+import type { Issue, IssueComment, IssueCommentEvent, Label, User } from '@octokit/webhooks-types';
 import { ConfigError } from '../config/errors.js';
 import type { Config } from '../config/schema.js';
 import type { EngineDeps } from '../engine/types.js';
@@ -6,6 +7,7 @@ import type { StateStore } from '../state/types.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { handleCommand, type CommandOutcome } from './handlers.js';
+import { defangMentions, echo, neutralize } from './echo.js';
 import { parseCommand } from './parse.js';
 import {
   accessLevel,
@@ -18,7 +20,7 @@ import {
 
 /**
  * The whole comment pipeline, shared by the bot (bot/app.ts) and the Action's issue_comment mode:
- * filter → 👀 → config → permission → handler → 🚀 or 👎 and a reply. GitHub is reached only through
+ * filter → permission → 👀 → config → command's permission → handler → 🚀 or 👎 and a reply. GitHub is reached only through
  * `CommentGitHub`, so both faces (and tests) plug in their own client.
  */
 
@@ -37,12 +39,17 @@ export interface CommentGitHub {
   loadConfig(): Promise<Config>;
 }
 
-/** The fields of an `issue_comment` webhook payload the pipeline reads. */
+type Who = Pick<User, 'login'> & { type?: User['type'] | string };
+
+/**
+ * The fields of an `issue_comment` webhook payload (@octokit/webhooks-types `IssueCommentEvent`) the pipeline
+ * reads; Probot's `context.payload` and the Action's event payload both fit without a cast.
+ */
 export interface IssueCommentPayload {
-  action: string;
-  comment: { id: number; body?: string | null; user?: { login: string; type?: string } | null };
-  issue: { number: number; labels?: Array<{ name?: string } | string> | null };
-  sender: { login: string; type?: string };
+  action: IssueCommentEvent['action'] | (string & {});
+  comment: Pick<IssueComment, 'id'> & { body?: IssueComment['body'] | null; user?: Who | null };
+  issue: Pick<Issue, 'number'> & { labels?: Array<Partial<Pick<Label, 'name'>> | string> | null };
+  sender: Who;
 }
 
 /** The services a command runs against, built once the config is known. */
@@ -99,20 +106,33 @@ export async function runCommentCommand(input: RunCommentInput): Promise<RunComm
 
   const actor = payload.sender.login;
   logger.info(`Comment ${payload.comment.id} on #${payload.issue.number} by @${actor}: ${parsed.text}`);
-  await react(github, 'eyes', logger);
 
+  // Every reply passes here: secrets scrubbed, no mention but the commenter's.
+  const finish = (text: string) => defangMentions(redact(text), [actor]);
   const fail = async (
     stage: 'parse' | 'config' | 'permission' | 'handler',
     reply: string,
     outcome?: CommandOutcome,
   ) => {
-    const text = redact(reply);
+    const text = finish(reply);
     await react(github, '-1', logger);
     await github.reply(text);
     return { handled: true as const, ok: false, stage, reply: text, outcome };
   };
 
-  if (!parsed.ok) return fail('parse', parsed.error);
+  // Permission first: before any reaction, before reading the config, before anything typed is echoed.
+  let level: AccessLevel;
+  try {
+    level = accessLevel(await github.getPermission(actor));
+  } catch (error: unknown) {
+    logger.warn(redact(`Permission check of @${actor} failed: ${message(error)}`));
+    return fail(
+      'permission',
+      `@${actor}, checking your permission on this repository failed, so I ran nothing. Try again in a minute.`,
+    );
+  }
+  if (level === 'none') return fail('permission', NO_ACCESS(actor));
+  await react(github, 'eyes', logger);
 
   let config: Config;
   try {
@@ -121,24 +141,20 @@ export async function runCommentCommand(input: RunCommentInput): Promise<RunComm
     if (error instanceof ConfigError) {
       return fail(
         'config',
-        `I can't run \`${parsed.text}\`: the config is broken.\n\n\`\`\`\n${error.message}\n\`\`\``,
+        `I can't run that: the config is broken.\n\n\`\`\`\n${neutralize(error.message)}\n\`\`\``,
       );
     }
     return fail(
       'config',
-      `I can't run \`${parsed.text}\`: reading the config failed (${message(error)}). Try again; if it persists, check the app's access to the repository contents.`,
+      `I can't run that: reading the config failed (${echo(message(error), 200)}). Try again; if it persists, check the app's access to the repository contents.`,
     );
   }
 
-  // Permission before any provider call: a read user's /restart must cost nothing.
-  let level: AccessLevel;
-  try {
-    level = accessLevel(await github.getPermission(actor));
-  } catch (error: unknown) {
-    return fail(
-      'permission',
-      `I can't run \`${parsed.text}\`: checking @${actor}'s permission on this repository failed (${message(error)}). Try again in a minute.`,
-    );
+  if (!parsed.ok) {
+    // The details (which quote what was typed, neutralised) only for someone allowed to run that verb.
+    // An unknown verb counts as `/help` (its answer is the short help).
+    const mayRun = hasLevel(level, requiredLevel(config, parsed.name ?? 'help'));
+    return fail('parse', mayRun ? parsed.error : NOT_A_COMMAND);
   }
   const required = requiredLevel(config, parsed.command.name);
   if (!hasLevel(level, required))
@@ -156,18 +172,26 @@ export async function runCommentCommand(input: RunCommentInput): Promise<RunComm
         actor,
         level,
         issue: { number: payload.issue.number, labels: labelNames(payload.issue.labels) },
+        redact,
       },
     );
   } catch (error: unknown) {
     logger.error(redact(`Command "${parsed.text}" by @${actor} failed: ${message(error)}`));
-    return fail('handler', `\`${parsed.text}\` failed: ${message(error)}`);
+    return fail('handler', `\`${echo(parsed.text, 100)}\` failed: ${echo(message(error), 300)}`);
   }
   if (!outcome.ok) return fail('handler', outcome.reply, outcome);
-  const text = redact(outcome.reply);
+  const text = finish(outcome.reply);
   await react(github, 'rocket', logger);
   await github.reply(text);
   return { handled: true, ok: true, stage: 'handler', reply: text, outcome };
 }
+
+/** The fixed refusal for someone with no access: nothing from the comment. */
+const NO_ACCESS = (actor: string) =>
+  `@${actor}, you have no access to this repository, so I can't run commands for you. Ask an admin for access.`;
+
+/** The fixed answer to a malformed command from someone who may not run it. */
+const NOT_A_COMMAND = 'That is not a command you may run here. `/help` lists the ones you may.';
 
 /** A failed reaction is cosmetic: log it, carry on with the command. */
 async function react(github: CommentGitHub, kind: ReactionKind, logger: Logger): Promise<void> {

@@ -10,6 +10,7 @@ import {
   type CommandContext,
   type HandlerResult,
 } from './context.js';
+import { neutralize } from './echo.js';
 import { USAGE } from './parse.js';
 import { allowedCommands } from './permissions.js';
 
@@ -20,11 +21,24 @@ export async function status(ctx: CommandContext, name?: string): Promise<Handle
   if (name !== undefined && !service) return unknownService(ctx.config, name);
   const state = await ctx.store.read();
   const mode = state.mode ?? ctx.config.mode;
-  const reply = renderStatusMarkdown(ctx.config, state, {
-    now: ctx.clock.now(),
-    mode,
-    only: service ? [service.id] : undefined,
-  });
+  // An endpoint's words (the last error) are shown inert: no mention, no link.
+  const services = Object.fromEntries(
+    Object.entries(state.services).map(([id, record]) => [
+      id,
+      record?.health?.lastError
+        ? { ...record, health: { ...record.health, lastError: neutralize(record.health.lastError) } }
+        : record,
+    ]),
+  ) as typeof state.services;
+  const reply = renderStatusMarkdown(
+    ctx.config,
+    { ...state, services },
+    {
+      now: ctx.clock.now(),
+      mode,
+      only: service ? [service.id] : undefined,
+    },
+  );
   return { ok: true, reply, stateChanged: false, summary: 'status shown' };
 }
 
@@ -100,7 +114,7 @@ export async function ack(ctx: CommandContext): Promise<HandlerResult> {
     // The state may not know an incident another run opened: the issue's `service:<id>` label and the log tell.
     const labelled = ctx.issue.labels
       .map((l) => /^service:(.+)$/.exec(l)?.[1])
-      .find((id) => id && ctx.config.services[id]);
+      .find((id) => id && Object.hasOwn(ctx.config.services, id));
     const service = labelled ? ctx.config.services[labelled] : undefined;
     const open = service ? await ctx.incidents?.findOpen(service) : undefined;
     if (service && open?.number === ctx.issue.number) [serviceId, ref] = [service.id, open];
@@ -115,11 +129,12 @@ export async function ack(ctx: CommandContext): Promise<HandlerResult> {
   }
   const id = serviceId;
   const base = ref;
+  const service = findService(ctx.config, id);
+  if (!service) return unknownService(ctx.config, id);
   await ctx.store.update((s) => ({
     ...s,
     incidents: { ...s.incidents, [id]: { ...(s.incidents[id] ?? base), ackedBy: ctx.actor } },
   }));
-  const service = ctx.config.services[id];
   const before = base.ackedBy && base.ackedBy !== ctx.actor ? ` (it was @${base.ackedBy})` : '';
   return {
     ok: true,

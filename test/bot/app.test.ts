@@ -91,7 +91,11 @@ let probot: Probot;
 beforeEach(async () => {
   probot = new Probot({ appId: 123, privateKey, Octokit: TestOctokit });
   await probot.load(
-    uptimeApp({ env: {}, clock: virtualClock(Date.UTC(2026, 0, 5, 12)), fetch: globalThis.fetch }),
+    uptimeApp({
+      env: { UPTIME_ALLOWED_PROVIDERS: 'webhook', UPTIME_PRIVATE_TARGETS: 'allow' },
+      clock: virtualClock(Date.UTC(2026, 0, 5, 12)),
+      fetch: globalThis.fetch,
+    }),
   );
 });
 afterEach(() => {

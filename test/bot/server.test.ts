@@ -46,6 +46,8 @@ beforeAll(async () => {
       GHE_HOST: new URL(stub.url).host,
       GHE_PROTOCOL: 'http',
       LOG_LEVEL: 'fatal',
+      UPTIME_ALLOWED_PROVIDERS: 'webhook',
+      UPTIME_PRIVATE_TARGETS: 'allow',
     },
     Octokit: TestOctokit,
   });
@@ -87,7 +89,9 @@ describe('the bot server on 127.0.0.1', () => {
 
   it('handles a signed webhook: reactions, a reply, and the mode written to the state branch', async () => {
     const response = await post({ 'x-hub-signature-256': sign(body) });
-    expect(response.status).toBe(200);
+    // Accepted at once; the command runs after the answer (GitHub waits at most 10 s).
+    expect(response.status).toBe(202);
+    await bot.idle();
     expect(stub.reactions.map((r) => r.content)).toEqual(['eyes', 'rocket']);
     const [issue] = stub.issues;
     expect(issue.comments.map((c) => c.body).join('\n')).toContain('Mode is now **extreme**');

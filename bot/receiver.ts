@@ -1,0 +1,178 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../src/util/logger.js';
+
+/**
+ * The bot's webhook endpoint, in front of Probot: bounded body (413 above the cap, checked on
+ * `Content-Length` before a byte is read and again while a chunked body streams), signature verified on the
+ * raw text before it is parsed, each `X-GitHub-Delivery` handled at most once, and the answer (202) given
+ * as soon as the delivery is accepted: the handlers (and a long recovery) run after it, inside GitHub's 10 s.
+ * No body, header value or payload field is ever logged: only the delivery id, the event name and the reason.
+ */
+
+/** GitHub's own cap on a webhook payload. */
+export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
+
+/** One accepted delivery, parsed. */
+export interface AcceptedDelivery {
+  id: string;
+  name: string;
+  payload: unknown;
+}
+
+export interface ReceiverOptions {
+  /** Checks `X-Hub-Signature-256` against the raw body (Probot's `webhooks.verify`). */
+  verify(body: string, signature: string): Promise<boolean>;
+  /** Runs the handlers of an accepted delivery (Probot's `receive`); called after the answer is sent. */
+  receive(delivery: AcceptedDelivery): Promise<void>;
+  logger: Logger;
+  /** @default 25 MiB */
+  maxBytes?: number;
+  /** How many recent delivery ids are remembered. @default 5000 */
+  rememberDeliveries?: number;
+}
+
+/** The receiver: a request handler plus `idle()`, which resolves once every accepted delivery has been handled. */
+export interface Receiver {
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  idle(): Promise<void>;
+}
+
+/** A bounded set of recent ids, oldest forgotten first (a Map keeps insertion order). */
+export class RecentIds {
+  readonly #ids = new Map<string, true>();
+  constructor(private readonly limit: number) {}
+  /** Adds `id`; false when it was already there. */
+  add(id: string): boolean {
+    if (this.#ids.has(id)) return false;
+    this.#ids.set(id, true);
+    if (this.#ids.size > this.limit) this.#ids.delete(this.#ids.keys().next().value!);
+    return true;
+  }
+  get size(): number {
+    return this.#ids.size;
+  }
+}
+
+class BodyTooLarge extends Error {}
+
+function answer(res: ServerResponse, status: number, text: string, close = false): void {
+  if (res.headersSent) return;
+  const headers: Record<string, string> = { 'content-type': 'text/plain; charset=utf-8' };
+  if (close) headers.connection = 'close';
+  res.writeHead(status, headers).end(`${text}\n`);
+}
+
+/** Answers 413 and drops the connection without reading the rest of the body. */
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse, maxBytes: number): void {
+  res.on('finish', () => req.destroy());
+  answer(res, 413, `Payload too large: webhooks are at most ${maxBytes} bytes.`, true);
+}
+
+/** Reads the body up to `maxBytes`. @throws BodyTooLarge past the cap (the rest is never read). */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        req.pause();
+        chunks.length = 0;
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+    req.on('aborted', () => reject(new Error('the client closed the connection')));
+  });
+}
+
+const header = (req: IncomingMessage, name: string): string | undefined => {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+/** Builds the receiver. */
+export function createReceiver(options: ReceiverOptions): Receiver {
+  const maxBytes = options.maxBytes ?? MAX_WEBHOOK_BYTES;
+  const seen = new RecentIds(options.rememberDeliveries ?? 5000);
+  const running = new Set<Promise<void>>();
+  const { logger } = options;
+
+  const run = (delivery: AcceptedDelivery) => {
+    const task = options
+      .receive(delivery)
+      .catch((error: unknown) => {
+        // Only the message: Probot's and @octokit/webhooks' errors carry the event (the whole payload).
+        const errors = error instanceof AggregateError ? error.errors : [error];
+        for (const e of errors) {
+          const reason = e instanceof Error ? e.message.split('\n')[0] : 'unknown error';
+          logger.error(`Delivery ${delivery.id} (${delivery.name}) failed: ${reason}`);
+        }
+      })
+      .finally(() => running.delete(task));
+    running.add(task);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const id = header(req, 'x-github-delivery');
+    const name = header(req, 'x-github-event');
+    const signature = header(req, 'x-hub-signature-256');
+    const length = Number(header(req, 'content-length'));
+    if (Number.isFinite(length) && length > maxBytes) {
+      logger.warn(
+        `Webhook refused: ${length} bytes is over the ${maxBytes}-byte cap (delivery ${id ?? '?'}).`,
+      );
+      return refuseTooLarge(req, res, maxBytes);
+    }
+    if (!id || !name || !signature) {
+      logger.warn(
+        `Webhook refused: missing ${[!id && 'X-GitHub-Delivery', !name && 'X-GitHub-Event', !signature && 'X-Hub-Signature-256'].filter(Boolean).join(', ')}.`,
+      );
+      res.on('finish', () => req.destroy());
+      return answer(res, 400, 'Missing X-GitHub-Delivery, X-GitHub-Event or X-Hub-Signature-256.', true);
+    }
+    let body: string;
+    try {
+      body = await readBody(req, maxBytes);
+    } catch (error: unknown) {
+      if (error instanceof BodyTooLarge) {
+        logger.warn(`Webhook refused: the body passed the ${maxBytes}-byte cap (delivery ${id}).`);
+        return refuseTooLarge(req, res, maxBytes);
+      }
+      return void req.destroy();
+    }
+    if (!(await options.verify(body, signature).catch(() => false))) {
+      logger.warn(
+        `Webhook refused: the signature of delivery ${id} (${name}) does not match WEBHOOK_SECRET.`,
+      );
+      return answer(res, 401, 'Signature does not match.');
+    }
+    let payload: unknown;
+    try {
+      payload = JSON.parse(body);
+    } catch {
+      logger.warn(`Webhook refused: delivery ${id} (${name}) is signed but not JSON.`);
+      return answer(res, 400, 'The body is not JSON.');
+    }
+    if (!seen.add(id)) {
+      logger.info(`Delivery ${id} (${name}) was already handled; ignoring the replay.`);
+      return answer(res, 200, 'Already handled.');
+    }
+    answer(res, 202, 'Accepted.');
+    run({ id, name, payload });
+  };
+
+  return {
+    handle(req, res) {
+      void handle(req, res).catch(() => {
+        answer(res, 500, 'Internal error.');
+      });
+    },
+    async idle() {
+      while (running.size) await Promise.all(running);
+    },
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * Text from a comment or an endpoint that a reply shows again is made inert first: no `@` mention pings,
+ * no link or image renders, no backtick closes the code span around it, no HTML, one line, short.
+ *
+ * TODO(integrator): the "safety" helper adds `neutralize()` to src/util/secrets.ts; once merged, make
+ * `neutralize` below call it (keep `echo` and `defangMentions`, which the tests cover).
+ */
+
+const ZWSP = '\u200b';
+
+/** Makes untrusted text inert for Markdown on GitHub (mentions, links, backticks, HTML). */
+export function neutralize(text: string): string {
+  return text
+    .replace(/`/g, "'")
+    .replace(/@/g, `@${ZWSP}`)
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/!?\[/g, '\\[')
+    .replace(/\]/g, '\\]')
+    .replace(/\b(h)(t)(tps?):\/\//gi, '$1xx$3[:]//')
+    .replace(/\bwww\./gi, 'www[.]')
+    .replace(/#(\d)/g, `#${ZWSP}$1`);
+}
+
+/** `neutralize` on one line of at most `max` characters: for a name or a word from a comment. */
+export function echo(text: string, max = 60): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return neutralize(flat.length > max ? `${flat.slice(0, max - 1)}…` : flat);
+}
+
+/**
+ * Last pass on a whole reply: every `@login` that is not in `allowed` stops being a mention. The bot's own
+ * text mentions only the commenter; anything else came from elsewhere (state, an endpoint, a config).
+ */
+export function defangMentions(markdown: string, allowed: string[]): string {
+  const ok = new Set(allowed.map((l) => l.toLowerCase()));
+  return markdown.replace(
+    /(^|[^\w`])@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\/[\w.-]+)?)/g,
+    (m, pre: string, login: string) => (ok.has(login.toLowerCase()) ? m : `${pre}@${ZWSP}${login}`),
+  );
+}

@@ -55,8 +55,7 @@ async function handleComment(
   const { owner, repo } = context.repo();
   const { payload } = context;
   // Repository configs are read under the hosted policy: allowed providers, allowed ${VAR}s.
-  // TODO(integrator): switch to the safety helper's hostedPolicyFromEnv(env) (see bot/hosted.ts).
-  const policy = hostedConfigLoad(env);
+  const policy = hostedConfigLoad(env, fetchImpl);
   const github = octokitCommentGitHub(context.octokit, {
     owner,
     repo,
@@ -65,7 +64,7 @@ async function handleComment(
     defaultBranch: payload.repository.default_branch,
     configPath: options.configPath,
     env: policy.env,
-    validate: policy.validate,
+    policy: policy.policy,
   });
   await runCommentCommand({
     payload,
@@ -82,6 +81,8 @@ async function handleComment(
         clock,
         logger,
         fetch: fetchImpl,
+        configFetch: policy.fetch,
+        privateTargets: policy.policy.privateTargets,
         provider: options.provider,
         stateBranch: options.stateBranch,
       }),

@@ -71,16 +71,15 @@ async function startSession(app: AppAuth, ref: RepoRef, options: HostedWatchOpti
   const { data: repository }: { data: RepositoryData } = await client.request('GET /repos/{owner}/{repo}', {
     ...ref,
   });
-  // TODO(integrator): switch to the safety helper's hostedPolicyFromEnv(env) (see bot/hosted.ts).
-  const policy = hostedConfigLoad(options.env);
+  const policy = hostedConfigLoad(options.env, options.fetch);
   const config = await loadRepoConfig(client, {
     ...ref,
     branch: repository.default_branch,
     path: options.configPath,
     env: policy.env,
-    validate: policy.validate,
+    policy: policy.policy,
   });
-  return { client, config };
+  return { client, config, policy };
 }
 
 /**
@@ -125,7 +124,7 @@ export async function watchRepository(
     } catch {
       break; // only when stopped
     }
-    const { client, config } = session;
+    const { client, config, policy } = session;
     const { engine, store } = githubServices(config, {
       ...ref,
       client,
@@ -133,6 +132,8 @@ export async function watchRepository(
       clock,
       logger,
       fetch: options.fetch,
+      configFetch: policy.fetch,
+      privateTargets: policy.policy.privateTargets,
       provider: options.provider,
       stateBranch: options.stateBranch,
       onEvent: options.onEvent && ((event) => options.onEvent!(name, event)),

@@ -1,25 +1,15 @@
 /**
  * Text from a comment or an endpoint that a reply shows again is made inert first: no `@` mention pings,
  * no link or image renders, no backtick closes the code span around it, no HTML, one line, short.
- *
- * TODO(integrator): the "safety" helper adds `neutralize()` to src/util/secrets.ts; once merged, make
- * `neutralize` below call it (keep `echo` and `defangMentions`, which the tests cover).
+ * The rules are the shared ones (src/util/redact.ts `neutralize`); issue references (`#12`) are defused too.
  */
+import { neutralize as neutralizeText } from '../util/redact.js';
 
 const ZWSP = '\u200b';
 
-/** Makes untrusted text inert for Markdown on GitHub (mentions, links, backticks, HTML). */
+/** Makes untrusted text inert for Markdown on GitHub (mentions, links, backticks, HTML, `#n` references). */
 export function neutralize(text: string): string {
-  return text
-    .replace(/`/g, "'")
-    .replace(/@/g, `@${ZWSP}`)
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/!?\[/g, '\\[')
-    .replace(/\]/g, '\\]')
-    .replace(/\b(h)(t)(tps?):\/\//gi, '$1xx$3[:]//')
-    .replace(/\bwww\./gi, 'www[.]')
-    .replace(/#(\d)/g, `#${ZWSP}$1`);
+  return neutralizeText(text).replace(/#(\d)/g, `#${ZWSP}$1`);
 }
 
 /** `neutralize` on one line of at most `max` characters: for a name or a word from a comment. */

@@ -2,6 +2,7 @@ import type { Endpoints } from '@octokit/types';
 import { ConfigError } from '../config/errors.js';
 import { DEFAULT_CONFIG_PATH, parseConfigText } from '../config/load.js';
 import type { Config } from '../config/schema.js';
+import type { HostedPolicy } from '../config/policy.js';
 import { errorStatus, type GitHubClient } from '../github/client.js';
 import type { PermissionAnswer } from './permissions.js';
 import type { CommentGitHub, ReactionKind } from './run.js';
@@ -27,8 +28,8 @@ export interface OctokitCommentOptions {
   configPath?: string;
   /** For `${VAR}` references in the config (the server's or the job's environment). @default {} */
   env?: NodeJS.ProcessEnv;
-  /** Extra checks on a parsed config (the hosted bot's policy). @throws ConfigError */
-  validate?: (config: Config) => void;
+  /** The hosted bot's policy (src/config/policy.ts); none = the user's own config, unrestricted. */
+  policy?: HostedPolicy;
 }
 
 type PermissionData =
@@ -72,7 +73,7 @@ export function octokitCommentGitHub(octokit: RequestOctokit, options: OctokitCo
         branch: options.defaultBranch,
         path: options.configPath,
         env: options.env,
-        validate: options.validate,
+        policy: options.policy,
       }),
   };
 }
@@ -89,7 +90,7 @@ export async function loadRepoConfig(
     branch: string;
     path?: string;
     env?: NodeJS.ProcessEnv;
-    validate?: (config: Config) => void;
+    policy?: HostedPolicy;
   },
 ): Promise<Config> {
   const { owner, repo, branch } = options;
@@ -130,7 +131,6 @@ export async function loadRepoConfig(
     ]);
   }
   const text = Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');
-  const config = parseConfigText(text, source, options.env ?? {});
-  options.validate?.(config);
+  const config = parseConfigText(text, source, options.env ?? {}, { policy: options.policy });
   return config;
 }

@@ -7,6 +7,7 @@ import type { Provider } from '../providers/types.js';
 import { GitHubStateStore } from '../state/github.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
+import type { PrivateTargets } from '../util/net-address.js';
 import type { GitHubClient, RepoRef } from './client.js';
 
 export interface GitHubServicesOptions extends RepoRef {
@@ -16,6 +17,12 @@ export interface GitHubServicesOptions extends RepoRef {
   clock: Clock;
   logger: Logger;
   fetch: typeof fetch;
+  /**
+   * Hosted safety: the fetch for URLs the config chose (webhook provider) and whether probes may reach
+   * private addresses (`UPTIME_PRIVATE_TARGETS`). @default fetch, allow
+   */
+  configFetch?: typeof fetch;
+  privateTargets?: PrivateTargets;
   /** @default "uptime-state" */
   stateBranch?: string;
   dryRun?: boolean;
@@ -35,9 +42,14 @@ export function githubServices(config: Config, options: GitHubServicesOptions) {
   const engine: EngineDeps = {
     config,
     provider: options.provider ?? getProvider,
-    providerContext: { env: options.env, fetch: options.fetch, clock, logger },
+    providerContext: { env: options.env, fetch: options.fetch, configFetch: options.configFetch, clock, logger },
     probe: (service, probe) =>
-      probeService(service, { fetch: options.fetch, now: () => clock.now(), confirm: probe?.confirm }),
+      probeService(service, {
+        fetch: options.fetch,
+        now: () => clock.now(),
+        confirm: probe?.confirm,
+        privateTargets: options.privateTargets,
+      }),
     incidents,
     clock,
     logger,

@@ -8,6 +8,12 @@ export interface ProviderContext {
   fetch: typeof fetch;
   clock: Clock;
   logger: Logger;
+  /**
+   * The fetch for URLs a config chose (the webhook provider's `url`): on a hosted bot it refuses private
+   * targets (src/util/net.ts). Platform APIs (RAILWAY_API_URL, ...) are the operator's and use `fetch`.
+   * @default fetch
+   */
+  configFetch?: typeof fetch;
   /** Called on each retry so the incident can record it. */
   onRetry?: (message: string) => void;
   signal?: AbortSignal;

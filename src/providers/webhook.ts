@@ -62,7 +62,7 @@ async function act(
     at: new Date(ctx.clock.now()).toISOString(),
   };
   const target = new URL(recovery.url);
-  const res = await requestJson(anyAnswer, ctx, {
+  const res = await requestJson(anyAnswer, { ...ctx, fetch: ctx.configFetch ?? ctx.fetch }, {
     ...site,
     url: recovery.url,
     method: 'POST',

@@ -29,6 +29,8 @@ export interface ReceiverOptions {
   maxBytes?: number;
   /** How many recent delivery ids are remembered. @default 5000 */
   rememberDeliveries?: number;
+  /** The whole body must arrive within this; a slow sender is cut off. @default 30000 */
+  bodyTimeoutMs?: number;
 }
 
 /** The receiver: a request handler plus `idle()`, which resolves once every accepted delivery has been handled. */
@@ -69,10 +71,19 @@ function refuseTooLarge(req: IncomingMessage, res: ServerResponse, maxBytes: num
 }
 
 /** Reads the body up to `maxBytes`. @throws BodyTooLarge past the cap (the rest is never read). */
-function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
-  return new Promise((resolve, reject) => {
+function readBody(req: IncomingMessage, maxBytes: number, timeoutMs: number): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    // Node's requestTimeout is checked on an interval and only while the server polls; this deadline is ours.
+    const deadline = setTimeout(() => {
+      reject(new Error(`the body did not arrive within ${timeoutMs} ms`));
+      req.destroy();
+    }, timeoutMs);
+    deadline.unref();
+    const settle = () => clearTimeout(deadline);
+    req.once('end', settle);
+    req.once('close', settle);
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBytes) {
@@ -136,7 +147,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     }
     let body: string;
     try {
-      body = await readBody(req, maxBytes);
+      body = await readBody(req, maxBytes, options.bodyTimeoutMs ?? 30_000);
     } catch (error: unknown) {
       if (error instanceof BodyTooLarge) {
         logger.warn(`Webhook refused: the body passed the ${maxBytes}-byte cap (delivery ${id}).`);

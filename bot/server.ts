@@ -114,6 +114,7 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     receive: (delivery) => probot.webhooks.receive(delivery as Parameters<Probot['receive']>[0]),
     logger: probotLogger(probot.log, redact),
     maxBytes: limits.maxBodyBytes,
+    bodyTimeoutMs: limits.requestTimeoutMs,
   });
   const server = createServer(
     // Node checks the request timeout on this interval (30 s by default, longer than the timeout itself).

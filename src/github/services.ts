@@ -39,6 +39,9 @@ export function githubServices(config: Config, options: GitHubServicesOptions) {
     probe: (service, probe) =>
       probeService(service, { fetch: options.fetch, now: () => clock.now(), confirm: probe?.confirm }),
     incidents,
+    // Recovery attempts are claimed in the shared state before the provider is called (the budget holds
+    // across concurrent runs and commands).
+    store,
     clock,
     logger,
     dryRun: options.dryRun,

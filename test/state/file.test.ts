@@ -101,7 +101,9 @@ describe('FileStateStore', () => {
     const warnings: string[] = [];
     const state = await store({ warn: (m: string) => warnings.push(m) }).read();
     expect(Object.keys(state.services)).toEqual(['constructor']);
-    expect(Object.hasOwn(state.services, 'constructor') && state.services['constructor' as string].repairs).toBe(2);
+    expect(
+      Object.hasOwn(state.services, 'constructor') && state.services['constructor' as string].repairs,
+    ).toBe(2);
     expect(Object.getPrototypeOf(state.services)).toBe(Object.prototype);
     expect(warnings.join('\n')).toMatch(/services\.__proto__ dropped/);
   });

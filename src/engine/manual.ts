@@ -35,7 +35,9 @@ export async function runManualAction(
   options: { by?: string; dryRun?: boolean } = {},
 ): Promise<ManualResult> {
   const now = deps.clock.now();
-  const service = deps.config.services[serviceId];
+  const service = Object.hasOwn(deps.config.services, serviceId)
+    ? deps.config.services[serviceId]
+    : undefined;
   const refuse = (refusal: string, nextAllowedAt?: number): ManualResult => ({
     allowed: false,
     refusal,
@@ -59,13 +61,14 @@ export async function runManualAction(
     );
   }
   if (isPaused(state, serviceId, now)) {
-    const until = state.pauses[serviceId].until;
+    const until = state.pauses[serviceId]?.until;
     return refuse(
       `${service.name} is paused${until ? ` until ${new Date(until).toISOString()}` : ''}; /resume ${serviceId} first.`,
     );
   }
   const tuning = resolveTuning(deps.config, effectiveMode(deps.config, state));
-  const record = state.services[serviceId] ?? emptyRecord(now);
+  const record =
+    (Object.hasOwn(state.services, serviceId) ? state.services[serviceId] : undefined) ?? emptyRecord(now);
   const budget = budgetFor(record, tuning, now);
   if (budget.exhausted || budget.nextAllowedAt > now) {
     const why = budget.exhausted
@@ -78,13 +81,16 @@ export async function runManualAction(
   }
   const plan = `${action} ${service.name} through ${recovery.provider}, then wait up to ${formatDuration(tuning.recoveryTimeout)} for it to answer healthy (budget: ${budget.used} of ${budget.limit} used in the last ${formatDuration(budget.windowMs)})`;
   if (options.dryRun) return { allowed: true, plan: `Dry run: would ${plan}.`, state };
-  const { attempt, healthyProbe } = await executeAction(
+  const outcome = await executeAction(
     deps,
     service,
     { service: serviceId, action, trigger: 'command', reason: `asked by ${options.by ?? 'a person'}` },
     tuning,
     options.by,
   );
+  // Another run or command claimed the budget first (checked again on the shared state).
+  if (outcome.refused !== undefined) return refuse(outcome.refused);
+  const { attempt, healthyProbe } = outcome;
   const next = applyAttempt(state, serviceId, attempt, healthyProbe?.responseMs, now);
   return { allowed: true, attempt, plan: `${plan[0].toUpperCase()}${plan.slice(1)}.`, state: next };
 }
@@ -97,7 +103,8 @@ export function applyAttempt(
   responseMs?: number,
   now = attempt.at,
 ): UptimeState {
-  let record = recordAttempt(state.services[serviceId] ?? emptyRecord(now), attempt);
+  const before = Object.hasOwn(state.services, serviceId) ? state.services[serviceId] : undefined;
+  let record = recordAttempt(before ?? emptyRecord(now), attempt);
   if (attempt.healthy)
     record = {
       ...record,

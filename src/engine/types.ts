@@ -4,7 +4,7 @@ import type { IncidentLog } from '../incidents/types.js';
 import type { HealthStatus, ServiceHealth } from '../monitor/types.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { Provider, ProviderContext } from '../providers/types.js';
-import type { RecoveryAttempt, UptimeState } from '../state/types.js';
+import type { RecoveryAttempt, StateStore, UptimeState } from '../state/types.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 
@@ -37,6 +37,23 @@ export type EngineEvent =
   | { type: 'incident-resolved'; service: string; number: number; durationMs: number }
   | { type: 'error'; service?: string; message: string };
 
+/** One incident change a plan asks for; the executor applies them in order to the incident log. */
+export type IncidentAction =
+  /** Open the service's incident unless one is open. */
+  | { type: 'open'; service: string; kind: 'down' | 'degraded'; at: number; body: string }
+  /** Add a timeline entry to the service's open incident (none open: nothing). */
+  | { type: 'comment'; service: string; body: string }
+  /** Comment the resolution and close the service's open incident. */
+  | { type: 'resolve'; service: string; at: number; durationMs: number; body: string; number?: number };
+
+/** A transition worth telling people about (the notify targets deliver these). */
+export interface Notification {
+  type: 'down' | 'degraded' | 'escalated' | 'resolved';
+  service: string;
+  at: number;
+  reason: string;
+}
+
 /** Everything the engine needs, passed in (no env reads, no globals). */
 export interface EngineDeps {
   config: Config;
@@ -49,6 +66,11 @@ export interface EngineDeps {
   incidents?: IncidentLog;
   clock: Clock;
   logger: Logger;
+  /**
+   * The shared state. When set, every recovery attempt is claimed in it (compare-and-swap, budget re-checked)
+   * before the provider is called, so concurrent runs and commands can't overspend the restart budget.
+   */
+  store?: StateStore;
   /** Plan and report, change nothing (no provider call, no incident write). */
   dryRun?: boolean;
   onEvent?: (event: EngineEvent) => void;
@@ -79,4 +101,8 @@ export interface SweepResult {
   events: EngineEvent[];
   /** Something worth writing happened: a status change, a recovery, an incident, a pause expiring. */
   changed: boolean;
+  /** Down, degraded, escalated and resolved transitions of this sweep, for the notify targets. */
+  notifications: Notification[];
+  /** What the sweep wrote outside the state (incident issues, comments, recovery claims), in words. */
+  writes: string[];
 }

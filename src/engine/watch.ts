@@ -66,7 +66,14 @@ export async function watch(
       await save();
     } else if (due) {
       // Nothing to write: still pick up what others (the bot's /mode, /pause) wrote meanwhile.
-      const fresh = await store.read().catch(() => undefined);
+      // A failed read is said (log + event, so the dashboard and summary show it); /mode and /pause apply
+      // again from the next read that succeeds.
+      const fresh = await store.read().catch((error: unknown) => {
+        const message = `could not read the state (${error instanceof Error ? error.message : String(error)}); /mode and /pause from others apply once it reads again`;
+        deps.logger.warn(message);
+        deps.onEvent?.({ type: 'error', message });
+        return undefined;
+      });
       if (fresh) state = pending.reduce((s, r) => mergeSweep(s, r), fresh);
       if (persist === 'changes') pending = [];
       lastSync = clock.now();

@@ -5,6 +5,8 @@ import { renderDoctor, runDoctor } from '../providers/doctor.js';
 import { renderStatusMarkdown } from '../report/markdown.js';
 import type { StateStore, UptimeState } from '../state/types.js';
 import { formatDuration } from '../util/duration.js';
+import { MemoryStateStore } from '../state/memory.js';
+import { emptyState } from '../state/records.js';
 import { recordGaps, type CronGapReport } from './cron.js';
 
 /**
@@ -88,14 +90,42 @@ export function readOnlyStore(store: StateStore): StateStore {
   };
 }
 
+function withWarning(result: ScheduledRunResult, warning: string): ScheduledRunResult {
+  return {
+    ...result,
+    wrote: false,
+    warnings: [warning, ...result.warnings],
+    summary: `${result.summary}\n\n> [!WARNING]\n> ${warning}`,
+  };
+}
+
 /** Runs the sweep(s) and persists like the Action does. */
 export async function runScheduled(options: ScheduledRunOptions): Promise<ScheduledRunResult> {
   const { deps } = options;
   // Two independent reads: the shared state and the workflow's run history.
+  // GitHub unreachable (network error, 5xx after the client's retries): probe and recover anyway with an
+  // in-memory state, warn once, write nothing to the state branch.
+  let unreachable: string | undefined;
   const [initial, gapReport] = await Promise.all([
-    options.store.read(),
-    options.detectGaps ? options.detectGaps() : Promise.resolve(undefined),
+    options.store.read().catch((error: unknown) => {
+      unreachable = `The shared state could not be read (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); this run probed and recovered with an in-memory state and wrote no state.`;
+      deps.logger.warn(unreachable);
+      return emptyState();
+    }),
+    options.detectGaps ? options.detectGaps().catch(() => undefined) : Promise.resolve(undefined),
   ]);
+  if (unreachable) {
+    const memory = new MemoryStateStore(initial, { now: () => deps.clock.now() });
+    return withWarning(
+      await runScheduled({
+        ...options,
+        deps: { ...deps, store: undefined },
+        store: memory,
+        detectGaps: undefined,
+      }),
+      unreachable,
+    );
+  }
   let wrote = false;
   // Every write (and only a write) also records cron gaps as unmonitored time.
   const base = deps.dryRun ? readOnlyStore(options.store) : options.store;

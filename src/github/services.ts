@@ -51,6 +51,9 @@ export function githubServices(config: Config, options: GitHubServicesOptions) {
         privateTargets: options.privateTargets,
       }),
     incidents,
+    // Recovery attempts are claimed in the shared state before the provider is called (the budget holds
+    // across concurrent runs and commands).
+    store,
     clock,
     logger,
     dryRun: options.dryRun,

@@ -5,6 +5,8 @@ import type { ProbeResult } from '../probe/types.js';
 import type { RecoveryAttempt } from '../state/types.js';
 import { performAction } from '../providers/actions.js';
 import { ProviderError } from '../providers/types.js';
+import { randomUUID } from 'node:crypto';
+import { claimAttempt } from './claim.js';
 import { formatDuration } from '../util/duration.js';
 
 /** How often the executor re-probes while waiting for a recovered service to answer healthy. */
@@ -40,9 +42,16 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** What `executeAction` did: an attempt (successful or not), or a refusal when the claim lost. */
+export type ActionOutcome =
+  | { attempt: RecoveryAttempt; healthyProbe?: ProbeResult; refused?: undefined }
+  | { refused: string; attempt?: undefined; healthyProbe?: undefined };
+
 /**
  * Carries out one restart or redeploy through the service's provider, then verifies the service answers
- * healthy within `recoveryTimeout`. Never throws: a failure is a recorded attempt.
+ * healthy within `recoveryTimeout`. With `deps.store`, the attempt is first claimed in the shared state
+ * (compare-and-swap, budget re-checked): when another run or command got there first, nothing is called
+ * and the outcome is `refused`. Never throws: a failure is a recorded attempt.
  */
 export async function executeAction(
   deps: EngineDeps,
@@ -50,9 +59,31 @@ export async function executeAction(
   item: PlanItem & { action: RecoveryAction },
   tuning: Tuning,
   by?: string,
-): Promise<{ attempt: RecoveryAttempt; healthyProbe?: ProbeResult }> {
+): Promise<ActionOutcome> {
   const at = deps.clock.now();
-  const base = { action: item.action, trigger: item.trigger, at, ...(by ? { by } : {}) };
+  const id = randomUUID();
+  const base = { id, action: item.action, trigger: item.trigger, at, ...(by ? { by } : {}) };
+  let claimNote = '';
+  if (deps.store && service.recovery) {
+    try {
+      const claim = {
+        ...base,
+        durationMs: 0,
+        providerOk: false,
+        healthy: false,
+        pending: true,
+        detail: 'claimed',
+      };
+      const refused = await claimAttempt(deps.store, service.id, claim, tuning);
+      if (refused) return { refused: `Not running ${item.action} of ${service.name}: ${refused}.` };
+    } catch (error) {
+      // The shared state can't be written (GitHub unreachable): recover anyway, and say the budget was local.
+      claimNote = ` (not claimed in the shared state: ${errorMessage(error).split('\n')[0]})`;
+      deps.logger.warn(
+        `Service "${service.id}": could not claim the ${item.action} in the shared state; going ahead.`,
+      );
+    }
+  }
   if (!service.recovery) {
     return {
       attempt: {
@@ -83,6 +114,7 @@ export async function executeAction(
     detail = result.detail;
     if (retries.length)
       detail += ` (after ${retries.length} ${retries.length === 1 ? 'retry' : 'retries'}: ${retries.at(-1)})`;
+    detail += claimNote;
     if (result.output) detail += `\n${result.output}`;
   } catch (error) {
     detail = errorMessage(error);

@@ -35,6 +35,8 @@ export function budgetFor(record: ServiceRecord, tuning: Tuning, now: number): B
 export type Decision =
   | { kind: 'none' }
   | { kind: 'wait'; reason: string; nextAttemptAt: number }
+  /** Still counted down, but the latest probe passed: no next step, wait for `successThreshold`. */
+  | { kind: 'recovering'; reason: string }
   | { kind: 'act'; item: PlanItem };
 
 /** The next action on the ladder for the current incident, or undefined when the ladder is used up. */
@@ -45,7 +47,7 @@ export function ladderAction(actions: RecoveryAction[], step: number): RecoveryA
 /**
  * The planner, pure: what to do next for one service. Down → the ladder (`restart`, then `redeploy`);
  * degraded with `predictiveRestart` → a restart before it falls over; paused → nothing; ladder or budget
- * used up → escalate to humans once.
+ * used up → escalate to humans once. A down service whose latest probe passed gets nothing more (`recovering`).
  */
 export function nextAction(input: {
   service: ServiceConfig;
@@ -60,6 +62,14 @@ export function nextAction(input: {
   const predictive = status === 'degraded' && tuning.predictiveRestart;
   if (status !== 'down' && !predictive) return { kind: 'none' };
   if (record.escalatedAt !== undefined) return { kind: 'none' };
+  if (status === 'down' && record.health.consecutiveSuccesses > 0) {
+    // The latest probe passed: the service is coming back (on its own or from the last action). Sending it
+    // the next ladder step would restart or redeploy a healthy service.
+    return {
+      kind: 'recovering',
+      reason: `${service.name} answered healthy ${record.health.consecutiveSuccesses} of ${tuning.successThreshold} times needed: recovering, no further action`,
+    };
+  }
   const trigger = status === 'down' ? 'down' : 'predictive';
   const escalate = (reason: string): Decision => ({
     kind: 'act',

@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { emptyState, pruneState } from './records.js';
 import type { StateStore, UptimeState } from './types.js';
-import { StateError, parseState } from './validate.js';
+import { parseStateText } from './schema.js';
+import { StateError } from './validate.js';
 
 /** Where the CLI keeps its state. */
 export const DEFAULT_STATE_PATH = '.uptime/state.json';
@@ -18,6 +19,8 @@ export interface FileStateStoreOptions {
   maxAttempts?: number;
   /** Test hook: runs after the temp file is durable, before it replaces the state. Throwing aborts the write. */
   beforeRename?: (tempPath: string) => void | Promise<void>;
+  /** Where warnings go (a malformed part reset, the original kept aside). @default console.warn */
+  warn?: (message: string) => void;
 }
 
 interface Snapshot {
@@ -37,8 +40,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * a crash at any point leaves either the old or the new file, never half of one. `update` is
  * compare-and-swap: it remembers the hash of what it read, and just before the rename (under a short-lived
  * `<path>.lock`) re-reads the file; if another process changed it meanwhile, it re-applies `change` to the
- * fresh state, so two writers at once both land. A corrupt file is never overwritten: reads and updates fail
- * with an error that names the file and how to move it aside.
+ * fresh state, so two writers at once both land. A malformed part (or a file that is not JSON) is reset with a
+ * warning naming it, and the original bytes are first copied beside the file as `<path>.broken-<timestamp>.json`:
+ * monitoring goes on and nothing is lost.
  */
 export class FileStateStore implements StateStore {
   readonly path: string;
@@ -46,6 +50,9 @@ export class FileStateStore implements StateStore {
   private readonly staleLockMs: number;
   private readonly maxAttempts: number;
   private readonly beforeRename?: (tempPath: string) => void | Promise<void>;
+  private readonly warn: (message: string) => void;
+  /** Hashes of malformed files already kept aside (once each). */
+  private readonly keptAside = new Set<string>();
 
   constructor(path: string = DEFAULT_STATE_PATH, options: FileStateStoreOptions = {}) {
     this.path = path;
@@ -53,6 +60,7 @@ export class FileStateStore implements StateStore {
     this.staleLockMs = options.staleLockMs ?? 10_000;
     this.maxAttempts = options.maxAttempts ?? 500;
     this.beforeRename = options.beforeRename;
+    this.warn = options.warn ?? ((message) => console.warn(message));
   }
 
   /** The stored state; `emptyState()` when the file does not exist yet. */
@@ -90,10 +98,6 @@ export class FileStateStore implements StateStore {
     return `${this.path}.lock`;
   }
 
-  private get fix(): string {
-    return `Move it aside (mv ${this.path} ${this.path}.bad) to start with an empty state; nothing overwrites it until then.`;
-  }
-
   private async snapshot(): Promise<Snapshot> {
     let bytes: Buffer;
     try {
@@ -104,7 +108,16 @@ export class FileStateStore implements StateStore {
         `State file ${this.path} can't be read (${describe(error)}). Check its permissions.`,
       );
     }
-    return { state: parseState(bytes.toString('utf8'), `file ${this.path}`, this.fix), hash: hashOf(bytes) };
+    const hash = hashOf(bytes);
+    const { state, problems } = parseStateText(bytes.toString('utf8'));
+    if (problems.length > 0 && !this.keptAside.has(hash)) {
+      this.keptAside.add(hash);
+      const aside = `${this.path}.broken-${this.now()}.json`;
+      await writeFile(aside, bytes, { flag: 'wx' }).catch(() => undefined);
+      for (const problem of problems)
+        this.warn(`${problem} (file ${this.path}; the original is kept as ${aside})`);
+    }
+    return { state, hash };
   }
 
   private async currentHash(): Promise<string> {

@@ -2,6 +2,7 @@ import { describeError, errorStatus, fixFor, type GitHubClient, type RepoRef } f
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { emptyState, pruneState } from './records.js';
+import { parseStateText } from './schema.js';
 import type { StateStore, UptimeState } from './types.js';
 
 /** The branch that holds `state.json`; never the default branch. */
@@ -38,6 +39,8 @@ const needs = 'contents: write';
  */
 export class GitHubStateStore implements StateStore {
   private last?: Snapshot;
+  /** Blob shas of malformed files already kept aside (once each). */
+  private readonly keptAside = new Set<string>();
   readonly branch: string;
   readonly path: string;
 
@@ -98,7 +101,7 @@ export class GitHubStateStore implements StateStore {
 
   /** One GET of the contents API; a missing branch or file is the empty state (and no write). */
   private async load(): Promise<Snapshot> {
-    let data: { sha: string; content?: string; encoding?: string };
+    let data: { sha: string; content?: string; encoding?: string; size?: number };
     try {
       ({ data } = await this.options.client.request('GET /repos/{owner}/{repo}/contents/{path}', {
         ...this.repo,
@@ -109,34 +112,55 @@ export class GitHubStateStore implements StateStore {
       if (errorStatus(error) === 404) return { state: emptyState() };
       throw this.failure('read', error, 'contents: read');
     }
-    let text =
-      data.encoding === 'base64' && data.content
+    // Files over 1 MB come without content (encoding "none"): read them whole through the git blob API.
+    const text =
+      data.encoding === 'base64' && typeof data.content === 'string' && data.content !== ''
         ? Buffer.from(data.content, 'base64').toString('utf8')
-        : undefined;
-    if (text === undefined) text = await this.readBlob(data.sha); // files over 1 MB come without content
-    return { state: this.parse(text), sha: data.sha };
+        : await this.readBlob(data.sha);
+    return { state: await this.parse(text, data.sha), sha: data.sha };
   }
 
   private async readBlob(sha: string): Promise<string> {
-    const { data } = await this.options.client.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', {
-      ...this.repo,
-      file_sha: sha,
-    });
-    return Buffer.from((data as { content: string }).content, 'base64').toString('utf8');
+    try {
+      const { data } = await this.options.client.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', {
+        ...this.repo,
+        file_sha: sha,
+      });
+      const blob = data as { content?: unknown; encoding?: unknown };
+      if (typeof blob.content !== 'string') throw new Error('the blob answer has no content');
+      return Buffer.from(blob.content, blob.encoding === 'utf-8' ? 'utf8' : 'base64').toString('utf8');
+    } catch (error) {
+      throw this.failure('read', error, 'contents: read');
+    }
   }
 
-  private parse(text: string): UptimeState {
+  /**
+   * The one state schema: a malformed part is reset with a warning naming it, and the original is kept on the
+   * state branch as `state.broken-<timestamp>.json` before anything overwrites it. Monitoring goes on.
+   */
+  private async parse(text: string, sha: string): Promise<UptimeState> {
+    const { state, problems } = parseStateText(text);
+    if (problems.length === 0 || this.keptAside.has(sha)) return state;
+    this.keptAside.add(sha);
+    const aside = await this.keepAside(text);
+    for (const problem of problems) this.options.logger.warn(`${problem} (${this.where()}; ${aside})`);
+    return state;
+  }
+
+  /** Writes the original text beside the state file on its branch; says where (or why not). */
+  private async keepAside(text: string): Promise<string> {
+    const path = `${this.path.replace(/\.json$/, '')}.broken-${this.options.clock.now()}.json`;
     try {
-      const parsed = JSON.parse(text) as Partial<UptimeState>;
-      if (parsed?.version !== 1 || typeof parsed.services !== 'object')
-        throw new Error('not a version 1 state');
-      return { ...emptyState(), ...parsed } as UptimeState;
+      await this.options.client.request('PUT /repos/{owner}/{repo}/contents/{path}', {
+        ...this.repo,
+        path,
+        branch: this.branch,
+        message: `uptime: keep a malformed state aside [skip ci]`,
+        content: Buffer.from(text, 'utf8').toString('base64'),
+      });
+      return `the original is kept as ${path} on ${this.branch}`;
     } catch (error) {
-      // Losing counters beats stopping the monitor: start fresh; the next write replaces the file (by its sha).
-      this.options.logger.warn(
-        `State ${this.where()} is unreadable (${error instanceof Error ? error.message : String(error)}); starting from an empty state. The next write replaces it.`,
-      );
-      return emptyState();
+      return `could not keep the original aside: ${describeError(error)}`;
     }
   }
 

@@ -64,6 +64,6 @@ export class MemoryStateStore implements StateStore {
   }
 
   private parse(): UptimeState {
-    return parseState(this.text, 'in memory', 'Replace it with a valid state.');
+    return parseState(this.text, 'in memory');
   }
 }

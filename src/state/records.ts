@@ -85,8 +85,17 @@ export function recordCheck(
   };
 }
 
-/** Appends a recovery attempt, keeping the newest `MAX_ATTEMPTS`. */
+/**
+ * Appends a recovery attempt, keeping the newest `MAX_ATTEMPTS`. An attempt whose `id` is already there (its
+ * claim) replaces it in place and is not counted twice.
+ */
 export function recordAttempt(record: ServiceRecord, attempt: RecoveryAttempt): ServiceRecord {
+  const index = attempt.id === undefined ? -1 : record.attempts.findIndex((a) => a.id === attempt.id);
+  if (index >= 0) {
+    const attempts = [...record.attempts];
+    attempts[index] = attempt;
+    return { ...record, attempts };
+  }
   const attempts = [...record.attempts, attempt].slice(-MAX_ATTEMPTS);
   return {
     ...record,
@@ -117,7 +126,8 @@ export function pruneState(state: UptimeState, now: number): UptimeState {
   return { ...state, services, pauses, unmonitored };
 }
 
-const attemptKey = (a: RecoveryAttempt) => `${a.at}|${a.action}|${a.trigger}|${a.by ?? ''}`;
+/** An attempt's identity: its id, or (states from older releases) its start, action, trigger and author. */
+const attemptKey = (a: RecoveryAttempt) => a.id ?? `${a.at}|${a.action}|${a.trigger}|${a.by ?? ''}`;
 
 /**
  * Merges the record a sweep produced (`mine`) into the one read fresh after a write conflict (`theirs`):

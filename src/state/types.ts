@@ -12,6 +12,13 @@ export interface CheckTotals {
 
 /** One recovery attempt as recorded (the seed's "last repair and how long it took"). */
 export interface RecoveryAttempt {
+  /**
+   * Unique per attempt (a random UUID): the claim written before the provider call and the final record share
+   * it, so merges never fold two attempts into one. Absent in states written by older releases.
+   */
+  id?: string;
+  /** True while the attempt is only claimed (written before the provider call, not finished yet). */
+  pending?: boolean;
   action: RecoveryAction;
   /** Why: `down` (failed checks), `predictive` (degradation trend), `command` (a person asked). */
   trigger: 'down' | 'predictive' | 'command';

@@ -119,7 +119,12 @@ describe('the GitHub App', () => {
     );
     expect(seen.replies[0]).toContain('<details><summary>Output</summary>\n\n```\nrestarting\n```');
     expect(seen.replies[0]).toContain('Audit: @Codertocat ran `/restart coqui`');
-    expect(seen.stateWrites).toHaveLength(1);
+    // Two writes: the claim (before the provider call, so concurrent commands can't overspend the budget)
+    // and the finished attempt, which replaces the claim (same id).
+    expect(seen.stateWrites).toHaveLength(2);
+    expect(seen.stateWrites[1]).toMatchObject({
+      state: { services: { coqui: { attempts: [{ healthy: true }] } } },
+    });
     expect(problems()).toEqual([]);
   });
 

@@ -51,25 +51,61 @@ describe('FileStateStore', () => {
     expect(Object.keys((await store().read()).pauses)).toEqual(['web']);
   });
 
-  it('refuses a corrupt file with an error naming the file and the fix, and leaves it untouched', async () => {
+  it('resets a corrupt file with a warning naming it, keeps the original beside it, and keeps working', async () => {
     await store().update(bump);
     await writeFile(path, '{"version": 1, "services": {');
-    const s = store();
-    await expect(s.read()).rejects.toThrow(`State file ${path} is corrupt: not JSON`);
-    await expect(s.read()).rejects.toThrow(`Move it aside (mv ${path} ${path}.bad)`);
-    await expect(s.update(bump)).rejects.toThrow(/is corrupt/);
-    expect(await readFile(path, 'utf8')).toBe('{"version": 1, "services": {');
+    const warnings: string[] = [];
+    const s = store({ warn: (m: string) => warnings.push(m) });
+    expect((await s.read()).services).toEqual({});
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^state: reset \(not JSON: .*the original is kept as .*state\.json\.broken-\d+\.json\)$/,
+      ),
+    ]);
+    expect(await readFile(`${path}.broken-${NOW}.json`, 'utf8')).toBe('{"version": 1, "services": {');
+    await s.update(bump);
+    expect(JSON.parse(await readFile(path, 'utf8'))).toMatchObject({ version: 1 });
   });
 
-  it('refuses a file of another version or shape', async () => {
-    await writeFile(path.replace('state.json', ''), '').catch(() => undefined);
+  it('resets only the malformed parts of a file (the attacks of issue 9), never a TypeError', async () => {
+    const cases: Array<[unknown, RegExp]> = [
+      [{ version: 1, services: { api: {} } }, /services\.api\.health/],
+      [
+        { version: 1, services: { api: { health: 5 } } },
+        /services\.api\.health reset \(expected object, got number\)/,
+      ],
+      [{ version: 1, services: {}, pauses: null }, /pauses reset \(expected object, got null\)/],
+      [{ version: 1, services: {}, unmonitored: {} }, /unmonitored reset \(expected array, got object\)/],
+      [
+        { version: 1, services: { api: { outages: 5 } } },
+        /services\.api\.outages reset \(expected array, got number\)/,
+      ],
+      [{ version: 2, services: {} }, /version 2; this uptime-action reads version 1/],
+    ];
     await store().update(bump);
-    await writeFile(path, JSON.stringify({ version: 2, services: {} }));
-    await expect(store().read()).rejects.toThrow(/has version 2; this uptime-action reads version 1/);
-    await writeFile(path, JSON.stringify({ version: 1, services: [] }));
-    await expect(store().read()).rejects.toThrow(/"services" should be an object/);
-    await writeFile(path, JSON.stringify({ version: 1, services: { api: { checks: {} } } }));
-    await expect(store().read()).rejects.toThrow(/services.api lacks its health or checks/);
+    for (const [data, expected] of cases) {
+      await writeFile(path, JSON.stringify(data));
+      const warnings: string[] = [];
+      const state = await store({ warn: (m: string) => warnings.push(m) }).read();
+      expect(warnings.join('\n')).toMatch(expected);
+      expect(state.version).toBe(1);
+      expect(Array.isArray(state.unmonitored)).toBe(true);
+      expect(typeof state.pauses).toBe('object');
+    }
+  });
+
+  it('keeps prototype names as plain data: __proto__ dropped, constructor an own record', async () => {
+    const text = '{"version":1,"services":{"__proto__":{"repairs":1},"constructor":{"repairs":2}}}';
+    await store().update(bump);
+    await writeFile(path, text);
+    const warnings: string[] = [];
+    const state = await store({ warn: (m: string) => warnings.push(m) }).read();
+    expect(Object.keys(state.services)).toEqual(['constructor']);
+    expect(
+      Object.hasOwn(state.services, 'constructor') && state.services['constructor' as string].repairs,
+    ).toBe(2);
+    expect(Object.getPrototypeOf(state.services)).toBe(Object.prototype);
+    expect(warnings.join('\n')).toMatch(/services\.__proto__ dropped/);
   });
 
   it('fills in collections missing from an older file', async () => {

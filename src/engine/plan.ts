@@ -1,0 +1,258 @@
+import type { Mode, Tuning } from '../config/presets.js';
+import type { Config, ServiceConfig } from '../config/schema.js';
+import { observe } from '../monitor/machine.js';
+import type { HealthStatus, ServiceHealth } from '../monitor/types.js';
+import type { ProbeResult } from '../probe/types.js';
+import { nextAction } from '../recovery/planner.js';
+import { emptyRecord, pruneState, recordCheck } from '../state/records.js';
+import type { ServiceRecord, UptimeState } from '../state/types.js';
+import { escalationComment, openedBody, resolvedComment, statusComment } from './timeline.js';
+import type { EngineEvent, IncidentAction, Notification, PlanItem, ServiceOutcome } from './types.js';
+
+/** What the probes answered for one service: the first answer and, when it asked for one, the confirm re-probe. */
+export interface ServiceObservation {
+  first: ProbeResult;
+  /** The confirm re-probe (`confirm: true`), when the first answer reached `maxConsecutiveFailures`. */
+  confirm?: ProbeResult;
+}
+
+/** A restart or redeploy the plan asks for. */
+export type RecoveryStep = PlanItem & { action: 'restart' | 'redeploy' };
+
+/** Every decision of one sweep, as plain data; `executePlan` carries it out. */
+export interface SweepPlan {
+  now: number;
+  mode: Mode;
+  tuning: Tuning;
+  /** The state after the checks, transitions and escalation marks (before any I/O). */
+  state: UptimeState;
+  /** Per service, before recovery. */
+  services: Record<string, ServiceOutcome>;
+  /** check, status, skipped, waiting and escalated events, in order. */
+  events: EngineEvent[];
+  /** Incident changes, in order (open before comment). */
+  incidents: IncidentAction[];
+  /** Recoveries to run (not in dry-run). */
+  recoveries: RecoveryStep[];
+  /** Down, degraded, escalated and resolved notifications. */
+  notifications: Notification[];
+  /** Something worth writing happened in the planning itself. */
+  changed: boolean;
+}
+
+/** The inputs of {@link planSweep}: plain values only. */
+export interface PlanInput {
+  config: Config;
+  state: UptimeState;
+  /** Per service id; a missing id was not probed (paused or not selected). */
+  observations: ReadonlyMap<string, ServiceObservation>;
+  now: number;
+  mode: Mode;
+  tuning: Tuning;
+  /** Services this sweep covers (all when omitted). */
+  only?: string[];
+}
+
+/** Whether a maintenance window covers the service now. */
+export function isPaused(state: UptimeState, service: string, now: number): boolean {
+  const pause = Object.hasOwn(state.pauses, service) ? state.pauses[service] : undefined;
+  return pause !== undefined && (pause.until === undefined || pause.until > now);
+}
+
+/** The record kept for a service, looked up by own property only (a service named `constructor` is just a name). */
+export function recordOf(state: UptimeState, id: string): ServiceRecord | undefined {
+  return Object.hasOwn(state.services, id) ? state.services[id] : undefined;
+}
+
+/** What is worth persisting about health: a healthy service checked again changes nothing. */
+function significant(h: ServiceHealth): string {
+  const status: HealthStatus = h.status === 'unknown' ? 'up' : h.status;
+  return `${status}|${h.consecutiveFailures}|${h.degradingStreak}`;
+}
+
+/** The services a sweep covers, in config order. */
+export function sweptServices(config: Config, only?: string[]): ServiceConfig[] {
+  return Object.values(config.services).filter((s) => !only || only.includes(s.id));
+}
+
+/**
+ * The whole decision of a sweep, pure: (state, what the probes answered, now, tuning) → the next health of
+ * every service, its incident changes, the recoveries to run, the escalations and the notifications.
+ * No I/O, no clock, no randomness: the same inputs give the same plan.
+ */
+export function planSweep(input: PlanInput): SweepPlan {
+  const { config, now, tuning } = input;
+  const state = pruneState(structuredClone(input.state), now);
+  const plan: SweepPlan = {
+    now,
+    mode: input.mode,
+    tuning,
+    state,
+    services: {},
+    events: [],
+    incidents: [],
+    recoveries: [],
+    notifications: [],
+    changed: Object.keys(input.state.pauses).length !== Object.keys(state.pauses).length,
+  };
+  const services = sweptServices(config, input.only);
+  for (const service of services) planCheck(plan, input, service);
+  for (const service of services) planRecovery(plan, config, service);
+  return plan;
+}
+
+function planCheck(plan: SweepPlan, input: PlanInput, service: ServiceConfig): void {
+  const { state, now, tuning } = plan;
+  const id = service.id;
+  const seen = input.observations.get(id);
+  plan.services[id] = {
+    service: id,
+    name: service.name,
+    status: 'paused',
+    planned: [],
+    attempts: [],
+    recovered: false,
+  };
+  if (!seen || isPaused(state, id, now)) {
+    plan.events.push({
+      type: 'skipped',
+      service: id,
+      reason: `${service.name} is paused (maintenance window)`,
+    });
+    return;
+  }
+  const before = recordOf(state, id) ?? emptyRecord(now);
+  let obs = observe(before.health, seen.first, tuning);
+  let final = seen.first;
+  if (obs.needsConfirm && seen.confirm) {
+    final = { ...seen.confirm, confirm: true };
+    obs = observe(obs.health, final, tuning);
+  }
+  let record = recordCheck(before, seen.first, obs.health, {
+    slowThresholdMs: tuning.slowResponseThreshold,
+    maxGapMs: tuning.healthCheckInterval * 3,
+  });
+  if (significant(before.health) !== significant(record.health)) plan.changed = true;
+  plan.events.push({ type: 'check', service: id, result: final, health: record.health });
+  const transition = obs.transition;
+  if (transition) {
+    plan.events.push({ type: 'status', service: id, ...transition, at: final.at });
+    if (transition.to === 'up' || transition.to === 'slow')
+      record = { ...record, ladderStep: 0, escalatedAt: undefined };
+    planTransition(plan, input.config, service, before, record, final, transition);
+  }
+  state.services[id] = record;
+  plan.services[id] = {
+    ...plan.services[id],
+    status: outcomeStatus(record.health, final),
+    responseMs: final.ok ? final.responseMs : undefined,
+    error: final.ok ? undefined : final.error,
+  };
+}
+
+/**
+ * The status a run reports: a failing answer is never "up" — a service that failed its latest probe but is not
+ * confirmed down yet is `degraded` (the outputs contract is up|degraded|down).
+ */
+export function outcomeStatus(health: ServiceHealth, latest: ProbeResult): ServiceOutcome['status'] {
+  if (!latest.ok && (health.status === 'up' || health.status === 'slow' || health.status === 'unknown'))
+    return 'degraded';
+  return health.status === 'unknown' ? 'up' : health.status;
+}
+
+function planTransition(
+  plan: SweepPlan,
+  config: Config,
+  service: ServiceConfig,
+  before: ServiceRecord,
+  record: ServiceRecord,
+  probe: ProbeResult,
+  transition: { from: HealthStatus; to: HealthStatus; reason: string },
+): void {
+  const id = service.id;
+  const open = Object.hasOwn(plan.state.incidents, id) ? plan.state.incidents[id] : undefined;
+  const at = probe.at;
+  if (transition.to === 'down' || transition.to === 'degraded')
+    plan.notifications.push({ type: transition.to, service: id, at, reason: transition.reason });
+  const wanted = transition.to === 'down' || (transition.to === 'degraded' && config.incidentOnDegraded);
+  if (!open && wanted) {
+    const kind = transition.to === 'down' ? 'down' : 'degraded';
+    plan.incidents.push({
+      type: 'open',
+      service: id,
+      kind,
+      at,
+      body: openedBody(service, kind, probe, transition.reason, at),
+    });
+    return;
+  }
+  if (!open) return;
+  if (transition.to === 'up' || transition.to === 'slow') {
+    // Nothing this sweep did it: the service came back on its own (a failed earlier action is not credited).
+    const last = before.attempts.at(-1);
+    const note =
+      last && last.at >= open.openedAt && !last.healthy
+        ? ` It came back on its own; the last ${last.action} did not bring it back.`
+        : ' It came back on its own.';
+    plan.incidents.push({
+      type: 'resolve',
+      service: id,
+      at,
+      durationMs: at - open.openedAt,
+      body: resolvedComment(service, at - open.openedAt, at) + note,
+      number: open.number,
+    });
+    plan.notifications.push({ type: 'resolved', service: id, at, reason: 'came back on its own' });
+    return;
+  }
+  plan.incidents.push({
+    type: 'comment',
+    service: id,
+    body: statusComment(service, transition.from, transition.to, transition.reason, at),
+  });
+  void record;
+}
+
+function planRecovery(plan: SweepPlan, config: Config, service: ServiceConfig): void {
+  const { state, now, tuning } = plan;
+  const id = service.id;
+  const record = recordOf(state, id);
+  if (!record) return;
+  const decision = nextAction({ service, record, tuning, now, paused: isPaused(state, id, now) });
+  if (decision.kind === 'wait')
+    plan.events.push({
+      type: 'waiting',
+      service: id,
+      reason: decision.reason,
+      nextAttemptAt: decision.nextAttemptAt,
+    });
+  if (decision.kind === 'recovering')
+    plan.events.push({ type: 'skipped', service: id, reason: decision.reason });
+  if (decision.kind !== 'act') return;
+  const item = decision.item;
+  plan.services[id].planned.push(item);
+  if (item.action !== 'escalate') {
+    plan.recoveries.push(item as RecoveryStep);
+    return;
+  }
+  state.services[id] = { ...record, escalatedAt: now };
+  plan.changed = true;
+  plan.events.push({ type: 'escalated', service: id, reason: item.reason, at: now });
+  plan.notifications.push({ type: 'escalated', service: id, at: now, reason: item.reason });
+  const open = Object.hasOwn(state.incidents, id) ? state.incidents[id] : undefined;
+  if (!open) {
+    const kind = record.health.status === 'down' ? 'down' : 'degraded';
+    plan.incidents.push({
+      type: 'open',
+      service: id,
+      kind,
+      at: now,
+      body: openedBody(service, kind, undefined, item.reason, now),
+    });
+  }
+  plan.incidents.push({
+    type: 'comment',
+    service: id,
+    body: escalationComment(service, item.reason, config.assignees, open?.ackedBy),
+  });
+}

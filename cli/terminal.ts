@@ -8,20 +8,22 @@ import type { CliIO } from './io.js';
  */
 export async function terminalExtras(isTTY: boolean): Promise<Pick<CliIO, 'redraw' | 'ask'>> {
   if (!isTTY) return {};
+  const extras: Pick<CliIO, 'redraw' | 'ask'> = {};
+  if (process.stdin.isTTY) extras.ask = ask;
+  // A terminal that reports no size (rows 0) would have log-update clip every frame to nothing: log lines then.
+  if (!(process.stdout.rows > 0)) return extras;
   const { createLogUpdate } = await import('log-update');
   const logUpdate = createLogUpdate(process.stdout);
-  const extras: Pick<CliIO, 'redraw' | 'ask'> = {
-    redraw: { update: (text) => logUpdate(text), done: () => logUpdate.done() },
-  };
-  if (process.stdin.isTTY) {
-    extras.ask = async (question) => {
-      const rl = createInterface({ input: process.stdin, output: process.stdout });
-      try {
-        return await rl.question(question);
-      } finally {
-        rl.close();
-      }
-    };
-  }
+  extras.redraw = { update: (text) => logUpdate(text), done: () => logUpdate.done() };
   return extras;
+}
+
+/** One question on the terminal (node:readline), the answer as typed. */
+async function ask(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
 }

@@ -88,4 +88,22 @@ describe('uptime-action doctor', () => {
     expect(report.ok).toBe(false);
     expect(report.services[0].checks[0]).toMatchObject({ check: 'health URL answers', ok: false });
   });
+
+  it('an unreachable Railway API: one row naming the endpoint, the cause and the fix, no claim about the token', async () => {
+    const up = await startTestServer();
+    const railway = (await refusedUrl('/graphql')).toString();
+    const ws = await setup(
+      `services:\n  api:\n    url: ${up.url}\n    recovery: { provider: railway, serviceId: svc-1 }\n`,
+    );
+    const run = await runCli(['doctor', '--config', ws.config], {
+      env: { PATH: process.env.PATH, RAILWAY_API_TOKEN: 'secret-token-value', RAILWAY_API_URL: railway },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      `❌ Railway API reachable  could not reach Railway at ${railway} (ECONNREFUSED)`,
+    );
+    expect(run.stdout).toContain('fix: check RAILWAY_API_URL or your network');
+    expect(run.stdout).not.toContain('token accepted');
+    expect(run.stdout).not.toContain('secret-token-value');
+  }, 30_000);
 });

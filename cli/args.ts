@@ -5,9 +5,12 @@ import { parseDuration } from '../src/util/duration.js';
 /** A mistake on the command line: the CLI prints it with a pointer to `--help` and exits 2. */
 export class UsageError extends Error {
   readonly exitCode = 2;
-  constructor(message: string) {
+  /** The command whose `--help` the message points to; undefined = the global help. */
+  readonly command?: string;
+  constructor(message: string, command?: string) {
     super(message);
     this.name = 'UsageError';
+    this.command = command;
   }
 }
 
@@ -28,11 +31,20 @@ export interface CliArgs {
   verbose: boolean;
   /** `--duration` of `watch`, in ms. */
   durationMs?: number;
+  /** `init --service name=url` (repeatable). */
+  services: string[];
+  /** `init --provider`. */
+  provider?: string;
+  /** `init --schedule` (a cron expression). */
+  schedule?: string;
+  /** `init --force`: overwrite existing files. */
+  force: boolean;
   help: boolean;
   version: boolean;
 }
 
-const OPTIONS = {
+/** Every option any command knows; each command accepts only its own (see `COMMAND_OPTIONS`). */
+export const OPTIONS = {
   config: { type: 'string', short: 'c' },
   mode: { type: 'string' },
   state: { type: 'string' },
@@ -40,45 +52,113 @@ const OPTIONS = {
   'dry-run': { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   duration: { type: 'string', short: 'd' },
+  service: { type: 'string', multiple: true },
+  provider: { type: 'string' },
+  schedule: { type: 'string' },
+  force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
 
-/** Parses argv (without `node` and the script) with node:util parseArgs. @throws UsageError */
+/** An option's name as written in `OPTIONS`. */
+export type OptionName = keyof typeof OPTIONS;
+
+/** The options each command accepts (besides `--help`). Anything else is a usage error naming the command. */
+export const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
+  check: ['config', 'mode', 'json', 'verbose'],
+  sweep: ['config', 'mode', 'state', 'json', 'dry-run', 'verbose'],
+  watch: ['config', 'mode', 'state', 'duration', 'dry-run', 'verbose'],
+  status: ['config', 'mode', 'state', 'json'],
+  restart: ['config', 'state', 'dry-run', 'verbose'],
+  redeploy: ['config', 'state', 'dry-run', 'verbose'],
+  doctor: ['config', 'json', 'verbose'],
+  init: ['service', 'provider', 'schedule', 'force'],
+  demo: ['verbose'],
+  help: [],
+  version: [],
+};
+
+/**
+ * Parses argv (without `node` and the script) with node:util parseArgs, then checks that every option given
+ * applies to the command. @throws UsageError with the command's `--help` as the pointer
+ */
 export function parseCliArgs(argv: string[]): CliArgs {
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
+  const first = argv.find((a) => !a.startsWith('-'));
+  const known = first !== undefined && first in COMMAND_OPTIONS ? first : undefined;
+  let parsed: ReturnType<
+    typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true; tokens: true }>
+  >;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true, tokens: true });
   } catch (error: unknown) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(describeParseError(error, known), known);
   }
-  const { values, positionals } = parsed;
+  const { values, positionals, tokens } = parsed;
   const [command = values.version ? 'version' : 'help', ...rest] = positionals;
-  let mode: Mode | undefined;
-  if (values.mode !== undefined) {
-    if (!(MODES as readonly string[]).includes(values.mode)) {
-      throw new UsageError(`--mode "${values.mode}" is not a mode; use ${MODES.join(' or ')}.`);
-    }
-    mode = values.mode as Mode;
-  }
-  let durationMs: number | undefined;
-  if (values.duration !== undefined) {
-    durationMs = parseDuration(values.duration);
-    if (durationMs === undefined || durationMs <= 0) {
-      throw new UsageError(`--duration "${values.duration}" is not a duration; use e.g. 30s, 2m or 1h.`);
+  const allowed = COMMAND_OPTIONS[command];
+  if (allowed && !values.help) {
+    for (const token of tokens) {
+      if (token.kind !== 'option' || token.name === 'help' || token.name === 'version') continue;
+      if (!allowed.includes(token.name as OptionName)) {
+        throw new UsageError(
+          `${command}: option --${token.name} does not apply to ${command}; see uptime-action ${command} --help`,
+          command,
+        );
+      }
     }
   }
   return {
     command,
     positionals: rest,
     config: values.config,
-    mode,
+    mode: parseMode(values.mode, command),
     state: values.state ?? DEFAULT_STATE_PATH,
     json: values.json ?? false,
     dryRun: values['dry-run'] ?? false,
     verbose: values.verbose ?? false,
-    durationMs,
+    durationMs: parseDurationOption(values.duration, command),
+    services: values.service ?? [],
+    provider: values.provider,
+    schedule: values.schedule,
+    force: values.force ?? false,
     help: values.help ?? false,
     version: values.version ?? false,
   };
+}
+
+function parseMode(value: string | undefined, command: string): Mode | undefined {
+  if (value === undefined) return undefined;
+  if (!(MODES as readonly string[]).includes(value)) {
+    throw new UsageError(`${command}: --mode "${value}" is not a mode; use ${MODES.join(' or ')}.`, command);
+  }
+  return value as Mode;
+}
+
+function parseDurationOption(value: string | undefined, command: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseDuration(value);
+  if (ms === undefined || ms <= 0) {
+    throw new UsageError(
+      `${command}: --duration "${value}" is not a duration; use e.g. 30s, 2m or 1h.`,
+      command,
+    );
+  }
+  return ms;
+}
+
+/** parseArgs's errors in the CLI's words: `check: unknown option --bogus; see uptime-action check --help`. */
+function describeParseError(error: unknown, command: string | undefined): string {
+  const code = (error as { code?: string }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  const quoted = /'([^']+)'/.exec(message)?.[1] ?? '';
+  const prefix = command ? `${command}: ` : '';
+  const help = command ? `uptime-action ${command} --help` : 'uptime-action --help';
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `${prefix}unknown option ${quoted}; see ${help}`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const name = /--[\w-]+/.exec(message)?.[0] ?? quoted;
+    return OPTIONS[name.slice(2) as OptionName]?.type === 'boolean'
+      ? `${prefix}option ${name} takes no value; see ${help}`
+      : `${prefix}option ${name} needs a value; see ${help}`;
+  }
+  return `${prefix}${message.split('\n')[0]}; see ${help}`;
 }

@@ -65,3 +65,14 @@ export function requireService(config: Config, name: string | undefined, command
   }
   return service;
 }
+
+/** Commands that take no arguments refuse stray ones (`check api` is not a thing). @throws UsageError */
+export function rejectPositionals(ctx: CommandContext): void {
+  const extra = ctx.args.positionals;
+  if (extra.length === 0) return;
+  const command = ctx.args.command;
+  throw new UsageError(
+    `${command}: unexpected argument "${extra[0]}"; ${command} checks every service of the config. See uptime-action ${command} --help`,
+    command,
+  );
+}

@@ -4,7 +4,9 @@ import { parseCliArgs, UsageError, type CliArgs } from './args.js';
 import { cliLogger, type Command, type CommandContext } from './context.js';
 import { checkCommand } from './commands/check.js';
 import { doctorCommand } from './commands/doctor.js';
-import { HELP } from './commands/help.js';
+import { HELP, commandHelp } from './commands/help.js';
+import { initCommand } from './commands/init.js';
+import { sweepCommand } from './commands/sweep.js';
 import { manualCommand } from './commands/manual.js';
 import { statusCommand } from './commands/status.js';
 import { watchCommand } from './commands/watch.js';
@@ -13,12 +15,14 @@ import { processIO, redactedIO, type CliIO } from './io.js';
 
 const COMMANDS: Record<string, Command> = {
   check: checkCommand,
+  sweep: sweepCommand,
   watch: watchCommand,
   status: statusCommand,
   restart: manualCommand('restart'),
   redeploy: manualCommand('redeploy'),
   doctor: doctorCommand,
   demo: demoCommand,
+  init: initCommand,
 };
 
 /** The package version (package.json sits one folder up from cli/ and from dist/). */
@@ -46,8 +50,12 @@ export async function main(argv: string[], rawIO: CliIO = processIO()): Promise<
     io.out(version());
     return 0;
   }
-  if (args.help || args.command === 'help') {
-    io.out(HELP);
+  if (args.command === 'help') {
+    io.out(args.positionals[0] ? commandHelp(args.positionals[0]) : HELP);
+    return 0;
+  }
+  if (args.help) {
+    io.out(commandHelp(args.command));
     return 0;
   }
   const command = COMMANDS[args.command];
@@ -73,7 +81,11 @@ function fail(io: CliIO, error: unknown): number {
     return 2;
   }
   if (error instanceof UsageError) {
-    io.err(`❌ ${error.message}\n   Run "uptime-action --help" for the commands and options.`);
+    // Messages from the parser already point to the command's --help.
+    const pointer = error.message.includes('--help')
+      ? ''
+      : `\n   See uptime-action ${error.command ? `${error.command} ` : ''}--help`;
+    io.err(`❌ ${error.message}${pointer}`);
     return 2;
   }
   io.err(`❌ ${error instanceof Error ? error.message : String(error)}`);

@@ -1,104 +1,78 @@
-import { mergeSweep, sweep } from '../../src/engine/sweep.js';
-import type { SweepResult } from '../../src/engine/types.js';
-import { buildDeps } from '../deps.js';
-import { loadCliConfig, type CommandContext } from '../context.js';
-import { formatEvent } from '../print.js';
+import { resolveTuning, type Mode } from '../../src/config/presets.js';
+import type { Config } from '../../src/config/schema.js';
+import { probeService } from '../../src/probe/probe.js';
+import { probeAll } from '../../src/probe/sweep.js';
+import type { ProbeResult } from '../../src/probe/types.js';
+import { loadCliConfig, rejectPositionals, type CommandContext } from '../context.js';
+import { colorsFor } from '../io.js';
+import { renderServiceLines, type ReportLine } from '../report-lines.js';
 
-/** Overall status of a sweep, as the Action's `status` output: `up`, `degraded` or `down`. */
-export type OverallStatus = 'up' | 'degraded' | 'down';
-
-/** A service failing at the end of the sweep: down, or its last check failed (not yet confirmed down). */
-export function isFailing(outcome: SweepResult['services'][string]): boolean {
-  if (outcome.status === 'paused' || outcome.recovered) return false;
-  return outcome.status === 'down' || outcome.error !== undefined;
+/** What `check` saw of one service: `up`, `slow` (answered, above slowResponseThreshold) or `down`. */
+export interface CheckedService {
+  name: string;
+  status: 'up' | 'slow' | 'down';
+  responseMs: number | null;
+  httpStatus: number | null;
+  error: string | null;
 }
 
-/** The `--json` summary of a sweep (no state internals). */
-export function summarizeSweep(result: SweepResult, at: number) {
-  const outcomes = Object.values(result.services);
-  const down = outcomes.filter(isFailing).map((o) => o.service);
-  const degraded = outcomes
-    .filter((o) => o.status === 'degraded' || o.status === 'slow')
-    .map((o) => o.service);
-  const status: OverallStatus = down.length ? 'down' : degraded.length ? 'degraded' : 'up';
-  return {
-    status,
-    mode: result.mode,
-    checkedAt: new Date(at).toISOString(),
-    downServices: down,
-    recoveredServices: outcomes.filter((o) => o.recovered).map((o) => o.service),
-    services: Object.fromEntries(
-      outcomes.map((o) => [
-        o.service,
-        {
-          name: o.name,
-          status: o.status,
-          responseMs: o.responseMs ?? null,
-          error: o.error ?? null,
-          recovered: o.recovered,
-          planned: o.planned.map((p) => ({ action: p.action, trigger: p.trigger, reason: p.reason })),
-          actions: o.attempts.map((a) => ({
-            action: a.action,
-            trigger: a.trigger,
-            providerOk: a.providerOk,
-            healthy: a.healthy,
-            durationMs: a.durationMs,
-            detail: a.detail,
-          })),
-          incident: o.incident ?? null,
-        },
-      ]),
-    ),
-  };
+/** The `--json` report of `check`. `status` is `down` when any service failed its probe. */
+export interface CheckReport {
+  status: 'up' | 'degraded' | 'down';
+  mode: string;
+  checkedAt: string;
+  downServices: string[];
+  services: Record<string, CheckedService>;
 }
 
-const ICON: Record<string, string> = {
-  up: '✅',
-  slow: '🐢',
-  degraded: '🟠',
-  down: '❌',
-  paused: '⏸️ ',
-  unknown: '❔',
-};
+/** Probe results → the report (pure). */
+export function checkReport(config: Config, results: ProbeResult[], mode: Mode, at: number): CheckReport {
+  const slowAbove = resolveTuning(config, mode).slowResponseThreshold;
+  const services: Record<string, CheckedService> = {};
+  for (const r of results) {
+    services[r.service] = {
+      name: config.services[r.service]?.name ?? r.service,
+      status: !r.ok ? 'down' : r.responseMs > slowAbove ? 'slow' : 'up',
+      responseMs: r.responseMs,
+      httpStatus: r.status ?? null,
+      error: r.ok ? null : (r.error ?? r.kind),
+    };
+  }
+  const all = Object.entries(services);
+  const downServices = all.filter(([, s]) => s.status === 'down').map(([id]) => id);
+  const status = downServices.length ? 'down' : all.some(([, s]) => s.status === 'slow') ? 'degraded' : 'up';
+  return { status, mode, checkedAt: new Date(at).toISOString(), downServices, services };
+}
 
 /**
- * `uptime-action check`: one sweep (probe, confirm, recover as a scheduled run would; `--dry-run` only plans),
- * saved to the local state file. Exit 0 all up, 1 any down, 2 bad config.
+ * `uptime-action check`: one probe of every service, printed. No recovery, no confirm wait, no state written.
+ * Exit 0 all up (slow counts as up), 1 something down or failing, 2 bad config.
  */
 export async function checkCommand(ctx: CommandContext): Promise<number> {
   const { args, io } = ctx;
+  rejectPositionals(ctx);
   const config = await loadCliConfig(ctx);
-  const { deps, store } = buildDeps(config, {
-    env: io.env,
-    logger: ctx.logger,
-    statePath: args.state,
-    incidents: 'none',
-    dryRun: args.dryRun,
-    onEvent: args.json
-      ? undefined
-      : (event) => {
-          const line = formatEvent(event, config, { now: ctx.now });
-          if (line) io.out(line);
-        },
-  });
-  const result = await sweep(deps, await store.read(), { mode: args.mode });
-  if (!args.dryRun) await store.update((fresh) => mergeSweep(fresh, result));
-  const summary = summarizeSweep(result, ctx.now());
+  const mode = args.mode ?? config.mode;
+  const fetchImpl: typeof fetch = (...a) => globalThis.fetch(...a);
+  const results = await probeAll(
+    Object.values(config.services),
+    (service) => probeService(service, { fetch: fetchImpl, now: ctx.now }),
+    config.probeConcurrency,
+  );
+  const report = checkReport(config, results, mode, ctx.now());
   if (args.json) {
-    io.out(JSON.stringify(summary, null, 2));
+    io.out(JSON.stringify(report, null, 2));
   } else {
-    const width = Math.max(...Object.values(result.services).map((o) => o.name.length));
-    for (const o of Object.values(result.services)) {
-      const status = isFailing(o) && o.status !== 'down' ? 'failing' : o.status;
-      const detail = o.error ? `— ${o.error}` : o.responseMs !== undefined ? `${o.responseMs}ms` : '';
-      io.out(
-        `${ICON[isFailing(o) ? 'down' : o.status] ?? ''} ${o.name.padEnd(width)}  ${status.padEnd(8)} ${detail}`.trimEnd(),
-      );
-    }
-    const total = Object.keys(result.services).length;
+    const lines: ReportLine[] = Object.values(report.services).map((s) => ({
+      name: s.name,
+      status: s.status,
+      detail: s.error ? `— ${s.error}` : `${s.responseMs}ms`,
+    }));
+    io.out(renderServiceLines(lines, colorsFor(io)));
+    const total = lines.length;
     io.out(
-      `${summary.status.toUpperCase()}: ${total - summary.downServices.length} of ${total} services healthy (mode ${result.mode}${args.dryRun ? ', dry run' : ''}).`,
+      `${report.status.toUpperCase()}: ${total - report.downServices.length} of ${total} services healthy (mode ${mode}; check only: nothing restarted or saved).`,
     );
   }
-  return summary.downServices.length ? 1 : 0;
+  return report.downServices.length ? 1 : 0;
 }

@@ -1,22 +1,68 @@
-import { renderDoctor, runDoctor } from '../../src/providers/doctor.js';
+import { renderDoctor, runDoctor, type DoctorReport } from '../../src/providers/doctor.js';
+import { probeService } from '../../src/probe/probe.js';
+import { probeAll } from '../../src/probe/sweep.js';
+import type { ProbeResult } from '../../src/probe/types.js';
 import { buildDeps } from '../deps.js';
-import { loadCliConfig, type CommandContext } from '../context.js';
+import { loadCliConfig, rejectPositionals, type CommandContext } from '../context.js';
+
+/** What a probe found, as one doctor check: the status and time, or the cause and the fix. */
+export function probeCheck(
+  result: ProbeResult,
+  url: string,
+): DoctorReport['services'][number]['checks'][number] {
+  if (result.ok) {
+    return {
+      check: 'health URL answers',
+      ok: true,
+      detail: `${url} → HTTP ${result.status} in ${result.responseMs}ms`,
+    };
+  }
+  const fix: Record<ProbeResult['kind'], string> = {
+    ok: '',
+    status: 'the service answers but not with an expected status: check the URL path and expect.status.',
+    body: 'the answer lacks what expect.body asks for: check the URL and expect.body.',
+    json: 'the JSON answer differs from expect.json: check the URL and expect.json.',
+    timeout: 'no answer in time: is the service up? raise timeout if it is just slow.',
+    refused: 'nothing listens there: check the host and port, and that the service runs.',
+    network: 'the host could not be reached: check the host name, DNS and your network.',
+  };
+  return {
+    check: 'health URL answers',
+    ok: false,
+    detail: `${url} → ${result.error ?? result.kind}`,
+    fix: `${fix[result.kind]}`,
+  };
+}
 
 /**
- * `uptime-action doctor`: read-only checks per service (token present and accepted, service ID exists,
- * environment resolvable, a deployment to restart, permission). Never restarts anything.
- * Exit 0 when every check passes, 1 otherwise.
+ * `uptime-action doctor`: probes every health URL once, then the provider's read-only checks per service
+ * (token present and accepted, service ID exists, environment resolvable, a deployment to restart,
+ * permission). Never restarts anything. Exit 0 when every check passes, 1 otherwise.
  */
 export async function doctorCommand(ctx: CommandContext): Promise<number> {
   const { args, io } = ctx;
+  rejectPositionals(ctx);
   const config = await loadCliConfig(ctx);
   const { deps } = buildDeps(config, {
     env: io.env,
     logger: ctx.logger,
-    statePath: args.state,
+    statePath: '.uptime/state.json',
     incidents: 'none',
   });
-  const report = await runDoctor(config, deps.provider, deps.providerContext);
-  io.out(renderDoctor(report));
+  const fetchImpl = deps.providerContext.fetch;
+  const services = Object.values(config.services);
+  const [probes, providers] = await Promise.all([
+    probeAll(services, (s) => probeService(s, { fetch: fetchImpl, now: ctx.now }), config.probeConcurrency),
+    runDoctor(config, deps.provider, deps.providerContext),
+  ]);
+  const report: DoctorReport = {
+    ok: false,
+    services: providers.services.map((s, i) => {
+      const checks = [probeCheck(probes[i], services[i].url), ...s.checks];
+      return { ...s, ok: checks.every((c) => c.ok), checks };
+    }),
+  };
+  report.ok = report.services.every((s) => s.ok);
+  io.out(args.json ? JSON.stringify(report, null, 2) : renderDoctor(report));
   return report.ok ? 0 : 1;
 }

@@ -1,28 +1,126 @@
+import { COMMAND_OPTIONS, type OptionName } from '../args.js';
+
+/** One line per option, as every `--help` shows it. */
+const OPTION_HELP: Record<OptionName, string> = {
+  config:
+    '-c, --config <file>   config file (default .github/uptime.yml; without it, BACKEND_URL / COQUI_API_URL)',
+  mode: '    --mode <mode>     normal | extreme (overrides the config and /mode)',
+  state: '    --state <file>    local state file (default .uptime/state.json; incidents go beside it)',
+  json: '    --json            print the report as JSON on stdout (logs stay on stderr)',
+  'dry-run': '    --dry-run         plan and report, change nothing (no restart, no state written)',
+  verbose: '-v, --verbose         more log lines (healthy checks, debug)',
+  duration: '-d, --duration <d>    stop after this long, e.g. 30s, 2m, 1h (default: until Ctrl-C)',
+  service: '    --service <n=url> a service to watch, e.g. api=https://api.example.com/health (repeatable)',
+  provider: '    --provider <p>    railway | render | fly | heroku | webhook | command (default: none)',
+  schedule: "    --schedule <cron> the workflow's schedule (default */30 * * * *: 1,440 minutes a month)",
+  force: '    --force           overwrite files that already exist',
+  help: '-h, --help            this text',
+  version: '-V, --version         the version',
+};
+
+interface CommandHelp {
+  usage: string;
+  summary: string;
+  /** More lines: what it does in detail, exit codes. */
+  details: string[];
+}
+
+/** What each command does, for `uptime-action <command> --help` and the overview. */
+export const COMMAND_HELP: Record<string, CommandHelp> = {
+  check: {
+    usage: 'check',
+    summary: 'probe every service once and report; changes nothing',
+    details: [
+      'Sends one health request to every service and prints what it saw. No restart, no state written,',
+      'no waiting. Exit 0 all up, 1 something down or failing, 2 bad config or command line.',
+    ],
+  },
+  sweep: {
+    usage: 'sweep',
+    summary: 'what a scheduled run does: probe, confirm, recover, save the state',
+    details: [
+      "A failed check is re-probed at once to confirm it; a service down by the mode's rules is recovered",
+      'through its provider (restart, then redeploy, ...) and verified; the state file is updated.',
+      'Exit 0 all up at the end, 1 something still down, 2 bad config or command line.',
+    ],
+  },
+  watch: {
+    usage: 'watch [--duration 2m]',
+    summary: "keep checking at the mode's interval with recovery; a live table in a terminal",
+    details: [
+      'In a terminal the table (status, response time with a history bar, uptime, last repair) is redrawn',
+      'in place; piped, one log line per event. Ctrl-C stops and saves the state.',
+      "Exit 0 when it ran its duration or was stopped (whatever the services' health), 2 bad config.",
+    ],
+  },
+  status: {
+    usage: 'status',
+    summary: 'the dashboard from the local state file (no probing)',
+    details: ['Exit 0 (also when nothing was recorded yet, saying so), 2 bad config.'],
+  },
+  restart: {
+    usage: 'restart <service>',
+    summary: 'restart a service through its provider and verify it answers healthy',
+    details: ['Exit 0 healthy afterwards, 1 refused or failed, 2 bad config or unknown service.'],
+  },
+  redeploy: {
+    usage: 'redeploy <service>',
+    summary: 'redeploy a service through its provider and verify it answers healthy',
+    details: ['Exit 0 healthy afterwards, 1 refused or failed, 2 bad config or unknown service.'],
+  },
+  doctor: {
+    usage: 'doctor',
+    summary: 'probe every URL and check tokens, service IDs and permissions (read-only)',
+    details: ['Never restarts anything. Exit 0 when every check passes, 1 otherwise, 2 bad config.'],
+  },
+  init: {
+    usage: 'init [--service name=url ...] [--provider railway] [--schedule "*/30 * * * *"]',
+    summary: 'write .github/uptime.yml and .github/workflows/uptime.yml',
+    details: [
+      'In a terminal without --service it asks; otherwise it takes the flags, or the old BACKEND_URL /',
+      'BACKEND_SERVICE_ID / COQUI_API_URL / COQUI_SERVICE_ID variables when set.',
+      'Never overwrites an existing file without --force. Exit 0 written, 2 bad input or a file exists.',
+    ],
+  },
+  demo: {
+    usage: 'demo',
+    summary: 'start two local services, crash one, slow the other, show detection and recovery',
+    details: ['Needs nothing but Node. Exit 0 when both services came back.'],
+  },
+};
+
+/** `uptime-action <command> --help`. */
+export function commandHelp(command: string): string {
+  const help = COMMAND_HELP[command];
+  if (!help) return HELP;
+  const options = [...(COMMAND_OPTIONS[command] ?? []), 'help' as const].map((o) => `  ${OPTION_HELP[o]}`);
+  return [
+    `uptime-action ${help.usage}`,
+    '',
+    `${help.summary[0].toUpperCase()}${help.summary.slice(1)}.`,
+    ...help.details,
+    '',
+    'Options:',
+    ...options,
+  ].join('\n');
+}
+
+const commandLines = Object.entries(COMMAND_HELP).map(
+  ([, h]) => `  ${h.usage.split(' [')[0].padEnd(20)}  ${h.summary}`,
+);
+
 /** `uptime-action help`. */
 export const HELP = `uptime-action — keeps web services up: health checks, predictive restarts, recovery through the hosting platform.
 
 Usage: uptime-action <command> [options]
+       uptime-action <command> --help    the command's own options
 
 Commands:
-  check                 one sweep: probe every service, recover what is down; exit 0 all up, 1 any down, 2 bad config
-  watch                 the live loop: banner, checks every interval with recovery, the status block every minute
-  status                the dashboard from the local state file (no probing)
-  restart <service>     restart a service through its provider and verify it answers healthy
-  redeploy <service>    redeploy a service through its provider and verify it answers healthy
-  doctor                read-only checks of tokens, service IDs and permissions; exit 0 when all pass
-  demo                  starts two local services, crashes one and slows the other, shows detection and recovery
+${commandLines.join('\n')}
   help                  this text
 
-Options:
-  -c, --config <file>   config file (default .github/uptime.yml; without it, the seed's BACKEND_URL / COQUI_API_URL)
-      --mode <mode>     normal | extreme (overrides the config and /mode)
-      --state <file>    local state file (default .uptime/state.json; incidents go beside it)
-      --json            check: print the result as JSON
-      --dry-run         check, restart, redeploy: plan and report, change nothing
-  -d, --duration <d>    watch: stop after this long, e.g. 2m
-  -v, --verbose         watch: also log healthy checks; debug logs
-  -h, --help            this text
-  -V, --version         the version
+Most commands read -c/--config <file> (default .github/uptime.yml). -V/--version prints the version.
 
 Exit codes: 0 healthy / done, 1 something down or an action failed, 2 bad config or command line.
-Secrets (RAILWAY_TOKEN, RENDER_API_KEY, ...) are read from the environment and never printed.`;
+Secrets (RAILWAY_TOKEN, RENDER_API_KEY, ...) are read from the environment and never printed.
+Colours: only on a terminal; NO_COLOR=1 turns them off, FORCE_COLOR=1 on.`;

@@ -1,6 +1,7 @@
 import { effectiveMode } from '../../src/engine/sweep.js';
+import { buildStatusRows } from '../../src/report/rows.js';
 import { buildDeps } from '../deps.js';
-import { loadCliConfig, type CommandContext } from '../context.js';
+import { loadCliConfig, rejectPositionals, type CommandContext } from '../context.js';
 import { renderStatus } from '../status-block.js';
 
 /**
@@ -9,6 +10,7 @@ import { renderStatus } from '../status-block.js';
  */
 export async function statusCommand(ctx: CommandContext): Promise<number> {
   const { args, io } = ctx;
+  rejectPositionals(ctx);
   const config = await loadCliConfig(ctx);
   const { store } = buildDeps(config, {
     env: io.env,
@@ -17,13 +19,38 @@ export async function statusCommand(ctx: CommandContext): Promise<number> {
     incidents: 'none',
   });
   const state = await store.read();
+  const mode = effectiveMode(config, state, args.mode);
+  if (args.json) {
+    const rows = buildStatusRows(config, state, ctx.now());
+    const json = {
+      mode,
+      lastCheckAt: state.lastSweepAt ? new Date(state.lastSweepAt).toISOString() : null,
+      services: Object.fromEntries(
+        rows.map((r) => [
+          r.id,
+          {
+            name: r.name,
+            status: r.failing ? 'failing' : r.status,
+            error: r.lastError ?? null,
+            uptimePercent: r.uptimeTimePercent ?? r.uptimePercent ?? null,
+            responseMs: r.lastResponseMs ?? null,
+            checks: { ok: r.checksOk, total: r.checksTotal },
+            repairs: r.repairs,
+            lastRepair: r.lastRepair ?? null,
+            incident: r.incident ?? null,
+          },
+        ]),
+      ),
+    };
+    io.out(JSON.stringify(json, null, 2));
+    return 0;
+  }
   if (Object.keys(state.services).length === 0) {
     io.out(
       `No checks recorded yet in ${args.state}. Run \`uptime-action check\` or \`uptime-action watch\` first.`,
     );
     return 0;
   }
-  const mode = effectiveMode(config, state, args.mode);
   io.out(renderStatus(config, state, { mode, now: ctx.now() }));
   if (state.lastSweepAt)
     io.out(`Last check: ${new Date(state.lastSweepAt).toISOString()} · state: ${args.state}`);

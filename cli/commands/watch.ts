@@ -4,23 +4,33 @@ import { watch } from '../../src/engine/watch.js';
 import type { SweepResult } from '../../src/engine/types.js';
 import { formatDuration } from '../../src/util/duration.js';
 import { buildDeps } from '../deps.js';
-import { loadCliConfig, type CommandContext } from '../context.js';
-import { interruptSignal } from '../io.js';
+import { loadCliConfig, rejectPositionals, type CommandContext } from '../context.js';
+import { colorsFor, interruptSignal } from '../io.js';
+import { ResponseHistory, renderLiveTable } from '../live-table.js';
 import { formatEvent, renderBanner } from '../print.js';
 import { renderStatus } from '../status-block.js';
-import { isFailing } from './check.js';
 
-/** How often `watch` prints the status block (the seed printed it every minute). */
+/** How often `watch` prints the status block when piped (the seed printed it every minute). */
 export const STATUS_EVERY_MS = 60_000;
+
+/** Log lines kept under the live table. */
+const RECENT_LINES = 6;
 
 /**
  * `uptime-action watch [--duration 2m]`: the seed's startup banner, then a sweep every `healthCheckInterval`
- * with recovery, a log line per event and the status block every minute. Ctrl-C stops cleanly and saves the
- * state. Exit 0, or 1 when a service is down at the end.
+ * with recovery. In a terminal a live table is redrawn in place after every sweep; piped, one log line per
+ * event and the status block every minute. Ctrl-C stops cleanly and saves the state.
+ * Exit 0 when it ran its duration or was stopped, whatever the services' health (the health is the output,
+ * not the exit code); 2 bad config.
  */
 export async function watchCommand(ctx: CommandContext): Promise<number> {
   const { args, io } = ctx;
+  rejectPositionals(ctx);
   const config = await loadCliConfig(ctx);
+  const live = io.isTTY === true && io.redraw !== undefined;
+  const colors = colorsFor(io);
+  const history = new ResponseHistory();
+  const recent: string[] = [];
   const { deps, store } = buildDeps(config, {
     env: io.env,
     logger: ctx.logger,
@@ -28,29 +38,35 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
     incidents: 'file',
     dryRun: args.dryRun,
     onEvent: (event) => {
+      if (event.type === 'check' && !event.result.confirm)
+        history.push(event.service, event.result.ok ? event.result.responseMs : undefined);
       const line = formatEvent(event, config, { now: ctx.now, verbose: args.verbose });
-      if (line) io.out(line);
+      if (!line) return;
+      if (!live) return io.out(line);
+      recent.push(line);
+      if (recent.length > RECENT_LINES) recent.shift();
     },
   });
   const initial = await store.read();
   const mode = effectiveMode(config, initial, args.mode);
-  io.out(
-    renderBanner(
-      config,
-      mode,
-      resolveTuning(config, mode),
-      args.durationMs
-        ? `⏳ Stops after ${formatDuration(args.durationMs)} (Ctrl-C stops earlier)`
-        : '⏹️  Ctrl-C stops and saves the state',
-    ),
-  );
+  const started = ctx.now();
+  const stopNote = args.durationMs
+    ? `⏳ Stops after ${formatDuration(args.durationMs)} (Ctrl-C stops earlier)`
+    : '⏹️  Ctrl-C stops and saves the state';
+  io.out(renderBanner(config, mode, resolveTuning(config, mode), stopNote));
   io.out('');
   const { signal, dispose } = interruptSignal(io);
   signal.addEventListener(
     'abort',
-    () => io.out('⏹️  Stopping after the current sweep (Ctrl-C again quits at once)...'),
+    () => {
+      if (!live) io.out('⏹️  Stopping after the current sweep (Ctrl-C again quits at once)...');
+    },
     { once: true },
   );
+  const footer = () =>
+    args.durationMs
+      ? `⏳ ${formatDuration(Math.max(0, started + args.durationMs - ctx.now()))} left · Ctrl-C stops`
+      : '⏹️  Ctrl-C stops and saves the state';
   let lastBlock = ctx.now();
   let last: SweepResult | undefined;
   let printed: SweepResult | undefined;
@@ -61,7 +77,20 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
       mode: args.mode,
       persist: 'always',
       onSweep: (result) => {
-        if (ctx.now() - lastBlock >= STATUS_EVERY_MS) {
+        if (live) {
+          io.redraw?.update(
+            renderLiveTable({
+              config,
+              state: result.state,
+              mode: result.mode,
+              now: ctx.now(),
+              history,
+              recent,
+              colors,
+              footer: footer(),
+            }),
+          );
+        } else if (ctx.now() - lastBlock >= STATUS_EVERY_MS) {
           lastBlock = ctx.now();
           printed = result;
           io.out(renderStatus(config, result.state, { mode: result.mode, now: ctx.now() }));
@@ -70,9 +99,11 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
     });
   } finally {
     dispose();
+    if (live) io.redraw?.done();
   }
   if (signal.aborted) io.out(`⏹️  Stopped; state saved to ${args.state}`);
-  // The closing status block, unless the minute's block just showed this very sweep.
-  if (last && last !== printed) io.out(renderStatus(config, last.state, { mode: last.mode, now: ctx.now() }));
-  return last && Object.values(last.services).some(isFailing) ? 1 : 0;
+  // The closing status block when piped, unless the minute's block just showed this very sweep.
+  if (!live && last && last !== printed)
+    io.out(renderStatus(config, last.state, { mode: last.mode, now: ctx.now() }));
+  return 0;
 }

@@ -1,7 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { resolveTuning } from '../../src/config/presets.js';
 import { watch } from '../../src/engine/watch.js';
 import type { UptimeState } from '../../src/state/types.js';
@@ -38,6 +40,13 @@ export const DEMO_DEADLINE_MS = 55_000;
  */
 export async function demoCommand(ctx: CommandContext): Promise<number> {
   const { io } = ctx;
+  const missing = missingDemoScripts();
+  if (missing.length) {
+    io.err(
+      `❌ The demo needs its two small service scripts (${missing.join(', ')}), which ship in the repository and the npm package beside dist/ but not with a copied dist/cli.js alone. Run it from a clone (npm run demo) or the installed package (npx uptime-action demo).`,
+    );
+    return 1;
+  }
   const dir = await mkdtemp(join(tmpdir(), 'uptime-demo-'));
   const { signal: interrupt, dispose } = interruptSignal(io);
   const stop = new AbortController();
@@ -51,6 +60,8 @@ export async function demoCommand(ctx: CommandContext): Promise<number> {
   const children: ChildProcess[] = [];
   const services: DemoService[] = [];
   let watching: Promise<unknown> | undefined;
+  // The services' logs are kept (and named) when the demo failed, removed with the folder otherwise.
+  let keepLogs = false;
   try {
     for (const s of SERVICES) {
       services.push({
@@ -102,6 +113,7 @@ export async function demoCommand(ctx: CommandContext): Promise<number> {
     if (lastState) io.out(renderStatus(config, lastState, { mode: 'extreme', now: ctx.now() }));
     io.out(renderMeasurements(measurements));
     const ok = measurements.every((m) => m.ok);
+    keepLogs = !ok;
     io.out(ok ? '🎉 Both services came back.' : '❌ Not every service came back as it should.');
     return ok ? 0 : 1;
   } catch (error: unknown) {
@@ -113,6 +125,7 @@ export async function demoCommand(ctx: CommandContext): Promise<number> {
           ? error.message
           : String(error);
     io.err(`❌ Demo failed: ${reason}`);
+    keepLogs = true;
     return 1;
   } finally {
     clearTimeout(deadline);
@@ -120,8 +133,18 @@ export async function demoCommand(ctx: CommandContext): Promise<number> {
     await watching?.catch(() => undefined);
     const problems = await stopAll(services, children);
     for (const problem of problems) io.err(`⚠️  cleanup: ${problem}`);
-    await rm(dir, { recursive: true, force: true });
+    if (keepLogs) io.err(`📄 The services' logs are kept in ${dir}`);
+    else await rm(dir, { recursive: true, force: true });
     interrupt.removeEventListener('abort', abortAll);
     dispose();
   }
+}
+
+/** The demo's service scripts that cannot be found beside this module or under ../cli/demo/ (the bundle). */
+export function missingDemoScripts(): string[] {
+  return ['service.mjs', 'restart.mjs'].filter(
+    (name) =>
+      !existsSync(fileURLToPath(new URL(`./${name}`, import.meta.url))) &&
+      !existsSync(fileURLToPath(new URL(`../cli/demo/${name}`, import.meta.url))),
+  );
 }

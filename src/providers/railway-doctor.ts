@@ -6,6 +6,7 @@ import type { ServiceConfig } from '../config/schema.js';
 import { ProviderError, type DoctorCheck, type ProviderContext } from './types.js';
 import type { CallSite } from './http.js';
 import {
+  RAILWAY_API_URL,
   RAILWAY_DATA,
   SERVICE_PROJECT,
   TOKEN_HELP,
@@ -28,6 +29,32 @@ const KIND = {
 
 /** Runs the checks in order and stops at the first one the others depend on. */
 export async function railwayDoctor(service: ServiceConfig, ctx: ProviderContext): Promise<DoctorCheck[]> {
+  return explainUnreachable(await railwayChecks(service, ctx), ctx);
+}
+
+/**
+ * When Railway could not be reached at all, the rows after it say nothing about the token or the service:
+ * one row names the endpoint, the network cause (ECONNREFUSED, ENOTFOUND, a timeout) and the fix instead.
+ */
+function explainUnreachable(checks: DoctorCheck[], ctx: ProviderContext): DoctorCheck[] {
+  const failure = checks.find((c) => !c.ok && /^cannot reach |^no answer within /.test(c.detail));
+  if (!failure) return checks;
+  const url = ctx.env.RAILWAY_API_URL || RAILWAY_API_URL;
+  const cause =
+    /\b(E[A-Z]{3,})\b/.exec(failure.detail)?.[1] ?? failure.detail.replace(/^cannot reach [^:]+: /, '');
+  const kept = checks.filter((c) => c.ok && c.check === 'token present');
+  return [
+    ...kept,
+    {
+      check: 'Railway API reachable',
+      ok: false,
+      detail: `could not reach Railway at ${url} (${cause})`,
+      fix: 'check RAILWAY_API_URL or your network',
+    },
+  ];
+}
+
+async function railwayChecks(service: ServiceConfig, ctx: ProviderContext): Promise<DoctorCheck[]> {
   const site: CallSite = { service, provider: 'railway', operation: 'doctor' };
   const checks: DoctorCheck[] = [];
   const { serviceId } = railwayRecovery(service, site);
@@ -148,7 +175,7 @@ export async function railwayDoctor(service: ServiceConfig, ctx: ProviderContext
 
 function failed(check: string, error: unknown, fix?: string): DoctorCheck {
   if (error instanceof ProviderError) {
-    const cause = /failed \((.*)\)\./.exec(error.message)?.[1] ?? error.message;
+    const cause = /failed \((.*?)\)\. /.exec(error.message)?.[1] ?? error.message;
     return { check, ok: false, detail: cause, fix: fix ?? error.details.fix };
   }
   return { check, ok: false, detail: error instanceof Error ? error.message : String(error), fix };

@@ -15,9 +15,15 @@ export const STATUS_EMOJI: Record<StatusRow['status'], string> = {
   paused: '⏸',
 };
 
-/** `up`, `down`, ... and `not checked yet` for a service never checked. */
-export function statusWord(status: StatusRow['status']): string {
+/** `up`, `down`, ... `failing` for a failed check not yet counted as down, `not checked yet` for a service never checked. */
+export function statusWord(status: StatusRow['status'], failing = false): string {
+  if (failing) return 'failing';
   return status === 'unknown' ? 'not checked yet' : status;
+}
+
+/** The emoji of a row: 🔴 for a failing check whatever the health status says. */
+export function rowEmoji(row: Pick<StatusRow, 'status' | 'failing'>): string {
+  return row.failing ? STATUS_EMOJI.down : STATUS_EMOJI[row.status];
 }
 
 /** `99.95%`, `100%`; rounded down so 99.999 never shows as 100. */
@@ -83,7 +89,7 @@ export function statusDetail(row: StatusRow, now: number): string {
     return `${until}${row.pausedBy ? `, by @${row.pausedBy}` : ''}`;
   }
   const parts: string[] = [];
-  if (row.status !== 'up' && row.status !== 'unknown' && row.lastError)
+  if ((row.failing || (row.status !== 'up' && row.status !== 'unknown')) && row.lastError)
     parts.push(oneLine(row.lastError, 80));
   if (row.status !== 'unknown' && row.since !== undefined && row.status !== 'up') {
     parts.push(`for ${formatDuration(now - row.since)}`);

@@ -3,7 +3,7 @@ import type { UptimeState } from '../state/types.js';
 import { formatDuration } from '../util/duration.js';
 import {
   NONE,
-  STATUS_EMOJI,
+  rowEmoji,
   formatBudget,
   formatLastRepair,
   formatPercent,
@@ -51,8 +51,8 @@ function tableRow(row: StatusRow, now: number): string {
       : ` · ${row.incidentUrl ? `[#${row.incident}](${row.incidentUrl})` : `#${row.incident}`}`;
   const cells = [
     service,
-    `${STATUS_EMOJI[row.status]} ${statusWord(row.status)}${detail ? ` (${detail})` : ''}${incident}`,
-    formatPercent(row.uptimePercent),
+    `${rowEmoji(row)} ${statusWord(row.status, row.failing)}${detail ? ` (${detail})` : ''}${incident}`,
+    formatPercent(row.uptimeTimePercent ?? row.uptimePercent),
     formatResponse(row),
     row.checksTotal === 0 ? NONE : `${row.checksOk}/${row.checksTotal}`,
     row.predictiveRestarts > 0

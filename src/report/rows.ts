@@ -1,7 +1,7 @@
 import { resolveTuning, type Mode } from '../config/presets.js';
 import type { Config } from '../config/schema.js';
 import type { HealthStatus } from '../monitor/types.js';
-import type { RecoveryAttempt, UptimeState } from '../state/types.js';
+import type { RecoveryAttempt, ServiceRecord, UptimeState } from '../state/types.js';
 import {
   averageResponseMs,
   errorBudget,
@@ -19,8 +19,13 @@ export interface StatusRow {
   status: HealthStatus | 'paused';
   /** When the current health status began (epoch ms). */
   since?: number;
-  /** Why the last check failed, for down/degraded services. */
+  /** Why the last check failed, for down/degraded services and failing ones. */
   lastError?: string;
+  /**
+   * The last check failed but the mode's rules do not call the service down yet (e.g. the first of two
+   * failures in `normal`, or a first check that failed): shown as failing, never as up or not checked yet.
+   */
+  failing?: boolean;
   /** Until when a paused service stays paused; undefined = until `/resume`. */
   pausedUntil?: number;
   pausedBy?: string;
@@ -99,11 +104,13 @@ export function buildStatusRows(
       row.incidentUrl = incident.url;
     }
     if (!record) return row;
-    const last = record.attempts[record.attempts.length - 1];
+    const last = lastRepairOf(record);
+    const failing = !paused && record.health.status !== 'down' && record.health.consecutiveFailures > 0;
     return {
       ...row,
+      failing,
       since: record.health.since,
-      lastError: record.health.status === 'up' ? undefined : record.health.lastError,
+      lastError: record.health.status === 'up' && !failing ? undefined : record.health.lastError,
       uptimePercent: uptimeFromChecks(record.checks),
       uptimeTimePercent: uptimeFromTime(record, now, options.windowMs),
       lastResponseMs: record.health.lastResponseMs,
@@ -115,6 +122,21 @@ export function buildStatusRows(
           : undefined,
     };
   });
+}
+
+/**
+ * The repair to show as "Last repair": the newest attempt, unless it failed and the service came back by
+ * itself afterwards (healthy now, and the attempt is older than the current `up` status): then the newest
+ * attempt that worked, or none. A failed redeploy is not the repair of a service nobody repaired.
+ */
+export function lastRepairOf(record: ServiceRecord): RecoveryAttempt | undefined {
+  const attempts = record.attempts;
+  const newest = attempts[attempts.length - 1];
+  if (!newest || newest.healthy) return newest;
+  const cameBackBySelf =
+    record.health.status === 'up' && record.health.since >= newest.at + newest.durationMs;
+  if (!cameBackBySelf) return newest;
+  return [...attempts].reverse().find((a) => a.healthy);
 }
 
 /** The header for `now`: the mode in force and its check interval. */

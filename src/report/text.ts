@@ -2,7 +2,7 @@ import type { Config } from '../config/schema.js';
 import type { UptimeState } from '../state/types.js';
 import { formatDuration } from '../util/duration.js';
 import {
-  STATUS_EMOJI,
+  rowEmoji,
   formatBudget,
   formatChecks,
   formatLastRepair,
@@ -50,10 +50,10 @@ export function renderStatusText(config: Config, state: UptimeState, options: St
 
 function serviceBlock(row: StatusRow, header: StatusHeader): string[] {
   const detail = statusDetail(row, header.now);
-  const title = `${STATUS_EMOJI[row.status]} ${row.name}${row.name === row.id ? '' : ` (${row.id})`}: ${statusWord(row.status).toUpperCase()}`;
+  const title = `${rowEmoji(row)} ${row.name}${row.name === row.id ? '' : ` (${row.id})`}: ${statusWord(row.status, row.failing).toUpperCase()}`;
   const field = (label: string, value: string) => `   ${`${label}:`.padEnd(LABEL)}${value}`;
   const lines = [detail ? `${title} (${detail})` : title];
-  lines.push(field('Uptime', formatPercent(row.uptimePercent)));
+  lines.push(field('Uptime', formatPercent(row.uptimeTimePercent ?? row.uptimePercent)));
   lines.push(field('Response time', formatResponse(row)));
   lines.push(field('Checks', formatChecks(row)));
   lines.push(field('Predictive restarts', String(row.predictiveRestarts)));

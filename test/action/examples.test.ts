@@ -54,9 +54,9 @@ describe('action.yml and the examples', () => {
     });
   });
 
-  test('the scheduled workflow: */5, no cancelling, least privilege, and every variable the config refers to', () => {
+  test('the scheduled workflow: */30 (inside the free minutes), no cancelling, least privilege, and every variable the config refers to', () => {
     const workflow = yaml('examples/workflows/uptime.yml');
-    expect(workflow.on.schedule[0].cron).toBe('*/5 * * * *');
+    expect(workflow.on.schedule[0].cron).toBe('*/30 * * * *');
     expect(workflow.concurrency).toEqual({ group: 'uptime', 'cancel-in-progress': false });
     expect(workflow.permissions).toEqual({ issues: 'write', contents: 'write', actions: 'read' });
     const step = workflow.jobs.sweep.steps.find((s: { uses?: string }) =>

@@ -110,10 +110,10 @@ describe('uptime-action status', () => {
     expect(api.requests).toBe(0);
   });
 
-  it('shows the dashboard after a check', async () => {
+  it('shows the dashboard after a sweep', async () => {
     const api = await startTestServer();
     const ws = await commandService(api.url);
-    expect((await runCli(['check', '--config', ws.config, '--state', ws.state])).code).toBe(0);
+    expect((await runCli(['sweep', '--config', ws.config, '--state', ws.state])).code).toBe(0);
     const run = await runCli(['status', '--config', ws.config, '--state', ws.state]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('API Server');

@@ -48,7 +48,7 @@ function alive(pid: number): boolean {
 }
 
 describe('the CLI as a real process', () => {
-  it('check sets the exit code: 1 when a service is down, 2 for a broken config', async () => {
+  it('sweep sets the exit code: 1 when a service is down, 2 for a broken config', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'uptime-cli-proc-'));
     try {
       const down = await startTestServer({ kind: 'status', status: 500 });
@@ -58,8 +58,8 @@ describe('the CLI as a real process', () => {
         `mode: extreme\nservices:\n  api:\n    url: ${down.url}\n    timeout: forever\n`,
       );
       const [failing, broken] = await Promise.all([
-        cli(['check', '--config', join(dir, 'down.yml'), '--state', join(dir, 'state.json')], 20_000),
-        cli(['check', '--config', join(dir, 'broken.yml'), '--state', join(dir, 'state2.json')], 20_000),
+        cli(['sweep', '--config', join(dir, 'down.yml'), '--state', join(dir, 'state.json')], 20_000),
+        cli(['sweep', '--config', join(dir, 'broken.yml'), '--state', join(dir, 'state2.json')], 20_000),
       ]);
       expect(failing.code).toBe(1);
       expect(failing.stdout).toContain('DOWN: 0 of 1 services healthy');

@@ -31,11 +31,11 @@ services:
 ${extra}`;
 }
 
-describe('uptime-action check', () => {
+describe('uptime-action sweep', () => {
   it('exits 0 and lists every service when all answer healthy', async () => {
     const [api, web] = await Promise.all([startTestServer(), startTestServer()]);
     const ws = await setup(twoServices(api.url, web.url));
-    const run = await runCli(['check', '--config', ws.config, '--state', ws.state]);
+    const run = await runCli(['sweep', '--config', ws.config, '--state', ws.state]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/✅ API Server\s+up\s+\d+ms/);
@@ -49,7 +49,7 @@ describe('uptime-action check', () => {
     const api = await startTestServer();
     const web = await startTestServer({ kind: 'status', status: 503 });
     const ws = await setup(twoServices(api.url, web.url));
-    const run = await runCli(['check', '--config', ws.config, '--state', ws.state]);
+    const run = await runCli(['sweep', '--config', ws.config, '--state', ws.state]);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/🔴 Web Front is DOWN/);
     expect(run.stdout).toMatch(/❌ Web Front\s+down\s+— .*503/);
@@ -61,7 +61,7 @@ describe('uptime-action check', () => {
   it('--json prints the sweep summary and nothing else on stdout', async () => {
     const api = await startTestServer();
     const ws = await setup(twoServices(api.url, await refusedUrl()));
-    const run = await runCli(['check', '--json', '--config', ws.config, '--state', ws.state]);
+    const run = await runCli(['sweep', '--json', '--config', ws.config, '--state', ws.state]);
     expect(run.code).toBe(1);
     const summary = JSON.parse(run.stdout) as Record<string, unknown> & {
       services: Record<string, Record<string, unknown>>;
@@ -82,7 +82,7 @@ describe('uptime-action check', () => {
     const api = await startTestServer({ kind: 'status', status: 500 });
     const ws = await setup(`services:\n  api:\n    url: ${api.url}\n`);
     const run = await runCli([
-      'check',
+      'sweep',
       '--json',
       '--mode',
       'normal',
@@ -95,12 +95,14 @@ describe('uptime-action check', () => {
     const summary = JSON.parse(run.stdout) as { mode: string; services: Record<string, { status: string }> };
     expect(summary.mode).toBe('normal');
     expect(summary.services.api.status).not.toBe('down');
+    // Failing, never "up" with an error.
+    expect(summary.services.api.status).toBe('failing');
     expect(api.requests).toBe(1);
   });
 
   it('exits 2 on a broken config with a message naming the key and the fix', async () => {
     const ws = await setup(`mode: extreme\nservices:\n  api:\n    url: not-a-url\n`);
-    const run = await runCli(['check', '--config', ws.config, '--state', ws.state]);
+    const run = await runCli(['sweep', '--config', ws.config, '--state', ws.state]);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain('services.api.url');
@@ -110,7 +112,7 @@ describe('uptime-action check', () => {
 
   it('exits 2 when the config file given with --config does not exist', async () => {
     const ws = await setup('');
-    const run = await runCli(['check', '--config', `${ws.dir}/missing.yml`]);
+    const run = await runCli(['sweep', '--config', `${ws.dir}/missing.yml`]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('missing.yml');
     expect(run.stderr).toContain('does not exist');
@@ -119,12 +121,12 @@ describe('uptime-action check', () => {
   it("falls back to the seed's variables when there is no config file", async () => {
     const backend = await startTestServer({ kind: 'up' }, '/health');
     const ws = await setup('');
-    const run = await runCli(['check', '--json', '--config', '.github/uptime.yml', '--state', ws.state], {
+    const run = await runCli(['sweep', '--json', '--config', '.github/uptime.yml', '--state', ws.state], {
       env: { BACKEND_URL: backend.origin },
     });
     // --config given explicitly: a missing file is an error, not the fallback
     expect(run.code).toBe(2);
-    const fallback = await runCli(['check', '--json', '--state', ws.state], {
+    const fallback = await runCli(['sweep', '--json', '--state', ws.state], {
       env: { BACKEND_URL: backend.origin },
       cwd: ws.dir,
     });
@@ -144,7 +146,7 @@ describe('uptime-action check', () => {
     const ws = await setup(
       `mode: extreme\nservices:\n  api:\n    name: "API \${RAILWAY_TOKEN}"\n    url: ${api.url}\n`,
     );
-    const run = await runCli(['check', '--config', ws.config, '--state', ws.state], {
+    const run = await runCli(['sweep', '--config', ws.config, '--state', ws.state], {
       env: { RAILWAY_TOKEN: secret },
     });
     expect(run.code).toBe(1);

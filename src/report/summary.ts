@@ -1,0 +1,117 @@
+import type { Mode } from '../config/presets.js';
+import type { Config } from '../config/schema.js';
+import type { UptimeState } from '../state/types.js';
+import { formatDuration } from '../util/duration.js';
+import { renderStatusMarkdown } from './markdown.js';
+
+/** GitHub disables a public repository's scheduled workflows after this many days without activity. */
+export const INACTIVITY_DISABLE_DAYS = 60;
+/** The summary warns from this many days on, so there is time to act. */
+export const INACTIVITY_WARN_DAYS = 50;
+const DAY = 24 * 60 * 60 * 1000;
+
+/** A token problem of one service: not set at all, or set and refused by the platform. */
+export interface TokenProblem {
+  service: string;
+  provider: string;
+  kind: 'missing' | 'refused';
+  /** The variable(s) that hold or would hold the token, e.g. `RAILWAY_TOKEN`. */
+  variable: string;
+}
+
+/** Everything the job summary says; faces pass what they know, the renderer adds nothing of its own. */
+export interface RunSummaryInput {
+  config: Config;
+  /** The state after the run (in memory when GitHub could not be reached). */
+  state: UptimeState;
+  now: number;
+  mode?: Mode;
+  /** What was written during the run, in order, from the executor (`Created the state branch uptime-state`). */
+  writes?: string[];
+  /** What was done (recoveries, status changes, incidents), one line each; used when `writes` is absent too. */
+  done?: string[];
+  /** Warnings and errors; each is shown once, however often it was reported. */
+  warnings?: string[];
+  tokenProblems?: TokenProblem[];
+  dryRun?: boolean;
+  /** Set when the state could not be read or written: why (`connect ECONNREFUSED api.github.com`). */
+  stateUnavailable?: string;
+  /** The repository's last activity (e.g. `pushed_at`), epoch ms: warns before the 60-day disable. */
+  lastActivityAt?: number;
+  /** The repository is public (the 60-day disable applies to public repositories). @default true */
+  publicRepository?: boolean;
+}
+
+/** Lines equal after collapsing whitespace appear once, first occurrence kept. */
+export function uniqueLines(lines: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return lines.filter((line) => {
+    const key = line.replace(/\s+/g, ' ').trim();
+    if (!key || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** "Token missing" and "token refused" say different things and name different fixes. */
+export function tokenMessage(problem: TokenProblem, serviceName = problem.service): string {
+  const page = `docs/providers/${problem.provider}.md`;
+  return problem.kind === 'missing'
+    ? `${serviceName}: no ${problem.variable} is set, so ${problem.provider} was not asked to recover it. Add the repository secret ${problem.variable} and pass it to the step under \`env:\` (${page}).`
+    : `${serviceName}: ${problem.provider} refused ${problem.variable} (wrong, expired, or without access to this service). Replace the secret, or run \`uptime-action doctor\` with it to see which check fails (${page}).`;
+}
+
+/**
+ * The 60-day warning: GitHub disables scheduled workflows of a public repository after 60 days without
+ * activity. Undefined before day 50 or when the date is unknown.
+ */
+export function inactivityWarning(lastActivityAt: number | undefined, now: number): string | undefined {
+  if (lastActivityAt === undefined) return undefined;
+  const days = Math.floor((now - lastActivityAt) / DAY);
+  if (days < INACTIVITY_WARN_DAYS) return undefined;
+  const off = new Date(lastActivityAt + INACTIVITY_DISABLE_DAYS * DAY).toISOString().slice(0, 10);
+  return `No activity in this repository for ${days} days: GitHub disables scheduled workflows of a public repository after ${INACTIVITY_DISABLE_DAYS} days (around ${off}), and then nothing checks your services. Push a commit to the default branch, or re-enable the workflow in the Actions tab if it stopped (docs/troubleshooting.md).`;
+}
+
+/** The "What was done" list: the executor's writes when given, then the other lines; "nothing" only when true. */
+export function whatWasDone(input: Pick<RunSummaryInput, 'writes' | 'done' | 'dryRun'>): string[] {
+  const lines = uniqueLines([...(input.writes ?? []), ...(input.done ?? [])]);
+  if (lines.length) return lines;
+  if (input.dryRun) return ['Nothing: dry run.'];
+  return input.writes === undefined
+    ? ['No recovery and no status change.']
+    : ['Nothing: every check passed, nothing written.'];
+}
+
+/**
+ * The job summary: a warning first when something blocks the run's usual work (GitHub unreachable, the
+ * 60-day disable coming), the status table, what was done, token problems and warnings, each once.
+ */
+export function renderRunSummary(input: RunSummaryInput): string {
+  const parts: string[] = [];
+  const callouts: string[] = [];
+  if (input.stateUnavailable) {
+    callouts.push(
+      `GitHub could not be reached (${input.stateUnavailable}): this run checked and recovered with the state kept in memory only; nothing was saved and no incident issue was written. The next run reads the saved state again.`,
+    );
+  }
+  if (input.publicRepository !== false) {
+    const inactivity = inactivityWarning(input.lastActivityAt, input.now);
+    if (inactivity) callouts.push(inactivity);
+  }
+  for (const text of callouts) parts.push(`> [!WARNING]\n> ${text}`, '');
+  parts.push(renderStatusMarkdown(input.config, input.state, { now: input.now, mode: input.mode }));
+  parts.push('', '#### What was done', '', ...whatWasDone(input).map((l) => `- ${l}`));
+  const names = (id: string) => input.config.services[id]?.name ?? id;
+  const tokens = uniqueLines((input.tokenProblems ?? []).map((p) => tokenMessage(p, names(p.service))));
+  if (tokens.length) parts.push('', '#### Tokens', '', ...tokens.map((l) => `- ${l}`));
+  const warnings = uniqueLines(input.warnings ?? []).filter((w) => !tokens.includes(w));
+  if (warnings.length) parts.push('', '#### Warnings', '', ...warnings.map((l) => `- ⚠️ ${l}`));
+  if (input.dryRun) parts.push('', '_Dry run: nothing was restarted, no issue or state was written._');
+  return parts.join('\n');
+}
+
+/** `3d 4h` since an epoch-ms time (for "last activity ... ago"). */
+export function ago(at: number, now: number): string {
+  return formatDuration(Math.max(0, now - at));
+}

@@ -166,7 +166,6 @@ const NTFY_TAGS: Record<NotificationEvent['transition'], string> = {
 /** A header value safe for HTTP: ASCII as is, anything else RFC 2047 encoded (ntfy decodes it). */
 export function headerValue(text: string): string {
   const oneLine = text.replace(/[\r\n]+/g, ' ');
-  // eslint-disable-next-line no-control-regex
   if (/^[\x20-\x7e]*$/.test(oneLine)) return oneLine;
   return `=?UTF-8?B?${Buffer.from(oneLine, 'utf8').toString('base64')}?=`;
 }

@@ -16,8 +16,8 @@ const TITLES: Record<NotificationEvent['transition'], string> = {
 
 /** Removes control and bidi-override characters; collapses whitespace; clamps to `max` characters. */
 export function neutralise(text: string, max = 500): string {
-  // eslint-disable-next-line no-control-regex
   const clean = text
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();

@@ -1,5 +1,11 @@
 import en from 'zod/v4/locales/en.js';
 import * as z from 'zod/mini';
+import {
+  notifySchema,
+  statusPageSchema,
+  type NotifyTarget,
+  type StatusPageConfig,
+} from '../notify/schema.js';
 import { parseDuration } from '../util/duration.js';
 import { MODES, PRESETS, type Mode, type Preset, type Tuning } from './presets.js';
 
@@ -168,6 +174,10 @@ export const configSchema = z
     permissions: z._default(z.partialRecord(z.enum(COMMANDS), z.enum(PERMISSION_LEVELS)), {}),
     /** Open incident issues for degraded (not only down) services. @default false */
     incidentOnDegraded: z._default(z.boolean(), false),
+    /** Notification targets (src/notify/schema.ts). */
+    notify: z.optional(notifySchema),
+    /** The status page (src/site). */
+    statusPage: z.optional(statusPageSchema),
     services: z.record(z.string(), serviceSchema),
   })
   .check(
@@ -234,6 +244,10 @@ export interface Config {
   assignees: string[];
   permissions: Record<CommandName, PermissionLevel>;
   incidentOnDegraded: boolean;
+  /** `notify:` targets; absent = none. */
+  notify?: NotifyTarget[];
+  /** `statusPage:`. */
+  statusPage?: StatusPageConfig;
   services: Record<string, ServiceConfig>;
 }
 
@@ -328,6 +342,8 @@ export function toConfig(
     assignees: parsed.assignees.map((a) => a.replace(/^@/, '')),
     permissions: { ...DEFAULT_PERMISSIONS, ...parsed.permissions },
     incidentOnDegraded: parsed.incidentOnDegraded,
+    ...(parsed.notify ? { notify: parsed.notify } : {}),
+    ...(parsed.statusPage ? { statusPage: parsed.statusPage } : {}),
     services,
   };
 }

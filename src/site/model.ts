@@ -68,7 +68,7 @@ export function siteModel(config: Config, state: StateWithHistory, options: Site
     .map((s) => serviceView(s.id, s.name, state, history.services[s.id]?.hourly ?? [], now));
   const names = new Map(services.map((s) => [s.id, s.name]));
   const incidents = incidentViews(state, names, options);
-  const configTitle = (config as Config & { statusPage?: { title?: string } }).statusPage?.title;
+  const configTitle = config.statusPage?.title;
   return {
     title: options.title ?? configTitle ?? 'Status',
     generatedAt: now,

@@ -28,6 +28,11 @@ export interface CliArgs {
   verbose: boolean;
   /** `--duration` of `watch`, in ms. */
   durationMs?: number;
+  /** `site --out <dir>`, `site --title`, `badges --base-url <url>`, `notify --test` (cli/commands/site.ts, badges.ts, notify.ts). */
+  out?: string;
+  title?: string;
+  baseUrl?: string;
+  test: boolean;
   help: boolean;
   version: boolean;
 }
@@ -40,6 +45,10 @@ const OPTIONS = {
   'dry-run': { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   duration: { type: 'string', short: 'd' },
+  out: { type: 'string' },
+  title: { type: 'string' },
+  'base-url': { type: 'string' },
+  test: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -78,6 +87,10 @@ export function parseCliArgs(argv: string[]): CliArgs {
     dryRun: values['dry-run'] ?? false,
     verbose: values.verbose ?? false,
     durationMs,
+    out: values.out,
+    title: values.title,
+    baseUrl: values['base-url'],
+    test: values.test ?? false,
     help: values.help ?? false,
     version: values.version ?? false,
   };

@@ -8,6 +8,9 @@ import { HELP } from './commands/help.js';
 import { manualCommand } from './commands/manual.js';
 import { statusCommand } from './commands/status.js';
 import { watchCommand } from './commands/watch.js';
+import { siteCommand } from './commands/site.js';
+import { badgesCommand } from './commands/badges.js';
+import { notifyCommand } from './commands/notify.js';
 import { demoCommand } from './demo/command.js';
 import { processIO, redactedIO, type CliIO } from './io.js';
 
@@ -19,6 +22,9 @@ const COMMANDS: Record<string, Command> = {
   redeploy: manualCommand('redeploy'),
   doctor: doctorCommand,
   demo: demoCommand,
+  site: siteCommand,
+  badges: badgesCommand,
+  notify: notifyCommand,
 };
 
 /** The package version (package.json sits one folder up from cli/ and from dist/). */

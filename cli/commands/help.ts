@@ -11,6 +11,9 @@ Commands:
   redeploy <service>    redeploy a service through its provider and verify it answers healthy
   doctor                read-only checks of tokens, service IDs and permissions; exit 0 when all pass
   demo                  starts two local services, crashes one and slows the other, shows detection and recovery
+  site --out <dir>      the static status page, status.json and badges from the local state file
+  badges --base-url <u> the README Markdown for each service's badges, served from the published site
+  notify --test         sends a test message to every notify: target
   help                  this text
 
 Options:

@@ -4,7 +4,7 @@ import { esc } from './escape.js';
 
 const W = 640;
 const H = 200;
-const PAD = { left: 56, right: 12, top: 12, bottom: 36 };
+const PAD = { left: 72, right: 12, top: 12, bottom: 36 };
 
 /** A round axis maximum above `value`: 1, 2 or 5 × a power of ten. */
 export function niceMax(value: number): number {
@@ -59,7 +59,7 @@ export function responseChart(id: string, name: string, hourly: Bucket[], now: n
     `<svg class="chart" role="img" viewBox="0 0 ${W} ${H}" aria-labelledby="${titleId} ${descId}" data-chart="${esc(id)}">`,
     `<title id="${titleId}">${title}</title><desc id="${descId}">${desc}</desc>`,
     `<g class="axis" aria-hidden="true">${yTicks}${xTicks.join('')}`,
-    `<text x="14" y="${(H - PAD.bottom) / 2}" transform="rotate(-90 14 ${(H - PAD.bottom) / 2})" text-anchor="middle">Response time</text>`,
+    `<text x="12" y="${(H - PAD.bottom) / 2}" transform="rotate(-90 12 ${(H - PAD.bottom) / 2})" text-anchor="middle">Response time</text>`,
     `<text x="${(W + PAD.left) / 2}" y="${H - 4}" text-anchor="middle">Day (UTC)</text></g>`,
     `<polyline class="p95" points="${line((b) => b.p95)}"/>`,
     `<polyline class="p50" points="${line((b) => b.p50)}"/>`,

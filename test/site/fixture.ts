@@ -41,7 +41,12 @@ export function fixtureState(): StateWithHistory {
     };
     for (let t = start; t <= NOW; t += HOUR_MS) {
       const wave = 80 + 40 * Math.sin(t / (6 * HOUR_MS)) + (id === 'worker' ? 200 : 0);
-      history = recordSample(history, id, { ok: true, responseMs: Math.round(wave) }, t);
+      // A run that watched for a few minutes: several probes, one slow now and then.
+      const probes = [0, 7, 3, 12, 5, (t / HOUR_MS) % 5 === 0 ? 160 : 20].map((d) => ({
+        ok: true,
+        responseMs: Math.round(wave + d),
+      }));
+      history = recordSample(history, id, probes, t);
     }
   }
   state.services.api.outages = [{ start: NOW - 3 * DAY_MS, end: NOW - 3 * DAY_MS + 30 * 60_000 }];

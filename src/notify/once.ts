@@ -39,3 +39,22 @@ export function markSent<S extends StateWithHistory>(state: S, ids: string[]): S
   if (added.length === 0) return state;
   return { ...state, notified: [...(state.notified ?? []), ...added].slice(-MAX_NOTIFIED) };
 }
+
+/**
+ * Claims the pending events inside a compare-and-swap update (the engine's own write, so no extra one):
+ * returns the state with their ids recorded and the events this writer now owns. If the store re-runs the
+ * change after a conflict, the last call's `claimed` is the one that was written.
+ */
+export function claimNotifications<S extends StateWithHistory>(
+  state: S,
+  events: NotificationEvent[],
+): { state: S; claimed: NotificationEvent[] } {
+  const claimed = pendingNotifications(state, events);
+  return {
+    state: markSent(
+      state,
+      claimed.map((e) => e.id),
+    ),
+    claimed,
+  };
+}

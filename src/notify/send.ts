@@ -145,3 +145,11 @@ function abortableSleep(signal: AbortSignal) {
       signal.addEventListener('abort', stop, { once: true });
     });
 }
+
+/**
+ * The incident timeline entry (Markdown) for a failed notification: `incidents.comment(service, ref, entry)`.
+ * Mentions are defused (`@` followed by a zero-width space) so a receiver's echo can't ping anyone.
+ */
+export function failureTimelineEntry(failure: NotifyFailure): string {
+  return `⚠️ ${failure.message.replace(/@/g, '@\u200b').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'))}`;
+}

@@ -87,3 +87,16 @@ describe('a dead receiver delays nothing', () => {
     expect(message.length).toBeLessThan(600);
   });
 });
+
+describe('failureTimelineEntry', () => {
+  it('defuses mentions and markup a receiver echoed', async () => {
+    const { failureTimelineEntry } = await import('../../src/notify/index.js');
+    const entry = failureTimelineEntry({
+      eventId: 'a',
+      service: 'api',
+      target: 'slack #1',
+      message: 'HTTP 400 @everyone <img src=x>',
+    });
+    expect(entry).toBe('⚠️ HTTP 400 @\u200beveryone &lt;img src=x&gt;');
+  });
+});

@@ -39,6 +39,11 @@ export interface CliArgs {
   schedule?: string;
   /** `init --force`: overwrite existing files. */
   force: boolean;
+  /** `site --out <dir>`, `site --title`, `badges --base-url <url>`, `notify --test` (cli/commands/site.ts, badges.ts, notify.ts). */
+  out?: string;
+  title?: string;
+  baseUrl?: string;
+  test: boolean;
   help: boolean;
   version: boolean;
 }
@@ -56,6 +61,10 @@ export const OPTIONS = {
   provider: { type: 'string' },
   schedule: { type: 'string' },
   force: { type: 'boolean' },
+  out: { type: 'string' },
+  title: { type: 'string' },
+  'base-url': { type: 'string' },
+  test: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -73,6 +82,9 @@ export const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
   redeploy: ['config', 'state', 'dry-run', 'verbose'],
   doctor: ['config', 'json', 'verbose'],
   init: ['service', 'provider', 'schedule', 'force'],
+  site: ['config', 'state', 'out', 'title'],
+  badges: ['config', 'base-url'],
+  notify: ['config', 'test', 'verbose'],
   demo: ['verbose'],
   help: [],
   version: [],
@@ -121,6 +133,10 @@ export function parseCliArgs(argv: string[]): CliArgs {
     provider: values.provider,
     schedule: values.schedule,
     force: values.force ?? false,
+    out: values.out,
+    title: values.title,
+    baseUrl: values['base-url'],
+    test: values.test ?? false,
     help: values.help ?? false,
     version: values.version ?? false,
   };

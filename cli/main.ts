@@ -10,6 +10,9 @@ import { sweepCommand } from './commands/sweep.js';
 import { manualCommand } from './commands/manual.js';
 import { statusCommand } from './commands/status.js';
 import { watchCommand } from './commands/watch.js';
+import { siteCommand } from './commands/site.js';
+import { badgesCommand } from './commands/badges.js';
+import { notifyCommand } from './commands/notify.js';
 import { demoCommand } from './demo/command.js';
 import { processIO, redactedIO, type CliIO } from './io.js';
 
@@ -23,6 +26,9 @@ const COMMANDS: Record<string, Command> = {
   doctor: doctorCommand,
   demo: demoCommand,
   init: initCommand,
+  site: siteCommand,
+  badges: badgesCommand,
+  notify: notifyCommand,
 };
 
 /** The package version (package.json sits one folder up from cli/ and from dist/). */

@@ -14,6 +14,10 @@ const OPTION_HELP: Record<OptionName, string> = {
   provider: '    --provider <p>    railway | render | fly | heroku | webhook | command (default: none)',
   schedule: "    --schedule <cron> the workflow's schedule (default */30 * * * *: 1,440 minutes a month)",
   force: '    --force           overwrite files that already exist',
+  out: '    --out <dir>       the folder to write the site into (created if missing)',
+  title: '    --title <text>    the status page title (default statusPage.title, else "Status")',
+  'base-url': "    --base-url <url>  where the site is published (default statusPage.url)",
+  test: '    --test            send a test message to every notify: target',
   help: '-h, --help            this text',
   version: '-V, --version         the version',
 };
@@ -82,6 +86,21 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       'Never overwrites an existing file without --force. Exit 0 written, 2 bad input or a file exists.',
     ],
   },
+  site: {
+    usage: 'site --out <dir>',
+    summary: 'render the status page, status.json and badges from the local state file',
+    details: ['The page needs no network (inline styles and charts). Exit 0 written, 2 bad config or options.'],
+  },
+  badges: {
+    usage: 'badges --base-url <url>',
+    summary: "print the README Markdown for each service's badges, served from the published site",
+    details: ['Exit 0, 2 bad config or no --base-url / statusPage.url.'],
+  },
+  notify: {
+    usage: 'notify --test',
+    summary: 'send a test message to every notify: target',
+    details: ['Exit 0 when every target accepted it, 1 when one failed, 2 bad config.'],
+  },
   demo: {
     usage: 'demo',
     summary: 'start two local services, crash one, slow the other, show detection and recovery',
@@ -117,7 +136,6 @@ Usage: uptime-action <command> [options]
 
 Commands:
 ${commandLines.join('\n')}
-  help                  this text
 
 Most commands read -c/--config <file> (default .github/uptime.yml). -V/--version prints the version.
 

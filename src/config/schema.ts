@@ -3,6 +3,12 @@ import * as z from 'zod/mini';
 import { duration } from '../util/duration.js';
 import { PROVIDERS, descriptorFor } from '../providers/registry.js';
 import type { RecoveryAction } from '../providers/descriptor.js';
+import {
+  notifySchema,
+  statusPageSchema,
+  type NotifyTarget,
+  type StatusPageConfig,
+} from '../notify/schema.js';
 import { MODES, PRESETS, type Mode, type Preset, type Tuning } from './presets.js';
 
 /**
@@ -113,6 +119,10 @@ export const configSchema = z
     permissions: z._default(z.partialRecord(z.enum(COMMANDS), z.enum(PERMISSION_LEVELS)), {}),
     /** Open incident issues for degraded (not only down) services. @default false */
     incidentOnDegraded: z._default(z.boolean(), false),
+    /** Notification targets (src/notify/schema.ts). */
+    notify: z.optional(notifySchema),
+    /** The status page (src/site). */
+    statusPage: z.optional(statusPageSchema),
     services: z.record(z.string(), serviceSchema),
   })
   .check(
@@ -179,6 +189,10 @@ export interface Config {
   assignees: string[];
   permissions: Record<CommandName, PermissionLevel>;
   incidentOnDegraded: boolean;
+  /** `notify:` targets; absent = none. */
+  notify?: NotifyTarget[];
+  /** `statusPage:`. */
+  statusPage?: StatusPageConfig;
   services: Record<string, ServiceConfig>;
   /** Valid but probably a mistake (`timeout: 10 means 10 ms`): faces print them. Absent when none. */
   warnings?: Array<{ path: string; message: string; fix?: string }>;
@@ -265,6 +279,8 @@ export function toConfig(
     assignees: parsed.assignees.map((a) => a.replace(/^@/, '')),
     permissions: { ...DEFAULT_PERMISSIONS, ...parsed.permissions },
     incidentOnDegraded: parsed.incidentOnDegraded,
+    ...(parsed.notify ? { notify: parsed.notify } : {}),
+    ...(parsed.statusPage ? { statusPage: parsed.statusPage } : {}),
     services,
   };
 }

@@ -1,0 +1,117 @@
+import { makeBadge } from 'badge-maker';
+import { formatPercent, type UptimeWindow } from '../history/uptime.js';
+import type { PageStatus, ServiceView } from '../site/model.js';
+
+/**
+ * Per-service badges in shields.io's endpoint format (https://shields.io/badges/endpoint-badge) and the same
+ * as SVG made by `badge-maker`, the library behind shields. Files: `badges/<service>/<kind>.json|svg`.
+ */
+
+/** shields' endpoint JSON. */
+export interface EndpointBadge {
+  schemaVersion: 1;
+  label: string;
+  message: string;
+  color: string;
+  /** shields caches at least 300 s. */
+  cacheSeconds: number;
+}
+
+export const BADGE_KINDS = ['status', 'uptime-24h', 'uptime-7d', 'uptime-30d', 'response-time'] as const;
+export type BadgeKind = (typeof BADGE_KINDS)[number];
+
+const STATUS_BADGE: Record<PageStatus, [string, string]> = {
+  up: ['up', 'brightgreen'],
+  slow: ['slow', 'yellow'],
+  degraded: ['degraded', 'orange'],
+  down: ['down', 'red'],
+  maintenance: ['maintenance', 'blue'],
+  unknown: ['no data', 'lightgrey'],
+};
+
+/** shields' uptime colours (as its uptimerobot badges). */
+export function uptimeColor(percent: number | undefined): string {
+  if (percent === undefined) return 'lightgrey';
+  if (percent >= 99.9) return 'brightgreen';
+  if (percent >= 99) return 'green';
+  if (percent >= 97) return 'yellowgreen';
+  if (percent >= 95) return 'yellow';
+  if (percent >= 90) return 'orange';
+  return 'red';
+}
+
+/** Response time colours: under 300 ms bright green … 5 s and more red. */
+export function responseColor(ms: number | undefined): string {
+  if (ms === undefined) return 'lightgrey';
+  if (ms < 300) return 'brightgreen';
+  if (ms < 1000) return 'green';
+  if (ms < 2000) return 'yellow';
+  if (ms < 5000) return 'orange';
+  return 'red';
+}
+
+const endpoint = (label: string, message: string, color: string): EndpointBadge => ({
+  schemaVersion: 1,
+  label,
+  message,
+  color,
+  cacheSeconds: 300,
+});
+
+/** The five endpoint badges of a service. */
+export function serviceBadges(service: ServiceView): Record<BadgeKind, EndpointBadge> {
+  const [message, color] = STATUS_BADGE[service.status];
+  const uptime = (w: UptimeWindow) =>
+    endpoint(
+      `uptime ${w}`,
+      service.uptime[w] === undefined ? 'no data' : formatPercent(service.uptime[w]),
+      uptimeColor(service.uptime[w]),
+    );
+  const ms = service.responseMs?.p50;
+  return {
+    status: endpoint(service.name, message, color),
+    'uptime-24h': uptime('24h'),
+    'uptime-7d': uptime('7d'),
+    'uptime-30d': uptime('30d'),
+    'response-time': endpoint(
+      'response time',
+      ms === undefined ? 'no data' : `${Math.round(ms)} ms`,
+      responseColor(ms),
+    ),
+  };
+}
+
+/** The SVG of an endpoint badge (badge-maker escapes its text). */
+export function badgeSvg(badge: EndpointBadge): string {
+  return makeBadge({ label: badge.label, message: badge.message, color: badge.color, style: 'flat' });
+}
+
+/** Badge files under `badges/`: JSON and SVG per service and kind. */
+export function badgeFiles(services: ServiceView[]): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const service of services) {
+    for (const [kind, badge] of Object.entries(serviceBadges(service))) {
+      files[`badges/${service.id}/${kind}.json`] = `${JSON.stringify(badge, null, 2)}\n`;
+      files[`badges/${service.id}/${kind}.svg`] = badgeSvg(badge);
+    }
+  }
+  return files;
+}
+
+/**
+ * Markdown for a README: per service the status, uptime and response-time badges as shields endpoint badges
+ * pointing at the published site (`baseUrl`, e.g. https://acme.github.io/status/), each linking to the page.
+ */
+export function badgeMarkdown(services: Array<Pick<ServiceView, 'id' | 'name'>>, baseUrl: string): string {
+  const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+  const lines: string[] = [];
+  for (const s of services) {
+    const alt = s.name.replace(/[[\]\\]/g, '');
+    const badges = BADGE_KINDS.map((kind) => {
+      const json = encodeURIComponent(`${base}badges/${s.id}/${kind}.json`);
+      return `[![${alt} ${kind.replace('-', ' ')}](https://img.shields.io/endpoint?url=${json})](${base})`;
+    });
+    lines.push(`<!-- ${s.id} -->`, badges.join(' '), '');
+  }
+  return lines.join('\n').trimEnd();
+}

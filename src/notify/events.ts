@@ -1,0 +1,114 @@
+import type { Config } from '../config/schema.js';
+import type { EngineEvent } from '../engine/types.js';
+import type { UptimeState } from '../state/types.js';
+import type { Transition } from './schema.js';
+
+/** One thing to tell people about. */
+export interface NotificationEvent {
+  /** `service:transition:anchor`: the same transition seen by two runs has the same id (sent once). */
+  id: string;
+  service: string;
+  /** Display name. */
+  serviceName: string;
+  transition: Transition | 'test';
+  /** When it happened (epoch ms). */
+  at: number;
+  /** Why, in one line (may come from the service's answer: it is neutralised before sending). */
+  reason: string;
+  incident?: { number: number; url?: string };
+  /** For `resolved`: how long it was down or degraded. */
+  durationMs?: number;
+  /** The published status page, for a link. */
+  pageUrl?: string;
+}
+
+/**
+ * The id of a transition: service, transition, and what pins the episode: the incident number when there is
+ * one (two concurrent runs share it), else the start of the outage (or of the degraded status).
+ */
+export function notificationId(
+  service: string,
+  transition: Transition | 'test',
+  anchor: string | number,
+): string {
+  return `${service}:${transition}:${anchor}`;
+}
+
+/**
+ * Turns a sweep's engine events into notification events, given the state after the sweep. Pure.
+ * `status` to down/degraded, `escalated`, and `status` from down/degraded back to up/slow (resolved).
+ */
+export function notificationEvents(
+  events: EngineEvent[],
+  state: UptimeState,
+  config: Config,
+): NotificationEvent[] {
+  const out: NotificationEvent[] = [];
+  const opened = new Map<string, { number: number; url?: string }>();
+  const resolved = new Map<string, { number: number; durationMs: number }>();
+  for (const e of events) {
+    if (e.type === 'incident-opened') opened.set(e.service, { number: e.number, url: e.url });
+    if (e.type === 'incident-resolved')
+      resolved.set(e.service, { number: e.number, durationMs: e.durationMs });
+  }
+  for (const e of events) {
+    const name = config.services[e.service ?? '']?.name ?? e.service ?? '';
+    const open = e.service ? (opened.get(e.service) ?? openIncident(state, e.service)) : undefined;
+    const base = { service: e.service ?? '', serviceName: name };
+    if (e.type === 'status' && (e.to === 'down' || e.to === 'degraded')) {
+      const anchor = open ? `#${open.number}` : episodeStart(state, e.service, e.at);
+      out.push({
+        ...base,
+        id: notificationId(e.service, e.to, anchor),
+        transition: e.to,
+        at: e.at,
+        reason: e.reason,
+        incident: open,
+      });
+    } else if (e.type === 'escalated') {
+      const anchor = open ? `#${open.number}` : episodeStart(state, e.service, e.at);
+      out.push({
+        ...base,
+        id: notificationId(e.service, 'escalated', anchor),
+        transition: 'escalated',
+        at: e.at,
+        reason: e.reason,
+        incident: open,
+      });
+    } else if (
+      e.type === 'status' &&
+      (e.from === 'down' || e.from === 'degraded') &&
+      (e.to === 'up' || e.to === 'slow')
+    ) {
+      const closed = resolved.get(e.service);
+      const outage = lastOutage(state, e.service);
+      const anchor = closed ? `#${closed.number}` : (outage?.start ?? e.at);
+      out.push({
+        ...base,
+        id: notificationId(e.service, 'resolved', anchor),
+        transition: 'resolved',
+        at: e.at,
+        reason: e.reason,
+        incident: closed ? { number: closed.number } : undefined,
+        durationMs: closed?.durationMs ?? (outage ? e.at - outage.start : undefined),
+      });
+    }
+  }
+  return out;
+}
+
+function openIncident(state: UptimeState, service: string): { number: number; url?: string } | undefined {
+  const ref = state.incidents[service];
+  return ref ? { number: ref.number, url: ref.url } : undefined;
+}
+
+function lastOutage(state: UptimeState, service: string) {
+  const outages = state.services[service]?.outages ?? [];
+  return outages[outages.length - 1];
+}
+
+function episodeStart(state: UptimeState, service: string, at: number): number {
+  const outage = lastOutage(state, service);
+  if (outage && outage.end === undefined) return outage.start;
+  return state.services[service]?.health.since ?? at;
+}

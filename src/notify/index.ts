@@ -1,0 +1,6 @@
+export * from './schema.js';
+export * from './events.js';
+export * from './once.js';
+export * from './payloads.js';
+export * from './send.js';
+export { neutralise } from './text.js';

@@ -1,0 +1,157 @@
+import { SERVICE_KEY, type Config } from '../config/schema.js';
+import { historyOf, type StateWithHistory } from '../history/state.js';
+import type { Bucket } from '../history/schema.js';
+import { DAY_MS } from '../history/record.js';
+import { uptimeWindows, type UptimeWindow } from '../history/uptime.js';
+import { percentile } from '../history/record.js';
+import type { UptimeState } from '../state/types.js';
+
+/** What the page shows for a service: its health status, or `maintenance` while paused. */
+export type PageStatus = 'up' | 'slow' | 'degraded' | 'down' | 'unknown' | 'maintenance';
+/** The whole page's status. */
+export type OverallStatus = 'up' | 'degraded' | 'down' | 'maintenance' | 'unknown';
+
+/** One service on the page. Nothing here is secret: no health URL (it may carry a token), no error text. */
+export interface ServiceView {
+  id: string;
+  name: string;
+  status: PageStatus;
+  /** When the status began (epoch ms). */
+  since?: number;
+  /** The end of the maintenance window, when paused with one. */
+  pausedUntil?: number;
+  uptime: Record<UptimeWindow, number | undefined>;
+  /** Median and 95th percentile response time over the last 24 h (hourly samples), else the last one. */
+  responseMs?: { p50: number; p95: number };
+  /** Hourly buckets of the last 7 days, oldest first. */
+  hourly: Bucket[];
+}
+
+/** One incident (with an issue) or outage (without) in the history list. */
+export interface IncidentView {
+  service: string;
+  serviceName: string;
+  kind: 'down' | 'degraded';
+  start: number;
+  end?: number;
+  number?: number;
+  /** http(s) link to the issue. */
+  url?: string;
+}
+
+/** Everything the page, status.json and the badges are made of. */
+export interface SiteModel {
+  title: string;
+  generatedAt: number;
+  status: OverallStatus;
+  services: ServiceView[];
+  incidents: IncidentView[];
+}
+
+/** Options of {@link siteModel} and `renderSite`. */
+export interface SiteOptions {
+  now: number;
+  /** Page title. @default config.statusPage.title ?? "Status" */
+  title?: string;
+  /** The issue's URL from its number (e.g. `https://github.com/o/r/issues/${n}`); used when the state has none. */
+  issueUrl?: (number: number) => string | undefined;
+}
+
+const safeUrl = (url: string | undefined) => (url && /^https?:\/\//i.test(url) ? url : undefined);
+
+/** The page's data from the config and the state. Only configured services are shown. Pure. */
+export function siteModel(config: Config, state: StateWithHistory, options: SiteOptions): SiteModel {
+  const { now } = options;
+  const history = historyOf(state);
+  const services: ServiceView[] = Object.values(config.services)
+    .filter((s) => SERVICE_KEY.test(s.id))
+    .map((s) => serviceView(s.id, s.name, state, history.services[s.id]?.hourly ?? [], now));
+  const names = new Map(services.map((s) => [s.id, s.name]));
+  const incidents = incidentViews(state, names, options);
+  const configTitle = config.statusPage?.title;
+  return {
+    title: options.title ?? configTitle ?? 'Status',
+    generatedAt: now,
+    status: overall(services),
+    services,
+    incidents,
+  };
+}
+
+function serviceView(
+  id: string,
+  name: string,
+  state: UptimeState,
+  hourly: Bucket[],
+  now: number,
+): ServiceView {
+  const record = state.services[id];
+  const pause = state.pauses[id];
+  const paused = pause !== undefined && (pause.until === undefined || pause.until > now);
+  const recent = hourly.filter((b) => b.t > now - 7 * DAY_MS);
+  const view: ServiceView = {
+    id,
+    name,
+    status: paused ? 'maintenance' : (record?.health.status ?? 'unknown'),
+    since: paused ? pause.at : record?.health.since,
+    uptime: uptimeWindows(record, now),
+    hourly: recent,
+  };
+  if (paused && pause.until !== undefined) view.pausedUntil = pause.until;
+  const day = recent.filter((b) => b.t > now - DAY_MS && b.p50 !== null);
+  const medians = day.map((b) => b.p50 as number).sort((a, b) => a - b);
+  const p95s = day.map((b) => b.p95 as number).sort((a, b) => a - b);
+  if (medians.length) view.responseMs = { p50: percentile(medians, 50)!, p95: p95s[p95s.length - 1] };
+  else if (record?.health.lastResponseMs !== undefined)
+    view.responseMs = { p50: record.health.lastResponseMs, p95: record.health.lastResponseMs };
+  return view;
+}
+
+function overall(services: ServiceView[]): OverallStatus {
+  const statuses = new Set(services.map((s) => s.status));
+  if (statuses.has('down')) return 'down';
+  if (statuses.has('degraded') || statuses.has('slow')) return 'degraded';
+  if (statuses.has('up')) return 'up';
+  if (statuses.has('maintenance')) return 'maintenance';
+  return 'unknown';
+}
+
+function incidentViews(
+  state: StateWithHistory,
+  names: Map<string, string>,
+  options: SiteOptions,
+): IncidentView[] {
+  const { now } = options;
+  const link = (n: number, url?: string) => safeUrl(url) ?? safeUrl(options.issueUrl?.(n));
+  const out: IncidentView[] = [];
+  const log = [...historyOf(state).incidents];
+  for (const [service, ref] of Object.entries(state.incidents)) {
+    if (!log.some((e) => e.service === service && e.number === ref.number))
+      log.push({ service, number: ref.number, url: ref.url, kind: ref.kind, openedAt: ref.openedAt });
+  }
+  for (const e of log) {
+    if (!names.has(e.service) || e.openedAt < now - 90 * DAY_MS) continue;
+    out.push({
+      service: e.service,
+      serviceName: names.get(e.service)!,
+      kind: e.kind,
+      start: e.openedAt,
+      end: e.closedAt,
+      number: e.number,
+      url: link(e.number, e.url),
+    });
+  }
+  // Outages no incident issue covers (e.g. the CLI's local runs) are listed too, without a link.
+  for (const [service, record] of Object.entries(state.services)) {
+    if (!names.has(service)) continue;
+    for (const o of record.outages) {
+      if ((o.end ?? now) < now - 90 * DAY_MS) continue;
+      const covered = out.some(
+        (i) => i.service === service && i.start <= (o.end ?? now) && (i.end ?? now) >= o.start,
+      );
+      if (!covered)
+        out.push({ service, serviceName: names.get(service)!, kind: 'down', start: o.start, end: o.end });
+    }
+  }
+  return out.sort((a, b) => b.start - a.start);
+}

@@ -209,12 +209,7 @@ async function attempt<S extends z.ZodMiniType>(
     if (timeout.aborted) {
       throw new RetryableHttpError({ cause: `no answer within ${formatMs(timeoutMs)}`, timeout: true });
     }
-    const reason =
-      error instanceof Error
-        ? error.cause instanceof Error
-          ? error.cause.message
-          : error.message
-        : String(error);
+    const reason = deepestCause(error);
     throw new RetryableHttpError({ cause: redact(`cannot reach ${hostOf(req.url)}: ${reason}`) });
   }
   const json = parseJson(text);
@@ -350,4 +345,18 @@ function hostOf(url: string): string {
 /** `1500` → `1.5s`, `120000` → `120s`. */
 export function formatMs(ms: number): string {
   return ms < 1000 ? `${ms}ms` : `${Math.round(ms / 100) / 10}s`;
+}
+
+/**
+ * The innermost message of an error's cause chain (fetch wraps `connect ECONNREFUSED …` in "fetch failed").
+ * Duck-typed: errors from Node's own fetch may come from another realm (not `instanceof Error` here).
+ */
+function deepestCause(error: unknown): string {
+  const isErrorLike = (e: unknown): e is { message: string; cause?: unknown } =>
+    typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string';
+  let current = error;
+  for (let depth = 0; depth < 5 && isErrorLike(current) && isErrorLike(current.cause); depth++) {
+    current = current.cause;
+  }
+  return isErrorLike(current) ? current.message : String(current);
 }

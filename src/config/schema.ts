@@ -82,7 +82,17 @@ export const DEFAULT_ROLLBACK_WINDOW_MS = 30 * 60_000;
 
 export const PERMISSION_LEVELS = ['read', 'triage', 'write', 'maintain', 'admin'] as const;
 export type PermissionLevel = (typeof PERMISSION_LEVELS)[number];
-export const COMMANDS = ['status', 'restart', 'redeploy', 'rollback', 'mode', 'pause', 'resume', 'ack', 'help'] as const;
+export const COMMANDS = [
+  'status',
+  'restart',
+  'redeploy',
+  'rollback',
+  'mode',
+  'pause',
+  'resume',
+  'ack',
+  'help',
+] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export const DEFAULT_PERMISSIONS: Record<CommandName, PermissionLevel> = {

@@ -72,6 +72,14 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     summary: 'redeploy a service through its provider and verify it answers healthy',
     details: ['Exit 0 healthy afterwards, 1 refused or failed, 2 bad config or unknown service.'],
   },
+  rollback: {
+    usage: 'rollback <service>',
+    summary: 'roll back to the last successful deployment before the current one and verify',
+    details: [
+      '--dry-run names the target deployment and changes nothing.',
+      'Exit 0 healthy afterwards, 1 refused or failed, 2 bad config or unknown service.',
+    ],
+  },
   doctor: {
     usage: 'doctor',
     summary: 'probe every URL and check tokens, service IDs and permissions (read-only)',

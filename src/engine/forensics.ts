@@ -3,6 +3,9 @@ import { collectForensics } from '../forensics/collect.js';
 import { renderForensics } from '../forensics/render.js';
 import type { Forensics } from '../forensics/types.js';
 import { decideRollback, type RollbackDecision } from '../recovery/rollback.js';
+import type { ServiceConfig } from '../config/schema.js';
+import { displayName } from '../providers/http.js';
+import type { Deployment, Provider } from '../providers/types.js';
 import type { ServiceRecord } from '../state/types.js';
 import { recordOf, type RecoveryStep, type SweepPlan } from './plan.js';
 import type { EngineDeps, IncidentAction } from './types.js';
@@ -96,4 +99,45 @@ export async function rollbackDecision(
     windowMs: deps.config.rollbackWindow ?? DEFAULT_ROLLBACK_WINDOW_MS,
     latestProbeOk: (record?.health.consecutiveSuccesses ?? 0) > 0,
   });
+}
+
+/** A manual rollback's target, named before anything is done (`/rollback --dry-run`). */
+export interface ManualRollbackTarget {
+  from?: Deployment;
+  target?: Deployment;
+  /** Why there is no target (in words), when there is none. */
+  problem?: string;
+}
+
+/** Looks up the deployment a rollback would return to (read-only, bounded by the forensics budget). */
+export async function findRollbackTarget(
+  deps: EngineDeps,
+  service: ServiceConfig,
+  provider: Provider,
+): Promise<ManualRollbackTarget> {
+  if (!provider.deployments)
+    return {
+      problem: `${displayName(provider.type)} does not list deployments, so the target can't be named`,
+    };
+  const now = deps.clock.now();
+  const f = await collectForensics(provider, service, deps.providerContext, {
+    outageStart: now,
+    detectedAt: now,
+    logLines: 0,
+  });
+  if (!f.latest) return { problem: f.notes[0] ?? 'the platform reports no deployment' };
+  if (!f.previousSuccessful)
+    return {
+      from: f.latest,
+      problem: `there is no successful deployment before ${f.latest.id} to go back to`,
+    };
+  return { from: f.latest, target: f.previousSuccessful };
+}
+
+/** `dep-1 (SUCCESS, 2026-…, commit abc1234 "message")`. */
+export function deploymentLabel(d: Deployment): string {
+  const commit = d.commitSha
+    ? `, commit ${d.commitSha.slice(0, 7)}${d.commitMessage ? ` "${d.commitMessage.split('\n')[0].slice(0, 80)}"` : ''}`
+    : '';
+  return `${d.id} (${d.status}, ${d.createdAt}${commit})`;
 }

@@ -91,7 +91,7 @@ export async function collectForensics(
     }
     if (!provider.logs) {
       forensics.notes.push(`${name} cannot give logs: the provider has no log API.`);
-    } else if (forensics.latest) {
+    } else if (forensics.latest && options.logLines !== 0) {
       try {
         forensics.logs = await within(
           provider.logs(service, readCtx, {

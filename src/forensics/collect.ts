@@ -1,6 +1,7 @@
 import type { ServiceConfig } from '../config/schema.js';
 import { displayName } from '../providers/http.js';
 import type { Provider, ProviderContext } from '../providers/types.js';
+import { formatDuration } from '../util/duration.js';
 import type { Forensics } from './types.js';
 
 /** How long forensics may take in all before what is missing is given up on. */
@@ -31,10 +32,7 @@ function cause(error: unknown): string {
 function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`no answer within ${Math.round(ms / 1000)}s`)),
-      Math.max(0, ms),
-    );
+    timer = setTimeout(() => reject(new Error(`no answer within ${formatDuration(ms)}`)), Math.max(0, ms));
     timer.unref?.();
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));

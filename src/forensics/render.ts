@@ -21,7 +21,11 @@ const CONTROL = /\u001b\[[0-9;?]*[A-Za-z]|[\u0000-\u0008\u000b-\u001f\u007f]/g;
 
 /** One log line made safe: control characters and ANSI colours gone, secrets redacted, bounded. */
 function safeLine(line: string, redact: (text: string) => string): string {
-  const clean = redactLogLine(redact(line.replace(CONTROL, '').replace(/\r?\n/g, ' ')));
+  // Angle brackets become look-alikes: no log line can end the <details> section, even where Markdown is not parsed.
+  const clean = redactLogLine(redact(line.replace(/\r?\n/g, ' ').replace(CONTROL, ''))).replace(
+    /[<>]/g,
+    (c) => (c === '<' ? '‹' : '›'),
+  );
   return clean.length > MAX_LINE_CHARS ? `${clean.slice(0, MAX_LINE_CHARS - 1)}…` : clean;
 }
 

@@ -1,6 +1,6 @@
 /**
  * A small, real Railway GraphQL server on 127.0.0.1 for integration tests, the Action tests and the chaos run.
- * Every document it receives is validated against Railway's published schema (`../shared/schemas/railway/
+ * Every document it receives is validated against Railway's published schema (`schemas/railway/
  * schema.json`); invalid ones are answered with a GraphQL error and recorded in `invalidDocuments`.
  * It keeps fake projects, environments, services and deployments; restarts and redeploys move a deployment
  * through DEPLOYING to SUCCESS (or a chosen outcome) after N status polls; faults can be injected.
@@ -18,9 +18,9 @@ import {
   type IntrospectionQuery,
 } from 'graphql';
 
-/** `shared/` beside the repository (on these machines /work/shared, in CI beside the clone). */
+/** Railway's schema, vendored in this repository (source and licence: `schemas/railway/PROVENANCE.md`). */
 export const RAILWAY_SCHEMA_PATH = fileURLToPath(
-  new URL('../../../shared/schemas/railway/schema.json', import.meta.url),
+  new URL('../../schemas/railway/schema.json', import.meta.url),
 );
 
 let cachedSchema: GraphQLSchema | undefined;

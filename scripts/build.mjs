@@ -8,6 +8,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** `--outdir <dir>` builds there instead of dist/ (test/action/dist.test.ts tests a fresh bundle in a temp dir). */
+const outdirFlag = process.argv.indexOf('--outdir');
+const outdir =
+  outdirFlag > 0 && process.argv[outdirFlag + 1] ? process.argv[outdirFlag + 1] : join(root, 'dist');
 // ESM output still meets CommonJS dependencies that call require(): give them one.
 const requireShim =
   "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
@@ -54,7 +58,7 @@ const common = {
 await build({
   ...common,
   entryPoints: ['action/index.ts'],
-  outfile: 'dist/index.js',
+  outfile: join(outdir, 'index.js'),
   banner: { js: requireShim },
   plugins: [yamlAsEsm],
 });
@@ -63,9 +67,9 @@ if (existsSync(join(root, 'cli/index.ts'))) {
   await build({
     ...common,
     entryPoints: ['cli/index.ts'],
-    outfile: 'dist/cli.js',
+    outfile: join(outdir, 'cli.js'),
     // cli/index.ts starts with its own #!/usr/bin/env node, which esbuild keeps.
     banner: { js: requireShim },
   });
-  await chmod(join(root, 'dist/cli.js'), 0o755);
+  await chmod(join(outdir, 'cli.js'), 0o755);
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startGitHubStub, type GitHubStub } from '../helpers/github-stub.js';
@@ -9,26 +10,30 @@ import { actionEnv } from './env.js';
 import { startRailwayStub } from './railway-stub.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bundle = join(root, 'dist', 'index.js');
+/** A bundle built from the sources of this checkout for this run, never the committed (maybe stale) dist/. */
+let outdir: string;
+let bundle: string;
 
 let github: GitHubStub;
 let api: TestServer;
 let railway: Awaited<ReturnType<typeof startRailwayStub>>;
 
 beforeAll(async () => {
-  if (!existsSync(bundle)) {
-    await new Promise<void>((resolve, reject) =>
-      spawn(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' }).on('exit', (code) =>
-        code === 0 ? resolve() : reject(new Error(`build exited ${code}`)),
-      ),
-    );
-  }
+  outdir = await mkdtemp(join(tmpdir(), 'uptime-dist-'));
+  bundle = join(outdir, 'index.js');
+  await new Promise<void>((resolve, reject) =>
+    spawn(process.execPath, ['scripts/build.mjs', '--outdir', outdir], { cwd: root, stdio: 'inherit' }).on(
+      'exit',
+      (code) => (code === 0 ? resolve() : reject(new Error(`build exited ${code}`))),
+    ),
+  );
   github = await startGitHubStub();
   api = await startTestServer({ kind: 'status', status: 502 });
   railway = await startRailwayStub({ onRestart: () => api.set({ kind: 'up' }) });
 });
 afterAll(async () => {
   await Promise.all([github.close(), api.close(), railway.close()]);
+  await rm(outdir, { recursive: true, force: true });
 });
 
 /**

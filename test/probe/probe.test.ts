@@ -11,7 +11,7 @@ function service(url: string, overrides: Partial<ServiceConfig> = {}): ServiceCo
     method: 'GET',
     headers: {},
     expect: { status: [[200, 399]] },
-    timeout: 2000,
+    timeout: 10_000, // healthy loopback answers never time out under load; timeout tests set 300 ms
     ...overrides,
   };
 }

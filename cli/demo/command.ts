@@ -16,7 +16,7 @@ import { interruptSignal } from '../io.js';
 import { formatEvent, renderBanner } from '../print.js';
 import { renderStatus } from '../status-block.js';
 import { DEMO_TIMINGS, ROLLBACK_SERVICE, demoConfig } from './config.js';
-import { freePort, restartCommand, startService, stopAll, type DemoService } from './processes.js';
+import { restartCommand, startService, stopAll, type DemoService } from './processes.js';
 import { DemoPlatform } from './provider.js';
 import {
   badDeployAndRollback,
@@ -71,7 +71,7 @@ export async function demoCommand(ctx: CommandContext): Promise<number> {
     for (const s of SERVICES) {
       services.push({
         ...s,
-        port: await freePort(),
+        port: 0,
         pidfile: join(dir, `${s.key}.pid`),
         logfile: join(dir, `${s.key}.log`),
       });

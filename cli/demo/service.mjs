@@ -47,15 +47,21 @@ const server = http.createServer((req, res) => {
 });
 
 server.listen(port, '127.0.0.1', () => {
-  process.stdout.write(`${name} v${version} listening on 127.0.0.1:${port} (pid ${process.pid})\n`);
+  const bound = server.address().port;
+  process.stdout.write(`${name} v${version} listening on 127.0.0.1:${bound} (pid ${process.pid})
+`);
   if (broken) {
     process.stdout.write(
-      `${new Date().toISOString()} INFO connecting to postgres://app:s3cr3t-pw@db.internal:5432/app\n`,
+      `${new Date().toISOString()} INFO connecting to postgres://app:s3cr3t-pw@db.internal:5432/app
+`,
     );
     process.stdout.write(
-      `${new Date().toISOString()} INFO cache client auth: Bearer demo-token-abcdef123456\n`,
+      `${new Date().toISOString()} INFO cache client auth: Bearer demo-token-abcdef123456
+`,
     );
   }
+  // Started by the demo with port 0: tell it which port the kernel gave, then cut the IPC channel.
+  process.send?.({ port: bound }, () => process.disconnect());
 });
 
 // Leave nothing behind: stop when the owner (the demo) is gone.

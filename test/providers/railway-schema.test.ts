@@ -19,7 +19,7 @@ describe('Railway GraphQL documents', () => {
   });
 
   it.each(Object.entries(RAILWAY_DOCUMENTS))(
-    '%s validates against ../shared/schemas/railway/schema.json',
+    '%s validates against schemas/railway/schema.json',
     (_name, document) => {
       expect(railwayDocumentErrors(document)).toEqual([]);
     },

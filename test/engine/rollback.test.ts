@@ -167,6 +167,20 @@ describe('rollback step', () => {
     expect(text.match(/cannot give deployments: HTTP 503 from the platform/g)).toHaveLength(1);
   });
 
+  it('a predictive restart shows the response-time trend that triggered it', async () => {
+    const w = deployWorld(3 * 3_600_000);
+    let state: UptimeState = emptyState();
+    for (const ms of [50, 50, 3000, 4000, 5500]) {
+      w.world.api.responseMs = ms;
+      state = (await sweep(w.deps, state)).state;
+      w.clock.advance(5000);
+    }
+    expect(w.order.filter((o) => o !== 'deployments')).toEqual(['restart']);
+    const text = w.incidents.issues[0].comments.join('\n');
+    expect(text).toMatch(/Response-time trend before the predictive restart: .*3000 ms → 4000 ms → 5500 ms/);
+    expect(text).toContain('The outage began 3h after the last deploy (outside rollbackWindow, 30m).');
+  });
+
   it('never rolls back a service whose latest probe passed', async () => {
     const { decideRollback } = await import('../../src/recovery/rollback.js');
     const d = decideRollback({

@@ -29,10 +29,13 @@ function cause(error: unknown): string {
 }
 
 /** Rejects when `ms` passes first; the timer never keeps the process alive. */
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+function within<T>(promise: Promise<T>, ms: number, budget: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${formatDuration(ms)}`)), Math.max(0, ms));
+    timer = setTimeout(
+      () => reject(new Error(`no answer within the ${formatDuration(budget)} forensics budget`)),
+      Math.max(0, ms),
+    );
     timer.unref?.();
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
@@ -80,7 +83,7 @@ export async function collectForensics(
       return forensics;
     }
     try {
-      const history = await within(provider.deployments(service, readCtx), left());
+      const history = await within(provider.deployments(service, readCtx), left(), budget);
       if (history.latest) forensics.latest = history.latest;
       if (history.previousSuccessful) forensics.previousSuccessful = history.previousSuccessful;
     } catch (error) {
@@ -98,6 +101,7 @@ export async function collectForensics(
             before: new Date(options.detectedAt).toISOString(),
           }),
           left(),
+          budget,
         );
       } catch (error) {
         forensics.notes.push(`${name} cannot give logs: ${cause(error)}`);

@@ -130,6 +130,6 @@ describe('collectForensics', () => {
       deployments: () => new Promise(() => {}),
     };
     const f = await collectForensics(hangs, service, ctx, { ...options, budgetMs: 20 });
-    expect(f.notes).toEqual(['Render cannot give deployments: no answer within 20ms']);
+    expect(f.notes).toEqual(['Render cannot give deployments: no answer within the 20ms forensics budget']);
   });
 });

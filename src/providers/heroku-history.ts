@@ -64,6 +64,7 @@ async function toDeployment(call: HerokuCall, app: string, release: Release): Pr
     id: release.id,
     status: release.status,
     createdAt: release.created_at,
+    version: `v${release.version}`,
     // `Deploy 1a2b3c4`, `Rollback to v41`, `Set FOO config vars`: the release's own account of itself.
     ...(release.description ? { commitMessage: release.description.slice(0, 500) } : {}),
   };

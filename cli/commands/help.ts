@@ -16,7 +16,7 @@ const OPTION_HELP: Record<OptionName, string> = {
   force: '    --force           overwrite files that already exist',
   out: '    --out <dir>       the folder to write the site into (created if missing)',
   title: '    --title <text>    the status page title (default statusPage.title, else "Status")',
-  'base-url': "    --base-url <url>  where the site is published (default statusPage.url)",
+  'base-url': '    --base-url <url>  where the site is published (default statusPage.url)',
   test: '    --test            send a test message to every notify: target',
   help: '-h, --help            this text',
   version: '-V, --version         the version',
@@ -89,7 +89,9 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
   site: {
     usage: 'site --out <dir>',
     summary: 'render the status page, status.json and badges from the local state file',
-    details: ['The page needs no network (inline styles and charts). Exit 0 written, 2 bad config or options.'],
+    details: [
+      'The page needs no network (inline styles and charts). Exit 0 written, 2 bad config or options.',
+    ],
   },
   badges: {
     usage: 'badges --base-url <url>',

@@ -14,7 +14,7 @@ import { interruptSignal } from '../io.js';
 import { formatEvent, renderBanner } from '../print.js';
 import { renderStatus } from '../status-block.js';
 import { DEMO_TIMINGS, demoConfig } from './config.js';
-import { freePort, startService, stopAll, type DemoService } from './processes.js';
+import { startService, stopAll, type DemoService } from './processes.js';
 import {
   crashAndRecover,
   renderMeasurements,
@@ -66,7 +66,7 @@ export async function demoCommand(ctx: CommandContext): Promise<number> {
     for (const s of SERVICES) {
       services.push({
         ...s,
-        port: await freePort(),
+        port: 0,
         pidfile: join(dir, `${s.key}.pid`),
         logfile: join(dir, `${s.key}.log`),
       });

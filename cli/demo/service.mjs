@@ -36,7 +36,10 @@ const server = http.createServer((req, res) => {
 });
 
 server.listen(port, '127.0.0.1', () => {
-  process.stdout.write(`${name} listening on 127.0.0.1:${port} (pid ${process.pid})\n`);
+  const bound = server.address().port;
+  process.stdout.write(`${name} listening on 127.0.0.1:${bound} (pid ${process.pid})\n`);
+  // Started by the demo with port 0: tell it which port the kernel gave, then cut the IPC channel.
+  process.send?.({ port: bound }, () => process.disconnect());
 });
 
 // Leave nothing behind: stop when the owner (the demo) is gone.

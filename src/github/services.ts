@@ -42,7 +42,13 @@ export function githubServices(config: Config, options: GitHubServicesOptions) {
   const engine: EngineDeps = {
     config,
     provider: options.provider ?? getProvider,
-    providerContext: { env: options.env, fetch: options.fetch, configFetch: options.configFetch, clock, logger },
+    providerContext: {
+      env: options.env,
+      fetch: options.fetch,
+      configFetch: options.configFetch,
+      clock,
+      logger,
+    },
     probe: (service, probe) =>
       probeService(service, {
         fetch: options.fetch,

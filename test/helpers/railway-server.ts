@@ -1,11 +1,11 @@
 /**
  * A small, real Railway GraphQL server on 127.0.0.1 for integration tests, the Action tests and the chaos run.
- * Every document it receives is validated against Railway's published schema (`../shared/schemas/railway/
+ * Every document it receives is validated against Railway's published schema (`schemas/railway/
  * schema.json`); invalid ones are answered with a GraphQL error and recorded in `invalidDocuments`.
  * It keeps fake projects, environments, services and deployments; restarts and redeploys move a deployment
  * through DEPLOYING to SUCCESS (or a chosen outcome) after N status polls; faults can be injected.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -18,15 +18,10 @@ import {
   type IntrospectionQuery,
 } from 'graphql';
 
-/** `shared/` beside the repository (on these machines /work/shared, in CI beside the clone). */
-/** The vendored schema: in the repository once vendored, else `RAILWAY_SCHEMA_PATH`, else `../shared/`. */
-export const RAILWAY_SCHEMA_PATH =
-  [
-    fileURLToPath(new URL('../../schemas/railway/schema.json', import.meta.url)),
-    fileURLToPath(new URL('../fixtures/railway/schema.json', import.meta.url)),
-    process.env.RAILWAY_SCHEMA_PATH,
-  ].find((candidate) => candidate && existsSync(candidate)) ??
-  fileURLToPath(new URL('../../../shared/schemas/railway/schema.json', import.meta.url));
+/** Railway's schema, vendored in this repository (source and licence: `schemas/railway/PROVENANCE.md`). */
+export const RAILWAY_SCHEMA_PATH = fileURLToPath(
+  new URL('../../schemas/railway/schema.json', import.meta.url),
+);
 
 let cachedSchema: GraphQLSchema | undefined;
 /** Railway's schema, built once per test file. */

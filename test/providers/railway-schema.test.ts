@@ -25,7 +25,7 @@ describe('Railway GraphQL documents', () => {
   });
 
   it.each(Object.entries(ALL_DOCUMENTS))(
-    '%s validates against ../shared/schemas/railway/schema.json',
+    '%s validates against schemas/railway/schema.json',
     (_name, document) => {
       expect(railwayDocumentErrors(document)).toEqual([]);
     },

@@ -5,7 +5,7 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Provider } from '../../src/providers/types.js';
 import { startService } from '../bot/fixtures.js';
 import { sign, startHarness, type Harness } from './bot-harness.js';
@@ -24,6 +24,8 @@ const slow = () => {
 };
 const slowProvider: Provider = { type: 'webhook', restart: slow, redeploy: slow };
 
+jest.setTimeout(20_000);
+
 beforeAll(async () => {
   service = await startService();
   const config = [
@@ -38,7 +40,8 @@ beforeAll(async () => {
     env: { UPTIME_ALLOWED_PROVIDERS: 'webhook', UPTIME_PRIVATE_TARGETS: 'allow' },
     bot: {
       provider: () => slowProvider,
-      limits: { headersTimeoutMs: 300, requestTimeoutMs: 600 },
+      // The request timeout must let a 25 MB body arrive on a loaded machine, yet end a stalled one in this test.
+      limits: { headersTimeoutMs: 300, requestTimeoutMs: 4000 },
     },
   });
 });

@@ -129,6 +129,14 @@ export async function herokuLogs(
     body: { lines: Math.min(HEROKU_MAX_LINES, logLimit(options)), source: 'app', tail: false },
   });
   const url = body.logplex_url;
+  if (!isSafeLogplexUrl(url)) {
+    throw providerError(
+      site,
+      'Heroku answered a log session URL that is not https',
+      'Check HEROKU_API_URL points at the Heroku Platform API (https://api.heroku.com).',
+      { env: ctx.env, secrets: [url] },
+    );
+  }
   // A signed URL on another host: no Heroku key goes there, and the URL itself is a secret.
   const { text } = await requestJson(anyAnswer, ctx, {
     ...site,
@@ -142,6 +150,19 @@ export async function herokuLogs(
     .filter((l) => l.trim())
     .map(parseLogplexLine);
   return cleanLogLines(lines, ctx, options, [url]);
+}
+
+/** Only https (plain http only on loopback, for local tests): never file:, data: or a cleartext remote host. */
+function isSafeLogplexUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return (
+      u.protocol === 'https:' ||
+      (u.protocol === 'http:' && /^(127\.0\.0\.1|localhost|\[::1\])$/.test(u.hostname))
+    );
+  } catch {
+    return false;
+  }
 }
 
 /** `2026-11-30T19:00:00.123456+00:00 app[web.1]: message` → timestamp and `app[web.1]: message`. */

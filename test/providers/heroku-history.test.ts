@@ -175,4 +175,17 @@ describe('Heroku releases, rollback and logs (issue 13)', () => {
     expect((error as Error).message).toContain('larger than 1024 KiB');
     expect((error as Error).message).not.toContain('logplex-signature-value');
   });
+
+  it.each(['http://169.254.169.254/latest/meta-data?sig=abcdef', 'file:///etc/passwd', 'not a url'])(
+    'refuses a log session URL %j that is not https, without reading it',
+    async (logplex) => {
+      nock(API).post('/apps/backend-app/log-sessions').reply(201, { id: 's', logplex_url: logplex });
+      const error = await heroku.logs!(service, testContext(env).ctx, { deploymentId: 'r' }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ProviderError);
+      expect((error as Error).message).toContain('log session URL that is not https');
+      expect((error as Error).message).not.toContain(logplex);
+    },
+  );
 });

@@ -127,4 +127,12 @@ describe('Railway forensics and rollback against the local GraphQL server (issue
     expect((error as Error).message).toContain('Not Authorized');
     expect((error as Error).message).not.toContain(F.stagingToken);
   });
+
+  it('keeps a hostile meta bounded: a non-string sha is dropped, a huge message cut to 500 characters', async () => {
+    const bad = server.latest(F.backend, F.production)!;
+    bad.meta = { commitHash: { $gt: '' }, commitMessage: 'x'.repeat(100_000) };
+    const { latest } = await railway.deployments!(backend, context().ctx);
+    expect(latest?.commitSha).toBeUndefined();
+    expect(latest?.commitMessage).toHaveLength(500);
+  });
 });

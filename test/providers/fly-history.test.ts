@@ -73,6 +73,9 @@ describe('Fly.io forensics over the Machines API (issue 13)', () => {
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(ProviderError);
-    expect((error as Error).message).toContain('this platform offers no rollback');
+    expect((error as Error).message).toContain(
+      "this platform offers no rollback: Fly's Machines API keeps no release history",
+    );
+    expect((error as ProviderError).details.fix).toContain('fly deploy --image <previous image>');
   });
 });

@@ -11,6 +11,7 @@ import type { Logger } from '../src/util/logger.js';
 import { githubServices } from '../src/github/services.js';
 import { RetryableError, withRetry } from '../src/util/retry.js';
 import { hostedConfigLoad } from './hosted.js';
+import { createRedactor } from '../src/util/redact.js';
 
 /**
  * Hosted watch: when the bot runs as a server and `UPTIME_WATCH_REPOS` lists `owner/repo` entries, it runs
@@ -129,6 +130,7 @@ export async function watchRepository(
       ...ref,
       client,
       env: options.env,
+      redact: createRedactor({ env: options.env, config }),
       clock,
       logger,
       fetch: options.fetch,

@@ -8,6 +8,7 @@ import { FileStateStore } from '../src/state/file.js';
 import type { StateStore } from '../src/state/types.js';
 import { systemClock, type Clock } from '../src/util/clock.js';
 import type { Logger } from '../src/util/logger.js';
+import { createRedactor } from '../src/util/redact.js';
 
 /** Options of {@link buildDeps}. */
 export interface CliDepsOptions {
@@ -37,7 +38,11 @@ export function buildDeps(config: Config, options: CliDepsOptions): { deps: Engi
       probeService(service, { fetch: fetchImpl, now: () => clock.now(), confirm: probeOptions?.confirm }),
     incidents:
       options.incidents === 'file'
-        ? new FileIncidentLog(incidentsPath(options.statePath), () => clock.now())
+        ? new FileIncidentLog(
+            incidentsPath(options.statePath),
+            () => clock.now(),
+            createRedactor({ env: options.env, config }),
+          )
         : undefined,
     clock,
     logger: options.logger,

@@ -29,6 +29,8 @@ export interface GitHubServicesOptions extends RepoRef {
   /** @default the provider registry */
   provider?: (type: ProviderType) => Provider;
   onEvent?: (event: EngineEvent) => void;
+  /** Scrubs secrets from incident bodies and comments (src/util/redact.ts `createRedactor`). @default none */
+  redact?: (text: string) => string;
 }
 
 /**
@@ -37,12 +39,18 @@ export interface GitHubServicesOptions extends RepoRef {
  */
 export function githubServices(config: Config, options: GitHubServicesOptions) {
   const { owner, repo, client, clock, logger } = options;
-  const incidents = new GitHubIncidentLog({ owner, repo, client, logger });
+  const incidents = new GitHubIncidentLog({ owner, repo, client, logger, redact: options.redact });
   const store = new GitHubStateStore({ owner, repo, client, clock, logger, branch: options.stateBranch });
   const engine: EngineDeps = {
     config,
     provider: options.provider ?? getProvider,
-    providerContext: { env: options.env, fetch: options.fetch, configFetch: options.configFetch, clock, logger },
+    providerContext: {
+      env: options.env,
+      fetch: options.fetch,
+      configFetch: options.configFetch,
+      clock,
+      logger,
+    },
     probe: (service, probe) =>
       probeService(service, {
         fetch: options.fetch,

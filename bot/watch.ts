@@ -1,5 +1,6 @@
 import type { Endpoints } from '@octokit/types';
 import { loadRepoConfig } from '../src/commands/octokit.js';
+import { ConfigError } from '../src/config/errors.js';
 import type { ProviderType } from '../src/config/schema.js';
 import { watch } from '../src/engine/watch.js';
 import type { EngineEvent } from '../src/engine/types.js';
@@ -106,7 +107,8 @@ export async function watchRepository(
           try {
             return await startSession(app, ref, options);
           } catch (error: unknown) {
-            throw new RetryableError(describeError(error));
+            // A broken config keeps its problem lines: they name the key and the setting that would allow it.
+            throw new RetryableError(error instanceof ConfigError ? error.message : describeError(error));
           }
         },
         {

@@ -59,12 +59,8 @@ export function attemptComment(service: ServiceConfig, attempt: RecoveryAttempt)
     '',
     `> ${neutralize(detail[0] ?? '')}`,
   ];
-  // Provider or command output: inside a fence, with any fence of its own broken so it cannot close ours.
-  const output = detail
-    .slice(1)
-    .join('\n')
-    .slice(-1500)
-    .replace(/`{3,}/g, (f) => f.split('').join('\u200b'));
+  // Provider or command output, shown inert inside a fence (as in the command reply).
+  const output = neutralize(detail.slice(1).join('\n').slice(-1500));
   if (detail.length > 1) lines.push('', '```', output, '```');
   return lines.join('\n');
 }

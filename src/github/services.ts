@@ -8,6 +8,7 @@ import { GitHubStateStore } from '../state/github.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import type { PrivateTargets } from '../util/net-address.js';
+import { redactingProviders } from '../util/redact-provider.js';
 import type { GitHubClient, RepoRef } from './client.js';
 
 export interface GitHubServicesOptions extends RepoRef {
@@ -43,7 +44,9 @@ export function githubServices(config: Config, options: GitHubServicesOptions) {
   const store = new GitHubStateStore({ owner, repo, client, clock, logger, branch: options.stateBranch });
   const engine: EngineDeps = {
     config,
-    provider: options.provider ?? getProvider,
+    provider: options.redact
+      ? redactingProviders(options.provider ?? getProvider, options.redact)
+      : (options.provider ?? getProvider),
     providerContext: {
       env: options.env,
       fetch: options.fetch,

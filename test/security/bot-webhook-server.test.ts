@@ -130,6 +130,25 @@ describe('the webhook server under attack', () => {
     expect(answer.status === undefined || answer.status === 408).toBe(true);
   });
 
+  it('closes all of 100 slow-body connections by the request timeout, and still answers afterwards', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        partialPost(
+          {
+            'content-length': 1000,
+            'x-github-event': 'issue_comment',
+            'x-github-delivery': `slow-many-${i}`,
+            'x-hub-signature-256': sign('x'),
+          },
+          Buffer.from('{"a":'),
+        ),
+      ),
+    );
+    expect(answers.filter((a) => !a.closed)).toEqual([]);
+    const ping = await fetch(`${h.bot.url}/api/github/webhooks`, { method: 'GET' });
+    expect(ping.status).toBeLessThan(500);
+  });
+
   it('closes a connection whose headers never finish (headers timeout)', async () => {
     const url = new URL(h.bot.url);
     const closed = await new Promise<boolean>((resolve) => {

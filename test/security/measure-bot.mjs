@@ -3,7 +3,7 @@
  * Resident memory of the real bot process (`node --import tsx bot/index.ts`) under the issue-9 webhook attacks,
  * read from /proc/<pid>/status (VmRSS, VmHWM). Not part of `npm test` (it takes ~90 s).
  *
- *   node test/security/measure-bot.mjs [repo-dir]    # default: the current directory
+ *   [FORGED=1] node test/security/measure-bot.mjs [repo-dir]    # default: the current directory
  *
  * Phases: idle; an unsigned POST declaring 400 MB, streamed in 1 MiB chunks with back-pressure for at most 20 s
  * (stopped early if the bot passes 2 GB, to spare the machine); 100 connections that send headers and 5 bytes
@@ -70,7 +70,7 @@ for (let i = 0; ; i++) {
   await sleep(100);
 }
 await sleep(2000);
-const result = { dir, idle: status(child.pid) };
+const result = { dir, forgedSignature: Boolean(process.env.FORGED), idle: status(child.pid) };
 
 // 1. Unsigned 400 MB POST.
 {
@@ -91,6 +91,8 @@ const result = { dir, idle: status(child.pid) };
         'content-length': 400 * MB,
         'x-github-event': 'issue_comment',
         'x-github-delivery': 'measure-big',
+        // FORGED=1: a signature header that does not match, so a server must read the body to check it.
+        ...(process.env.FORGED ? { 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` } : {}),
       },
     });
     const finish = (how) => resolve({ how, sentMB: Math.round(sent / MB), stopped });

@@ -11,6 +11,7 @@ import { githubServices } from '../src/github/services.js';
 import { systemClock } from '../src/util/clock.js';
 import type { Logger } from '../src/util/logger.js';
 import { makeRedactor, secretValues } from '../src/util/secrets.js';
+import { createRedactor } from '../src/util/redact.js';
 import { actionOctokit } from './github.js';
 import { readInputs, type ActionOptions } from './inputs.js';
 import { actionFetch, proxySecrets } from './proxy.js';
@@ -66,6 +67,12 @@ function wiring(
       fetch,
       stateBranch: options.stateBranch,
       dryRun,
+      // Incident bodies, comments and provider answers: the token, the environment's secrets and every
+      // value the config expanded from `${VAR}`.
+      redact: (
+        (scrub) => (text: string) =>
+          scrub(redact(text))
+      )(createRedactor({ env, config })),
     });
   return { env, logger, client, workspace, wire };
 }

@@ -8,6 +8,7 @@ import { GitHubStateStore } from '../state/github.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import type { PrivateTargets } from '../util/net-address.js';
+import { redactingProviders } from '../util/redact-provider.js';
 import type { GitHubClient, RepoRef } from './client.js';
 
 export interface GitHubServicesOptions extends RepoRef {
@@ -29,6 +30,8 @@ export interface GitHubServicesOptions extends RepoRef {
   /** @default the provider registry */
   provider?: (type: ProviderType) => Provider;
   onEvent?: (event: EngineEvent) => void;
+  /** Scrubs secrets from incident bodies and comments (src/util/redact.ts `createRedactor`). @default none */
+  redact?: (text: string) => string;
 }
 
 /**
@@ -37,11 +40,13 @@ export interface GitHubServicesOptions extends RepoRef {
  */
 export function githubServices(config: Config, options: GitHubServicesOptions) {
   const { owner, repo, client, clock, logger } = options;
-  const incidents = new GitHubIncidentLog({ owner, repo, client, logger });
+  const incidents = new GitHubIncidentLog({ owner, repo, client, logger, redact: options.redact });
   const store = new GitHubStateStore({ owner, repo, client, clock, logger, branch: options.stateBranch });
   const engine: EngineDeps = {
     config,
-    provider: options.provider ?? getProvider,
+    provider: options.redact
+      ? redactingProviders(options.provider ?? getProvider, options.redact)
+      : (options.provider ?? getProvider),
     providerContext: {
       env: options.env,
       fetch: options.fetch,

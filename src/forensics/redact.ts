@@ -1,8 +1,8 @@
 /**
- * Patterns for secrets that turn up in application logs, applied to every log line before it reaches an
- * incident (on top of the shared redactor, which hides the values it knows).
- * TODO: switch to `redactLogLine` from src/util/redact.ts once providers2's branch is merged.
+ * Log lines on their way into an incident: the shared `redactLogLine` (src/util/redact.ts) first, then a few more
+ * patterns kept here (defence in depth; the shared list is the one to extend).
  */
+import { redactLogLine as sharedRedactLogLine } from '../util/redact.js';
 
 const PATTERNS: Array<[RegExp, string]> = [
   // Authorization: Bearer <token> / Basic <creds>
@@ -26,7 +26,7 @@ const PATTERNS: Array<[RegExp, string]> = [
 
 /** One log line with bearer tokens, keys, JWTs, URL passwords and `secret=value` pairs replaced by `***`. */
 export function redactLogLine(line: string): string {
-  let out = line;
+  let out = sharedRedactLogLine(line);
   for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
   return out;
 }

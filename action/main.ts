@@ -6,7 +6,7 @@ import { octokitCommentGitHub } from '../src/commands/octokit.js';
 import { runCommentCommand, type RunCommentResult, type IssueCommentPayload } from '../src/commands/run.js';
 import { loadConfig } from '../src/config/load.js';
 import { cronIntervalMs, detectCronGaps, workflowPathFromRef } from '../src/github/cron.js';
-import { runScheduled, type ScheduledRunResult } from '../src/github/scheduled.js';
+import { runScheduled, type ScheduledRunResult } from '../src/engine/scheduled.js';
 import { githubServices } from '../src/github/services.js';
 import { systemClock } from '../src/util/clock.js';
 import type { Logger } from '../src/util/logger.js';

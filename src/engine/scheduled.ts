@@ -1,13 +1,14 @@
 import type { Mode } from '../config/presets.js';
-import { mergeSweep, sweep, watch } from '../engine/index.js';
-import type { EngineDeps, EngineEvent, SweepResult } from '../engine/types.js';
+import { mergeSweep, sweep } from './sweep.js';
+import { watch } from './watch.js';
+import type { EngineDeps, EngineEvent, SweepResult } from './types.js';
 import { renderDoctor, runDoctor } from '../providers/doctor.js';
 import { renderStatusMarkdown } from '../report/markdown.js';
 import type { StateStore, UptimeState } from '../state/types.js';
 import { formatDuration } from '../util/duration.js';
 import { MemoryStateStore } from '../state/memory.js';
 import { emptyState } from '../state/records.js';
-import { recordGaps, type CronGapReport } from './cron.js';
+import { recordGaps, type CronGapReport } from '../github/cron.js';
 
 /**
  * One scheduled run of the Action (or any face that sweeps on a timer): read the shared state, sweep once or

@@ -3,7 +3,8 @@ import { mergeSweep, sweep } from './sweep.js';
 import { watch } from './watch.js';
 import type { EngineDeps, EngineEvent, SweepResult } from './types.js';
 import { renderDoctor, runDoctor } from '../providers/doctor.js';
-import { renderStatusMarkdown } from '../report/markdown.js';
+import { renderRunSummary } from '../report/summary.js';
+import { uptimeFromTime } from '../report/uptime.js';
 import type { StateStore, UptimeState } from '../state/types.js';
 import { formatDuration } from '../util/duration.js';
 import { MemoryStateStore } from '../state/memory.js';
@@ -27,12 +28,22 @@ export interface ScheduledRunOptions {
   watchMs: number;
   /** Cron gap detection (reads the workflow's run history); omitted outside scheduled runs. */
   detectGaps?: () => Promise<CronGapReport>;
+  /** What the store wrote so far, in words (the job summary's "What was done"). */
+  storeWrites?: () => string[];
+  /** The repository's last activity (epoch ms), for the 60-day warning. */
+  lastActivityAt?: number;
+  /** Set (internally) when the shared state could not be read: why. */
+  stateUnavailable?: string;
 }
 
 /** Per service, as the `report` output carries it. */
 export interface ServiceReport {
   name: string;
   status: string;
+  /** The latest check failed although the mode's rules do not call the service down (yet). */
+  failing?: boolean;
+  /** Time-based uptime in percent (as in the job summary); absent before any time was watched. */
+  uptimePercent?: number;
   responseMs?: number;
   error?: string;
   incident?: number;
@@ -91,15 +102,6 @@ export function readOnlyStore(store: StateStore): StateStore {
   };
 }
 
-function withWarning(result: ScheduledRunResult, warning: string): ScheduledRunResult {
-  return {
-    ...result,
-    wrote: false,
-    warnings: [warning, ...result.warnings],
-    summary: `${result.summary}\n\n> [!WARNING]\n> ${warning}`,
-  };
-}
-
 /** Runs the sweep(s) and persists like the Action does. */
 export async function runScheduled(options: ScheduledRunOptions): Promise<ScheduledRunResult> {
   const { deps } = options;
@@ -109,23 +111,22 @@ export async function runScheduled(options: ScheduledRunOptions): Promise<Schedu
   let unreachable: string | undefined;
   const [initial, gapReport] = await Promise.all([
     options.store.read().catch((error: unknown) => {
-      unreachable = `The shared state could not be read (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); this run probed and recovered with an in-memory state and wrote no state.`;
-      deps.logger.warn(unreachable);
+      unreachable = error instanceof Error ? error.message.split('\n')[0] : String(error);
       return emptyState();
     }),
     options.detectGaps ? options.detectGaps().catch(() => undefined) : Promise.resolve(undefined),
   ]);
-  if (unreachable) {
+  if (unreachable !== undefined && !options.stateUnavailable) {
+    // Said once: one warning (the face's annotation) and the summary's callout.
     const memory = new MemoryStateStore(initial, { now: () => deps.clock.now() });
-    return withWarning(
-      await runScheduled({
-        ...options,
-        deps: { ...deps, store: undefined },
-        store: memory,
-        detectGaps: undefined,
-      }),
-      unreachable,
-    );
+    return runScheduled({
+      ...options,
+      deps: { ...deps, store: undefined, incidents: undefined },
+      store: memory,
+      detectGaps: undefined,
+      storeWrites: undefined,
+      stateUnavailable: unreachable,
+    });
   }
   let wrote = false;
   // Every write (and only a write) also records cron gaps as unmonitored time.
@@ -160,7 +161,7 @@ export async function runScheduled(options: ScheduledRunOptions): Promise<Schedu
     finalState = result.changed ? await store.update((fresh) => mergeSweep(fresh, result)) : result.state;
   }
   const doctor = await doctorAfterAuthFailure(deps, results);
-  const summary = summarise(deps, results, finalState, wrote, gapReport);
+  const summary = summarise(deps, results, finalState, wrote, gapReport, options);
   if (!doctor) return summary;
   return {
     ...summary,
@@ -197,16 +198,19 @@ function summarise(
   results: SweepResult[],
   state: UptimeState,
   wrote: boolean,
-  gaps?: CronGapReport,
+  gaps: CronGapReport | undefined,
+  options: ScheduledRunOptions,
 ): ScheduledRunResult {
   const last = results.at(-1);
   const events = results.flatMap((r) => r.events);
   const mode = last?.mode ?? state.mode ?? deps.config.mode;
   const outcomes = last?.services ?? {};
-  const statuses = Object.values(outcomes).map((o) => o.status);
-  const status: OverallStatus = statuses.includes('down')
+  // A latest check that failed counts, even before the mode's rules call the service down (a first run).
+  const failing = (o: (typeof outcomes)[string]) =>
+    o.status !== 'paused' && o.status !== 'down' && o.error !== undefined;
+  const status: OverallStatus = Object.values(outcomes).some((o) => o.status === 'down')
     ? 'down'
-    : statuses.some((s) => s === 'degraded' || s === 'slow')
+    : Object.values(outcomes).some((o) => o.status === 'degraded' || o.status === 'slow' || failing(o))
       ? 'degraded'
       : 'up';
   const down = Object.values(outcomes)
@@ -228,9 +232,13 @@ function summarise(
 
   const services: Record<string, ServiceReport> = {};
   for (const [id, o] of Object.entries(outcomes)) {
+    const record = state.services[id];
+    const uptime = record ? uptimeFromTime(record, deps.clock.now()) : undefined;
     services[id] = {
       name: o.name,
       status: o.status,
+      ...(failing(o) ? { failing: true } : {}),
+      ...(uptime !== undefined ? { uptimePercent: Math.round(uptime * 1000) / 1000 } : {}),
       responseMs: o.responseMs,
       error: o.error,
       incident: o.incident,
@@ -258,21 +266,29 @@ function summarise(
   ];
   const warnings = events.filter((e) => e.type === 'error').map((e) => (e as { message: string }).message);
   if (gaps?.warning) warnings.push(gaps.warning);
+  if (options.stateUnavailable)
+    warnings.unshift(
+      `GitHub could not be reached (${options.stateUnavailable}): checked and recovered with an in-memory state; nothing was saved and no incident issue was written.`,
+    );
   const failure = down.length
     ? `${down.map((id) => deps.config.services[id]?.name ?? id).join(', ')} ${down.length === 1 ? 'is' : 'are'} still down${
         Object.values(services).some((s) => s.actions.length) ? ' after recovery' : ''
       }. See the job summary and the incident issue${down.length === 1 ? '' : 's'}.`
     : undefined;
-  const now = deps.clock.now();
-  const summaryParts = [renderStatusMarkdown(deps.config, state, { now, mode })];
-  summaryParts.push(
-    '',
-    '#### What was done',
-    '',
-    ...(done.length ? done.map((l) => `- ${l}`) : ['- Nothing: every check passed, nothing written.']),
-  );
-  if (deps.dryRun) summaryParts.push('', '_Dry run: nothing was restarted, no issue or state was written._');
-  if (gaps?.warning) summaryParts.push('', `> [!WARNING]\n> ${gaps.warning}`);
+  const writes = [...results.flatMap((r) => r.writes), ...(options.storeWrites?.() ?? [])];
+  const summary = renderRunSummary({
+    config: deps.config,
+    state,
+    now: deps.clock.now(),
+    mode,
+    writes: deps.dryRun || options.stateUnavailable ? undefined : writes,
+    done: done.filter((l) => !l.startsWith('⚠️ ')),
+    // The unreachable warning is the summary's callout; listed once, not twice.
+    warnings: options.stateUnavailable ? warnings.slice(1) : warnings,
+    dryRun: deps.dryRun,
+    stateUnavailable: options.stateUnavailable,
+    lastActivityAt: options.lastActivityAt,
+  });
   return {
     status,
     down,
@@ -286,12 +302,12 @@ function summarise(
       services,
       ...(gaps?.warning ? { cronGap: gaps.warning } : {}),
     },
-    summary: summaryParts.join('\n'),
-    done,
+    summary,
+    done: [...writes, ...done],
     warnings,
     failure,
     state,
-    wrote,
+    wrote: wrote && !options.stateUnavailable,
   };
 }
 

@@ -26,6 +26,10 @@ export interface GitHubServicesOptions extends RepoRef {
   /** @default "uptime-state" */
   stateBranch?: string;
   dryRun?: boolean;
+  /** Applied to every string of the state before it is written (src/util/redact.ts). */
+  redact?: (text: string) => string;
+  /** Told each state write, in words (`Created the state branch uptime-state`), for the job summary. */
+  onStateWrite?: (line: string) => void;
   /** @default the provider registry */
   provider?: (type: ProviderType) => Provider;
   onEvent?: (event: EngineEvent) => void;
@@ -38,11 +42,26 @@ export interface GitHubServicesOptions extends RepoRef {
 export function githubServices(config: Config, options: GitHubServicesOptions) {
   const { owner, repo, client, clock, logger } = options;
   const incidents = new GitHubIncidentLog({ owner, repo, client, logger });
-  const store = new GitHubStateStore({ owner, repo, client, clock, logger, branch: options.stateBranch });
+  const store = new GitHubStateStore({
+    owner,
+    repo,
+    client,
+    clock,
+    logger,
+    branch: options.stateBranch,
+    redact: options.redact,
+    onWrite: options.onStateWrite,
+  });
   const engine: EngineDeps = {
     config,
     provider: options.provider ?? getProvider,
-    providerContext: { env: options.env, fetch: options.fetch, configFetch: options.configFetch, clock, logger },
+    providerContext: {
+      env: options.env,
+      fetch: options.fetch,
+      configFetch: options.configFetch,
+      clock,
+      logger,
+    },
     probe: (service, probe) =>
       probeService(service, {
         fetch: options.fetch,

@@ -9,6 +9,7 @@ import type { StateStore, UptimeState } from '../state/types.js';
 import { formatDuration } from '../util/duration.js';
 import { MemoryStateStore } from '../state/memory.js';
 import { emptyState } from '../state/records.js';
+import { networkFailure } from '../github/client.js';
 import { recordGaps, type CronGapReport } from '../github/cron.js';
 
 /**
@@ -111,7 +112,12 @@ export async function runScheduled(options: ScheduledRunOptions): Promise<Schedu
   let unreachable: string | undefined;
   const [initial, gapReport] = await Promise.all([
     options.store.read().catch((error: unknown) => {
-      unreachable = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      // The network's own words (`could not reach GitHub at <url> (ECONNREFUSED)`) when it never answered.
+      const cause = error instanceof Error ? error.cause : undefined;
+      unreachable =
+        networkFailure(cause) ??
+        networkFailure(error) ??
+        (error instanceof Error ? error.message.split('\n')[0] : String(error));
       return emptyState();
     }),
     options.detectGaps ? options.detectGaps().catch(() => undefined) : Promise.resolve(undefined),

@@ -52,7 +52,8 @@ export function errorCode(error: unknown): string | undefined {
 export function networkFailure(error: unknown): string | undefined {
   if (!error || typeof error !== 'object') return undefined;
   const e = error as { status?: unknown; response?: unknown; request?: { url?: unknown }; message?: unknown };
-  if (e.response !== undefined || (e.status !== undefined && e.status !== 500)) return undefined;
+  // Octokit's shape only: status 500 (or a request) and no response.
+  if (e.response !== undefined || (e.status !== 500 && e.request === undefined)) return undefined;
   let code: string | undefined;
   const messages: string[] = [];
   for (let c: unknown = error, depth = 0; c && typeof c === 'object' && depth < 6; depth++) {

@@ -26,7 +26,7 @@ export interface GitHubServicesOptions extends RepoRef {
   /** @default "uptime-state" */
   stateBranch?: string;
   dryRun?: boolean;
-  /** Applied to every string of the state before it is written (src/util/redact.ts). */
+  /** Applied to every string of the state and of issue bodies before they are written (src/util/redact.ts). */
   redact?: (text: string) => string;
   /** Told each state write, in words (`Created the state branch uptime-state`), for the job summary. */
   onStateWrite?: (line: string) => void;
@@ -41,7 +41,7 @@ export interface GitHubServicesOptions extends RepoRef {
  */
 export function githubServices(config: Config, options: GitHubServicesOptions) {
   const { owner, repo, client, clock, logger } = options;
-  const incidents = new GitHubIncidentLog({ owner, repo, client, logger });
+  const incidents = new GitHubIncidentLog({ owner, repo, client, logger, redact: options.redact });
   const store = new GitHubStateStore({
     owner,
     repo,

@@ -105,6 +105,16 @@ describe('a failing first run and secrets in a health URL', () => {
       expect(summary).toContain('Created the state branch uptime-state');
   });
 
+  test("the config's warnings (a bare number for a duration) are warning annotations", async () => {
+    const action = actionEnv({
+      githubUrl: github.url,
+      configYaml: `restartAttemptDelay: 500\nservices:\n  web:\n    url: ${failing.url}\n`,
+    });
+    const { output } = await runBundle(dist.dir, action.env);
+    action.cleanup();
+    expect(lines(output, '::warning title=Configuration::', 'restartAttemptDelay')).toHaveLength(1);
+  });
+
   test('a token in the health URL appears in no output, summary, log, state or issue', async () => {
     const token = 'hc_secret_health_9931';
     const echo = await startTestServer({ kind: 'status', status: 500, body: `bad token ${token}` });

@@ -3,7 +3,8 @@ import { mergeSweep, sweep } from './sweep.js';
 import { watch } from './watch.js';
 import type { EngineDeps, EngineEvent, SweepResult } from './types.js';
 import { renderDoctor, runDoctor } from '../providers/doctor.js';
-import { renderRunSummary } from '../report/summary.js';
+import { descriptorFor } from '../providers/registry.js';
+import { renderRunSummary, type TokenProblem } from '../report/summary.js';
 import { uptimeFromTime } from '../report/uptime.js';
 import type { StateStore, UptimeState } from '../state/types.js';
 import { formatDuration } from '../util/duration.js';
@@ -291,6 +292,7 @@ function summarise(
     done: done.filter((l) => !l.startsWith('⚠️ ')),
     // The unreachable warning is the summary's callout; listed once, not twice.
     warnings: options.stateUnavailable ? warnings.slice(1) : warnings,
+    tokenProblems: refusedTokens(deps, results),
     dryRun: deps.dryRun,
     stateUnavailable: options.stateUnavailable,
     lastActivityAt: options.lastActivityAt,
@@ -315,6 +317,25 @@ function summarise(
     state,
     wrote: wrote && !options.stateUnavailable,
   };
+}
+
+/** A platform answered 401/403 to a recovery call: "token refused" (never "missing") for the summary. */
+function refusedTokens(deps: EngineDeps, results: SweepResult[]): TokenProblem[] {
+  const problems: TokenProblem[] = [];
+  for (const r of results)
+    for (const o of Object.values(r.services)) {
+      if (!o.attempts.some((a) => a.authFailed)) continue;
+      const provider = deps.config.services[o.service]?.recovery?.provider;
+      if (!provider) continue;
+      let variable: string;
+      try {
+        variable = descriptorFor(provider).secretEnv.join(' or ') || 'its token';
+      } catch {
+        variable = 'its token';
+      }
+      problems.push({ service: o.service, provider, kind: 'refused', variable });
+    }
+  return problems;
 }
 
 function describe(deps: EngineDeps, e: EngineEvent): string | undefined {

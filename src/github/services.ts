@@ -27,11 +27,16 @@ export interface GitHubServicesOptions extends RepoRef {
   /** @default "uptime-state" */
   stateBranch?: string;
   dryRun?: boolean;
+  /**
+   * Applied to every string of the state, issue bodies and comments, and provider results before they are
+   * written (src/util/redact.ts `createRedactor`). @default none
+   */
+  redact?: (text: string) => string;
+  /** Told each state write, in words (`Created the state branch uptime-state`), for the job summary. */
+  onStateWrite?: (line: string) => void;
   /** @default the provider registry */
   provider?: (type: ProviderType) => Provider;
   onEvent?: (event: EngineEvent) => void;
-  /** Scrubs secrets from incident bodies and comments (src/util/redact.ts `createRedactor`). @default none */
-  redact?: (text: string) => string;
 }
 
 /**
@@ -41,7 +46,16 @@ export interface GitHubServicesOptions extends RepoRef {
 export function githubServices(config: Config, options: GitHubServicesOptions) {
   const { owner, repo, client, clock, logger } = options;
   const incidents = new GitHubIncidentLog({ owner, repo, client, logger, redact: options.redact });
-  const store = new GitHubStateStore({ owner, repo, client, clock, logger, branch: options.stateBranch });
+  const store = new GitHubStateStore({
+    owner,
+    repo,
+    client,
+    clock,
+    logger,
+    branch: options.stateBranch,
+    redact: options.redact,
+    onWrite: options.onStateWrite,
+  });
   const engine: EngineDeps = {
     config,
     provider: options.redact

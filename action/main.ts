@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { context as actionsContext } from '@actions/github';
-import { runActionEvent, type ActionRunResult } from '../src/engine/action.js';
+import { runActionEvent, type ActionRunResult } from '../src/run/action.js';
 import { systemClock } from '../src/util/clock.js';
 import type { Logger } from '../src/util/logger.js';
 import { makeRedactor, secretValues } from '../src/util/secrets.js';

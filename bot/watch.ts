@@ -9,7 +9,7 @@ import type { Provider } from '../src/providers/types.js';
 import type { Clock } from '../src/util/clock.js';
 import { formatDuration } from '../src/util/duration.js';
 import type { Logger } from '../src/util/logger.js';
-import { githubServices } from '../src/github/services.js';
+import { githubServices } from '../src/engine/github-services.js';
 import { RetryableError, withRetry } from '../src/util/retry.js';
 import { hostedConfigLoad } from './hosted.js';
 import { createRedactor } from '../src/util/redact.js';

@@ -7,11 +7,11 @@ import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { GitHubClient, RepoRef } from '../github/client.js';
 import { cronIntervalMs, detectCronGaps, workflowPathFromRef } from '../github/cron.js';
-import { githubServices } from '../github/services.js';
+import { githubServices } from '../engine/github-services.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { createRedactor, redactDeep } from '../util/redact.js';
-import { runScheduled, type ScheduledRunResult } from './scheduled.js';
+import { runScheduled, type ScheduledRunResult } from '../engine/scheduled.js';
 
 /**
  * The Action's one core call: every decision of a run (config source, cron-gap policy, services, what is

@@ -1,5 +1,5 @@
 import type { Config, ProviderType } from '../config/schema.js';
-import type { EngineDeps, EngineEvent } from '../engine/types.js';
+import type { EngineDeps, EngineEvent } from './types.js';
 import { GitHubIncidentLog } from '../incidents/github.js';
 import { probeService } from '../probe/probe.js';
 import { getProvider } from '../providers/registry.js';
@@ -9,7 +9,7 @@ import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import type { PrivateTargets } from '../util/net-address.js';
 import { redactingProviders } from '../util/redact-provider.js';
-import type { GitHubClient, RepoRef } from './client.js';
+import type { GitHubClient, RepoRef } from '../github/client.js';
 
 export interface GitHubServicesOptions extends RepoRef {
   client: GitHubClient;

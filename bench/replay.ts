@@ -4,6 +4,8 @@
  * planner and budget) at normal and extreme, in virtual time.
  */
 import type { Mode } from '../src/config/presets.js';
+import { SINGLE_CONFIRM_POLICY } from '../src/monitor/machine.js';
+import type { ConfirmPolicy } from '../src/monitor/types.js';
 import { BASELINES, runDetector, type DetectorPolicy } from './replay/baselines.js';
 import { runEngine } from './replay/ours.js';
 import { makeScenario, SimulatedService, type ServiceBehaviour } from './replay/world.js';
@@ -37,26 +39,47 @@ interface Ours {
   mode: Mode;
   intervalMs: number;
   behaviour?: Partial<ServiceBehaviour>;
-  /** Replay only this many days (the stress row, to keep the bench under 5 minutes). */
+  /** Replay only this many days. */
   maxDays?: number;
+  /** The engine's confirm policy; @default the product's. */
+  confirmPolicy?: ConfirmPolicy;
   note: string;
 }
+
+/** The stress world: flakes are independent draws, so a flaky answer can follow a flaky answer. */
+const STRESS = { isolatedFlakes: false } as const;
+const STRESS_NOTE =
+  'stress: a flake may follow a flake (2 in a row ≈ 1 in 10,000 checks, 3 ≈ 1 in 1,000,000)';
 
 const OURS: Ours[] = [
   { name: 'ours, normal', mode: 'normal', intervalMs: 10_000, note: 'real engine, conservative preset' },
   {
+    name: 'ours-v1, extreme (one confirm)',
+    mode: 'extreme',
+    intervalMs: 5_000,
+    confirmPolicy: SINGLE_CONFIRM_POLICY,
+    note: 'the previous policy, real engine: one confirm re-probe for every failure',
+  },
+  {
     name: 'ours, extreme',
     mode: 'extreme',
     intervalMs: 5_000,
-    note: 'real engine, the seed’s extreme tuning + confirm re-probe',
+    note: 'real engine, the seed’s extreme tuning + confirm re-probes: fast failures twice, timeouts once',
   },
   {
-    name: 'ours, extreme (independent flakes)',
+    name: 'ours-v1, extreme (one confirm), stress',
     mode: 'extreme',
     intervalMs: 5_000,
-    behaviour: { isolatedFlakes: false },
-    maxDays: 10,
-    note: 'stress: a flake may follow a flake (2 in a row ≈ 1 in 10,000 checks)',
+    behaviour: STRESS,
+    confirmPolicy: SINGLE_CONFIRM_POLICY,
+    note: `the previous policy; ${STRESS_NOTE}`,
+  },
+  {
+    name: 'ours, extreme, stress',
+    mode: 'extreme',
+    intervalMs: 5_000,
+    behaviour: STRESS,
+    note: `fast failures confirmed twice, timeouts once; ${STRESS_NOTE}`,
   },
 ];
 
@@ -109,26 +132,38 @@ export async function runReplay(options: ReplayOptions): Promise<PolicyScore[]> 
     const days = Math.min(options.days, ours.maxDays ?? options.days);
     const own = days === options.days ? scenario : makeScenario({ seed: options.seed, days });
     const world = new SimulatedService(own, { ...behaviour, ...ours.behaviour });
-    await runEngine(ours.mode, world);
+    await runEngine(ours.mode, world, ours.confirmPolicy ? { confirmPolicy: ours.confirmPolicy } : {});
     const name = days === options.days ? ours.name : `${ours.name}, ${days} days`;
     rows.push(score(world, name, ours.intervalMs, ours.note, performance.now() - started));
   }
   return rows;
 }
 
-/** The target of the issue: ours at extreme detects within 1.2 × its interval (p50) with zero false recoveries. */
+/** A failing probe in the replay world (a 503 answers in 30 ms): the "one probe" of the detection target. */
+const FAILING_PROBE_MS = 30;
+
+/**
+ * The targets of issue 14: ours at extreme detects at p50 ≤ 0.5 × interval + one probe in the normal world,
+ * with zero false recoveries there and in the stress world (a flake may follow a flake).
+ */
 export function extremeTarget(rows: PolicyScore[]): { ok: boolean; text: string } {
   const ours = rows.find((r) => r.policy === 'ours, extreme');
+  const stress = rows.find((r) => r.policy.startsWith('ours, extreme, stress'));
+  const before = rows.find((r) => r.policy.startsWith('ours-v1, extreme (one confirm), stress'));
   const seed = rows.find((r) => r.policy === 'seed-extreme');
-  if (!ours) return { ok: false, text: 'ours, extreme was not replayed' };
-  const limit = 1.2 * ours.intervalMs;
+  if (!ours || !stress) return { ok: false, text: 'ours, extreme (normal and stress) was not replayed' };
+  const limit = 0.5 * ours.intervalMs + FAILING_PROBE_MS;
   const fast = ours.p50Ms !== undefined && ours.p50Ms <= limit;
-  const ok = fast && ours.falseRecoveries === 0;
+  const ok = fast && ours.falseRecoveries === 0 && stress.falseRecoveries === 0;
   const text =
-    `${verdict(ok)} ours at extreme: p50 ${humanMs(ours.p50Ms)} (target ≤ ${humanMs(limit)}` +
+    `${verdict(ok)} ours at extreme: p50 ${humanMs(ours.p50Ms)} (target ≤ 0.5 × interval + one failing probe = ` +
+    `${humanMs(limit)}` +
     (seed ? `; seed-extreme ${humanMs(seed.p50Ms)}` : '') +
-    `), ${ours.falseRecoveries} false recoveries (target 0)` +
-    (seed ? ` vs ${seed.falseRecoveries} for seed-extreme` : '');
+    `), false recoveries ${ours.falseRecoveries} in the normal world and ${stress.falseRecoveries} in the stress ` +
+    `world (target 0 and 0` +
+    (before ? `; the previous one-confirm policy: ${before.falseRecoveries} in the stress world` : '') +
+    (seed ? `; seed-extreme ${seed.falseRecoveries} in the normal world` : '') +
+    ')';
   return { ok, text };
 }
 

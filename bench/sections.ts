@@ -1,6 +1,7 @@
 /** The benchmark's sections by name, each a function from "quick or full" to its Markdown. */
 import { replayMarkdown, runReplay } from './replay.js';
 import { runScale } from './scale.js';
+import { runScaleCurve } from './scale-curve.js';
 import { runEndurance } from './endurance.js';
 import { runActionCost } from './action-cost.js';
 
@@ -22,6 +23,12 @@ export const SECTIONS = {
             pick: 100,
           }
         : { endpoints: 1000, timeoutMs: 500, concurrencies: [10, 50, 100, 250, 1000], runs: 3, pick: 1000 },
+    ),
+  curve: (quick: boolean) =>
+    runScaleCurve(
+      quick
+        ? { sizes: [20, 100], timeoutMs: 1000, servers: 4 }
+        : { sizes: [100, 1000, 10_000], timeoutMs: 10_000 },
     ),
   endurance: (quick: boolean) =>
     runEndurance(quick ? { checks: 5_000 } : { checks: 100_000, checkpoints: 8 }),

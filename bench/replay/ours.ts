@@ -8,6 +8,7 @@ import { parseConfig } from '../../src/config/load.js';
 import type { ServiceConfig } from '../../src/config/schema.js';
 import type { EngineDeps, EngineEvent, SweepResult } from '../../src/engine/types.js';
 import { watch } from '../../src/engine/watch.js';
+import type { ConfirmPolicy } from '../../src/monitor/types.js';
 import type { ProbeResult } from '../../src/probe/types.js';
 import type { ActionResult, Provider } from '../../src/providers/types.js';
 import { emptyState } from '../../src/state/records.js';
@@ -39,6 +40,8 @@ export interface EngineRunOptions {
   /** Called after each sweep; return true to stop. */
   onSweep?: (result: SweepResult, sweeps: number) => boolean | void | Promise<boolean | void>;
   persist?: 'changes' | 'always';
+  /** Confirm re-probes before "down"; @default the product's (CONFIRM_POLICY). */
+  confirmPolicy?: ConfirmPolicy;
 }
 
 /** Replays the scenario through `watch` in `mode`; returns what the engine did. */
@@ -111,6 +114,7 @@ export async function runEngine(
     clock,
     logger: silentLogger,
     onEvent,
+    ...(options.confirmPolicy ? { confirmPolicy: options.confirmPolicy } : {}),
   };
   const store = options.store?.(clock.now) ?? new MemoryStateStore(emptyState(), { now: clock.now });
   const stop = new AbortController();

@@ -1,8 +1,9 @@
 import { resolveTuning, type Mode, type Tuning } from '../config/presets.js';
 import type { Config, ServiceConfig } from '../config/schema.js';
-import { observe } from '../monitor/machine.js';
+import { confirmDone, observe } from '../monitor/machine.js';
 import { mapBounded } from '../probe/sweep.js';
 import { emptyRecord, mergeRecord, pruneState } from '../state/records.js';
+import type { ProbeResult } from '../probe/types.js';
 import type { UptimeState } from '../state/types.js';
 import { executePlan } from './execute.js';
 import { isPaused, planSweep, recordOf, sweptServices, type ServiceObservation } from './plan.js';
@@ -17,8 +18,8 @@ export function effectiveMode(config: Config, state: UptimeState, override?: Mod
 export { isPaused };
 
 /**
- * Probes every service (bounded concurrency; an immediate confirm re-probe when a failure reaches
- * `maxConsecutiveFailures`). Paused services are not probed.
+ * Probes every service (bounded concurrency; immediate confirm re-probes when a failure reaches
+ * `maxConsecutiveFailures`, as many as {@link confirmDone} asks). Paused services are not probed.
  */
 export async function probeAll(
   deps: EngineDeps,
@@ -32,7 +33,12 @@ export async function probeAll(
     const previous = recordOf(state, service.id)?.health ?? emptyRecord(now).health;
     const first = await deps.probe(service);
     if (!observe(previous, first, tuning).needsConfirm) return { first };
-    return { first, confirm: { ...(await deps.probe(service, { confirm: true })), confirm: true } };
+    // Re-probe at once until the confirm policy is satisfied (fast failures twice, timeouts once); the last
+    // answer is the confirm the plan observes.
+    const confirms: ProbeResult[] = [];
+    while (!confirmDone(confirms, deps.confirmPolicy))
+      confirms.push({ ...(await deps.probe(service, { confirm: true })), confirm: true });
+    return { first, confirm: confirms[confirms.length - 1] };
   });
   const observations = new Map<string, ServiceObservation>();
   services.forEach((service, index) => {

@@ -1,7 +1,7 @@
 import type { Config, ProviderType, RecoveryAction, ServiceConfig } from '../config/schema.js';
 import type { Mode, Tuning } from '../config/presets.js';
 import type { IncidentLog } from '../incidents/types.js';
-import type { HealthStatus, ServiceHealth } from '../monitor/types.js';
+import type { ConfirmPolicy, HealthStatus, ServiceHealth } from '../monitor/types.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { Provider, ProviderContext } from '../providers/types.js';
 import type { RecoveryAttempt, StateStore, UptimeState } from '../state/types.js';
@@ -73,6 +73,8 @@ export interface EngineDeps {
   store?: StateStore;
   /** Plan and report, change nothing (no provider call, no incident write). */
   dryRun?: boolean;
+  /** Confirm re-probes before "down" (src/monitor/machine.ts). @default CONFIRM_POLICY (fast failures twice, timeouts once) */
+  confirmPolicy?: ConfirmPolicy;
   onEvent?: (event: EngineEvent) => void;
 }
 

@@ -180,7 +180,11 @@ export class GitHubIncidentLog implements IncidentLog {
     });
   }
 
-  /** Creates `uptime`, `incident` and `service:<key>` when missing (422 already_exists is fine). */
+  /**
+   * Creates `uptime`, `incident` and `service:<key>` when missing. One read (the repository's labels) tells which
+   * exist, so a later incident makes no label write at all; a label beyond the first page, or a failed read,
+   * falls back to creating it (422 already_exists is fine).
+   */
   private async ensureLabels(service: ServiceConfig): Promise<void> {
     const wanted: Array<[string, { color: string; description: string }]> = [
       ...INCIDENT_LABELS.map((name): [string, { color: string; description: string }] => [
@@ -192,8 +196,14 @@ export class GitHubIncidentLog implements IncidentLog {
         { ...SERVICE_LABEL, description: `Incidents of ${service.name}`.slice(0, 100) },
       ],
     ];
-    for (const [name, style] of wanted) {
-      if (this.labelsReady.has(name)) continue;
+    const missing = wanted.filter(([name]) => !this.labelsReady.has(name));
+    if (missing.length === 0) return;
+    const existing = await this.existingLabels();
+    for (const [name, style] of missing) {
+      if (existing.has(name.toLowerCase())) {
+        this.labelsReady.add(name);
+        continue;
+      }
       try {
         await this.options.client.request('POST /repos/{owner}/{repo}/labels', {
           ...this.repo,
@@ -204,6 +214,19 @@ export class GitHubIncidentLog implements IncidentLog {
         if (!(errorStatus(error) === 422 && errorCode(error) === 'already_exists')) throw error;
       }
       this.labelsReady.add(name);
+    }
+  }
+
+  /** Names (lower case: GitHub's labels are case-insensitive) of the repository's first 100 labels; none if the read fails. */
+  private async existingLabels(): Promise<Set<string>> {
+    try {
+      const { data } = await this.options.client.request('GET /repos/{owner}/{repo}/labels', {
+        ...this.repo,
+        per_page: 100,
+      });
+      return new Set((data as Array<{ name: string }>).map((label) => label.name.toLowerCase()));
+    } catch {
+      return new Set();
     }
   }
 

@@ -1,6 +1,6 @@
 import type { Tuning } from '../config/presets.js';
 import type { ProbeResult } from '../probe/types.js';
-import type { HealthStatus, ServiceHealth } from './types.js';
+import type { ConfirmPolicy, HealthStatus, ServiceHealth } from './types.js';
 
 /** Response times kept for the trend. */
 export const TREND_WINDOW = 10;
@@ -10,6 +10,34 @@ export const TREND_WINDOW = 10;
  * previous one and already past half the slow threshold: a fast service that jitters (40 → 55 ms) is not degrading.
  */
 export const WORSENING_FACTOR = 1.15;
+
+/**
+ * The default confirm policy: fast failures twice (two flaky answers in a row, about 1 in 10,000 checks, must
+ * not restart a healthy service; three in a row is about 1 in 1,000,000), timeouts once (a second would cost
+ * another whole timeout before recovery starts).
+ */
+export const CONFIRM_POLICY: ConfirmPolicy = { fastFailures: 2, timeouts: 1 };
+
+/** The policy before issue 14 (one confirm re-probe for every failure), kept as the bench's named baseline. */
+export const SINGLE_CONFIRM_POLICY: ConfirmPolicy = { fastFailures: 1, timeouts: 1 };
+
+/** A failure that took a whole probe timeout to observe (re-checking it costs another timeout). */
+export function isSlowFailure(probe: ProbeResult): boolean {
+  return !probe.ok && probe.kind === 'timeout';
+}
+
+/**
+ * Whether the confirm round is over after these confirm re-probes of a threshold failure: a healthy answer ends
+ * it (not down), a timeout ends it once `timeouts` re-probes were made, fast failures once `fastFailures` were.
+ * The last confirm decides: the engine observes it with `confirm: true`.
+ */
+export function confirmDone(confirms: ProbeResult[], policy: ConfirmPolicy = CONFIRM_POLICY): boolean {
+  const last = confirms[confirms.length - 1];
+  if (!last) return false;
+  if (last.ok) return true;
+  const needed = isSlowFailure(last) ? policy.timeouts : policy.fastFailures;
+  return confirms.length >= Math.max(1, needed);
+}
 
 export interface Observation {
   health: ServiceHealth;

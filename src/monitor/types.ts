@@ -17,3 +17,13 @@ export interface ServiceHealth {
   /** Reason of the last failed check. */
   lastError?: string;
 }
+
+/**
+ * How many confirm re-probes a failure that reached the threshold needs before the service is declared down.
+ * A fast failure (refused connection, 5xx, wrong body) costs milliseconds to re-check, so it is confirmed
+ * `fastFailures` times; a timeout costs a whole probe timeout, so it is confirmed `timeouts` times.
+ */
+export interface ConfirmPolicy {
+  fastFailures: number;
+  timeouts: number;
+}

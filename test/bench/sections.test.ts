@@ -29,6 +29,12 @@ describe('bench sections, tiny versions', () => {
   it('action cost: runs the bundled action and counts GitHub requests (no writes when healthy)', async () => {
     const markdown = await runActionCost({ runs: 1 });
     expect(markdown).toMatch(/\| healthy sweep \(steady state\) \| \d+ \| \d+ \| 0 \| — \|/);
-    expect(markdown).toContain('1 incident issue opened and then closed');
+    expect(markdown).toContain(
+      '1 incident issue opened by the first outage; the issues at the end: closed, closed',
+    );
+    // A later outage finds the labels: no POST /labels, at most 3 writes per transition.
+    expect(markdown).toMatch(
+      /\| a later outage \(steady state\): incident opened \| \d+ \| \d+ \| [0-3] \| (?![^|]*labels)[^|]+ \|/,
+    );
   });
 });

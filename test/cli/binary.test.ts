@@ -118,7 +118,7 @@ describe('the built CLI (dist/cli.js from the build) as a real process', () => {
     const root = await project({ api: down.url });
     const sweep = await run(['sweep'], { cwd: root });
     expect(sweep.code).toBe(1);
-    expect(down.requests).toBe(2); // the check and its confirm re-probe
+    expect(down.requests).toBe(3); // the check and two confirm re-probes (a fast failure is confirmed twice)
     expect(existsSync(join(root, '.uptime', 'state.json'))).toBe(true);
     const status = await run(['status', '--json'], { cwd: root });
     expect(status.code).toBe(0);

@@ -54,8 +54,8 @@ describe('uptime-action sweep', () => {
     expect(run.stdout).toMatch(/🔴 Web Front is DOWN/);
     expect(run.stdout).toMatch(/❌ Web Front\s+down\s+— .*503/);
     expect(run.stdout).toContain('DOWN: 1 of 2 services healthy');
-    // extreme mode: one failure, confirmed by an immediate re-probe
-    expect(web.requests).toBe(2);
+    // extreme mode: one failure, confirmed by two immediate re-probes (a fast failure)
+    expect(web.requests).toBe(3);
   });
 
   it('--json prints the sweep summary and nothing else on stdout', async () => {

@@ -44,12 +44,25 @@ describe('incident issues', () => {
     expect((await log().findOpen(coqui))?.number).toBe(1);
   });
 
-  test('labels that already exist (422 already_exists) are fine', async () => {
+  test('a later outage (a new run) finds the labels and creates none: no POST /labels, no 422', async () => {
     await log().open(coqui, 'down', 'first', at);
     await log().resolve(coqui, { number: 1, openedAt: at, kind: 'down' }, 'Resolved after 1m');
+    const before = stub.requests.length;
     const second = await log().open(coqui, 'down', 'second', at);
     expect(second.number).toBe(2);
-    expect(stub.requests.filter((r) => r.url.endsWith('/labels') && r.status === 422)).toHaveLength(3);
+    expect(stub.issues[1].labels).toEqual(['uptime', 'incident', 'service:coqui']);
+    const later = stub.requests.slice(before);
+    expect(later.filter((r) => r.method === 'POST' && r.url.endsWith('/labels'))).toEqual([]);
+    expect(later.filter((r) => r.method !== 'GET').map((r) => r.method)).toEqual(['POST']); // the issue only
+    expect(stub.requests.filter((r) => r.status === 422)).toEqual([]);
+  });
+
+  test('a label someone deleted is created again on the next outage', async () => {
+    await log().open(coqui, 'down', 'first', at);
+    await log().resolve(coqui, { number: 1, openedAt: at, kind: 'down' }, 'Resolved after 1m');
+    stub.labels.delete('service:coqui');
+    await log().open(coqui, 'down', 'second', at);
+    expect(stub.labels.get('service:coqui')).toMatchObject({ color: '1d76db' });
   });
 
   test('concurrent runs opening at once leave exactly one open issue, the lowest number', async () => {

@@ -14,7 +14,7 @@ import type { ActionResult, Provider } from '../../src/providers/types.js';
 import { emptyState } from '../../src/state/records.js';
 import { MemoryStateStore } from '../../src/state/memory.js';
 import type { StateStore } from '../../src/state/types.js';
-import { virtualClock } from '../../src/util/clock.js';
+import { virtualClock } from '../../test/helpers/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
 import type { SimulatedService } from './world.js';
 

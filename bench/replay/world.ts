@@ -3,7 +3,7 @@
  * answers and latency spikes, and a restart that really changes what the service answers. Every policy replays
  * the same timeline; the world keeps the ground truth (when the service was really down) to score them.
  */
-import { seededRandom } from '../../src/util/random.js';
+import { seededRandom } from '../../test/helpers/random.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;

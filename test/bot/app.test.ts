@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import nock from 'nock';
 import { Probot } from 'probot';
 import { uptimeApp } from '../../bot/app.js';
-import { virtualClock } from '../../src/util/clock.js';
+import { virtualClock } from '../helpers/clock.js';
 import { githubNock } from '../helpers/openapi.js';
 import type { TestServer } from '../helpers/servers.js';
 import { commentPayload, configYaml, privateKey, startService, TestOctokit } from './fixtures.js';

@@ -8,7 +8,7 @@ import type { Provider } from '../../src/providers/types.js';
 import { MemoryStateStore } from '../../src/state/memory.js';
 import { emptyState } from '../../src/state/records.js';
 import type { IncidentRef, UptimeState } from '../../src/state/types.js';
-import { virtualClock } from '../../src/util/clock.js';
+import { virtualClock } from '../helpers/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
 
 /** Two services like the seed's, recovered through the webhook provider (never called for real here). */

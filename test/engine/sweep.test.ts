@@ -3,7 +3,7 @@ import type { RawConfigInput } from '../../src/config/schema.js';
 import { mergeSweep, sweep } from '../../src/engine/sweep.js';
 import { emptyState } from '../../src/state/records.js';
 import type { UptimeState } from '../../src/state/types.js';
-import { seededRandom } from '../../src/util/random.js';
+import { seededRandom } from '../helpers/random.js';
 import { MemoryIncidentLog } from '../helpers/memory-incidents.js';
 import { makeWorld } from '../helpers/world.js';
 

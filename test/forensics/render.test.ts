@@ -4,7 +4,7 @@ import { redactLogLine } from '../../src/forensics/redact.js';
 import { MAX_LOG_BYTES, renderForensics } from '../../src/forensics/render.js';
 import type { Forensics } from '../../src/forensics/types.js';
 import type { Provider, ProviderContext } from '../../src/providers/types.js';
-import { virtualClock } from '../../src/util/clock.js';
+import { virtualClock } from '../helpers/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { parseConfig } from '../../src/config/load.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import { GitHubStateStore } from '../../src/state/github.js';
-import { virtualClock } from '../../src/util/clock.js';
+import { virtualClock } from '../helpers/clock.js';
 import { memoryLogger, testOctokit } from './fixtures.js';
 
 let server: Server | undefined;

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { GitHubStateStore } from '../../src/state/github.js';
 import { emptyRecord } from '../../src/state/records.js';
 import type { UptimeState } from '../../src/state/types.js';
-import { virtualClock } from '../../src/util/clock.js';
+import { virtualClock } from '../helpers/clock.js';
 import { checkRequests } from '../helpers/openapi.js';
 import { startGitHubStub, type GitHubStub } from '../helpers/github-stub.js';
 import { memoryLogger, testOctokit } from './fixtures.js';

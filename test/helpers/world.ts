@@ -3,7 +3,7 @@ import type { RawConfigInput, ServiceConfig } from '../../src/config/schema.js';
 import type { EngineDeps, EngineEvent } from '../../src/engine/types.js';
 import type { ProbeResult } from '../../src/probe/types.js';
 import type { ActionResult, Provider, ProviderContext } from '../../src/providers/types.js';
-import { virtualClock } from '../../src/util/clock.js';
+import { virtualClock } from './clock.js';
 import { silentLogger } from '../../src/util/logger.js';
 
 /**

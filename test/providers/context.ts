@@ -1,7 +1,7 @@
 import { parseConfig } from '../../src/config/load.js';
 import type { RawConfigInput, ServiceConfig } from '../../src/config/schema.js';
 import type { ProviderContext } from '../../src/providers/types.js';
-import { virtualClock } from '../../src/util/clock.js';
+import { virtualClock } from '../helpers/clock.js';
 import type { Logger } from '../../src/util/logger.js';
 
 /** A provider context on a virtual clock that records every sleep, retry and log line. */

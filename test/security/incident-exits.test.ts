@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Octokit } from '@octokit/core';
 import { watchRepository, type AppAuth } from '../../bot/watch.js';
 import type { EngineEvent } from '../../src/engine/types.js';
-import { virtualClock } from '../../src/util/clock.js';
+import { virtualClock } from '../helpers/clock.js';
 import type { Logger } from '../../src/util/logger.js';
 import { startTestServer, type TestServer } from '../helpers/servers.js';
 import { liveMention, OWNER, REPO, startHarness, type Harness } from './bot-harness.js';

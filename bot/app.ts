@@ -8,6 +8,7 @@ import { makeRedactor, secretValues } from '../src/util/secrets.js';
 import { githubServices } from '../src/engine/github-services.js';
 import { createRedactor } from '../src/util/redact.js';
 import { hostedConfigLoad } from './hosted.js';
+import { providerSecretEnv } from '../src/providers/registry.js';
 
 /**
  * The GitHub App: it only registers handlers. The slash commands live in src/commands (shared with the
@@ -73,11 +74,11 @@ async function handleComment(
     clock,
     logger,
     redact,
-    redactFor: (config) => createRedactor({ env, config }),
+    redactFor: (config) => createRedactor({ env, config, names: providerSecretEnv() }),
     services: (config) =>
       githubServices(config, {
         // Incident bodies and the audit copy: the environment's secrets and every value the config expanded.
-        redact: createRedactor({ env, config }),
+        redact: createRedactor({ env, config, names: providerSecretEnv() }),
         owner,
         repo,
         client: context.octokit,

@@ -13,6 +13,7 @@ import { githubServices } from '../src/engine/github-services.js';
 import { RetryableError, withRetry } from '../src/util/retry.js';
 import { hostedConfigLoad } from './hosted.js';
 import { createRedactor } from '../src/util/redact.js';
+import { providerSecretEnv } from '../src/providers/registry.js';
 
 /**
  * Hosted watch: when the bot runs as a server and `UPTIME_WATCH_REPOS` lists `owner/repo` entries, it runs
@@ -132,7 +133,7 @@ export async function watchRepository(
       ...ref,
       client,
       env: options.env,
-      redact: createRedactor({ env: options.env, config }),
+      redact: createRedactor({ env: options.env, config, names: providerSecretEnv() }),
       clock,
       logger,
       fetch: options.fetch,

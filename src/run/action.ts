@@ -5,6 +5,7 @@ import { runCommentCommand, type IssueCommentPayload, type RunCommentResult } fr
 import type { Mode } from '../config/presets.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
+import { providerSecretEnv } from '../providers/registry.js';
 import type { GitHubClient, RepoRef } from '../github/client.js';
 import { cronIntervalMs, detectCronGaps, workflowPathFromRef } from '../github/cron.js';
 import { githubServices } from '../engine/github-services.js';
@@ -84,6 +85,7 @@ function redactorFor(options: ActionRunOptions, config?: Config) {
     env: options.env,
     config,
     extra: [options.inputs.token, ...(options.secrets ?? [])],
+    names: providerSecretEnv(),
   });
 }
 

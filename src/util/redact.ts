@@ -25,6 +25,8 @@ export interface RedactorSources {
   config?: { services: Record<string, { recovery?: { provider: string } & Record<string, unknown> }> };
   /** More values to hide (an installation token, a GitHub token input). */
   extra?: Array<string | undefined>;
+  /** More variable names whose values are secrets (the provider registry's `secretEnv` lists). */
+  names?: string[];
 }
 
 /**
@@ -33,7 +35,7 @@ export interface RedactorSources {
  */
 export function createRedactor(sources: RedactorSources = {}): (text: string) => string {
   const env = sources.env ?? {};
-  const extra = [...(sources.extra ?? [])];
+  const extra = [...(sources.extra ?? []), ...(sources.names ?? []).map((name) => env[name])];
   if (sources.config) {
     extra.push(...expandedSecrets(sources.config));
     for (const service of Object.values(sources.config.services)) {

@@ -100,7 +100,7 @@ export function summarise(
     done: done.filter((l) => !l.startsWith('⚠️ ')),
     // The unreachable warning is the summary's callout; listed once, not twice.
     warnings: options.stateUnavailable ? warnings.slice(1) : warnings,
-    tokenProblems: refusedTokens(deps, results),
+    tokenProblems: tokenProblems(deps, results),
     dryRun: deps.dryRun,
     stateUnavailable: options.stateUnavailable,
     lastActivityAt: options.lastActivityAt,
@@ -127,21 +127,30 @@ export function summarise(
   };
 }
 
-/** A platform answered 401/403 to a recovery call: "token refused" (never "missing") for the summary. */
-function refusedTokens(deps: EngineDeps, results: SweepResult[]): TokenProblem[] {
+/**
+ * Token problems of the services that needed recovery this run, for the summary: "missing" when none of the
+ * provider's token variables is set (the platform was never asked), "refused" when it answered 401/403.
+ */
+function tokenProblems(deps: EngineDeps, results: SweepResult[]): TokenProblem[] {
   const problems: TokenProblem[] = [];
+  const env = deps.providerContext.env;
   for (const r of results)
     for (const o of Object.values(r.services)) {
-      if (!o.attempts.some((a) => a.authFailed)) continue;
+      if (!o.attempts.length) continue;
       const provider = deps.config.services[o.service]?.recovery?.provider;
       if (!provider) continue;
-      let variable: string;
+      let names: readonly string[] = [];
       try {
-        variable = descriptorFor(provider).secretEnv.join(' or ') || 'its token';
+        names = descriptorFor(provider).secretEnv;
       } catch {
-        variable = 'its token';
+        names = [];
       }
-      problems.push({ service: o.service, provider, kind: 'refused', variable });
+      const variable = names.join(' or ') || 'its token';
+      if (names.length && !names.some((name) => env[name])) {
+        problems.push({ service: o.service, provider, kind: 'missing', variable });
+      } else if (o.attempts.some((a) => a.authFailed)) {
+        problems.push({ service: o.service, provider, kind: 'refused', variable });
+      }
     }
   return problems;
 }

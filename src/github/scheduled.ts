@@ -1,5 +1,6 @@
 import type { Mode } from '../config/presets.js';
-import { mergeSweep, sweep, watch } from '../engine/index.js';
+import { sweep, watch } from '../engine/index.js';
+import { Publisher } from '../engine/publish.js';
 import type { EngineDeps, EngineEvent, SweepResult } from '../engine/types.js';
 import { renderDoctor, runDoctor } from '../providers/doctor.js';
 import { renderStatusMarkdown } from '../report/markdown.js';
@@ -144,6 +145,7 @@ export async function runScheduled(options: ScheduledRunOptions): Promise<Schedu
   };
 
   const results: SweepResult[] = [];
+  const publisher = new Publisher(deps);
   let finalState: UptimeState;
   if (options.watchMs > 0) {
     await watch(deps, store, {
@@ -151,13 +153,15 @@ export async function runScheduled(options: ScheduledRunOptions): Promise<Schedu
       mode: options.mode,
       persist: 'changes',
       onSweep: (r) => void results.push(r),
+      publisher,
     });
     finalState = results.at(-1)?.state ?? initial;
   } else {
     const result = await sweep(deps, ((firstRead = false), initial), { mode: options.mode });
     results.push(result);
-    finalState = result.changed ? await store.update((fresh) => mergeSweep(fresh, result)) : result.state;
+    finalState = await publisher.afterSweep(store, result);
   }
+  await publisher.finish(); // notifications were sent after each write; wait for them only now (bounded)
   const doctor = await doctorAfterAuthFailure(deps, results);
   const summary = summarise(deps, results, finalState, wrote, gapReport);
   if (!doctor) return summary;

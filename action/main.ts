@@ -82,13 +82,14 @@ async function runSweep(
     explicit: options.configExplicit,
     env,
   });
-  const { engine, store } = wire(config, options.dryRun);
+  const { engine, store, site } = wire(config, options.dryRun);
   const cron = typeof context.payload.schedule === 'string' ? context.payload.schedule : undefined;
   const intervalMs = cron ? cronIntervalMs(cron) : undefined;
   const runId = Number.isFinite(context.runId) ? context.runId : undefined;
   return runScheduled({
     deps: engine,
     store,
+    site,
     mode: options.mode,
     watchMs: options.watchMs,
     detectGaps:

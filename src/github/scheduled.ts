@@ -1,6 +1,7 @@
 import type { Mode } from '../config/presets.js';
 import { sweep, watch } from '../engine/index.js';
 import { Publisher } from '../engine/publish.js';
+import { publishSiteAfterRun, type SiteSink } from '../engine/site.js';
 import type { EngineDeps, EngineEvent, SweepResult } from '../engine/types.js';
 import { renderDoctor, runDoctor } from '../providers/doctor.js';
 import { renderStatusMarkdown } from '../report/markdown.js';
@@ -27,6 +28,8 @@ export interface ScheduledRunOptions {
   watchMs: number;
   /** Cron gap detection (reads the workflow's run history); omitted outside scheduled runs. */
   detectGaps?: () => Promise<CronGapReport>;
+  /** Where the status site is kept (`site/` on the state branch): written when changed, at most hourly. */
+  site?: SiteSink;
 }
 
 /** Per service, as the `report` output carries it. */
@@ -123,6 +126,7 @@ export async function runScheduled(options: ScheduledRunOptions): Promise<Schedu
         deps: { ...deps, store: undefined },
         store: memory,
         detectGaps: undefined,
+        site: undefined,
       }),
       unreachable,
     );
@@ -162,6 +166,8 @@ export async function runScheduled(options: ScheduledRunOptions): Promise<Schedu
     finalState = await publisher.afterSweep(store, result);
   }
   await publisher.finish(); // notifications were sent after each write; wait for them only now (bounded)
+  if (options.site && !deps.dryRun)
+    await publishSiteAfterRun(deps.config, finalState, deps.clock.now(), options.site, deps.logger);
   const doctor = await doctorAfterAuthFailure(deps, results);
   const summary = summarise(deps, results, finalState, wrote, gapReport);
   if (!doctor) return summary;

@@ -4,6 +4,7 @@ import { GitHubIncidentLog } from '../incidents/github.js';
 import { probeService } from '../probe/probe.js';
 import { getProvider } from '../providers/registry.js';
 import type { Provider } from '../providers/types.js';
+import { GitHubSiteSink } from '../engine/site.js';
 import { GitHubStateStore } from '../state/github.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
@@ -42,7 +43,13 @@ export function githubServices(config: Config, options: GitHubServicesOptions) {
   const engine: EngineDeps = {
     config,
     provider: options.provider ?? getProvider,
-    providerContext: { env: options.env, fetch: options.fetch, configFetch: options.configFetch, clock, logger },
+    providerContext: {
+      env: options.env,
+      fetch: options.fetch,
+      configFetch: options.configFetch,
+      clock,
+      logger,
+    },
     probe: (service, probe) =>
       probeService(service, {
         fetch: options.fetch,
@@ -59,5 +66,6 @@ export function githubServices(config: Config, options: GitHubServicesOptions) {
     dryRun: options.dryRun,
     onEvent: options.onEvent,
   };
-  return { engine, store, incidents };
+  const site = new GitHubSiteSink({ owner, repo, client, branch: store.branch });
+  return { engine, store, incidents, site };
 }

@@ -16,11 +16,7 @@ export type ActionOctokit = ReturnType<typeof getOctokit>;
  * @actions/github was imported; `UPTIME_GITHUB_PACING_MS` sets the pause between writes (default GitHub's
  * ~1 s, 3 s for notifying ones; `0` against a local test server).
  */
-export function actionOctokit(
-  token: string,
-  env: NodeJS.ProcessEnv,
-  logger: Logger,
-): ActionOctokit {
+export function actionOctokit(token: string, env: NodeJS.ProcessEnv, logger: Logger): ActionOctokit {
   const pacingMs = env.UPTIME_GITHUB_PACING_MS?.trim() ? Number(env.UPTIME_GITHUB_PACING_MS) : undefined;
   const pacing =
     pacingMs !== undefined && Number.isFinite(pacingMs) && pacingMs >= 0

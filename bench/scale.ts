@@ -26,6 +26,11 @@ export interface ScaleOptions {
   /** Share hanging. @default 0.05 */
   hangingShare?: number;
   timeoutMs: number;
+  /**
+   * The probe timeout of the endpoints that answer. @default timeoutMs. The smoke test sets it high so a
+   * loaded machine cannot turn a healthy answer into a timeout: only the hanging endpoints fail, every time.
+   */
+  healthyTimeoutMs?: number;
   /** Concurrencies to measure. */
   concurrencies: number[];
   /** Runs per concurrency; the median is reported. */
@@ -75,7 +80,8 @@ function servicesFor(farm: Farm, options: ScaleOptions, mode: Mode = 'normal') {
   for (let i = 0; i < options.endpoints; i++) {
     const origin = farm.origins[i % farm.origins.length];
     const kind = i % hangingEvery === hangingEvery - 1 ? 'hang' : 'ok';
-    services[`svc-${i}`] = { url: `${origin}/${kind}/${i}`, timeout: options.timeoutMs };
+    const timeout = kind === 'ok' ? (options.healthyTimeoutMs ?? options.timeoutMs) : options.timeoutMs;
+    services[`svc-${i}`] = { url: `${origin}/${kind}/${i}`, timeout };
   }
   return (concurrency: number) =>
     parseConfig({ mode, probeConcurrency: concurrency, services }, 'bench (sweep scale)');

@@ -6,6 +6,7 @@ import { systemClock, type Clock } from '../src/util/clock.js';
 import type { Logger } from '../src/util/logger.js';
 import { makeRedactor, secretValues } from '../src/util/secrets.js';
 import { githubServices } from '../src/github/services.js';
+import { createRedactor } from '../src/util/redact.js';
 import { hostedConfigLoad } from './hosted.js';
 
 /**
@@ -72,8 +73,11 @@ async function handleComment(
     clock,
     logger,
     redact,
+    redactFor: (config) => createRedactor({ env, config }),
     services: (config) =>
       githubServices(config, {
+        // Incident bodies and the audit copy: the environment's secrets and every value the config expanded.
+        redact: createRedactor({ env, config }),
         owner,
         repo,
         client: context.octokit,

@@ -1,5 +1,6 @@
 import type { Endpoints } from '@octokit/types';
 import { loadRepoConfig } from '../src/commands/octokit.js';
+import { ConfigError } from '../src/config/errors.js';
 import type { ProviderType } from '../src/config/schema.js';
 import { watch } from '../src/engine/watch.js';
 import type { EngineEvent } from '../src/engine/types.js';
@@ -11,6 +12,7 @@ import type { Logger } from '../src/util/logger.js';
 import { githubServices } from '../src/github/services.js';
 import { RetryableError, withRetry } from '../src/util/retry.js';
 import { hostedConfigLoad } from './hosted.js';
+import { createRedactor } from '../src/util/redact.js';
 
 /**
  * Hosted watch: when the bot runs as a server and `UPTIME_WATCH_REPOS` lists `owner/repo` entries, it runs
@@ -105,7 +107,8 @@ export async function watchRepository(
           try {
             return await startSession(app, ref, options);
           } catch (error: unknown) {
-            throw new RetryableError(describeError(error));
+            // A broken config keeps its problem lines: they name the key and the setting that would allow it.
+            throw new RetryableError(error instanceof ConfigError ? error.message : describeError(error));
           }
         },
         {
@@ -129,6 +132,7 @@ export async function watchRepository(
       ...ref,
       client,
       env: options.env,
+      redact: createRedactor({ env: options.env, config }),
       clock,
       logger,
       fetch: options.fetch,

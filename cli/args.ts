@@ -80,6 +80,7 @@ export const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
   status: ['config', 'mode', 'state', 'json'],
   restart: ['config', 'state', 'dry-run', 'verbose'],
   redeploy: ['config', 'state', 'dry-run', 'verbose'],
+  rollback: ['config', 'state', 'dry-run', 'verbose'],
   doctor: ['config', 'json', 'verbose'],
   init: ['service', 'provider', 'schedule', 'force'],
   site: ['config', 'state', 'out', 'title'],

@@ -59,7 +59,8 @@ export function requireService(config: Config, name: string | undefined, command
     throw new UsageError(
       `${command} needs a service: uptime-action ${command} <service>. Known services: ${known}.`,
     );
-  const service = config.services[name];
+  // Own keys only: `constructor` or `toString` must not find Object.prototype's members.
+  const service = Object.hasOwn(config.services, name) ? config.services[name] : undefined;
   if (!service) {
     throw new UsageError(`Unknown service "${name}" in ${config.source}. Known services: ${known}.`);
   }

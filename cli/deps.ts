@@ -8,6 +8,8 @@ import { FileStateStore } from '../src/state/file.js';
 import type { StateStore } from '../src/state/types.js';
 import { systemClock, type Clock } from '../src/util/clock.js';
 import type { Logger } from '../src/util/logger.js';
+import { createRedactor } from '../src/util/redact.js';
+import { redactingProviders } from '../src/util/redact-provider.js';
 
 /** Options of {@link buildDeps}. */
 export interface CliDepsOptions {
@@ -28,16 +30,17 @@ export interface CliDepsOptions {
  */
 export function buildDeps(config: Config, options: CliDepsOptions): { deps: EngineDeps; store: StateStore } {
   const clock = options.clock ?? systemClock;
+  const redact = createRedactor({ env: options.env, config });
   const fetchImpl: typeof fetch = (...args) => globalThis.fetch(...args);
   const deps: EngineDeps = {
     config,
-    provider: getProvider,
+    provider: redactingProviders(getProvider, redact),
     providerContext: { env: options.env, fetch: fetchImpl, clock, logger: options.logger },
     probe: (service, probeOptions) =>
       probeService(service, { fetch: fetchImpl, now: () => clock.now(), confirm: probeOptions?.confirm }),
     incidents:
       options.incidents === 'file'
-        ? new FileIncidentLog(incidentsPath(options.statePath), () => clock.now())
+        ? new FileIncidentLog(incidentsPath(options.statePath), () => clock.now(), redact)
         : undefined,
     clock,
     logger: options.logger,

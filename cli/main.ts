@@ -23,6 +23,7 @@ const COMMANDS: Record<string, Command> = {
   status: statusCommand,
   restart: manualCommand('restart'),
   redeploy: manualCommand('redeploy'),
+  rollback: manualCommand('rollback'),
   doctor: doctorCommand,
   demo: demoCommand,
   init: initCommand,

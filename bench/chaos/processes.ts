@@ -1,24 +1,15 @@
-/** The chaos run's services as real child processes on 127.0.0.1: start, crash, restart on the same port. */
+/**
+ * The chaos run's services as real child processes on 127.0.0.1: start, crash, restart on the same port.
+ * The first start listens on port 0 and the child reports the port the kernel gave it (`ready <port>`), so no
+ * port is ever released and handed over.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const script = join(dirname(fileURLToPath(import.meta.url)), 'service.mjs');
 
 export type Behaviour = 'steady' | 'flaky' | 'flappy';
-
-/** A port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** One service process; `output` collects everything it printed (grepped for secrets at the end). */
 export class ServiceProcess {
@@ -27,13 +18,17 @@ export class ServiceProcess {
   /** Processes started (the first one and every restart). */
   starts = 0;
 
+  /** 0 until the first start has listened; restarts keep it (the platform keeps the URL). */
+  port = 0;
+
   constructor(
     readonly name: string,
-    readonly port: number,
     readonly behaviour: Behaviour,
   ) {}
 
+  /** The health URL; known once `start()` has resolved. */
   get url(): string {
+    if (!this.port) throw new Error(`chaos: ${this.name} has no port before its first start().`);
     return `http://127.0.0.1:${this.port}/health`;
   }
 
@@ -61,7 +56,9 @@ export class ServiceProcess {
       );
       child.stdout?.on('data', (c: Buffer) => {
         this.output.push(c.toString());
-        if (c.toString().includes('ready')) {
+        const ready = /\bready (\d+)/.exec(c.toString());
+        if (ready) {
+          this.port = Number(ready[1]);
           clearTimeout(timer);
           resolve();
         }

@@ -15,7 +15,7 @@ import { systemClock } from '../../src/util/clock.js';
 import type { Logger } from '../../src/util/logger.js';
 import { startGitHubStub } from '../../test/helpers/github-stub.js';
 import { RAILWAY_FIXTURE, startRailwayServer } from '../../test/helpers/railway-server.js';
-import { freePort, ServiceProcess, type Behaviour } from './processes.js';
+import { ServiceProcess, type Behaviour } from './processes.js';
 
 /** Fake secrets: grepped for in every output at the end. */
 export const FAKE_SECRETS = {
@@ -70,9 +70,7 @@ function capture(runner: string, logs: string[]): Logger {
  * happened. `timeScale` < 1 fires the faults sooner (the smoke test's short run).
  */
 export async function runChaos(durationMs: number, timeScale = 1): Promise<ChaosRaw> {
-  const services = await Promise.all(
-    PLAN.map(async (p) => new ServiceProcess(p.key, await freePort(), p.behaviour)),
-  );
+  const services = PLAN.map((p) => new ServiceProcess(p.key, p.behaviour));
   const serviceIds = Object.fromEntries(PLAN.map((p) => [p.key, `svc-${p.key}`]));
   const base = { projectId: RAILWAY_FIXTURE.projectId, environmentId: RAILWAY_FIXTURE.production };
   const railway = await startRailwayServer({

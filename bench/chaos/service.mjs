@@ -24,7 +24,10 @@ const server = http.createServer((req, res) => {
   res.end(JSON.stringify({ status: failing ? 'unavailable' : 'ok', service: name, pid: process.pid }));
 });
 
-server.listen(Number(portText), '127.0.0.1', () => process.stdout.write(`${name} ready\n`));
+// Port 0 on the first start: the kernel picks a free port and `ready <port>` tells the parent which.
+server.listen(Number(portText), '127.0.0.1', () =>
+  process.stdout.write(`${name} ready ${server.address().port}\n`),
+);
 
 if (owner > 0) {
   setInterval(() => {

@@ -16,7 +16,7 @@ const OPTION_HELP: Record<OptionName, string> = {
   force: '    --force           overwrite files that already exist',
   out: '    --out <dir>       the folder to write the site into (created if missing)',
   title: '    --title <text>    the status page title (default statusPage.title, else "Status")',
-  'base-url': "    --base-url <url>  where the site is published (default statusPage.url)",
+  'base-url': '    --base-url <url>  where the site is published (default statusPage.url)',
   test: '    --test            send a test message to every notify: target',
   help: '-h, --help            this text',
   version: '-V, --version         the version',
@@ -72,6 +72,14 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     summary: 'redeploy a service through its provider and verify it answers healthy',
     details: ['Exit 0 healthy afterwards, 1 refused or failed, 2 bad config or unknown service.'],
   },
+  rollback: {
+    usage: 'rollback <service>',
+    summary: 'roll back to the last successful deployment before the current one and verify',
+    details: [
+      '--dry-run names the target deployment and changes nothing.',
+      'Exit 0 healthy afterwards, 1 refused or failed, 2 bad config or unknown service.',
+    ],
+  },
   doctor: {
     usage: 'doctor',
     summary: 'probe every URL and check tokens, service IDs and permissions (read-only)',
@@ -89,7 +97,9 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
   site: {
     usage: 'site --out <dir>',
     summary: 'render the status page, status.json and badges from the local state file',
-    details: ['The page needs no network (inline styles and charts). Exit 0 written, 2 bad config or options.'],
+    details: [
+      'The page needs no network (inline styles and charts). Exit 0 written, 2 bad config or options.',
+    ],
   },
   badges: {
     usage: 'badges --base-url <url>',

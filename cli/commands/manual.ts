@@ -6,7 +6,7 @@ import { loadCliConfig, requireService, type CommandContext } from '../context.j
 import { formatEvent } from '../print.js';
 
 /**
- * `uptime-action restart <service>` / `redeploy <service>` (`--dry-run` plans only): through the service's
+ * `uptime-action restart <service>` / `redeploy <service>` / `rollback <service>` (`--dry-run` plans only): through the service's
  * provider, under the same restart budget as automatic recovery, verified healthy afterwards.
  * Exit 0 when the service answers healthy (or the dry run is allowed), 1 when refused or it failed, 2 on
  * bad config or an unknown service.

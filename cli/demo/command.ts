@@ -1,5 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,10 +15,13 @@ import type { CommandContext } from '../context.js';
 import { interruptSignal } from '../io.js';
 import { formatEvent, renderBanner } from '../print.js';
 import { renderStatus } from '../status-block.js';
-import { DEMO_TIMINGS, demoConfig } from './config.js';
-import { freePort, startService, stopAll, type DemoService } from './processes.js';
+import { DEMO_TIMINGS, ROLLBACK_SERVICE, demoConfig } from './config.js';
+import { restartCommand, startService, stopAll, type DemoService } from './processes.js';
+import { DemoPlatform } from './provider.js';
 import {
+  badDeployAndRollback,
   crashAndRecover,
+  lastForensics,
   renderMeasurements,
   slowAndPredict,
   warmUp,
@@ -31,7 +36,7 @@ const SERVICES = [
 ];
 
 /** The whole demo must end within this, whatever happens. */
-export const DEMO_DEADLINE_MS = 55_000;
+export const DEMO_DEADLINE_MS = 80_000;
 
 /**
  * `uptime-action demo` — the seed's test-recovery.js, for real: two local services as processes, watched at
@@ -66,7 +71,7 @@ export async function demoCommand(ctx: CommandContext): Promise<number> {
     for (const s of SERVICES) {
       services.push({
         ...s,
-        port: await freePort(),
+        port: 0,
         pidfile: join(dir, `${s.key}.pid`),
         logfile: join(dir, `${s.key}.log`),
       });
@@ -85,6 +90,21 @@ export async function demoCommand(ctx: CommandContext): Promise<number> {
         if (line) io.out(line);
       },
     });
+    // The demo's local platform keeps a deployment list: v1 went out two days ago.
+    const platform = new DemoPlatform(deps.provider('command'), dir);
+    for (const s of services)
+      platform.deployments.set(s.key, [
+        {
+          id: `${s.key}-v1`,
+          version: '1',
+          status: 'SUCCESS',
+          createdAt: new Date(ctx.now() - 2 * 86_400_000).toISOString(),
+          commitSha: '1f3a9c2e7b',
+          commitMessage: 'v1: stable',
+        },
+      ]);
+    const demoProvider = platform.provider();
+    deps.provider = () => demoProvider;
     const shortened = `✂️  Demo timings are SHORTENED to finish fast: interval ${formatDuration(DEMO_TIMINGS.healthCheckInterval)}, probe timeout ${formatDuration(DEMO_TIMINGS.timeout)}, slow above ${formatDuration(DEMO_TIMINGS.slowResponseThreshold)}, restart delay ${formatDuration(DEMO_TIMINGS.restartAttemptDelay)} (the real extreme preset: 5s, 10s, 5s, 10s).`;
     io.out(renderBanner(config, 'extreme', resolveTuning(config), shortened));
     io.out(
@@ -101,20 +121,38 @@ export async function demoCommand(ctx: CommandContext): Promise<number> {
     const [backend, coqui] = services;
     const measurements: Measurement[] = [];
 
-    io.out('\n━━ 1/4 Both services up: a few checks ━━');
+    io.out('\n━━ 1/5 Both services up: a few checks ━━');
     await warmUp(stage, services);
-    io.out(`\n━━ 2/4 Crash: kill -9 the ${backend.name} process ━━`);
+    io.out(`\n━━ 2/5 Crash: kill -9 the ${backend.name} process ━━`);
     measurements.push(await crashAndRecover(stage, backend));
-    io.out(`\n━━ 3/4 Slow death: ${coqui.name} answers slower and slower ━━`);
+    io.out(`\n━━ 3/5 Slow death: ${coqui.name} answers slower and slower ━━`);
     measurements.push(await slowAndPredict(stage, coqui));
+    const bad = services.find((s) => s.key === ROLLBACK_SERVICE) ?? backend;
+    io.out(`\n━━ 4/5 Bad deploy: v2 of ${bad.name} fails its health check ━━`);
+    measurements.push(
+      await badDeployAndRollback(stage, bad, async () => {
+        await platform.deploy(bad.key, {
+          id: `${bad.key}-v2`,
+          version: '2',
+          status: 'SUCCESS',
+          createdAt: new Date(ctx.now()).toISOString(),
+          commitSha: '9b7e41d0c3',
+          commitMessage: 'v2: new cache layer',
+        });
+        // The deploy itself: the platform starts the new version (the same restart script, version 2).
+        await promisify(execFile)('/bin/sh', ['-c', restartCommand(bad, process.pid)], { cwd: dir });
+      }),
+    );
+    const forensics = lastForensics(await readFile(join(dir, 'incidents.md'), 'utf8').catch(() => ''));
+    io.out(`🔎 The incident's forensics (as posted on the incident):\n${forensics ?? '(none written)'}`);
     stop.abort();
     await watching;
-    io.out('\n━━ 4/4 Status and figures ━━');
+    io.out('\n━━ 5/5 Status and figures ━━');
     if (lastState) io.out(renderStatus(config, lastState, { mode: 'extreme', now: ctx.now() }));
     io.out(renderMeasurements(measurements));
     const ok = measurements.every((m) => m.ok);
     keepLogs = !ok;
-    io.out(ok ? '🎉 Both services came back.' : '❌ Not every service came back as it should.');
+    io.out(ok ? '🎉 Every service came back.' : '❌ Not every service came back as it should.');
     return ok ? 0 : 1;
   } catch (error: unknown) {
     const reason = timedOut

@@ -4,10 +4,11 @@ import net from 'node:net';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** One local service of the demo: a real process (service.mjs) on a fixed loopback port. */
+/** One local service of the demo: a real process (service.mjs) on a loopback port it picked itself. */
 export interface DemoService {
   key: string;
   name: string;
+  /** 0 until {@link startService} has it listening (port 0: the kernel picks); restarts keep it. */
   port: number;
   /** Holds the pid of the current process; the restart script replaces it. */
   pidfile: string;
@@ -25,19 +26,6 @@ const SERVICE_SCRIPT = demoScript('service.mjs');
 const RESTART_SCRIPT = demoScript('restart.mjs');
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** A free TCP port on 127.0.0.1 (asked of the kernel, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Whether something accepts connections on the loopback port. */
 export function isListening(port: number): Promise<boolean> {
@@ -60,24 +48,45 @@ async function waitUntil(predicate: () => Promise<boolean>, ms: number): Promise
   return false;
 }
 
+/** The port the child reports over IPC once it listens; undefined when it exits or 5 s pass first. */
+function reportedPort(child: ChildProcess): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const done = (port?: number) => {
+      clearTimeout(timer);
+      child.off('message', onMessage).off('exit', onExit).off('error', onExit);
+      resolve(port);
+    };
+    const onMessage = (message: unknown) => {
+      const port = (message as { port?: unknown } | null)?.port;
+      if (typeof port === 'number' && Number.isInteger(port) && port > 0) done(port);
+    };
+    const onExit = () => done();
+    const timer = setTimeout(onExit, 5000);
+    child.on('message', onMessage).once('exit', onExit).once('error', onExit);
+  });
+}
+
 /**
- * Starts the service as a child process of the demo, records its pid and waits until it listens.
- * `owner` is the demo's pid: the service exits by itself when the demo is gone.
+ * Starts the service as a child process of the demo, records its pid and waits until it listens: on the
+ * service's port once it has one, else on port 0, and the child reports over IPC which port it got (no port
+ * is released and handed over). `owner` is the demo's pid: the service exits by itself when the demo is gone.
  */
 export async function startService(service: DemoService, owner: number): Promise<ChildProcess> {
   const log = openSync(service.logfile, 'a');
   const child = spawn(process.execPath, [SERVICE_SCRIPT, service.key, String(service.port), String(owner)], {
-    stdio: ['ignore', log, log],
+    stdio: ['ignore', log, log, 'ipc'],
   });
   closeSync(log);
-  child.once('error', () => undefined); // a spawn failure shows as "did not listen" below
   writeFileSync(service.pidfile, `${child.pid}\n`);
-  if (!(await waitUntil(() => isListening(service.port), 5000))) {
+  const port = await reportedPort(child);
+  if (port === undefined || (service.port !== 0 && port !== service.port)) {
     child.kill('SIGKILL');
+    const where = service.port ? `127.0.0.1:${service.port}` : '127.0.0.1';
     throw new Error(
-      `Demo service "${service.name}" did not listen on 127.0.0.1:${service.port} within 5 s; see ${service.logfile}.`,
+      `Demo service "${service.name}" did not listen on ${where} within 5 s; see ${service.logfile}.`,
     );
   }
+  service.port = port;
   return child;
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The demo's restart command, run by the `command` provider:
- * `node restart.mjs <name> <port> <pidfile> <ownerPid> [logfile]`.
+ * `node restart.mjs <name> <port> <pidfile> <ownerPid> [logfile]`; the version to start is read from
+ * `<name>.version` in the current folder (default 1).
  *
  * A real process restart: stops the process in the pidfile (if it is still alive), waits for the port to
  * be free, starts a new service process on the SAME port (detached, so it outlives this script), writes its
@@ -74,7 +75,14 @@ if (!(await waitFor(async () => !(await listening()), 5000))) {
 }
 
 const out = logfile ? openSync(logfile, 'a') : 'ignore';
-const child = spawn(process.execPath, [service, name, String(port), ownerText], {
+// The version to run: `<name>.version` in this folder (written by the demo's deploys and rollbacks), default 1.
+let version = '1';
+try {
+  version = readFileSync(`${name}.version`, 'utf8').trim() || '1';
+} catch {
+  // no deploy yet: version 1
+}
+const child = spawn(process.execPath, [service, name, String(port), ownerText, version], {
   detached: true,
   stdio: ['ignore', out, out],
 });

@@ -157,9 +157,61 @@ export function renderMeasurements(measurements: Measurement[]): string {
     [
       `${m.ok ? '✅' : '❌'} ${m.name.padEnd(width)}  ${m.fault}`,
       `     time to detect:  ${formatDuration(m.detectMs)}`,
-      `     time to recover: ${formatDuration(m.recoverMs)} after detection${m.restartMs !== undefined ? ` (restart + verify ${formatDuration(m.restartMs)})` : ''}`,
+      `     time to recover: ${formatDuration(m.recoverMs)} after detection${m.restartMs !== undefined ? ` (${m.fault.startsWith('bad deploy') ? 'rollback' : 'restart'} + verify ${formatDuration(m.restartMs)})` : ''}`,
       `     process: pid ${m.oldPid ?? '?'} → ${m.newPid ?? '?'} · ${m.note}`,
     ].join('\n'),
   );
   return ['📊 Measured on this machine (wall clock):', ...lines].join('\n');
+}
+
+/**
+ * Phase 4: a bad deploy. `deploy()` ships version 2 (its health check fails); the engine declares it down,
+ * restarts it (same version: no help), rolls back to the previous deployment (the outage began right after the
+ * deploy) and verifies it. Measured from the deploy to the service answering healthy again.
+ */
+export async function badDeployAndRollback(
+  stage: Stage,
+  service: DemoService,
+  deploy: () => Promise<void>,
+): Promise<Measurement> {
+  const { tracker, signal } = stage;
+  const from = tracker.mark;
+  const oldPid = currentPid(service);
+  const deployAt = stage.now();
+  await deploy();
+  stage.out(`🚢 Deployed v2 of ${service.name} (pid ${currentPid(service) ?? '?'}); its health check fails`);
+  const down = await tracker.waitFor(`${service.name} to be declared down`, is.status(service.key, 'down'), {
+    from,
+    timeoutMs: 10_000,
+    signal,
+  });
+  const up = await tracker.waitFor(`${service.name} to recover`, is.status(service.key, 'up'), {
+    from,
+    timeoutMs: 30_000,
+    signal,
+  });
+  const attempts = tracker.since(from, is.recoveryEnd(service.key)).map((e) => e.attempt);
+  const rollback = attempts.find((a) => a.action === 'rollback');
+  const restartFirst = attempts[0]?.action === 'restart' && !attempts[0].healthy;
+  const newPid = currentPid(service);
+  return {
+    service: service.key,
+    name: service.name,
+    fault: 'bad deploy (v2 fails its health check)',
+    detectMs: down.at - deployAt,
+    recoverMs: healthyAt(attempts.at(-1), up.at) - down.at,
+    restartMs: rollback?.durationMs,
+    oldPid,
+    newPid,
+    ok: rollback?.healthy === true && restartFirst,
+    note: `${attempts.map((a) => `${a.action} ${a.healthy ? '✓' : '✗'}`).join(', ')}; deploy → healthy ${formatDuration(healthyAt(attempts.at(-1), up.at) - deployAt)}`,
+  };
+}
+
+/** The last forensics section written to the local incident log (`incidents.md`), or undefined. */
+export function lastForensics(markdown: string): string | undefined {
+  const start = markdown.lastIndexOf('<details><summary>Forensics');
+  if (start < 0) return undefined;
+  const end = markdown.indexOf('</details>', start);
+  return markdown.slice(start, end < 0 ? undefined : end + '</details>'.length);
 }

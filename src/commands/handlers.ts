@@ -63,6 +63,7 @@ function dispatch(command: Command, ctx: CommandContext): Promise<HandlerResult>
       return status(ctx, command.service);
     case 'restart':
     case 'redeploy':
+    case 'rollback':
       return recover(ctx, command.service, command.name, command.dryRun);
     case 'mode':
       return setMode(ctx, command.mode);

@@ -14,6 +14,7 @@ export type Command =
   | { name: 'status'; service?: string }
   | { name: 'restart'; service: string; dryRun: boolean }
   | { name: 'redeploy'; service: string; dryRun: boolean }
+  | { name: 'rollback'; service: string; dryRun: boolean }
   | { name: 'mode'; mode: Mode }
   | { name: 'pause'; service: string; /** Milliseconds; undefined = until `/resume`. */ durationMs?: number }
   | { name: 'resume'; service: string }
@@ -39,6 +40,10 @@ export const USAGE: Record<CommandName, { usage: string; does: string }> = {
     does: 'restarts through the provider, verifies, reports',
   },
   redeploy: { usage: '/redeploy <service> [--dry-run]', does: 'redeploys, verifies, reports' },
+  rollback: {
+    usage: '/rollback <service> [--dry-run]',
+    does: 'rolls back to the last successful deployment before the current one, verifies, reports',
+  },
   mode: { usage: '/mode normal|extreme', does: 'switches the mode for every later sweep' },
   pause: { usage: '/pause <service> [duration]', does: 'maintenance window: no checks count, no recovery' },
   resume: { usage: '/resume <service>', does: 'ends a maintenance window' },
@@ -79,7 +84,7 @@ export function parseCommand(body: string): ParseResult | null {
   const flags = tokens.filter((t) => t.startsWith('--')).map((t) => t.toLowerCase());
   const args = tokens.filter((t) => !t.startsWith('--'));
 
-  const allowedFlags = name === 'restart' || name === 'redeploy' ? ['--dry-run'] : [];
+  const allowedFlags = name === 'restart' || name === 'redeploy' || name === 'rollback' ? ['--dry-run'] : [];
   const unknownFlag = flags.find((f) => !allowedFlags.includes(f));
   if (unknownFlag) {
     const accepted = allowedFlags.length ? `it accepts ${allowedFlags.join(', ')}` : 'it takes no flags';
@@ -94,6 +99,7 @@ export function parseCommand(body: string): ParseResult | null {
     status: 1,
     restart: 1,
     redeploy: 1,
+    rollback: 1,
     mode: 1,
     pause: 2,
     resume: 1,
@@ -104,6 +110,7 @@ export function parseCommand(body: string): ParseResult | null {
     status: 0,
     restart: 1,
     redeploy: 1,
+    rollback: 1,
     mode: 1,
     pause: 1,
     resume: 1,
@@ -139,6 +146,7 @@ function build(
       return first === undefined ? { name } : { name, service: first };
     case 'restart':
     case 'redeploy':
+    case 'rollback':
       return { name, service: first!, dryRun };
     case 'mode': {
       const mode = first!.toLowerCase();

@@ -4,7 +4,7 @@ import { formatDuration } from '../util/duration.js';
 import { echo, neutralize } from './echo.js';
 import { findService, unknownService, type CommandContext, type HandlerResult } from './context.js';
 
-/** `/restart` and `/redeploy`: through `runManualAction` (pauses, restart budget, verify), persisted with `store.update`. */
+/** `/restart`, `/redeploy` and `/rollback`: through `runManualAction` (pauses, restart budget, verify), persisted with `store.update`. */
 export async function recover(
   ctx: CommandContext,
   name: string,
@@ -50,13 +50,19 @@ function refused(service: ServiceConfig, result: ManualResult): HandlerResult {
   };
 }
 
+const PAST: Record<RecoveryAction, string> = {
+  restart: 'Restarted',
+  redeploy: 'Redeployed',
+  rollback: 'Rolled back',
+};
+
 function describeAttempt(
   service: ServiceConfig,
   action: RecoveryAction,
   result: ManualResult,
 ): Omit<HandlerResult, 'service' | 'stateChanged'> {
   const attempt = result.attempt;
-  const past = action === 'restart' ? 'Restarted' : 'Redeployed';
+  const past = PAST[action];
   if (!attempt) {
     return {
       ok: false,
@@ -87,6 +93,6 @@ function describeAttempt(
   return {
     ok: attempt.healthy,
     reply: `${past} **${service.name}** through ${provider} (${headline}); ${health}${details}`,
-    summary: `${action === 'restart' ? 'restarted' : 'redeployed'} in ${took}, ${attempt.healthy ? 'healthy' : 'not healthy'}`,
+    summary: `${PAST[action].toLowerCase()} in ${took}, ${attempt.healthy ? 'healthy' : 'not healthy'}`,
   };
 }

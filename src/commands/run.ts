@@ -70,6 +70,11 @@ export interface RunCommentInput {
   selfLogin?: string;
   /** Scrubs secrets from every reply (src/util/secrets.ts makeRedactor). */
   redact?: (text: string) => string;
+  /**
+   * The redactor once the config is loaded (src/util/redact.ts `createRedactor({ env, config })`: also hides
+   * every value the config expanded from `${VAR}` and every `secretEnv` value). @default `redact`
+   */
+  redactFor?: (config: Config) => (text: string) => string;
 }
 
 /** What happened to one comment. */
@@ -91,7 +96,7 @@ export function isBot(sender: { login: string; type?: string }): boolean {
 /** Runs the slash command in one `issue_comment` event, if there is one. Never throws for a user's mistake. */
 export async function runCommentCommand(input: RunCommentInput): Promise<RunCommentResult> {
   const { payload, github, logger } = input;
-  const redact = input.redact ?? ((t: string) => t);
+  let redact = input.redact ?? ((t: string) => t);
   if (payload.action !== 'created') return { handled: false, reason: 'not-created' };
   const author = payload.comment.user ?? payload.sender;
   if (
@@ -137,6 +142,7 @@ export async function runCommentCommand(input: RunCommentInput): Promise<RunComm
   let config: Config;
   try {
     config = await github.loadConfig();
+    if (input.redactFor) redact = input.redactFor(config);
   } catch (error: unknown) {
     if (error instanceof ConfigError) {
       return fail(

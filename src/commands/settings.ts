@@ -118,7 +118,8 @@ export async function ack(ctx: CommandContext): Promise<HandlerResult> {
     const labelled = ctx.issue.labels
       .map((l) => /^service:(.+)$/.exec(l)?.[1])
       .find((id) => id && Object.hasOwn(ctx.config.services, id));
-    const service = labelled ? ctx.config.services[labelled] : undefined;
+    const service =
+      labelled && Object.hasOwn(ctx.config.services, labelled) ? ctx.config.services[labelled] : undefined;
     const open = service ? await ctx.incidents?.findOpen(service) : undefined;
     if (service && open?.number === ctx.issue.number) [serviceId, ref] = [service.id, open];
   }

@@ -77,9 +77,22 @@ const serviceSchema = z.strictObject({
   recovery: z.optional(recoverySchema),
 });
 
+/** `rollbackWindow` when the config does not set it: 30 minutes. */
+export const DEFAULT_ROLLBACK_WINDOW_MS = 30 * 60_000;
+
 export const PERMISSION_LEVELS = ['read', 'triage', 'write', 'maintain', 'admin'] as const;
 export type PermissionLevel = (typeof PERMISSION_LEVELS)[number];
-export const COMMANDS = ['status', 'restart', 'redeploy', 'mode', 'pause', 'resume', 'ack', 'help'] as const;
+export const COMMANDS = [
+  'status',
+  'restart',
+  'redeploy',
+  'rollback',
+  'mode',
+  'pause',
+  'resume',
+  'ack',
+  'help',
+] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export const DEFAULT_PERMISSIONS: Record<CommandName, PermissionLevel> = {
@@ -87,6 +100,7 @@ export const DEFAULT_PERMISSIONS: Record<CommandName, PermissionLevel> = {
   help: 'read',
   restart: 'write',
   redeploy: 'write',
+  rollback: 'write',
   pause: 'write',
   resume: 'write',
   ack: 'write',
@@ -119,6 +133,8 @@ export const configSchema = z
     permissions: z._default(z.partialRecord(z.enum(COMMANDS), z.enum(PERMISSION_LEVELS)), {}),
     /** Open incident issues for degraded (not only down) services. @default false */
     incidentOnDegraded: z._default(z.boolean(), false),
+    /** A `rollback` step runs only when the outage began this soon after the latest deploy. @default 30m */
+    rollbackWindow: z._default(duration({ min: 0, max: 30 * 86_400_000 }), DEFAULT_ROLLBACK_WINDOW_MS),
     /** Notification targets (src/notify/schema.ts). */
     notify: z.optional(notifySchema),
     /** The status page (src/site). */
@@ -189,6 +205,8 @@ export interface Config {
   assignees: string[];
   permissions: Record<CommandName, PermissionLevel>;
   incidentOnDegraded: boolean;
+  /** `rollbackWindow` in ms (absent in configs built by hand: {@link DEFAULT_ROLLBACK_WINDOW_MS}). */
+  rollbackWindow?: number;
   /** `notify:` targets; absent = none. */
   notify?: NotifyTarget[];
   /** `statusPage:`. */
@@ -279,6 +297,7 @@ export function toConfig(
     assignees: parsed.assignees.map((a) => a.replace(/^@/, '')),
     permissions: { ...DEFAULT_PERMISSIONS, ...parsed.permissions },
     incidentOnDegraded: parsed.incidentOnDegraded,
+    rollbackWindow: parsed.rollbackWindow,
     ...(parsed.notify ? { notify: parsed.notify } : {}),
     ...(parsed.statusPage ? { statusPage: parsed.statusPage } : {}),
     services,

@@ -1,6 +1,7 @@
 import { executeAction, runAll } from '../recovery/executor.js';
 import type { IncidentRef, UptimeState } from '../state/types.js';
 import { planAfterAttempt } from './after-attempt.js';
+import { forensicsComment, rollbackDecision, startForensics, type PendingForensics } from './forensics.js';
 import { IncidentWriter } from './incident-writer.js';
 import { recordOf, type RecoveryStep, type SweepPlan } from './plan.js';
 import type { EngineDeps, EngineEvent, IncidentAction, ServiceOutcome, SweepResult } from './types.js';
@@ -35,6 +36,14 @@ export async function executePlan(deps: EngineDeps, plan: SweepPlan): Promise<Sw
       if (effect.write) writes.push(effect.write);
     }
   };
+  // Forensics run beside recovery (never before it): started now, awaited only to write the incident.
+  const forensics = deps.dryRun ? new Map<string, PendingForensics>() : startForensics(deps, plan);
+  const withForensics = async (id: string, actions: IncidentAction[]) => {
+    const comment = writer ? await forensicsComment(deps, forensics.get(id)) : undefined;
+    if (!comment) return actions;
+    const at = actions.findIndex((a) => a.type !== 'open');
+    return at < 0 ? [...actions, comment] : [...actions.slice(0, at), comment, ...actions.slice(at)];
+  };
   await apply(plan.incidents);
 
   if (deps.dryRun) {
@@ -46,9 +55,22 @@ export async function executePlan(deps: EngineDeps, plan: SweepPlan): Promise<Sw
       });
   } else if (plan.recoveries.length > 0) {
     const done = await runAll(plan.recoveries, plan.tuning.parallelRecovery, (step) =>
-      recover(deps, step, plan, emit),
+      recover(deps, step, plan, emit, forensics.get(step.service)),
     );
-    for (const { step, outcome } of done) {
+    for (const { step, outcome, skipped } of done) {
+      if (skipped !== undefined) {
+        // The ladder moves past a rollback that does not apply; no budget spent.
+        const record = recordOf(state, step.service)!;
+        state.services[step.service] = { ...record, ladderStep: record.ladderStep + 1 };
+        changed = true;
+        emit({ type: 'skipped', service: step.service, reason: skipped });
+        await apply(
+          await withForensics(step.service, [
+            { type: 'comment', service: step.service, body: `⏭️ ${skipped}.` },
+          ]),
+        );
+        continue;
+      }
       if (outcome.refused !== undefined) {
         emit({ type: 'skipped', service: step.service, reason: outcome.refused });
         continue;
@@ -78,8 +100,11 @@ export async function executePlan(deps: EngineDeps, plan: SweepPlan): Promise<Sw
           recovered: true,
         };
       notifications.push(...after.notifications);
-      await apply(after.incidents);
+      await apply(await withForensics(step.service, after.incidents));
     }
+  }
+  for (const id of forensics.keys()) {
+    if (openIncident(state, id)) await apply(await withForensics(id, []));
   }
   for (const id of Object.keys(outcomes)) outcomes[id].incident = openIncident(state, id)?.number;
   state.lastSweepAt = plan.now;
@@ -101,8 +126,17 @@ async function recover(
   step: RecoveryStep,
   plan: SweepPlan,
   emit: (e: EngineEvent) => void,
+  forensics: PendingForensics | undefined,
 ) {
   const service = deps.config.services[step.service];
+  let target: string | undefined;
+  if (step.action === 'rollback') {
+    const decision = await rollbackDecision(deps, plan, step, forensics);
+    if (!decision.take)
+      return { step, skipped: decision.reason, outcome: { refused: decision.reason } as const };
+    target = decision.target.id;
+    step = { ...step, reason: `${step.reason}; ${decision.reason}` };
+  }
   emit({
     type: 'recovery-start',
     service: step.service,
@@ -111,7 +145,8 @@ async function recover(
     reason: step.reason,
     at: deps.clock.now(),
   });
-  return { step, outcome: await executeAction(deps, service, step, plan.tuning) };
+  const outcome = await executeAction(deps, service, { ...step, target }, plan.tuning);
+  return { step, outcome, skipped: undefined };
 }
 
 function openIncident(state: UptimeState, id: string): IncidentRef | undefined {

@@ -6,6 +6,7 @@ import { budgetFor } from '../recovery/planner.js';
 import { emptyRecord, recordAttempt } from '../state/records.js';
 import type { RecoveryAttempt, UptimeState } from '../state/types.js';
 import { formatDuration } from '../util/duration.js';
+import { deploymentLabel, findRollbackTarget } from './forensics.js';
 import { effectiveMode, isPaused } from './sweep.js';
 import type { EngineDeps } from './types.js';
 
@@ -24,7 +25,8 @@ export interface ManualResult {
 }
 
 /**
- * A person's `/restart`, `/redeploy` or CLI `restart`: the same budget and backoff as automatic recovery (a
+ * A person's `/restart`, `/redeploy`, `/rollback` or CLI `restart`/`rollback` (a rollback names its target
+ * deployment, also in dry-run): the same budget and backoff as automatic recovery (a
  * person can't start a restart storm), never on a paused service, verified healthy afterwards.
  */
 export async function runManualAction(
@@ -79,12 +81,31 @@ export async function runManualAction(
       budget.nextAllowedAt,
     );
   }
-  const plan = `${action} ${service.name} through ${recovery.provider}, then wait up to ${formatDuration(tuning.recoveryTimeout)} for it to answer healthy (budget: ${budget.used} of ${budget.limit} used in the last ${formatDuration(budget.windowMs)})`;
+  let target: string | undefined;
+  let what: string = action;
+  if (action === 'rollback') {
+    // A service whose latest check passed is never rolled back.
+    if (record.health.lastCheckAt !== undefined && record.health.consecutiveSuccesses > 0)
+      return refuse(`Not rolling back ${service.name}: its latest check passed.`);
+    const found = await findRollbackTarget(deps, service, deps.provider(recovery.provider));
+    if (found.from && !found.target) return refuse(`Not rolling back ${service.name}: ${found.problem}.`);
+    target = found.target?.id;
+    what = found.target
+      ? `roll back ${service.name} from deployment ${deploymentLabel(found.from!)} to deployment ${deploymentLabel(found.target)}`
+      : `roll back ${service.name} to its previous deployment (${found.problem})`;
+  }
+  const plan = `${action === 'rollback' ? what : `${action} ${service.name}`} through ${recovery.provider}, then wait up to ${formatDuration(tuning.recoveryTimeout)} for it to answer healthy (budget: ${budget.used} of ${budget.limit} used in the last ${formatDuration(budget.windowMs)})`;
   if (options.dryRun) return { allowed: true, plan: `Dry run: would ${plan}.`, state };
   const outcome = await executeAction(
     deps,
     service,
-    { service: serviceId, action, trigger: 'command', reason: `asked by ${options.by ?? 'a person'}` },
+    {
+      service: serviceId,
+      action,
+      trigger: 'command',
+      reason: `asked by ${options.by ?? 'a person'}`,
+      target,
+    },
     tuning,
     options.by,
   );

@@ -16,8 +16,8 @@ export interface ServiceObservation {
   confirm?: ProbeResult;
 }
 
-/** A restart or redeploy the plan asks for. */
-export type RecoveryStep = PlanItem & { action: 'restart' | 'redeploy' };
+/** A restart, redeploy or rollback the plan asks for (a rollback runs only after a recent deploy: execute.ts). */
+export type RecoveryStep = PlanItem & { action: 'restart' | 'redeploy' | 'rollback' };
 
 /** Every decision of one sweep, as plain data; `executePlan` carries it out. */
 export interface SweepPlan {

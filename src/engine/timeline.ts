@@ -2,6 +2,7 @@ import type { ServiceConfig } from '../config/schema.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { RecoveryAttempt } from '../state/types.js';
 import { formatDuration } from '../util/duration.js';
+import { displayUrl, neutralize } from '../util/redact.js';
 
 /** The incident issue's text: Markdown for people reading the audit log. */
 
@@ -21,8 +22,9 @@ export function openedBody(
   const lines = [
     `**${service.name}** (\`${service.id}\`) ${kind === 'down' ? 'is down' : 'is degraded'} since ${iso(at)}.`,
     '',
-    `- Health URL: ${service.url}`,
-    `- Reason: ${reason}`,
+    // The URL without credentials or query (a `?token=` stays out); the reason may quote an endpoint: inert.
+    `- Health URL: ${displayUrl(service.url)}`,
+    `- Reason: ${neutralize(reason)}`,
   ];
   if (probe?.status !== undefined) lines.push(`- Last answer: HTTP ${probe.status} in ${probe.responseMs}ms`);
   lines.push(
@@ -55,9 +57,11 @@ export function attemptComment(service: ServiceConfig, attempt: RecoveryAttempt)
   const lines = [
     `${icon} **${attempt.action}**${who} of ${service.name} at ${iso(attempt.at)}: ${result}.`,
     '',
-    `> ${detail[0]}`,
+    `> ${neutralize(detail[0] ?? '')}`,
   ];
-  if (detail.length > 1) lines.push('', '```', detail.slice(1).join('\n').slice(-1500), '```');
+  // Provider or command output, shown inert inside a fence (as in the command reply).
+  const output = neutralize(detail.slice(1).join('\n').slice(-1500));
+  if (detail.length > 1) lines.push('', '```', output, '```');
   return lines.join('\n');
 }
 
@@ -72,7 +76,7 @@ export function escalationComment(
     : assignees.length
       ? assignees.map((a) => `@${a}`).join(' ') + ' please take a look.'
       : 'Nobody is assigned (set `assignees:` in the config).';
-  return `🆘 **Escalated to humans**: ${reason}. Automatic recovery has stopped for this incident. ${mention}`;
+  return `🆘 **Escalated to humans**: ${neutralize(reason)}. Automatic recovery has stopped for this incident. ${mention}`;
 }
 
 export function statusComment(
@@ -82,7 +86,7 @@ export function statusComment(
   reason: string,
   at: number,
 ): string {
-  return `ℹ️ ${service.name}: ${from} → **${to}** at ${iso(at)} (${reason}).`;
+  return `ℹ️ ${service.name}: ${from} → **${to}** at ${iso(at)} (${neutralize(reason)}).`;
 }
 
 export function resolvedComment(service: ServiceConfig, durationMs: number, at: number): string {

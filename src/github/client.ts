@@ -45,8 +45,38 @@ export function errorCode(error: unknown): string | undefined {
   return data?.errors?.[0]?.code;
 }
 
+/**
+ * A request that never got an answer (refused, reset, DNS, TLS, timeout): Octokit reports it as status 500
+ * without a response. Returns `could not reach GitHub at <origin> (ECONNREFUSED)`, or undefined for an answer.
+ */
+export function networkFailure(error: unknown): string | undefined {
+  if (!error || typeof error !== 'object') return undefined;
+  const e = error as { status?: unknown; response?: unknown; request?: { url?: unknown }; message?: unknown };
+  // Octokit's shape only: status 500 (or a request) and no response.
+  if (e.response !== undefined || (e.status !== 500 && e.request === undefined)) return undefined;
+  let code: string | undefined;
+  const messages: string[] = [];
+  for (let c: unknown = error, depth = 0; c && typeof c === 'object' && depth < 6; depth++) {
+    const item = c as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+    if (!code && typeof item.code === 'string' && /^E[A-Z_]+$|^UND_ERR/.test(item.code)) code = item.code;
+    if (typeof item.message === 'string') messages.push(item.message);
+    c = item.cause ?? (Array.isArray(item.errors) ? item.errors[0] : undefined);
+  }
+  code ??= messages.join(' ').match(/\b(E[A-Z]{3,}|UND_ERR_[A-Z_]+)\b/)?.[1];
+  if (!code && !messages.some((m) => /fetch failed|socket|network|timed? ?out/i.test(m))) return undefined;
+  let where = 'its API';
+  try {
+    if (typeof e.request?.url === 'string') where = new URL(e.request.url).origin;
+  } catch {
+    // keep "its API"
+  }
+  return `could not reach GitHub at ${where} (${code ?? messages[0]?.split('\n')[0] ?? 'network error'})`;
+}
+
 /** One line for a failed GitHub request: status and GitHub's message, never headers (they hold the token). */
 export function describeError(error: unknown): string {
+  const network = networkFailure(error);
+  if (network) return network;
   const status = errorStatus(error);
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
   return status ? `HTTP ${status}: ${message}` : message;

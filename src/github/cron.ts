@@ -1,3 +1,4 @@
+import { CronExpressionParser, type CronExpression } from 'cron-parser';
 import type { Outage } from '../state/types.js';
 import { formatDuration } from '../util/duration.js';
 import { describeError, errorStatus, type GitHubClient, type RepoRef } from './client.js';
@@ -11,31 +12,61 @@ import { describeError, errorStatus, type GitHubClient, type RepoRef } from './c
 /** A gap counts once it is longer than this many schedule intervals. */
 export const GAP_FACTOR = 3;
 
+/** A cron schedule understood by cron-parser (UTC, like GitHub's `on.schedule`), or why it is not one. */
+export type CronSchedule =
+  { ok: true; expression: string; parsed: CronExpression } | { ok: false; expression: string; error: string };
+
 /**
- * The interval of a cron expression in ms, for the shapes schedules use (`*\/5 * * * *`, `0,30 * * * *`,
- * `15 * * * *`, `0 *\/2 * * *`); undefined for anything else.
+ * Parses a schedule the way GitHub reads `on.schedule[].cron`: five fields (minute hour day-of-month month
+ * day-of-week) in UTC, or a macro such as `@hourly`. Never throws: an invalid one comes back with a message
+ * that names it, says what is wrong and how to write it.
  */
-export function cronIntervalMs(cron: string): number | undefined {
-  const fields = cron.trim().split(/\s+/);
-  if (fields.length !== 5) return undefined;
-  const [minute, hour] = fields;
-  const everyMinutes = minute.match(/^(?:\*|0)\/(\d+)$/);
-  if (everyMinutes && hour === '*') return Number(everyMinutes[1]) * 60_000;
-  if (minute === '*' && hour === '*') return 60_000;
-  if (/^\d+(,\d+)+$/.test(minute) && hour === '*') {
-    const list = minute
-      .split(',')
-      .map(Number)
-      .sort((a, b) => a - b);
-    const gaps = list.map((m, i) => (i + 1 < list.length ? list[i + 1] - m : 60 - m + list[0]));
-    return Math.max(...gaps) * 60_000;
+export function parseCronSchedule(cron: string): CronSchedule {
+  const expression = cron.trim();
+  const fields = expression.split(/\s+/).length;
+  const fix = 'Write five fields (minute hour day-of-month month day-of-week), e.g. "*/5 * * * *".';
+  if (!expression.startsWith('@') && fields !== 5) {
+    return {
+      ok: false,
+      expression,
+      error: `Cron schedule "${expression}" has ${fields} field(s), GitHub needs 5. ${fix}`,
+    };
   }
-  if (/^\d+$/.test(minute)) {
-    if (hour === '*') return 3_600_000;
-    const everyHours = hour.match(/^(?:\*|0)\/(\d+)$/);
-    if (everyHours) return Number(everyHours[1]) * 3_600_000;
+  try {
+    return { ok: true, expression, parsed: CronExpressionParser.parse(expression, { tz: 'UTC' }) };
+  } catch (error: unknown) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { ok: false, expression, error: `Cron schedule "${expression}" is not valid (${reason}). ${fix}` };
   }
-  return undefined;
+}
+
+/** The first `count` runs of `schedule` strictly after `after` (epoch ms). */
+function runsAfter(schedule: CronExpression, after: number, count: number): number[] {
+  schedule.reset(new Date(after));
+  return schedule.take(count).map((date) => date.getTime());
+}
+
+/**
+ * The expected interval between runs of a cron schedule in ms, at time `at` (default: now): from the
+ * scheduled run at or before `at` to the next one. Constant for regular schedules (`*\/5 * * * *` → 5 min,
+ * `@hourly` → 1 h); for `15,45 9-17 * * 1-5` it is 30 min on a weekday afternoon and longer overnight.
+ * Undefined for an invalid schedule (see {@link parseCronSchedule} for the message).
+ */
+export function cronIntervalMs(cron: string, at: number = Date.now()): number | undefined {
+  const schedule = parseCronSchedule(cron);
+  if (!schedule.ok) return undefined;
+  schedule.parsed.reset(new Date(at + 1));
+  const previous = schedule.parsed.prev().getTime();
+  const [next] = runsAfter(schedule.parsed, previous, 1);
+  return next - previous;
+}
+
+/**
+ * When a sweep after a run that started at `start` is overdue: once GAP_FACTOR scheduled runs after it
+ * have passed. For a regular schedule that is GAP_FACTOR × the interval after the previous slot.
+ */
+function overdueAfter(schedule: CronExpression, start: number): number {
+  return runsAfter(schedule, start, GAP_FACTOR).at(-1) as number;
 }
 
 /** One run of the workflow, as the runs API lists it. */
@@ -56,6 +87,11 @@ export interface CronGapOptions extends RepoRef {
   workflowPath?: string;
   /** The schedule's interval in ms (`cronIntervalMs` of the event's `schedule`). */
   intervalMs: number;
+  /**
+   * The event's cron schedule. When given (and valid), a gap is GAP_FACTOR scheduled runs missed in a row,
+   * so irregular schedules (`15,45 9-17 * * 1-5`) do not count nights and weekends; else GAP_FACTOR × intervalMs.
+   */
+  schedule?: string;
   now: number;
 }
 
@@ -111,11 +147,13 @@ export async function detectCronGaps(options: CronGapOptions): Promise<CronGapRe
     }))
     .filter((r) => Number.isFinite(r.start) && r.start < options.now)
     .sort((a, b) => a.start - b.start);
-  const limit = GAP_FACTOR * options.intervalMs;
+  const parsed = options.schedule ? parseCronSchedule(options.schedule) : undefined;
+  const overdue = (start: number) =>
+    parsed?.ok ? overdueAfter(parsed.parsed, start) : start + GAP_FACTOR * options.intervalMs;
   const gaps: Outage[] = [];
   const reason = (ms: number) => `no scheduled sweep for ${formatDuration(ms)} (cron delayed or dropped)`;
   for (let i = 1; i < mine.length; i++) {
-    if (mine[i].start - mine[i - 1].start > limit) {
+    if (mine[i].start > overdue(mine[i - 1].start)) {
       gaps.push({
         start: mine[i - 1].end,
         end: mine[i].start,
@@ -125,10 +163,10 @@ export async function detectCronGaps(options: CronGapOptions): Promise<CronGapRe
   }
   const previous = mine.at(-1);
   let warning: string | undefined;
-  if (previous && options.now - previous.start > limit) {
+  if (previous && options.now > overdue(previous.start)) {
     const ms = options.now - previous.start;
     gaps.push({ start: previous.end, end: options.now, reason: reason(ms) });
-    warning = `The previous scheduled sweep started ${formatDuration(ms)} ago, more than ${GAP_FACTOR} × the schedule's ${formatDuration(options.intervalMs)}: GitHub delayed or dropped runs. That time is recorded as unmonitored, not as uptime.`;
+    warning = `The previous scheduled sweep started ${formatDuration(ms)} ago, ${parsed?.ok ? `and ${GAP_FACTOR} runs of the schedule "${parsed.expression}" have been due since` : `more than ${GAP_FACTOR} × the schedule's ${formatDuration(options.intervalMs)}`}: GitHub delayed or dropped runs. That time is recorded as unmonitored, not as uptime.`;
   }
   return { previousAt: previous?.start, gaps, warning };
 }

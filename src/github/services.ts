@@ -9,6 +9,7 @@ import { GitHubStateStore } from '../state/github.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import type { PrivateTargets } from '../util/net-address.js';
+import { redactingProviders } from '../util/redact-provider.js';
 import type { GitHubClient, RepoRef } from './client.js';
 
 export interface GitHubServicesOptions extends RepoRef {
@@ -27,6 +28,13 @@ export interface GitHubServicesOptions extends RepoRef {
   /** @default "uptime-state" */
   stateBranch?: string;
   dryRun?: boolean;
+  /**
+   * Applied to every string of the state, issue bodies and comments, and provider results before they are
+   * written (src/util/redact.ts `createRedactor`). @default none
+   */
+  redact?: (text: string) => string;
+  /** Told each state write, in words (`Created the state branch uptime-state`), for the job summary. */
+  onStateWrite?: (line: string) => void;
   /** @default the provider registry */
   provider?: (type: ProviderType) => Provider;
   onEvent?: (event: EngineEvent) => void;
@@ -38,11 +46,22 @@ export interface GitHubServicesOptions extends RepoRef {
  */
 export function githubServices(config: Config, options: GitHubServicesOptions) {
   const { owner, repo, client, clock, logger } = options;
-  const incidents = new GitHubIncidentLog({ owner, repo, client, logger });
-  const store = new GitHubStateStore({ owner, repo, client, clock, logger, branch: options.stateBranch });
+  const incidents = new GitHubIncidentLog({ owner, repo, client, logger, redact: options.redact });
+  const store = new GitHubStateStore({
+    owner,
+    repo,
+    client,
+    clock,
+    logger,
+    branch: options.stateBranch,
+    redact: options.redact,
+    onWrite: options.onStateWrite,
+  });
   const engine: EngineDeps = {
     config,
-    provider: options.provider ?? getProvider,
+    provider: options.redact
+      ? redactingProviders(options.provider ?? getProvider, options.redact)
+      : (options.provider ?? getProvider),
     providerContext: {
       env: options.env,
       fetch: options.fetch,

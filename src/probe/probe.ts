@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { ServiceConfig } from '../config/schema.js';
 import { formatDuration } from '../util/duration.js';
 import type { LookupFunction } from '../util/net-address.js';
@@ -180,21 +181,9 @@ function walk(value: unknown, segments: string[]): { present: boolean; value?: u
   return { present: false };
 }
 
-/** Structural equality of JSON values (objects by keys, arrays by order). */
+/** Structural equality of JSON values (objects by own keys, arrays by order): Node's `util.isDeepStrictEqual`. */
 export function deepEqual(a: unknown, b: unknown): boolean {
-  if (Object.is(a, b)) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((item, i) => deepEqual(item, b[i]));
-  }
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  return ka.every(
-    (k) =>
-      Object.hasOwn(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
-  );
+  return isDeepStrictEqual(a, b);
 }
 
 function clip(text: string | undefined, max = 80): string {

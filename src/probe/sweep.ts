@@ -1,8 +1,9 @@
+import pLimit from 'p-limit';
 import type { ServiceConfig } from '../config/schema.js';
 import type { ProbeResult } from './types.js';
 
 /**
- * Maps `items` through `fn` with at most `limit` calls in flight; results come back in input order.
+ * Maps `items` through `fn` with at most `limit` calls in flight (p-limit); results come back in input order.
  * Rejects with the first error (no new calls start after it; calls in flight run to their end).
  * @param limit at least 1; `Infinity` runs everything at once.
  */
@@ -12,23 +13,15 @@ export async function mapBounded<T, R>(
   fn: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> {
   if (!(limit >= 1)) throw new RangeError(`mapBounded: limit must be at least 1, got ${limit}.`);
-  const results = new Array<R>(items.length);
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      const index = next++;
-      try {
-        results[index] = await fn(items[index], index);
-      } catch (error: unknown) {
-        failed = true;
-        throw error;
-      }
+  const limiter = pLimit(limit === Infinity ? limit : Math.floor(limit));
+  return limiter.map(items, async (item, index) => {
+    try {
+      return await fn(item, index);
+    } catch (error: unknown) {
+      limiter.clearQueue();
+      throw error;
     }
-  };
-  const workers = Array.from({ length: Math.min(limit, items.length) }, worker);
-  await Promise.all(workers);
-  return results;
+  });
 }
 
 /**

@@ -6,6 +6,14 @@ import type { RecoveryAction, ServiceConfig } from '../config/schema.js';
 import { providerError } from './http.js';
 import type { ActionResult, Provider, ProviderContext } from './types.js';
 
+/** Why a platform has no rollback here, and what to use instead (said once, plainly). */
+const NO_ROLLBACK: Record<string, { cause: string; fix: string }> = {
+  fly: {
+    cause: "Fly's Machines API keeps no release history, so there is no previous release to go back to",
+    fix: 'Drop rollback from recovery.actions, or use a command provider whose rollback runs `fly deploy --image <previous image>`.',
+  },
+};
+
 /** `provider.restart`, `.redeploy` or `.rollback` (to the previous successful deployment). Throws ProviderError. */
 export async function performAction(
   provider: Provider,
@@ -16,10 +24,11 @@ export async function performAction(
   if (action === 'restart') return provider.restart(service, ctx);
   if (action === 'redeploy') return provider.redeploy(service, ctx);
   if (!provider.rollback) {
+    const why = NO_ROLLBACK[provider.type];
     throw providerError(
       { service, provider: provider.type, operation: 'rollback' },
-      'this platform offers no rollback',
-      'Drop rollback from recovery.actions for this service.',
+      why ? `this platform offers no rollback: ${why.cause}` : 'this platform offers no rollback',
+      why?.fix ?? 'Drop rollback from recovery.actions for this service.',
     );
   }
   return provider.rollback(service, ctx, {});

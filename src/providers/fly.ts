@@ -19,6 +19,7 @@ import {
   type HttpRequest,
 } from './http.js';
 import { follow } from './follow.js';
+import { flyDeployments } from './fly-history.js';
 
 /** Default endpoint; `FLY_API_URL` overrides it. */
 export const FLY_API_URL = 'https://api.machines.dev';
@@ -92,6 +93,11 @@ export function createFlyProvider(timing: ProviderTiming = {}): Provider {
       const state = machines.every((m) => m.state === 'started') ? 'started' : 'partial';
       return { state, detail: [...counts].map(([s, n]) => `${n} ${s}`).join(', ') };
     },
+    // No logs() and no rollback(): see fly-history.ts for what the Machines API cannot give.
+    async deployments(service, ctx) {
+      const site: CallSite = { service, provider: 'fly', operation: 'deployments' };
+      return flyDeployments(await selectedMachines(flyCall(ctx, site, service).call, site, service));
+    },
     async doctor(service, ctx) {
       const site: CallSite = { service, provider: 'fly', operation: 'doctor' };
       if (!ctx.env.FLY_API_TOKEN)
@@ -116,7 +122,8 @@ export function createFlyProvider(timing: ProviderTiming = {}): Provider {
 /** The Fly.io provider with default timing. */
 export const flyProvider: Provider = createFlyProvider();
 
-type FlyCall = <S extends z.ZodMiniType>(
+/** One Machines API call with the token and Fly's 404 fix. */
+export type FlyCall = <S extends z.ZodMiniType>(
   schema: S,
   req: {
     path: string;
@@ -126,7 +133,8 @@ type FlyCall = <S extends z.ZodMiniType>(
   },
 ) => ReturnType<typeof requestJson<S>>;
 
-function flyCall(
+/** The app and a call bound to it; throws ProviderError for a non-Fly service. */
+export function flyCall(
   ctx: ProviderContext,
   site: CallSite,
   service: ServiceConfig,
@@ -156,7 +164,12 @@ function flyCall(
   return { app, call };
 }
 
-async function selectedMachines(call: FlyCall, site: CallSite, service: ServiceConfig): Promise<Machine[]> {
+/** The machines of `recovery.machines` (default all); throws when none is left. */
+export async function selectedMachines(
+  call: FlyCall,
+  site: CallSite,
+  service: ServiceConfig,
+): Promise<Machine[]> {
   const recovery = service.recovery;
   if (recovery?.provider !== 'fly') {
     throw providerError(site, 'not a Fly.io service', 'Set recovery.provider: fly and recovery.app.');

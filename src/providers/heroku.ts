@@ -19,6 +19,7 @@ import {
   type HttpRequest,
 } from './http.js';
 import { follow } from './follow.js';
+import { herokuDeployments, herokuLogs, herokuRollback } from './heroku-history.js';
 
 /** Default endpoint; `HEROKU_API_URL` overrides it. */
 export const HEROKU_API_URL = 'https://api.heroku.com';
@@ -85,6 +86,23 @@ export function createHerokuProvider(timing: ProviderTiming = {}): Provider {
       const state = dynos.length > 0 && dynos.every((d) => d.state === 'up') ? 'up' : 'partial';
       return { state, detail: dynos.map((d) => `${d.name} ${d.state}`).join(', ') || 'no dynos' };
     },
+    async deployments(service, ctx) {
+      const { app, call } = herokuCall(
+        ctx,
+        { service, provider: 'heroku', operation: 'deployments' },
+        service,
+      );
+      return herokuDeployments(call, app);
+    },
+    async logs(service, ctx, options) {
+      const site: CallSite = { service, provider: 'heroku', operation: 'logs' };
+      const { app, call } = herokuCall(ctx, site, service);
+      return herokuLogs(call, ctx, site, app, options);
+    },
+    async rollback(service, ctx, options) {
+      const { app, call } = herokuCall(ctx, { service, provider: 'heroku', operation: 'rollback' }, service);
+      return herokuRollback(call, ctx, service, app, options);
+    },
     async doctor(service, ctx) {
       const site: CallSite = { service, provider: 'heroku', operation: 'doctor' };
       if (!ctx.env.HEROKU_API_KEY)
@@ -121,12 +139,14 @@ export function createHerokuProvider(timing: ProviderTiming = {}): Provider {
 /** The Heroku provider with default timing. */
 export const herokuProvider: Provider = createHerokuProvider();
 
-type HerokuCall = <S extends z.ZodMiniType>(
+/** One Heroku Platform API call with the token, the version header and Heroku's 404 fix. */
+export type HerokuCall = <S extends z.ZodMiniType>(
   schema: S,
-  req: { path: string; method?: HttpRequest['method']; body?: unknown },
+  req: { path: string; method?: HttpRequest['method']; body?: unknown; headers?: Record<string, string> },
 ) => ReturnType<typeof requestJson<S>>;
 
-function herokuCall(
+/** The app, the optional dyno and a call bound to them; throws ProviderError for a non-Heroku service. */
+export function herokuCall(
   ctx: ProviderContext,
   site: CallSite,
   service: ServiceConfig,
@@ -144,7 +164,11 @@ function herokuCall(
       ...req,
       url: base + req.path,
       // Heroku requires the version in Accept: https://devcenter.heroku.com/articles/platform-api-reference#clients
-      headers: { authorization: `Bearer ${token}`, accept: 'application/vnd.heroku+json; version=3' },
+      headers: {
+        ...req.headers,
+        authorization: `Bearer ${token}`,
+        accept: 'application/vnd.heroku+json; version=3',
+      },
       tokenEnv: 'HEROKU_API_KEY',
       urlEnv: 'HEROKU_API_URL',
       secrets: [token],

@@ -1,6 +1,6 @@
 /**
  * Railway's public GraphQL API: the documents we send (each validated in the test suite against
- * `../shared/schemas/railway/schema.json`), the token kinds, and one `gql` call with Railway's errors
+ * `schemas/railway/schema.json`), the token kinds, and one `gql` call with Railway's errors
  * turned into messages that say which token is in use and what it needs.
  */
 import * as z from 'zod/mini';

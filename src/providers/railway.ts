@@ -21,6 +21,7 @@ import {
 } from './railway-api.js';
 import { latestDeployment, railwayRecovery, resolveAuth, resolveEnvironment } from './railway-resolve.js';
 import { railwayDoctor } from './railway-doctor.js';
+import { railwayDeployments, railwayLogs, railwayRollback, type RailwayTarget } from './railway-history.js';
 
 /** Deployment states that mean "still on its way": follow, don't act again. */
 export const IN_PROGRESS = new Set(['BUILDING', 'DEPLOYING', 'INITIALIZING', 'QUEUED', 'WAITING']);
@@ -159,7 +160,37 @@ export function createRailwayProvider(timing: ProviderTiming = {}): Provider {
         : { state: 'NONE', detail: 'no deployment yet' };
     },
     doctor: (service, ctx) => railwayDoctor(service, ctx),
+    async deployments(service, ctx) {
+      const site: CallSite = { service, provider: 'railway', operation: 'deployments' };
+      return railwayDeployments(ctx, site, await target(service, ctx, site));
+    },
+    async logs(service, ctx, options) {
+      const site: CallSite = { service, provider: 'railway', operation: 'logs' };
+      return railwayLogs(ctx, site, await resolveAuth(ctx, site), options);
+    },
+    async rollback(service, ctx, options = {}) {
+      const site: CallSite = { service, provider: 'railway', operation: 'rollback' };
+      const where = await target(service, ctx, site);
+      const result = await railwayRollback(ctx, service, where, options);
+      if (options.dryRun) return result;
+      // The rollback is a new deployment: follow it like a restart, so "done" means it is live.
+      const created = await latestDeployment(ctx, site, where.auth, where.environmentId, where.serviceId);
+      if (!created) return result;
+      const t = timingOf(ctx, timing);
+      const followed = await follow(ctx, () => deploymentState(ctx, site, where.auth, created.id), {
+        intervalMs: t.pollIntervalMs,
+        deadlineMs: t.deadlineMs,
+      });
+      return outcome(followed, created.id, `${result.detail} as deployment ${short(created.id)}`);
+    },
   };
+}
+
+async function target(service: ServiceConfig, ctx: ProviderContext, site: CallSite): Promise<RailwayTarget> {
+  const { serviceId } = railwayRecovery(service, site);
+  const auth = await resolveAuth(ctx, site);
+  const { environmentId } = await resolveEnvironment(ctx, site, service, auth);
+  return { auth, environmentId, serviceId };
 }
 
 /** The Railway provider with default timing. */

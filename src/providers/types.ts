@@ -90,6 +90,10 @@ export interface Deployment {
   createdAt: string;
   commitSha?: string;
   commitMessage?: string;
+  /** The image it runs, where the platform names one instead of a commit (Fly: `registry.fly.io/app:deployment-…`). */
+  image?: string;
+  /** The platform's release number, where it has one (Heroku `v42`, Fly `fly_release_version`). */
+  version?: string;
 }
 
 /** What `deployments()` answers. */

@@ -62,23 +62,31 @@ async function act(
     at: new Date(ctx.clock.now()).toISOString(),
   };
   const target = new URL(recovery.url);
-  const res = await requestJson(anyAnswer, { ...ctx, fetch: ctx.configFetch ?? ctx.fetch }, {
-    ...site,
-    url: recovery.url,
-    method: 'POST',
-    headers,
-    body: payload,
-    timeoutMs: recovery.timeout,
-    tokenEnv: recovery.secretEnv,
-    // The URL itself may carry a secret (Slack-style hooks): messages name only its host.
-    secrets: [...(secret ? [secret] : []), target.pathname.length > 8 ? target.pathname : '', target.search],
-    fix: (f) =>
-      f.status === 401 || f.status === 403
-        ? `The webhook at ${target.host} refused the request; check ${recovery.secretEnv ? `${recovery.secretEnv} and recovery.secretHeader (${recovery.secretHeader})` : 'whether it needs a secret (recovery.secretEnv)'}.`
-        : f.status === 404
-          ? `Nothing answers at that path on ${target.host}; check recovery.url.`
-          : undefined,
-  });
+  const res = await requestJson(
+    anyAnswer,
+    { ...ctx, fetch: ctx.configFetch ?? ctx.fetch },
+    {
+      ...site,
+      url: recovery.url,
+      method: 'POST',
+      headers,
+      body: payload,
+      timeoutMs: recovery.timeout,
+      tokenEnv: recovery.secretEnv,
+      // The URL itself may carry a secret (Slack-style hooks): messages name only its host.
+      secrets: [
+        ...(secret ? [secret] : []),
+        target.pathname.length > 8 ? target.pathname : '',
+        target.search,
+      ],
+      fix: (f) =>
+        f.status === 401 || f.status === 403
+          ? `The webhook at ${target.host} refused the request; check ${recovery.secretEnv ? `${recovery.secretEnv} and recovery.secretHeader (${recovery.secretHeader})` : 'whether it needs a secret (recovery.secretEnv)'}.`
+          : f.status === 404
+            ? `Nothing answers at that path on ${target.host}; check recovery.url.`
+            : undefined,
+    },
+  );
   // The answer is the endpoint's text: only a short excerpt, and never with a secret in it (issue 9).
   const redact = makeRedactor(secretValues(ctx.env, [secret]));
   const excerpt = redact(res.text.replace(/\s+/g, ' ').trim()).slice(0, WEBHOOK_EXCERPT_CHARS);

@@ -48,7 +48,7 @@ export type ActionOutcome =
   | { refused: string; attempt?: undefined; healthyProbe?: undefined };
 
 /**
- * Carries out one restart or redeploy through the service's provider, then verifies the service answers
+ * Carries out one restart, redeploy or rollback (to `item.target` when given) through the service's provider, then verifies the service answers
  * healthy within `recoveryTimeout`. With `deps.store`, the attempt is first claimed in the shared state
  * (compare-and-swap, budget re-checked): when another run or command got there first, nothing is called
  * and the outcome is `refused`. Never throws: a failure is a recorded attempt.
@@ -56,7 +56,7 @@ export type ActionOutcome =
 export async function executeAction(
   deps: EngineDeps,
   service: ServiceConfig,
-  item: PlanItem & { action: RecoveryAction },
+  item: PlanItem & { action: RecoveryAction; /** A rollback's target deployment. */ target?: string },
   tuning: Tuning,
   by?: string,
 ): Promise<ActionOutcome> {
@@ -109,7 +109,10 @@ export async function executeAction(
   };
   try {
     const provider = deps.provider(service.recovery.provider);
-    const result = await performAction(provider, item.action, service, ctx);
+    const result =
+      item.action === 'rollback' && item.target && provider.rollback
+        ? await provider.rollback(service, ctx, { toDeploymentId: item.target })
+        : await performAction(provider, item.action, service, ctx);
     providerOk = result.ok;
     detail = result.detail;
     if (retries.length)

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { redactDeep } from '../util/redact.js';
+import { withRetry } from '../util/retry.js';
 import { emptyState, pruneState } from './records.js';
 import type { StateStore, UptimeState } from './types.js';
 import { parseStateText } from './schema.js';
@@ -11,6 +13,8 @@ export const DEFAULT_STATE_PATH = '.uptime/state.json';
 
 /** Options of {@link FileStateStore}. */
 export interface FileStateStoreOptions {
+  /** Applied to every string of the state before it is written (src/util/redact.ts). */
+  redact?: (text: string) => string;
   /** Clock for pruning and `updatedAt`. @default Date.now */
   now?: () => number;
   /** A lock file older than this was left by a crashed process and is broken. @default 10_000 ms */
@@ -51,6 +55,7 @@ export class FileStateStore implements StateStore {
   private readonly maxAttempts: number;
   private readonly beforeRename?: (tempPath: string) => void | Promise<void>;
   private readonly warn: (message: string) => void;
+  private readonly redact?: (text: string) => string;
   /** Hashes of malformed files already kept aside (once each). */
   private readonly keptAside = new Set<string>();
 
@@ -61,6 +66,7 @@ export class FileStateStore implements StateStore {
     this.maxAttempts = options.maxAttempts ?? 500;
     this.beforeRename = options.beforeRename;
     this.warn = options.warn ?? ((message) => console.warn(message));
+    this.redact = options.redact;
   }
 
   /** The stored state; `emptyState()` when the file does not exist yet. */
@@ -78,7 +84,8 @@ export class FileStateStore implements StateStore {
       const before = await this.snapshot();
       const now = this.now();
       const changed = change(before.state) ?? before.state;
-      const next: UptimeState = { ...pruneState(changed, now), updatedAt: now };
+      const pruned: UptimeState = { ...pruneState(changed, now), updatedAt: now };
+      const next = this.redact ? redactDeep(pruned, this.redact) : pruned;
       const temp = await this.writeTemp(`${JSON.stringify(next, null, 2)}\n`);
       try {
         if (await this.swapIfUnchanged(temp, before.hash)) return next;
@@ -158,33 +165,46 @@ export class FileStateStore implements StateStore {
     }
   }
 
+  /** Takes `<path>.lock` under the shared retry policy: busy → short jittered waits, bounded in total. */
   private async lock(): Promise<void> {
-    const giveUpAt = Date.now() + this.staleLockMs * 3;
-    for (;;) {
-      try {
-        const handle = await open(this.lockPath, 'wx');
-        await handle.close();
-        return;
-      } catch (error: unknown) {
-        if (codeOf(error) !== 'EEXIST') throw error;
-      }
-      const age = await stat(this.lockPath).then(
-        (s) => Date.now() - s.mtimeMs,
-        () => 0,
+    try {
+      await withRetry(() => this.tryLock(), {
+        retries: Number.POSITIVE_INFINITY,
+        baseDelayMs: 2,
+        maxDelayMs: 5,
+        maxTotalDelayMs: this.staleLockMs * 3,
+        shouldRetry: (error) => error instanceof LockBusy,
+      });
+    } catch (error) {
+      if (!(error instanceof LockBusy)) throw error;
+      throw new StateError(
+        `State file ${this.path} is locked by ${this.lockPath}. If no other uptime-action is running, delete it.`,
       );
-      if (age > this.staleLockMs) {
-        // Left by a process that died while holding it: the lock is only held for a rename.
-        await unlink(this.lockPath).catch(ignoreMissing);
-        continue;
-      }
-      if (Date.now() > giveUpAt) {
-        throw new StateError(
-          `State file ${this.path} is locked by ${this.lockPath}. If no other uptime-action is running, delete it.`,
-        );
-      }
-      await sleep(1 + Math.floor(Math.random() * 4));
     }
   }
+
+  /** One try at the lock; throws LockBusy while another writer holds it. */
+  private async tryLock(): Promise<void> {
+    try {
+      const handle = await open(this.lockPath, 'wx');
+      await handle.close();
+      return;
+    } catch (error: unknown) {
+      if (codeOf(error) !== 'EEXIST') throw error;
+    }
+    const age = await stat(this.lockPath).then(
+      (s) => Date.now() - s.mtimeMs,
+      () => 0,
+    );
+    // Left by a process that died while holding it: the lock is only held for a rename.
+    if (age > this.staleLockMs) await unlink(this.lockPath).catch(ignoreMissing);
+    throw new LockBusy(`${this.lockPath} is held`);
+  }
+}
+
+/** The lock is held by another writer (retried). */
+class LockBusy extends Error {
+  override name = 'LockBusy';
 }
 
 function hashOf(bytes: Buffer): string {

@@ -1,6 +1,15 @@
-import { describeError, errorStatus, fixFor, type GitHubClient, type RepoRef } from '../github/client.js';
+import {
+  describeError,
+  errorStatus,
+  fixFor,
+  networkFailure,
+  type GitHubClient,
+  type RepoRef,
+} from '../github/client.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
+import { redactDeep } from '../util/redact.js';
+import { DO_NOT_RETRY, withRetry } from '../util/retry.js';
 import { emptyState, pruneState } from './records.js';
 import { parseStateText } from './schema.js';
 import type { StateStore, UptimeState } from './types.js';
@@ -22,6 +31,19 @@ export interface GitHubStateStoreOptions extends RepoRef {
   /** Backoff before the first retry, doubled each time, jittered. @default 250 */
   baseDelayMs?: number;
   random?: () => number;
+  /** Retries of a read that got no answer or a 5xx (bounded, so an unreachable GitHub costs seconds). @default 2 */
+  readRetries?: number;
+  /** Applied to every string of the state before it is written. */
+  redact?: (text: string) => string;
+  /** Told each write in words (`Created the state branch uptime-state`). */
+  onWrite?: (line: string) => void;
+}
+
+/** Worth another read: no answer at all, or a 5xx/429; never an answer in the do-not-retry list. */
+export function transientGitHubError(error: unknown): boolean {
+  if (networkFailure(error)) return true;
+  const status = errorStatus(error);
+  return status !== undefined && !DO_NOT_RETRY.includes(status) && (status >= 500 || status === 429);
 }
 
 interface Snapshot {
@@ -39,6 +61,7 @@ const needs = 'contents: write';
  */
 export class GitHubStateStore implements StateStore {
   private last?: Snapshot;
+  private createdBranch = false;
   /** Blob shas of malformed files already kept aside (once each). */
   private readonly keptAside = new Set<string>();
   readonly branch: string;
@@ -66,14 +89,22 @@ export class GitHubStateStore implements StateStore {
       const changed = change(draft) ?? draft;
       // Nothing changed: no write at all (a healthy sweep makes zero write requests).
       if (canonical(changed) === canonical(snapshot.state)) return structuredClone(changed);
-      const stamped = {
+      const pruned = {
         ...pruneState(changed, this.options.clock.now()),
         updatedAt: this.options.clock.now(),
       };
+      const stamped = this.options.redact ? redactDeep(pruned, this.options.redact) : pruned;
       const body = `${JSON.stringify(stamped, null, 1)}\n`;
       try {
+        const created = snapshot.sha === undefined;
+        this.createdBranch = false;
         const sha = await this.write(body, snapshot.sha);
         this.last = { state: stamped, sha };
+        this.options.onWrite?.(
+          created && this.createdBranch
+            ? `Created the state branch ${this.branch} and saved ${this.path} on it.`
+            : `Saved the state (${this.path} on ${this.branch}).`,
+        );
         return structuredClone(stamped);
       } catch (error) {
         if (!(error instanceof ConflictError) || attempt >= retries) {
@@ -99,11 +130,30 @@ export class GitHubStateStore implements StateStore {
     return `${this.options.owner}/${this.options.repo}@${this.branch}:${this.path}`;
   }
 
+  /**
+   * A GET under the shared retry policy: the client's own retries are off for it, and `withRetry` tries at most
+   * `readRetries` more times after a network error or a 5xx, so an unreachable GitHub is known in seconds.
+   */
+  private get(route: string, parameters: Record<string, unknown>) {
+    return withRetry(() => this.options.client.request(route, { ...parameters, request: { retries: 0 } }), {
+      retries: this.options.readRetries ?? 2,
+      baseDelayMs: 500,
+      maxDelayMs: 2000,
+      shouldRetry: transientGitHubError,
+      sleep: (ms) => this.options.clock.sleep(ms),
+      random: this.options.random,
+      onRetry: ({ attempt, delayMs, error }) =>
+        this.options.logger.debug(
+          `State ${this.where()}: read attempt ${attempt} failed (${describeError(error)}); retrying in ${delayMs}ms.`,
+        ),
+    });
+  }
+
   /** One GET of the contents API; a missing branch or file is the empty state (and no write). */
   private async load(): Promise<Snapshot> {
     let data: { sha: string; content?: string; encoding?: string; size?: number };
     try {
-      ({ data } = await this.options.client.request('GET /repos/{owner}/{repo}/contents/{path}', {
+      ({ data } = await this.get('GET /repos/{owner}/{repo}/contents/{path}', {
         ...this.repo,
         path: this.path,
         ref: this.branch,
@@ -122,7 +172,7 @@ export class GitHubStateStore implements StateStore {
 
   private async readBlob(sha: string): Promise<string> {
     try {
-      const { data } = await this.options.client.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', {
+      const { data } = await this.get('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', {
         ...this.repo,
         file_sha: sha,
       });
@@ -187,7 +237,7 @@ export class GitHubStateStore implements StateStore {
 
   private async branchExists(): Promise<boolean> {
     try {
-      await this.options.client.request('GET /repos/{owner}/{repo}/git/ref/{ref}', {
+      await this.get('GET /repos/{owner}/{repo}/git/ref/{ref}', {
         ...this.repo,
         ref: `heads/${this.branch}`,
       });
@@ -224,6 +274,7 @@ export class GitHubStateStore implements StateStore {
         ref: `refs/heads/${this.branch}`,
         sha: commit.sha,
       });
+      this.createdBranch = true;
       this.options.logger.info(
         `Created the state branch ${this.branch} (an orphan branch holding ${this.path}).`,
       );
@@ -241,7 +292,11 @@ export class GitHubStateStore implements StateStore {
 
   private failure(what: string, error: unknown, permission: string): Error {
     return new Error(
-      `State ${this.where()}: could not ${what} the state (${describeError(error)}). Fix: ${fixFor(errorStatus(error), permission)}`,
+      `State ${this.where()}: could not ${what} the state (${describeError(error)}). Fix: ${
+        networkFailure(error)
+          ? 'check that GITHUB_API_URL is right and that the runner can reach it; the next run retries.'
+          : fixFor(errorStatus(error), permission)
+      }`,
       { cause: error },
     );
   }

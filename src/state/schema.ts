@@ -28,7 +28,7 @@ const totalsSchema = z.object({ ok: int, total: int, slow: int, responseMsTotal:
 const attemptSchema = z.object({
   id: z.optional(z.string()),
   pending: z.optional(z.boolean()),
-  action: z.enum(['restart', 'redeploy']),
+  action: z.enum(['restart', 'redeploy', 'rollback']),
   trigger: z.enum(['down', 'predictive', 'command']),
   at: num,
   durationMs: num,

@@ -93,3 +93,41 @@ export function excerpt(text: string, redact: (text: string) => string = (t) => 
   if (safe.length <= max) return safe;
   return `${safe.slice(0, max - 1).replace(/\\+$/, '')}…`;
 }
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+
+/** Longest log line kept (characters); the rest is cut with `…`. */
+export const MAX_LOG_LINE = 500;
+
+/**
+ * Credential shapes that turn up in application logs although no variable of ours holds them: bearer
+ * tokens, Stripe (`sk_live_…`), AWS (`AKIA…`), GitHub (`ghp_…`) and Slack (`xoxb-…`) keys, JWTs and the
+ * password of a URL (`://user:pass@`). Each is replaced, keeping its label so the line stays readable.
+ */
+const LOG_SECRET_PATTERNS: Array<[RegExp, string]> = [
+  [/\b([sr]k_(?:live|test)_)[A-Za-z0-9]{8,}/g, '$1***'],
+  [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, 'AKIA***'],
+  [/\b(gh[pousr]_|github_pat_)[A-Za-z0-9_]{20,}/g, '$1***'],
+  [/\b(xox[abpors]-)[A-Za-z0-9-]{10,}/g, '$1***'],
+  [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g, '***JWT***'],
+  [/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 ***'],
+  [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+):[^\s@/]+@/gi, '$1:***@'],
+  [
+    /\b(password|passwd|pwd|secret|api[_-]?key|access[_-]?token)(["']?\s*[=:]\s*["']?)[^\s"'&,;]+/gi,
+    '$1$2***',
+  ],
+];
+
+/**
+ * One log line from a platform, safe to put in an incident: the known secrets removed by `redact` (the
+ * shared redactor), then every pattern of {@link LOG_SECRET_PATTERNS}, control characters dropped and the
+ * line cut to {@link MAX_LOG_LINE} characters. Not neutralised for Markdown: the writer does that.
+ */
+export function redactLogLine(line: string, redact: (text: string) => string = (t) => t): string {
+  let out = redact(String(line)).replace(ANSI, '').replace(CONTROL, '');
+  for (const [pattern, replacement] of LOG_SECRET_PATTERNS) out = out.replace(pattern, replacement);
+  return out.length > MAX_LOG_LINE ? `${out.slice(0, MAX_LOG_LINE - 1)}…` : out;
+}

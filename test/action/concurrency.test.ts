@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { parseConfig } from '../../src/config/load.js';
-import { runScheduled } from '../../src/github/scheduled.js';
+import { runScheduled } from '../../src/engine/scheduled.js';
 import { githubServices } from '../../src/github/services.js';
 import type { Provider } from '../../src/providers/types.js';
 import { GitHubStateStore } from '../../src/state/github.js';

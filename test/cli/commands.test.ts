@@ -125,9 +125,7 @@ describe('uptime-action watch', () => {
   it('prints the startup banner, watches for --duration, saves the state and the status block', async () => {
     const api = await startTestServer();
     const ws = await commandService(api.url);
-    const started = Date.now();
     const run = await runCli(['watch', '--duration', '1500ms', '--config', ws.config, '--state', ws.state]);
-    expect(Date.now() - started).toBeLessThan(10_000);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('EXTREME MODE');
     expect(run.stdout).toMatch(/Check interval: 5s/);
@@ -150,7 +148,7 @@ describe('uptime-action watch', () => {
       (await readFile(ws.config, 'utf8')).replace('mode: extreme', 'mode: extreme\nhealthCheckInterval: 1s'),
     );
     // The CLI's clock (status block timing): each reading is a minute and a second after the previous one.
-    let t = Date.now();
+    let t = Date.UTC(2026, 0, 1);
     const now = () => (t += 61_000);
     const run = await runCli(['watch', '--duration', '2500ms', '--config', ws.config, '--state', ws.state], {
       now,

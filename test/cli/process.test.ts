@@ -70,19 +70,26 @@ describe('the CLI as a real process', () => {
     }
   }, 30_000);
 
-  it('the demo crashes and slows its services, recovers both, reports the times and leaves no process behind', async () => {
-    const run = await cli(['demo'], 70_000);
+  it('the demo crashes, slows and bad-deploys its services, recovers all three times, reports the times and leaves no process behind', async () => {
+    const run = await cli(['demo'], 85_000);
     expect(run.stderr).not.toMatch(/cleanup/);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('SHORTENED');
     expect(run.stdout).toMatch(/🔴 Backend Node\.js is DOWN/);
     expect(run.stdout).toMatch(/🔮 Predictive restart of Coqui Voice Service/);
     expect(run.stdout).not.toMatch(/🔴 Coqui Voice Service is DOWN/);
-    expect(run.stdout.match(/time to detect: {2}\S+/g)).toHaveLength(2);
-    expect(run.stdout.match(/time to recover: \S+/g)).toHaveLength(2);
-    expect(run.stdout).toContain('Both services came back.');
+    expect(run.stdout.match(/time to detect: {2}\S+/g)).toHaveLength(3);
+    expect(run.stdout.match(/time to recover: \S+/g)).toHaveLength(3);
+    // The bad deploy: a restart that does not help, then a rollback to v1, with the forensics printed.
+    expect(run.stdout).toMatch(/❌ restart of Backend Node\.js: provider OK but NOT healthy/);
+    expect(run.stdout).toMatch(/rollback of Backend Node\.js: healthy again .*rolled back to backend-v1/);
+    expect(run.stdout).toMatch(/This outage began \S+ after deploy `backend-v2`/);
+    expect(run.stdout).toContain('restart ✗, rollback ✓; deploy → healthy');
+    expect(run.stdout).toContain('postgres://app:***@db.internal');
+    expect(run.stdout).not.toMatch(/s3cr3t-pw|demo-token-abcdef123456/);
+    expect(run.stdout).toContain('Every service came back.');
     const pids = [...run.stdout.matchAll(/pid (\d+) → (\d+)/g)].flatMap((m) => [Number(m[1]), Number(m[2])]);
-    expect(pids).toHaveLength(4);
+    expect(pids).toHaveLength(6);
     for (const pid of pids) expect(alive(pid)).toBe(false);
-  }, 75_000);
+  }, 90_000);
 });

@@ -42,6 +42,7 @@ describe('levels', () => {
       'status',
       'restart',
       'redeploy',
+      'rollback',
       'pause',
       'resume',
       'ack',

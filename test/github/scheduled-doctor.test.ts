@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { parseConfig } from '../../src/config/load.js';
 import type { EngineDeps } from '../../src/engine/types.js';
-import { runScheduled } from '../../src/github/scheduled.js';
+import { runScheduled } from '../../src/engine/scheduled.js';
 import { probeService } from '../../src/probe/probe.js';
 import { providerFor } from '../../src/providers/registry.js';
 import { MemoryStateStore } from '../../src/state/memory.js';

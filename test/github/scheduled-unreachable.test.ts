@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { runScheduled } from '../../src/github/scheduled.js';
+import { runScheduled } from '../../src/engine/scheduled.js';
 import type { StateStore } from '../../src/state/types.js';
 import { makeWorld } from '../helpers/world.js';
 

@@ -74,6 +74,9 @@ const gitSha = (kind: string, data: Buffer | string) => {
   return createHash('sha1').update(`${kind} ${buf.length}\0`).update(buf).digest('hex');
 };
 
+/** The contents API returns a file's content up to this size; larger files only through the blob API. */
+export const CONTENTS_API_MAX_BYTES = 1024 * 1024;
+
 class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -318,16 +321,18 @@ export async function startGitHubStub(options: StubOptions = {}) {
         const path = decodeURIComponent(m[1]);
         const file = fileAt(branch, path);
         if (!file) throw new HttpError(404, 'Not Found');
+        // Like GitHub: a file over 1 MB comes without its content (content "", encoding "none").
+        const large = file.data.length > CONTENTS_API_MAX_BYTES;
         return [
           200,
           {
             type: 'file',
-            encoding: 'base64',
+            encoding: large ? 'none' : 'base64',
             path,
             name: path,
             sha: file.sha,
             size: file.data.length,
-            content: file.data.toString('base64'),
+            content: large ? '' : file.data.toString('base64'),
           },
         ];
       },

@@ -1,11 +1,11 @@
 /**
  * A small, real Railway GraphQL server on 127.0.0.1 for integration tests, the Action tests and the chaos run.
- * Every document it receives is validated against Railway's published schema (`../shared/schemas/railway/
+ * Every document it receives is validated against Railway's published schema (`schemas/railway/
  * schema.json`); invalid ones are answered with a GraphQL error and recorded in `invalidDocuments`.
  * It keeps fake projects, environments, services and deployments; restarts and redeploys move a deployment
  * through DEPLOYING to SUCCESS (or a chosen outcome) after N status polls; faults can be injected.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -18,15 +18,10 @@ import {
   type IntrospectionQuery,
 } from 'graphql';
 
-/** `shared/` beside the repository (on these machines /work/shared, in CI beside the clone). */
-/** The vendored schema: in the repository once vendored, else `RAILWAY_SCHEMA_PATH`, else `../shared/`. */
-export const RAILWAY_SCHEMA_PATH =
-  [
-    fileURLToPath(new URL('../../schemas/railway/schema.json', import.meta.url)),
-    fileURLToPath(new URL('../fixtures/railway/schema.json', import.meta.url)),
-    process.env.RAILWAY_SCHEMA_PATH,
-  ].find((candidate) => candidate && existsSync(candidate)) ??
-  fileURLToPath(new URL('../../../shared/schemas/railway/schema.json', import.meta.url));
+/** Railway's schema, vendored in this repository (source and licence: `schemas/railway/PROVENANCE.md`). */
+export const RAILWAY_SCHEMA_PATH = fileURLToPath(
+  new URL('../../schemas/railway/schema.json', import.meta.url),
+);
 
 let cachedSchema: GraphQLSchema | undefined;
 /** Railway's schema, built once per test file. */
@@ -56,6 +51,14 @@ export interface FakeDeployment {
   /** Status polls left before an in-progress deployment reaches `finalStatus`. */
   pollsLeft: number;
   finalStatus: string;
+  /** ISO 8601; default a fixed time ordered by position (forensics, issue 13). */
+  createdAt?: string;
+  /** The `DeploymentMeta` scalar, e.g. `{ commitHash, commitMessage }` for a GitHub deploy. */
+  meta?: Record<string, unknown> | null;
+  /** @default true */
+  canRollback?: boolean;
+  /** Runtime log lines, oldest first. */
+  logs?: Array<{ timestamp: string; message: string; severity?: string }>;
 }
 
 export interface RailwayState {
@@ -70,6 +73,8 @@ export interface RailwayState {
   /** Deployment ids, in the order the mutations arrived. */
   restarts: string[];
   redeploys: string[];
+  /** Deployment ids rolled back to, in order. */
+  rollbacks: string[];
   /** How the next restart/redeploy ends (then back to SUCCESS). */
   nextOutcome?: string;
 }
@@ -119,6 +124,7 @@ export function defaultRailwayState(): RailwayState {
     bearerTokens: [f.bearerToken],
     restarts: [],
     redeploys: [],
+    rollbacks: [],
   };
 }
 
@@ -299,6 +305,14 @@ function makeResolvers(state: RailwayState, latest: RailwayServer['latest'], pol
     if (!env || !mayEnvironment(auth, env.id, env.projectId)) throw denied();
     return d;
   };
+  const createdAt = (d: FakeDeployment) =>
+    d.createdAt ?? new Date(Date.UTC(2026, 10, 1) + state.deployments.indexOf(d) * 3_600_000).toISOString();
+  const node = (d: FakeDeployment) => ({
+    ...view(d),
+    createdAt: createdAt(d),
+    meta: d.meta ?? null,
+    canRollback: d.canRollback ?? true,
+  });
   const start = (d: FakeDeployment, status: string) => {
     d.status = status;
     d.pollsLeft = pollsUntilDone;
@@ -308,6 +322,9 @@ function makeResolvers(state: RailwayState, latest: RailwayServer['latest'], pol
   const create = (serviceId: string, environmentId: string) => {
     const d: FakeDeployment = {
       id: `dep-${serviceId}-${state.deployments.length + 1}`,
+      createdAt: new Date(
+        Math.max(Date.UTC(2026, 10, 1), ...state.deployments.map((x) => Date.parse(createdAt(x)))) + 60_000,
+      ).toISOString(),
       serviceId,
       environmentId,
       status: 'BUILDING',
@@ -373,6 +390,42 @@ function makeResolvers(state: RailwayState, latest: RailwayServer['latest'], pol
       const d = deploymentFor(id, auth);
       state.redeploys.push(id);
       return view(create(d.serviceId, d.environmentId));
+    },
+    // Railway lists a service instance's deployments newest first.
+    deployments: (
+      { first, input }: { first?: number; input: { serviceId?: string; environmentId?: string } },
+      auth: Auth,
+    ) => {
+      if (!input.serviceId || !input.environmentId) throw new Error('serviceId and environmentId required');
+      instance({ serviceId: input.serviceId, environmentId: input.environmentId }, auth);
+      const mine = state.deployments
+        .filter((d) => d.serviceId === input.serviceId && d.environmentId === input.environmentId)
+        .sort((a, b) => Date.parse(createdAt(b)) - Date.parse(createdAt(a)))
+        .slice(0, first ?? 20);
+      return {
+        edges: mine.map((d) => ({ cursor: d.id, node: node(d) })),
+        pageInfo: { hasNextPage: false, hasPreviousPage: false },
+      };
+    },
+    // The last `limit` lines before `endDate` (all when unset), oldest first.
+    deploymentLogs: (
+      { deploymentId, endDate, limit }: { deploymentId: string; endDate?: string; limit?: number },
+      auth: Auth,
+    ) => {
+      const d = deploymentFor(deploymentId, auth);
+      const before = endDate ? Date.parse(endDate) : Infinity;
+      const lines = (d.logs ?? []).filter((l) => Date.parse(l.timestamp) < before);
+      return lines.slice(-(limit ?? 100)).map((l) => ({ attributes: [], severity: null, ...l }));
+    },
+    // Railway's rollback deploys the chosen earlier deployment again as a new deployment.
+    deploymentRollback: ({ id }: { id: string }, auth: Auth) => {
+      const d = deploymentFor(id, auth);
+      if (!(d.canRollback ?? true)) throw new Error('Deployment cannot be rolled back');
+      state.rollbacks.push(id);
+      const fresh = create(d.serviceId, d.environmentId);
+      fresh.meta = d.meta;
+      fresh.logs = [];
+      return true;
     },
     serviceInstanceRedeploy: (args: { environmentId: string; serviceId: string }, auth: Auth) => {
       instance(args, auth);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { Publisher } from '../../src/engine/publish.js';
 import { watch } from '../../src/engine/watch.js';
-import { runScheduled } from '../../src/github/scheduled.js';
+import { runScheduled } from '../../src/engine/scheduled.js';
 import { MemoryStateStore } from '../../src/state/memory.js';
 import { MemoryIncidentLog } from '../helpers/memory-incidents.js';
 import { makeWorld } from '../helpers/world.js';

@@ -45,9 +45,8 @@ describe('probe helpers', () => {
 describe('probeService with an injected fetch', () => {
   it('times out even when fetch ignores the abort signal', async () => {
     const never: typeof fetch = () => new Promise<Response>(() => undefined);
-    const started = Date.now();
+    // `never` ignores the signal and never settles: only the probe's own deadline ends this.
     const result = await probeService(svc, { fetch: never });
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(result).toMatchObject({ ok: false, kind: 'timeout', error: 'timed out after 200ms' });
   });
 

@@ -69,9 +69,8 @@ describe('command provider', () => {
       restart: `sleep 30 & echo $! > ${pidFile}; wait`,
       timeout: 300,
     });
-    const started = Date.now();
+    // Without the kill, `wait` would last the sleep's 30 s, past the test's timeout.
     const result = await command.restart(svc, testContext(env).ctx);
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(result.ok).toBe(false);
     expect(result.detail).toContain('timed out after 300ms; its process group was killed');
     const pid = Number(await readFile(pidFile, 'utf8'));

@@ -25,7 +25,7 @@ export function testContext(env: NodeJS.ProcessEnv = {}, timing: ProviderContext
     logger,
     onRetry: (m) => void retries.push(m),
     // Deterministic jitter: the full backoff.
-    timing: { random: () => 1, requestTimeoutMs: 2000, ...timing },
+    timing: { random: () => 1, requestTimeoutMs: 10_000, ...timing }, // load may slow a loopback answer, never time it out
   };
   return { ctx, clock, sleeps, retries, logs };
 }

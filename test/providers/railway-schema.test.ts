@@ -1,10 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { RAILWAY_DOCUMENTS } from '../../src/providers/railway-api.js';
+import { RAILWAY_HISTORY_DOCUMENTS } from '../../src/providers/railway-history.js';
 import { railwayDocumentErrors } from '../helpers/railway-server.js';
+
+const ALL_DOCUMENTS = { ...RAILWAY_DOCUMENTS, ...RAILWAY_HISTORY_DOCUMENTS };
 
 describe('Railway GraphQL documents', () => {
   it('sends at least the operations issue 3 names', () => {
-    const all = Object.values(RAILWAY_DOCUMENTS).join('\n');
+    const all = Object.values(ALL_DOCUMENTS).join('\n');
     for (const op of [
       'projectToken',
       'serviceInstance',
@@ -13,13 +16,16 @@ describe('Railway GraphQL documents', () => {
       'deploymentRedeploy',
       'serviceInstanceRedeploy',
       'deployment(',
+      'deployments(',
+      'deploymentLogs',
+      'deploymentRollback',
     ]) {
       expect(all).toContain(op);
     }
   });
 
-  it.each(Object.entries(RAILWAY_DOCUMENTS))(
-    '%s validates against ../shared/schemas/railway/schema.json',
+  it.each(Object.entries(ALL_DOCUMENTS))(
+    '%s validates against schemas/railway/schema.json',
     (_name, document) => {
       expect(railwayDocumentErrors(document)).toEqual([]);
     },

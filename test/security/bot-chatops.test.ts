@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestServer, type TestServer } from '../helpers/servers.js';
-import { startHarness, type Harness } from './bot-harness.js';
+import { SECRET, startHarness, type Harness } from './bot-harness.js';
 
 let h: Harness;
 let evil: TestServer;
@@ -72,9 +72,41 @@ describe('ChatOps under attack', () => {
     expect(Object.keys(state?.pauses ?? {})).toEqual([]);
   });
 
-  it.todo(
-    "6 parallel /restart api make at most restartBudget restarts (needs the engine helper's claim-before-call budget; integrator: enable after merging engine)",
-  );
+  it('6 parallel /restart api make at most restartBudget restarts (the attempt is claimed in the state first)', async () => {
+    const target = await startTestServer({ kind: 'status', status: 200 });
+    const config = [
+      'successThreshold: 1',
+      'restartBudget: 2',
+      'services:',
+      '  api:',
+      `    url: ${target.origin}/health`,
+      `    recovery: { provider: webhook, url: "${target.origin}/restart" }`,
+      '',
+    ].join('\n');
+    const racing = await startHarness(config, {
+      env: { UPTIME_ALLOWED_PROVIDERS: 'webhook', UPTIME_PRIVATE_TARGETS: 'allow' },
+    });
+    try {
+      const answers = await Promise.all(Array.from({ length: 6 }, () => racing.comment('/restart api')));
+      expect(answers.map((a) => a.status)).toEqual(Array(6).fill(202));
+      await racing.bot.idle();
+      const restarts = target.log.filter((r) => r.method === 'POST' && r.url === '/restart').length;
+      expect(restarts).toBeGreaterThanOrEqual(1);
+      expect(restarts).toBeLessThanOrEqual(2);
+      const replies = racing.replies();
+      expect(replies.length).toBe(6);
+      expect(replies.filter((r) => r.includes('Restarted')).length).toBe(restarts);
+      const state = racing.stub.readJson('uptime-state', 'state.json') as {
+        services: { api: { attempts: Array<{ id: string }> } };
+      };
+      const ids = state.services.api.attempts.map((a) => a.id);
+      expect(ids.length).toBe(restarts);
+      expect(new Set(ids).size).toBe(ids.length);
+    } finally {
+      await racing.close();
+      await target.close();
+    }
+  });
 });
 
 describe('the hosted policy', () => {
@@ -90,6 +122,34 @@ describe('the hosted policy', () => {
       expect(reply).not.toContain('PRIVATE KEY');
     } finally {
       await hosted.close();
+    }
+  });
+
+  it('with command allowed, `env | base64` sees none of the bot secrets: not in the reply, not in the state', async () => {
+    const target = await startTestServer({ kind: 'status', status: 200 });
+    const config = `successThreshold: 1\nservices:\n  api:\n    url: ${target.origin}/health\n    recovery: { provider: command, restart: "env; env | base64" }\n`;
+    const hosted = await startHarness(config, {
+      env: { UPTIME_ALLOWED_PROVIDERS: 'command', UPTIME_PRIVATE_TARGETS: 'allow', PATH: process.env.PATH },
+    });
+    try {
+      await hosted.comment('/restart api');
+      await hosted.bot.idle();
+      const reply = hosted.replies().join('\n');
+      expect(reply).toContain('exited 0');
+      // The output is there (the child's own PATH), so a leaked variable would be too.
+      expect(reply).toContain('PATH=');
+      const state = JSON.stringify(hosted.stub.readJson('uptime-state', 'state.json'));
+      for (const text of [reply, state]) {
+        expect(text).not.toContain(SECRET);
+        expect(text).not.toContain('PRIVATE KEY');
+        expect(text).not.toContain('ghs_test');
+        expect(text).not.toMatch(/WEBHOOK_SECRET|PRIVATE_KEY|APP_ID/);
+      }
+      // Nor base64-encoded: the names would show as these prefixes in `env | base64`.
+      expect(reply).not.toContain(Buffer.from('WEBHOOK_SECRET=').toString('base64').slice(0, 16));
+    } finally {
+      await hosted.close();
+      await target.close();
     }
   });
 

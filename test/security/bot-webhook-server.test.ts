@@ -6,6 +6,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DEFAULT_LIMITS } from '../../bot/server.js';
 import type { Provider } from '../../src/providers/types.js';
 import { startService } from '../bot/fixtures.js';
 import { sign, startHarness, type Harness } from './bot-harness.js';
@@ -38,7 +39,8 @@ beforeAll(async () => {
     env: { UPTIME_ALLOWED_PROVIDERS: 'webhook', UPTIME_PRIVATE_TARGETS: 'allow' },
     bot: {
       provider: () => slowProvider,
-      limits: { headersTimeoutMs: 300, requestTimeoutMs: 600 },
+      // A 2 MiB cap (25 MB by default) so the chunked attack hits it well within the short request timeout on a busy machine.
+      limits: { headersTimeoutMs: 300, requestTimeoutMs: 600, maxBodyBytes: 2 * 1024 * 1024 },
     },
   });
 });
@@ -84,7 +86,7 @@ describe('the webhook server under attack', () => {
     expect(process.memoryUsage().rss - before).toBeLessThan(50 * 1024 * 1024);
   });
 
-  it('cuts a chunked body off at the 25 MB cap with a 413', async () => {
+  it('cuts a chunked body off at the cap with a 413 (2 MiB here, 25 MB by default)', async () => {
     const url = new URL(h.bot.url);
     const answer = await new Promise<number | undefined>((resolve) => {
       const req = request({
@@ -105,7 +107,7 @@ describe('the webhook server under attack', () => {
       });
       req.on('error', () => resolve(undefined));
       const chunk = Buffer.alloc(1024 * 1024, 'a');
-      // 40 MiB, streamed with back-pressure (the server stops reading after 25 MiB).
+      // 40 MiB, streamed with back-pressure (the server stops reading at the cap).
       Readable.from(
         (function* () {
           for (let i = 0; i < 40; i++) yield chunk;
@@ -113,6 +115,7 @@ describe('the webhook server under attack', () => {
       ).pipe(req);
     });
     expect(answer).toBe(413);
+    expect(DEFAULT_LIMITS.maxBodyBytes).toBe(25 * 1024 * 1024);
     expect(h.logs.join('').includes('aaaaaaaa')).toBe(false);
   });
 
@@ -128,6 +131,25 @@ describe('the webhook server under attack', () => {
     );
     expect(answer.closed).toBe(true);
     expect(answer.status === undefined || answer.status === 408).toBe(true);
+  });
+
+  it('closes all of 100 slow-body connections by the request timeout, and still answers afterwards', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        partialPost(
+          {
+            'content-length': 1000,
+            'x-github-event': 'issue_comment',
+            'x-github-delivery': `slow-many-${i}`,
+            'x-hub-signature-256': sign('x'),
+          },
+          Buffer.from('{"a":'),
+        ),
+      ),
+    );
+    expect(answers.filter((a) => !a.closed)).toEqual([]);
+    const ping = await fetch(`${h.bot.url}/api/github/webhooks`, { method: 'GET' });
+    expect(ping.status).toBeLessThan(500);
   });
 
   it('closes a connection whose headers never finish (headers timeout)', async () => {

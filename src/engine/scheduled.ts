@@ -1,15 +1,16 @@
 import type { Mode } from '../config/presets.js';
-import { sweep, watch } from '../engine/index.js';
-import { Publisher } from '../engine/publish.js';
-import { publishSiteAfterRun, type SiteSink } from '../engine/site.js';
-import type { EngineDeps, EngineEvent, SweepResult } from '../engine/types.js';
+import { Publisher } from './publish.js';
+import { publishSiteAfterRun, type SiteSink } from './site.js';
+import { sweep } from './sweep.js';
+import { watch } from './watch.js';
+import type { EngineDeps, SweepResult } from './types.js';
+import { summarise } from './scheduled-summary.js';
 import { renderDoctor, runDoctor } from '../providers/doctor.js';
-import { renderStatusMarkdown } from '../report/markdown.js';
 import type { StateStore, UptimeState } from '../state/types.js';
-import { formatDuration } from '../util/duration.js';
 import { MemoryStateStore } from '../state/memory.js';
 import { emptyState } from '../state/records.js';
-import { recordGaps, type CronGapReport } from './cron.js';
+import { networkFailure } from '../github/client.js';
+import { recordGaps, type CronGapReport } from '../github/cron.js';
 
 /**
  * One scheduled run of the Action (or any face that sweeps on a timer): read the shared state, sweep once or
@@ -30,12 +31,22 @@ export interface ScheduledRunOptions {
   detectGaps?: () => Promise<CronGapReport>;
   /** Where the status site is kept (`site/` on the state branch): written when changed, at most hourly. */
   site?: SiteSink;
+  /** What the store wrote so far, in words (the job summary's "What was done"). */
+  storeWrites?: () => string[];
+  /** The repository's last activity (epoch ms), for the 60-day warning. */
+  lastActivityAt?: number;
+  /** Set (internally) when the shared state could not be read: why. */
+  stateUnavailable?: string;
 }
 
 /** Per service, as the `report` output carries it. */
 export interface ServiceReport {
   name: string;
   status: string;
+  /** The latest check failed although the mode's rules do not call the service down (yet). */
+  failing?: boolean;
+  /** Time-based uptime in percent (as in the job summary); absent before any time was watched. */
+  uptimePercent?: number;
   responseMs?: number;
   error?: string;
   incident?: number;
@@ -94,15 +105,6 @@ export function readOnlyStore(store: StateStore): StateStore {
   };
 }
 
-function withWarning(result: ScheduledRunResult, warning: string): ScheduledRunResult {
-  return {
-    ...result,
-    wrote: false,
-    warnings: [warning, ...result.warnings],
-    summary: `${result.summary}\n\n> [!WARNING]\n> ${warning}`,
-  };
-}
-
 /** Runs the sweep(s) and persists like the Action does. */
 export async function runScheduled(options: ScheduledRunOptions): Promise<ScheduledRunResult> {
   const { deps } = options;
@@ -112,24 +114,28 @@ export async function runScheduled(options: ScheduledRunOptions): Promise<Schedu
   let unreachable: string | undefined;
   const [initial, gapReport] = await Promise.all([
     options.store.read().catch((error: unknown) => {
-      unreachable = `The shared state could not be read (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); this run probed and recovered with an in-memory state and wrote no state.`;
-      deps.logger.warn(unreachable);
+      // The network's own words (`could not reach GitHub at <url> (ECONNREFUSED)`) when it never answered.
+      const cause = error instanceof Error ? error.cause : undefined;
+      unreachable =
+        networkFailure(cause) ??
+        networkFailure(error) ??
+        (error instanceof Error ? error.message.split('\n')[0] : String(error));
       return emptyState();
     }),
     options.detectGaps ? options.detectGaps().catch(() => undefined) : Promise.resolve(undefined),
   ]);
-  if (unreachable) {
+  if (unreachable !== undefined && !options.stateUnavailable) {
+    // Said once: one warning (the face's annotation) and the summary's callout.
     const memory = new MemoryStateStore(initial, { now: () => deps.clock.now() });
-    return withWarning(
-      await runScheduled({
-        ...options,
-        deps: { ...deps, store: undefined },
-        store: memory,
-        detectGaps: undefined,
-        site: undefined,
-      }),
-      unreachable,
-    );
+    return runScheduled({
+      ...options,
+      deps: { ...deps, store: undefined, incidents: undefined },
+      store: memory,
+      detectGaps: undefined,
+      storeWrites: undefined,
+      site: undefined,
+      stateUnavailable: unreachable,
+    });
   }
   let wrote = false;
   // Every write (and only a write) also records cron gaps as unmonitored time.
@@ -169,7 +175,7 @@ export async function runScheduled(options: ScheduledRunOptions): Promise<Schedu
   if (options.site && !deps.dryRun)
     await publishSiteAfterRun(deps.config, finalState, deps.clock.now(), options.site, deps.logger);
   const doctor = await doctorAfterAuthFailure(deps, results);
-  const summary = summarise(deps, results, finalState, wrote, gapReport);
+  const summary = summarise(deps, results, finalState, wrote, gapReport, options);
   if (!doctor) return summary;
   return {
     ...summary,
@@ -198,139 +204,5 @@ async function doctorAfterAuthFailure(deps: EngineDeps, results: SweepResult[]):
   } catch (error) {
     deps.logger.warn(`doctor could not run: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
-  }
-}
-
-function summarise(
-  deps: EngineDeps,
-  results: SweepResult[],
-  state: UptimeState,
-  wrote: boolean,
-  gaps?: CronGapReport,
-): ScheduledRunResult {
-  const last = results.at(-1);
-  const events = results.flatMap((r) => r.events);
-  const mode = last?.mode ?? state.mode ?? deps.config.mode;
-  const outcomes = last?.services ?? {};
-  const statuses = Object.values(outcomes).map((o) => o.status);
-  const status: OverallStatus = statuses.includes('down')
-    ? 'down'
-    : statuses.some((s) => s === 'degraded' || s === 'slow')
-      ? 'degraded'
-      : 'up';
-  const down = Object.values(outcomes)
-    .filter((o) => o.status === 'down')
-    .map((o) => o.service);
-  const recovered = [
-    ...new Set(
-      results.flatMap((r) =>
-        Object.values(r.services)
-          .filter((o) => o.recovered)
-          .map((o) => o.service),
-      ),
-    ),
-  ];
-  const incidents = new Set<number>();
-  for (const e of events)
-    if (e.type === 'incident-opened' || e.type === 'incident-resolved') incidents.add(e.number);
-  for (const o of Object.values(outcomes)) if (o.incident !== undefined) incidents.add(o.incident);
-
-  const services: Record<string, ServiceReport> = {};
-  for (const [id, o] of Object.entries(outcomes)) {
-    services[id] = {
-      name: o.name,
-      status: o.status,
-      responseMs: o.responseMs,
-      error: o.error,
-      incident: o.incident,
-      recovered: recovered.includes(id),
-      actions: results
-        .flatMap((r) => r.services[id]?.attempts ?? [])
-        .map((a) => ({
-          action: a.action,
-          trigger: a.trigger,
-          ok: a.providerOk,
-          healthy: a.healthy,
-          durationMs: a.durationMs,
-          detail: a.detail,
-        })),
-      planned: [
-        ...new Set(
-          results.flatMap((r) => (r.services[id]?.planned ?? []).map((p) => `${p.action}: ${p.reason}`)),
-        ),
-      ],
-    };
-  }
-  // A watch repeats the same line every sweep (a paused service, a backoff): each line once, in order.
-  const done = [
-    ...new Set(events.map((e) => describe(deps, e)).filter((line): line is string => line !== undefined)),
-  ];
-  const warnings = events.filter((e) => e.type === 'error').map((e) => (e as { message: string }).message);
-  if (gaps?.warning) warnings.push(gaps.warning);
-  const failure = down.length
-    ? `${down.map((id) => deps.config.services[id]?.name ?? id).join(', ')} ${down.length === 1 ? 'is' : 'are'} still down${
-        Object.values(services).some((s) => s.actions.length) ? ' after recovery' : ''
-      }. See the job summary and the incident issue${down.length === 1 ? '' : 's'}.`
-    : undefined;
-  const now = deps.clock.now();
-  const summaryParts = [renderStatusMarkdown(deps.config, state, { now, mode })];
-  summaryParts.push(
-    '',
-    '#### What was done',
-    '',
-    ...(done.length ? done.map((l) => `- ${l}`) : ['- Nothing: every check passed, nothing written.']),
-  );
-  if (deps.dryRun) summaryParts.push('', '_Dry run: nothing was restarted, no issue or state was written._');
-  if (gaps?.warning) summaryParts.push('', `> [!WARNING]\n> ${gaps.warning}`);
-  return {
-    status,
-    down,
-    recovered,
-    incidents: [...incidents].sort((a, b) => a - b),
-    report: {
-      mode,
-      status,
-      dryRun: deps.dryRun === true,
-      sweeps: results.length,
-      services,
-      ...(gaps?.warning ? { cronGap: gaps.warning } : {}),
-    },
-    summary: summaryParts.join('\n'),
-    done,
-    warnings,
-    failure,
-    state,
-    wrote,
-  };
-}
-
-function describe(deps: EngineDeps, e: EngineEvent): string | undefined {
-  const name = (id?: string) => (id ? (deps.config.services[id]?.name ?? id) : 'uptime-action');
-  switch (e.type) {
-    case 'status':
-      if (e.from === 'unknown' && e.to === 'up') return undefined; // a first healthy check is not news
-      return `${name(e.service)}: ${e.from} → **${e.to}** (${e.reason})`;
-    case 'recovery-end': {
-      const a = e.attempt;
-      const result = a.healthy
-        ? `healthy again after ${formatDuration(a.durationMs)}`
-        : a.providerOk
-          ? 'not healthy in time'
-          : 'failed';
-      return `${name(e.service)}: ${a.action} (${a.trigger}) — ${result}. ${a.detail.split('\n')[0]}`;
-    }
-    case 'escalated':
-      return `${name(e.service)}: escalated to people — ${e.reason}`;
-    case 'incident-opened':
-      return `${name(e.service)}: opened incident #${e.number}`;
-    case 'incident-resolved':
-      return `${name(e.service)}: resolved incident #${e.number} after ${formatDuration(e.durationMs)}`;
-    case 'skipped':
-    case 'waiting':
-      return `${name(e.service)}: ${e.reason}`;
-    case 'error':
-      return `⚠️ ${e.message}`;
-    default:
-      return undefined;
   }
 }

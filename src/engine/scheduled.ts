@@ -172,10 +172,18 @@ export async function runScheduled(options: ScheduledRunOptions): Promise<Schedu
     finalState = await publisher.afterSweep(store, result);
   }
   await publisher.finish(); // notifications were sent after each write; wait for them only now (bounded)
-  if (options.site && !deps.dryRun)
-    await publishSiteAfterRun(deps.config, finalState, deps.clock.now(), options.site, deps.logger);
+  const siteWritten =
+    options.site && !deps.dryRun
+      ? await publishSiteAfterRun(deps.config, finalState, deps.clock.now(), options.site, deps.logger)
+      : false;
   const doctor = await doctorAfterAuthFailure(deps, results);
-  const summary = summarise(deps, results, finalState, wrote, gapReport, options);
+  const summary = summarise(deps, results, finalState, wrote, gapReport, {
+    ...options,
+    storeWrites: () => [
+      ...(options.storeWrites?.() ?? []),
+      ...(siteWritten ? ['updated the status page (site/ on the state branch)'] : []),
+    ],
+  });
   if (!doctor) return summary;
   return {
     ...summary,

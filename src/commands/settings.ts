@@ -39,7 +39,10 @@ export async function status(ctx: CommandContext, name?: string): Promise<Handle
       only: service ? [service.id] : undefined,
     },
   );
-  return { ok: true, reply, stateChanged: false, summary: 'status shown' };
+  // The published status page (statusPage.url): `href` is the parsed URL, so `<`/`>` are percent-encoded.
+  const page = ctx.config.statusPage?.url ? new URL(ctx.config.statusPage.url).href : undefined;
+  const link = page ? `\n\n[Status page](<${page}>)` : '';
+  return { ok: true, reply: `${reply}${link}`, stateChanged: false, summary: 'status shown' };
 }
 
 export async function setMode(ctx: CommandContext, mode: Config['mode']): Promise<HandlerResult> {

@@ -4,6 +4,7 @@ import { GitHubIncidentLog } from '../incidents/github.js';
 import { probeService } from '../probe/probe.js';
 import { getProvider } from '../providers/registry.js';
 import type { Provider } from '../providers/types.js';
+import { GitHubSiteSink } from '../engine/site.js';
 import { GitHubStateStore } from '../state/github.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
@@ -84,5 +85,6 @@ export function githubServices(config: Config, options: GitHubServicesOptions) {
     dryRun: options.dryRun,
     onEvent: options.onEvent,
   };
-  return { engine, store, incidents };
+  const site = new GitHubSiteSink({ owner, repo, client, branch: store.branch });
+  return { engine, store, incidents, site };
 }

@@ -1,5 +1,7 @@
 import type { Mode } from '../config/presets.js';
-import { mergeSweep, sweep } from './sweep.js';
+import { Publisher } from './publish.js';
+import { publishSiteAfterRun, type SiteSink } from './site.js';
+import { sweep } from './sweep.js';
 import { watch } from './watch.js';
 import type { EngineDeps, SweepResult } from './types.js';
 import { summarise } from './scheduled-summary.js';
@@ -27,6 +29,8 @@ export interface ScheduledRunOptions {
   watchMs: number;
   /** Cron gap detection (reads the workflow's run history); omitted outside scheduled runs. */
   detectGaps?: () => Promise<CronGapReport>;
+  /** Where the status site is kept (`site/` on the state branch): written when changed, at most hourly. */
+  site?: SiteSink;
   /** What the store wrote so far, in words (the job summary's "What was done"). */
   storeWrites?: () => string[];
   /** The repository's last activity (epoch ms), for the 60-day warning. */
@@ -129,6 +133,7 @@ export async function runScheduled(options: ScheduledRunOptions): Promise<Schedu
       store: memory,
       detectGaps: undefined,
       storeWrites: undefined,
+      site: undefined,
       stateUnavailable: unreachable,
     });
   }
@@ -150,6 +155,7 @@ export async function runScheduled(options: ScheduledRunOptions): Promise<Schedu
   };
 
   const results: SweepResult[] = [];
+  const publisher = new Publisher(deps);
   let finalState: UptimeState;
   if (options.watchMs > 0) {
     await watch(deps, store, {
@@ -157,15 +163,27 @@ export async function runScheduled(options: ScheduledRunOptions): Promise<Schedu
       mode: options.mode,
       persist: 'changes',
       onSweep: (r) => void results.push(r),
+      publisher,
     });
     finalState = results.at(-1)?.state ?? initial;
   } else {
     const result = await sweep(deps, ((firstRead = false), initial), { mode: options.mode });
     results.push(result);
-    finalState = result.changed ? await store.update((fresh) => mergeSweep(fresh, result)) : result.state;
+    finalState = await publisher.afterSweep(store, result);
   }
+  await publisher.finish(); // notifications were sent after each write; wait for them only now (bounded)
+  const siteWritten =
+    options.site && !deps.dryRun
+      ? await publishSiteAfterRun(deps.config, finalState, deps.clock.now(), options.site, deps.logger)
+      : false;
   const doctor = await doctorAfterAuthFailure(deps, results);
-  const summary = summarise(deps, results, finalState, wrote, gapReport, options);
+  const summary = summarise(deps, results, finalState, wrote, gapReport, {
+    ...options,
+    storeWrites: () => [
+      ...(options.storeWrites?.() ?? []),
+      ...(siteWritten ? ['updated the status page (site/ on the state branch)'] : []),
+    ],
+  });
   if (!doctor) return summary;
   return {
     ...summary,

@@ -1,5 +1,6 @@
 import type { Mode } from '../config/presets.js';
 import type { StateStore } from '../state/types.js';
+import type { Publisher } from './publish.js';
 import { mergeSweep, sweep } from './sweep.js';
 import type { EngineDeps, SweepResult } from './types.js';
 
@@ -18,6 +19,11 @@ export interface WatchOptions {
    */
   persist?: 'changes' | 'always';
   onSweep?: (result: SweepResult) => void | Promise<void>;
+  /**
+   * Books the response-time history and claims notifications inside each write, then sends them
+   * (src/engine/publish.ts); a healthy watch writes for it at most once an hour.
+   */
+  publisher?: Publisher;
 }
 
 /**
@@ -37,11 +43,21 @@ export async function watch(
   // Sweeps not yet written: all are re-applied in order on the fresh state, so a failed write loses nothing.
   let pending: SweepResult[] = [];
   let unsavedChange = false;
+  // The publisher wants a write of its own (the hour's first history sample, a transition not yet claimed).
+  let publishDue = false;
+  const publisher = options.publisher;
   let last: SweepResult | undefined;
   const save = async (): Promise<void> => {
     const results = pending;
     try {
-      state = await store.update((fresh) => results.reduce((s, r) => mergeSweep(s, r), fresh));
+      const merge = unsavedChange;
+      state = await store.update((fresh) => {
+        const merged = results.reduce((s, r) => mergeSweep(s, r), fresh);
+        return publisher ? publisher.apply(merged, merge) : merged;
+      });
+      if (publishDue && !merge) publisher?.countHistoryWrite();
+      publisher?.written();
+      publishDue = false;
       pending = [];
       unsavedChange = false;
     } catch (error) {
@@ -61,8 +77,10 @@ export async function watch(
     // Bounded: after 100 failed saves in a row only the newest sweeps are kept (each carries the full records).
     pending = [...pending, result].slice(-100);
     if (result.changed) unsavedChange = true;
+    publisher?.observe(result);
+    if (publisher?.wantsWrite(state)) publishDue = true;
     const due = clock.now() - lastSync >= STATE_REFRESH_MS;
-    if (unsavedChange || (persist === 'always' && due)) {
+    if (unsavedChange || publishDue || (persist === 'always' && due)) {
       await save();
     } else if (due) {
       // Nothing to write: still pick up what others (the bot's /mode, /pause) wrote meanwhile.
@@ -82,6 +100,6 @@ export async function watch(
     const wait = Math.min(started + result.tuning.healthCheckInterval, end) - clock.now();
     if (wait > 0 && !options.signal?.aborted) await clock.sleep(wait, options.signal);
   }
-  if (pending.length > 0 && (unsavedChange || persist === 'always')) await save();
+  if (pending.length > 0 && (unsavedChange || publishDue || persist === 'always')) await save();
   return last;
 }

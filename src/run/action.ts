@@ -125,13 +125,14 @@ async function runSweep(options: ActionRunOptions): Promise<ActionRunResult> {
     env,
   });
   const redact = redactorFor(options, config);
-  const { engine, store, writes } = wire(options, config, redact, inputs.dryRun);
+  const { engine, store, writes, site } = wire(options, config, redact, inputs.dryRun);
   // Cron-gap policy: only scheduled runs, with the interval of the cron that started this one.
   const cron = typeof event.payload.schedule === 'string' ? event.payload.schedule : undefined;
   const intervalMs = cron ? cronIntervalMs(cron) : undefined;
   const result = await runScheduled({
     deps: engine,
     store,
+    site,
     mode: inputs.mode,
     watchMs: inputs.watchMs,
     storeWrites: () => writes,

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { MODES } from '../config/presets.js';
+import { incidentEntrySchema, serviceHistorySchema } from '../history/schema.js';
 import { emptyRecord, emptyState } from './records.js';
 import type { ServiceRecord, UptimeState } from './types.js';
 
@@ -158,6 +159,19 @@ function recordOf(data: unknown, where: string, problems: string[]): ServiceReco
   };
 }
 
+/** `state.history` part by part: a malformed service's history or incident entry is dropped, not the whole. */
+function historyOf(data: unknown, problems: string[]): UptimeState['history'] {
+  if (data === undefined) return undefined;
+  if (!isObject(data)) {
+    problems.push(`state: history reset (expected object, got ${kindOf(data)})`);
+    return undefined;
+  }
+  return {
+    services: mapOf(data.services, 'history.services', serviceHistorySchema, problems),
+    incidents: listOf(data.incidents, 'history.incidents', incidentEntrySchema, problems),
+  };
+}
+
 /**
  * Parses stored state data (already JSON-decoded) with the one schema. Never throws: what is malformed is reset
  * and named in `problems`; a value that is not a version-1 state object at all becomes the empty state.
@@ -200,6 +214,9 @@ export function parseStateData(data: unknown): ParsedState {
     incidents: mapOf(data.incidents, 'incidents', incidentSchema, problems),
     unmonitored: listOf(data.unmonitored, 'unmonitored', outageSchema, problems),
   };
+  const history = historyOf(data.history, problems);
+  if (history) state.history = history;
+  if (data.notified !== undefined) state.notified = listOf(data.notified, 'notified', z.string(), problems);
   const mode = optional('mode', z.enum(MODES));
   if (mode !== undefined) state.mode = mode;
   const modeSetBy = optional('modeSetBy', z.string());

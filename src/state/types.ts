@@ -1,5 +1,6 @@
 import type { Mode } from '../config/presets.js';
 import type { RecoveryAction } from '../config/schema.js';
+import type { History } from '../history/schema.js';
 import type { ServiceHealth } from '../monitor/types.js';
 
 /** Check counts; `responseMsTotal / ok` is the average response time. */
@@ -102,6 +103,10 @@ export interface UptimeState {
   /** Time nobody watched (cron gaps), recorded so it never counts as uptime. */
   unmonitored: Outage[];
   updatedAt?: number;
+  /** Response-time history and the incident log for the status page (src/history); bounded. */
+  history?: History;
+  /** Ids of notifications already claimed (src/notify/once.ts), newest last, bounded (500). */
+  notified?: string[];
 }
 
 /**

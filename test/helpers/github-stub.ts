@@ -362,7 +362,7 @@ export async function startGitHubStub(options: StubOptions = {}) {
     ],
     [
       'GET',
-      /^\/git\/ref\/heads\/(.+)$/,
+      /^\/git\/ref\/heads(?:\/|%2F)(.+)$/,
       (m) => {
         const branch = decodeURIComponent(m[1]);
         const sha = branches.get(branch);
@@ -390,17 +390,53 @@ export async function startGitHubStub(options: StubOptions = {}) {
       'POST',
       /^\/git\/trees$/,
       (_m, b) => {
-        const entries = (b.tree as Array<{ path: string; sha?: string; content?: string }>).map((e) => ({
-          path: e.path,
-          sha: e.sha ?? putBlob(Buffer.from(e.content ?? '')),
-        }));
-        return [201, { sha: putTree(entries) }];
+        const given = b.tree as Array<{ path: string; sha?: string | null; content?: string }>;
+        // base_tree: the given entries replace (or, with sha null, remove) the base's.
+        const base = b.base_tree ? (trees.get(String(b.base_tree)) ?? []) : [];
+        const kept = base.filter((e) => !given.some((g) => g.path === e.path));
+        const entries = given
+          .filter((e) => e.sha !== null)
+          .map((e) => ({ path: e.path, sha: e.sha ?? putBlob(Buffer.from(e.content ?? '')) }));
+        return [201, { sha: putTree([...kept, ...entries]) }];
       },
     ],
     [
       'POST',
       /^\/git\/commits$/,
       (_m, b) => [201, { sha: putCommit(String(b.tree), (b.parents as string[]) ?? [], String(b.message)) }],
+    ],
+    [
+      'GET',
+      /^\/git\/commits\/([0-9a-f]+)$/,
+      (m) => {
+        const commit = commits.get(m[1]);
+        if (!commit) throw new HttpError(404, 'Not Found');
+        return [200, { sha: m[1], tree: { sha: commit.tree }, message: commit.message, parents: [] }];
+      },
+    ],
+    [
+      'GET',
+      /^\/git\/trees\/([0-9a-f]+)$/,
+      (m) => {
+        const tree = trees.get(m[1]);
+        if (!tree) throw new HttpError(404, 'Not Found');
+        const entries = tree.map((e) => ({ path: e.path, mode: '100644', type: 'blob', sha: e.sha }));
+        return [200, { sha: m[1], tree: entries, truncated: false }];
+      },
+    ],
+    [
+      'PATCH',
+      /^\/git\/refs\/heads(?:\/|%2F)(.+)$/,
+      (m, b) => {
+        const branch = decodeURIComponent(m[1]);
+        const head = branches.get(branch);
+        if (!head) throw new HttpError(422, 'Reference does not exist');
+        const parents = commits.get(String(b.sha))?.parents ?? [];
+        if (!b.force && !parents.includes(head)) throw new HttpError(422, 'Update is not a fast forward');
+        branches.set(branch, String(b.sha));
+        branchWrites[branch] = (branchWrites[branch] ?? 0) + 1;
+        return [200, { ref: `refs/heads/${branch}`, object: { sha: b.sha, type: 'commit' } }];
+      },
     ],
     [
       'POST',

@@ -1,0 +1,186 @@
+import { createHash } from 'node:crypto';
+import type { Config } from '../config/schema.js';
+import { describeError, type GitHubClient, type RepoRef } from '../github/client.js';
+import { hourStart } from '../history/record.js';
+import { renderSite } from '../site/index.js';
+import type { UptimeState } from '../state/types.js';
+
+/**
+ * The status site kept under `site/` on the state branch (issue 12): rendered with `now` rounded down to the
+ * hour (so a re-render within the hour is byte-identical), compared with what is on the branch by git blob
+ * sha (no download), and committed only when a file differs, at most once an hour. Its own commit beside the
+ * state's (the state is written through the contents API with compare-and-swap on its blob).
+ */
+
+/** Where the site's files live. */
+export interface SiteSink {
+  /** Git blob sha of each file now published (path relative to the site folder); empty when none. */
+  current(): Promise<{ files: Record<string, string>; generatedHour?: number }>;
+  /** Replaces the published files with `files` (and removes `remove`) in one commit. */
+  write(files: Record<string, string>, remove: string[], message: string): Promise<void>;
+}
+
+/** What {@link publishSite} did. */
+export interface SitePublishResult {
+  written: boolean;
+  /** Why (for the log): `already written this hour`, `unchanged`, `3 files changed`. */
+  reason: string;
+}
+
+/** Git's blob sha of a text file's content. */
+export function gitBlobSha(content: string): string {
+  const body = Buffer.from(content, 'utf8');
+  return createHash('sha1').update(`blob ${body.length}\0`).update(body).digest('hex');
+}
+
+/** Renders the site for the current hour and writes what changed, at most hourly. */
+export async function publishSite(
+  config: Config,
+  state: UptimeState,
+  now: number,
+  sink: SiteSink,
+  options: { issueUrl?: (n: number) => string | undefined } = {},
+): Promise<SitePublishResult> {
+  const hour = hourStart(now);
+  const published = await sink.current();
+  if (published.generatedHour === hour) return { written: false, reason: 'already written this hour' };
+  const files = renderSite(config, state, { now: hour, issueUrl: options.issueUrl });
+  const changed = Object.keys(files).filter((path) => published.files[path] !== gitBlobSha(files[path]));
+  const remove = Object.keys(published.files).filter((path) => !(path in files));
+  if (changed.length === 0 && remove.length === 0) return { written: false, reason: 'unchanged' };
+  const upload = Object.fromEntries(changed.map((path) => [path, files[path]]));
+  await sink.write(upload, remove, `Status page for ${new Date(hour).toISOString().slice(0, 13)}:00Z`);
+  return { written: true, reason: `${changed.length + remove.length} files changed` };
+}
+
+/** Options of {@link GitHubSiteSink}. */
+export interface GitHubSiteSinkOptions extends RepoRef {
+  client: GitHubClient;
+  /** The state branch. */
+  branch: string;
+  /** @default "site" */
+  folder?: string;
+}
+
+/** The site under `site/` on the state branch, through the git data API (one commit per write). */
+export class GitHubSiteSink implements SiteSink {
+  private base?: { commit: string; tree: string };
+  constructor(private readonly options: GitHubSiteSinkOptions) {}
+
+  private get folder(): string {
+    return this.options.folder ?? 'site';
+  }
+
+  async current(): Promise<{ files: Record<string, string>; generatedHour?: number }> {
+    const { client, owner, repo, branch } = this.options;
+    const ref = await client.request('GET /repos/{owner}/{repo}/git/ref/{ref}', {
+      owner,
+      repo,
+      ref: `heads/${branch}`,
+    });
+    const commit = ref.data.object.sha as string;
+    const { data } = await client.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', {
+      owner,
+      repo,
+      commit_sha: commit,
+    });
+    this.base = { commit, tree: data.tree.sha as string };
+    const { data: tree } = await client.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
+      owner,
+      repo,
+      tree_sha: this.base.tree,
+      recursive: 'true',
+    });
+    const prefix = `${this.folder}/`;
+    const files: Record<string, string> = {};
+    for (const entry of tree.tree as Array<{ path: string; type: string; sha: string }>)
+      if (entry.type === 'blob' && entry.path.startsWith(prefix))
+        files[entry.path.slice(prefix.length)] = entry.sha;
+    return { files, generatedHour: await this.generatedHour(files['status.json']) };
+  }
+
+  async write(files: Record<string, string>, remove: string[], message: string): Promise<void> {
+    const { client, owner, repo, branch } = this.options;
+    if (!this.base) await this.current();
+    const base = this.base as { commit: string; tree: string };
+    const tree = [
+      ...Object.entries(files).map(([path, content]) => ({
+        path: `${this.folder}/${path}`,
+        mode: '100644',
+        type: 'blob',
+        content,
+      })),
+      ...remove.map((path) => ({ path: `${this.folder}/${path}`, mode: '100644', type: 'blob', sha: null })),
+    ];
+    try {
+      const { data: made } = await client.request('POST /repos/{owner}/{repo}/git/trees', {
+        owner,
+        repo,
+        base_tree: base.tree,
+        tree,
+      });
+      const { data: commit } = await client.request('POST /repos/{owner}/{repo}/git/commits', {
+        owner,
+        repo,
+        message,
+        tree: made.sha,
+        parents: [base.commit],
+      });
+      // Not forced: a state write in between makes this fail; the next run publishes instead.
+      await client.request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
+        owner,
+        repo,
+        ref: `heads/${branch}`,
+        sha: commit.sha,
+        force: false,
+      });
+    } catch (error) {
+      throw new Error(
+        `could not publish the status page to ${branch}/${this.folder}/ (${describeError(error)}); the next run tries again`,
+        { cause: error },
+      );
+    } finally {
+      this.base = undefined;
+    }
+  }
+
+  private async generatedHour(sha: string | undefined): Promise<number | undefined> {
+    if (!sha) return undefined;
+    const { client, owner, repo } = this.options;
+    const { data } = await client.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', {
+      owner,
+      repo,
+      file_sha: sha,
+    });
+    try {
+      const doc = JSON.parse(Buffer.from(data.content as string, 'base64').toString('utf8')) as {
+        generatedAt?: string;
+      };
+      const at = Date.parse(doc.generatedAt ?? '');
+      return Number.isFinite(at) ? at : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/**
+ * {@link publishSite} after a run: never throws (a failed publish is a warning; the next run tries again).
+ * Returns whether the site was written (the run's count of writes).
+ */
+export async function publishSiteAfterRun(
+  config: Config,
+  state: UptimeState,
+  now: number,
+  sink: SiteSink,
+  logger: { info(message: string): void; warn(message: string): void },
+): Promise<boolean> {
+  try {
+    const result = await publishSite(config, state, now, sink);
+    logger.info(`Status page: ${result.written ? 'written' : 'not written'} (${result.reason}).`);
+    return result.written;
+  } catch (error) {
+    logger.warn(`Status page not published: ${error instanceof Error ? error.message : String(error)}`);
+    return false;
+  }
+}

@@ -4,7 +4,7 @@ import { GitHubIncidentLog } from '../incidents/github.js';
 import { probeService } from '../probe/probe.js';
 import { getProvider } from '../providers/registry.js';
 import type { Provider } from '../providers/types.js';
-import { GitHubSiteSink } from '../engine/site.js';
+import { GitHubSiteSink } from './site.js';
 import { GitHubStateStore } from '../state/github.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { GitHubSiteSink, gitBlobSha, publishSite } from '../../src/engine/site.js';
 import { GitHubStateStore } from '../../src/state/github.js';
-import { virtualClock } from '../../src/util/clock.js';
+import { virtualClock } from '../helpers/clock.js';
 import { memoryLogger, testOctokit } from '../github/fixtures.js';
 import { checkRequests } from '../helpers/openapi.js';
 import { startGitHubStub, type GitHubStub } from '../helpers/github-stub.js';

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Re-makes the README's `watch` screenshot (docs/img/watch.png) from the real CLI in a real terminal
-// (tmux), and says why docs/img/summary.png is not re-made here. See docs/screenshots.md.
+// (tmux); scripts/summary-shot.ts makes docs/img/summary.png. See docs/screenshots.md.
 //
 //   npm run build && node scripts/screenshots.mjs
 //

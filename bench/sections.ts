@@ -1,3 +1,4 @@
+import { historyMarkdown, runHistoryBench } from './history.js';
 /** The benchmark's sections by name, each a function from "quick or full" to its Markdown. */
 import { replayMarkdown, runReplay } from './replay.js';
 import { runScale } from './scale.js';
@@ -7,6 +8,7 @@ import { runActionCost } from './action-cost.js';
 
 /** Sizes of each section: the full run of `npm run bench`, and `--quick` for a smoke run. */
 export const SECTIONS = {
+  history: async (quick: boolean) => historyMarkdown(await runHistoryBench({ days: quick ? 2 : 90 })),
   replay: async (quick: boolean) => {
     const options = { days: quick ? 1 : 30, seed: 42 };
     return replayMarkdown(await runReplay(options), options);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { runActionCost } from '../../bench/action-cost.js';
 import { runEndurance } from '../../bench/endurance.js';
+import { historyMarkdown, runHistoryBench } from '../../bench/history.js';
 import { runScale } from '../../bench/scale.js';
 
 describe('bench sections, tiny versions', () => {
@@ -18,6 +19,12 @@ describe('bench sections, tiny versions', () => {
     // 2 of 40 hang: every sweep reports exactly those as failed.
     expect(markdown).toMatch(/\| probeAll \+ probeService \| 40 \| [\d.]+ m?s \| [\d.]+ \| 2 \|/);
     expect(markdown).toContain('× the probe timeout');
+  });
+
+  it('history: a healthy day of scheduled runs writes the state at most 24 times', async () => {
+    const result = await runHistoryBench({ days: 2 });
+    expect(result.healthyDayWritesMax).toBeLessThanOrEqual(24);
+    expect(historyMarkdown(result)).toContain('≤ 24 ✅');
   });
 
   it('endurance: runs the watch loop with both stores and reports heap growth', async () => {

@@ -66,12 +66,17 @@ export function formatLastRepair(row: StatusRow): string {
   return `${last.action}${why} ${formatDuration(last.agoMs)} ago, took ${formatDuration(last.durationMs)} → ${result}`;
 }
 
-/** `72% left (31m of 43m used)`, `exhausted (1h 5m of 43m used)`. */
+/**
+ * `72% left (31m of 43m used)`, `exhausted (1h 5m of 43m used)`; counted in checks before any time was
+ * watched: `exhausted (1 failed check; 0.01 allowed so far)`.
+ */
 export function formatBudget(budget: ErrorBudget | undefined): string {
   if (!budget) return NONE;
-  const amount = (n: number) =>
-    budget.basis === 'time' ? formatDuration(n) : `${Math.round(n * 100) / 100} failed checks`;
-  const usedOf = `${amount(budget.used)} of ${amount(budget.allowed)} used`;
+  const round = (n: number) => Math.round(n * 100) / 100;
+  const usedOf =
+    budget.basis === 'time'
+      ? `${formatDuration(budget.used)} of ${formatDuration(budget.allowed)} used`
+      : `${round(budget.used)} failed check${round(budget.used) === 1 ? '' : 's'}; ${round(budget.allowed)} allowed so far`;
   if (budget.exhausted) return `exhausted (${usedOf})`;
   return `${Math.max(0, Math.floor(budget.remainingPercent))}% left (${usedOf})`;
 }

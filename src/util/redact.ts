@@ -106,7 +106,7 @@ export const MAX_LOG_LINE = 500;
 
 /**
  * Credential shapes that turn up in application logs although no variable of ours holds them: bearer
- * tokens, Stripe (`sk_live_…`), AWS (`AKIA…`), GitHub (`ghp_…`) and Slack (`xoxb-…`) keys, JWTs and the
+ * tokens, Stripe (`sk_live_…`), OpenAI-like (`sk-…`), AWS (`AKIA…`), GitHub (`ghp_…`) and Slack (`xoxb-…`) keys, JWTs and the
  * password of a URL (`://user:pass@`). Each is replaced, keeping its label so the line stays readable.
  */
 const LOG_SECRET_PATTERNS: Array<[RegExp, string]> = [
@@ -117,8 +117,10 @@ const LOG_SECRET_PATTERNS: Array<[RegExp, string]> = [
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g, '***JWT***'],
   [/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 ***'],
   [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+):[^\s@/]+@/gi, '$1:***@'],
+  [/\bsk-[A-Za-z0-9_-]{16,}/g, 'sk-***'],
+  // `key=value` / `"key": "value"` for names that say secret, also inside longer names (`DB_PASSWORD=`).
   [
-    /\b(password|passwd|pwd|secret|api[_-]?key|access[_-]?token)(["']?\s*[=:]\s*["']?)[^\s"'&,;]+/gi,
+    /\b([A-Za-z0-9_-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)[A-Za-z0-9_-]*)(["']?\s*[=:]\s*["']?)(?!(?:Bearer|Basic|Token)\s|\*\*\*)([^\s"'&,;]+)/gi,
     '$1$2***',
   ],
 ];

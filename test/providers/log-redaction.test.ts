@@ -30,6 +30,14 @@ describe('redactLogLine (issue 13: log lines in incidents)', () => {
     expect(redactLogLine('echo tok-configured-9876 done', redact)).toBe('echo *** done');
   });
 
+  it('hides secret values inside longer names and OpenAI-like keys, and leaves the author alone', () => {
+    const line = 'boot DB_PASSWORD=hunter2hunter2 OPENAI=sk-abcdefghijklmnopqrstuv author=bob';
+    const out = redactLogLine(line);
+    expect(out).not.toContain('hunter2hunter2');
+    expect(out).not.toContain('sk-abcdefghijklmnopqrstuv');
+    expect(out).toContain('author=bob');
+  });
+
   it('keeps an ordinary line as it is', () => {
     const line = '2026-11-30T19:00:00Z GET /health 200 in 12ms (user bob, key count 3)';
     expect(redactLogLine(line)).toBe(line);

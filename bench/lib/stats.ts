@@ -46,3 +46,21 @@ export function verdict(ok: boolean): string {
 export function tick(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
+
+/** One figure of the issue's targets, printed next to its target in the run's summary table. */
+export interface Target {
+  /** What is measured, e.g. `false recoveries, stress world, 30 days`. */
+  figure: string;
+  /** The measured value as printed, e.g. `0`, `1.21 ×`. */
+  value: string;
+  /** The target as printed, e.g. `0`, `≤ 1.3 × the probe timeout`. */
+  target: string;
+  /** Met or not; undefined = information only (no verdict). */
+  ok?: boolean;
+}
+
+/** What a section hands back to `npm run bench`: its Markdown and the targets it measured. */
+export interface SectionResult {
+  markdown: string;
+  targets: Target[];
+}

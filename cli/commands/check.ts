@@ -7,10 +7,13 @@ import { loadCliConfig, rejectPositionals, type CommandContext } from '../contex
 import { colorsFor } from '../io.js';
 import { renderServiceLines, type ReportLine } from '../report-lines.js';
 
-/** What `check` saw of one service: `up`, `slow` (answered, above slowResponseThreshold) or `down`. */
+/**
+ * What `check` saw of one service: `up`, `slow` (answered, above slowResponseThreshold), `down`, or
+ * `unchecked` (the monitor itself could not make the probe: out of file descriptors; says nothing of the service).
+ */
 export interface CheckedService {
   name: string;
-  status: 'up' | 'slow' | 'down';
+  status: 'up' | 'slow' | 'down' | 'unchecked';
   responseMs: number | null;
   httpStatus: number | null;
   error: string | null;
@@ -22,6 +25,8 @@ export interface CheckReport {
   mode: string;
   checkedAt: string;
   downServices: string[];
+  /** Services the monitor could not probe (its own EMFILE); listed only when there are some. */
+  uncheckedServices?: string[];
   services: Record<string, CheckedService>;
 }
 
@@ -32,7 +37,7 @@ export function checkReport(config: Config, results: ProbeResult[], mode: Mode, 
   for (const r of results) {
     services[r.service] = {
       name: config.services[r.service]?.name ?? r.service,
-      status: !r.ok ? 'down' : r.responseMs > slowAbove ? 'slow' : 'up',
+      status: r.local ? 'unchecked' : !r.ok ? 'down' : r.responseMs > slowAbove ? 'slow' : 'up',
       responseMs: r.responseMs,
       httpStatus: r.status ?? null,
       error: r.ok ? null : (r.error ?? r.kind),
@@ -40,13 +45,25 @@ export function checkReport(config: Config, results: ProbeResult[], mode: Mode, 
   }
   const all = Object.entries(services);
   const downServices = all.filter(([, s]) => s.status === 'down').map(([id]) => id);
-  const status = downServices.length ? 'down' : all.some(([, s]) => s.status === 'slow') ? 'degraded' : 'up';
-  return { status, mode, checkedAt: new Date(at).toISOString(), downServices, services };
+  const unchecked = all.filter(([, s]) => s.status === 'unchecked').map(([id]) => id);
+  const status = downServices.length
+    ? 'down'
+    : all.some(([, s]) => s.status === 'slow' || s.status === 'unchecked')
+      ? 'degraded'
+      : 'up';
+  return {
+    status,
+    mode,
+    checkedAt: new Date(at).toISOString(),
+    downServices,
+    ...(unchecked.length ? { uncheckedServices: unchecked } : {}),
+    services,
+  };
 }
 
 /**
  * `uptime-action check`: one probe of every service, printed. No recovery, no confirm wait, no state written.
- * Exit 0 all up (slow counts as up), 1 something down or failing, 2 bad config.
+ * Exit 0 all up (slow counts as up), 1 something down, failing or not checked, 2 bad config.
  */
 export async function checkCommand(ctx: CommandContext): Promise<number> {
   const { args, io } = ctx;
@@ -70,9 +87,14 @@ export async function checkCommand(ctx: CommandContext): Promise<number> {
     }));
     io.out(renderServiceLines(lines, colorsFor(io)));
     const total = lines.length;
+    const unchecked = report.uncheckedServices?.length ?? 0;
     io.out(
-      `${report.status.toUpperCase()}: ${total - report.downServices.length} of ${total} services healthy (mode ${mode}; check only: nothing restarted or saved).`,
+      `${report.status.toUpperCase()}: ${total - report.downServices.length - unchecked} of ${total} services healthy` +
+        (unchecked
+          ? `, ${unchecked} not checked (the monitor ran out of file descriptors: lower probeConcurrency or raise ulimit -n)`
+          : '') +
+        ` (mode ${mode}; check only: nothing restarted or saved).`,
     );
   }
-  return report.downServices.length ? 1 : 0;
+  return report.downServices.length || report.uncheckedServices ? 1 : 0;
 }

@@ -11,7 +11,7 @@ export type OverallStatus = 'up' | 'degraded' | 'down';
 
 /** A service failing at the end of the sweep: down, or its last check failed (not yet confirmed down). */
 export function isFailing(outcome: SweepResult['services'][string]): boolean {
-  if (outcome.status === 'paused') return false;
+  if (outcome.status === 'paused' || outcome.unchecked) return false;
   if (outcome.recovered && outcome.error === undefined) return false;
   return outcome.status === 'down' || outcome.error !== undefined;
 }
@@ -21,6 +21,7 @@ export function isFailing(outcome: SweepResult['services'][string]): boolean {
  * call down yet (never `up` with an error), otherwise the health status.
  */
 export function displayStatus(outcome: SweepResult['services'][string]): string {
+  if (outcome.unchecked) return 'not checked';
   return isFailing(outcome) && outcome.status !== 'down' ? 'failing' : outcome.status;
 }
 
@@ -29,7 +30,7 @@ export function summarizeSweep(result: SweepResult, at: number) {
   const outcomes = Object.values(result.services);
   const down = outcomes.filter(isFailing).map((o) => o.service);
   const degraded = outcomes
-    .filter((o) => !isFailing(o) && (o.status === 'degraded' || o.status === 'slow'))
+    .filter((o) => !isFailing(o) && (o.status === 'degraded' || o.status === 'slow' || o.unchecked))
     .map((o) => o.service);
   const status: OverallStatus = down.length ? 'down' : degraded.length ? 'degraded' : 'up';
   return {

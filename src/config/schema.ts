@@ -124,7 +124,7 @@ export const configSchema = z
     restartWindow: z.optional(duration({ min: 60_000, max: 7 * 86_400_000 })),
     maxBackoff: z.optional(duration({ min: 1000, max: 86_400_000 })),
     /** Probes in flight at once during a sweep. @default 50 */
-    probeConcurrency: z._default(positiveInt(1000), 50),
+    probeConcurrency: z._default(positiveInt(10_000), 50),
     /** Availability target in percent, for the SLO error budget. @default 99.9 */
     slo: z._default(z.number().check(z.gt(0), z.lt(100)), 99.9),
     /** GitHub logins mentioned when recovery escalates to humans. */

@@ -113,6 +113,23 @@ function planCheck(plan: SweepPlan, input: PlanInput, service: ServiceConfig): v
     attempts: [],
     recovered: false,
   };
+  // The monitor could not make the probe (out of sockets): nothing is known of the service, nothing changes.
+  const unprobed = seen?.first.local ? seen.first : seen?.confirm?.local ? seen.confirm : undefined;
+  if (unprobed && !isPaused(state, id, now)) {
+    const health = (recordOf(state, id) ?? emptyRecord(now)).health;
+    plan.events.push({
+      type: 'skipped',
+      service: id,
+      reason: `${service.name} was not checked this time: ${unprobed.error ?? 'the monitor could not probe it'}`,
+    });
+    plan.services[id] = {
+      ...plan.services[id],
+      status: health.status,
+      error: unprobed.error,
+      unchecked: true,
+    };
+    return;
+  }
   if (!seen || isPaused(state, id, now)) {
     plan.events.push({
       type: 'skipped',

@@ -21,11 +21,14 @@ export function summarise(
   const mode = last?.mode ?? state.mode ?? deps.config.mode;
   const outcomes = last?.services ?? {};
   // A latest check that failed counts, even before the mode's rules call the service down (a first run).
+  // A service the monitor could not probe (its own EMFILE) is not failing, but the run is not all up either.
   const failing = (o: (typeof outcomes)[string]) =>
-    o.status !== 'paused' && o.status !== 'down' && o.error !== undefined;
+    o.status !== 'paused' && o.status !== 'down' && o.error !== undefined && !o.unchecked;
   const status: OverallStatus = Object.values(outcomes).some((o) => o.status === 'down')
     ? 'down'
-    : Object.values(outcomes).some((o) => o.status === 'degraded' || o.status === 'slow' || failing(o))
+    : Object.values(outcomes).some(
+          (o) => o.status === 'degraded' || o.status === 'slow' || failing(o) || o.unchecked,
+        )
       ? 'degraded'
       : 'up';
   const down = Object.values(outcomes)

@@ -28,24 +28,48 @@ export async function probeAll(
   services: ServiceConfig[],
   now: number,
 ): Promise<Map<string, ServiceObservation>> {
-  const seen = await mapBounded(services, deps.config.probeConcurrency, async (service) => {
+  const order = slowestFirst(state, services);
+  const seen = await mapBounded(order, deps.config.probeConcurrency, async (service) => {
     if (isPaused(state, service.id, now)) return undefined;
     const previous = recordOf(state, service.id)?.health ?? emptyRecord(now).health;
     const first = await deps.probe(service);
-    if (!observe(previous, first, tuning).needsConfirm) return { first };
+    if (first.local || !observe(previous, first, tuning).needsConfirm) return { first };
     // Re-probe at once until the confirm policy is satisfied (fast failures twice, timeouts once); the last
     // answer is the confirm the plan observes.
     const confirms: ProbeResult[] = [];
-    while (!confirmDone(confirms, deps.confirmPolicy))
+    while (!confirmDone(confirms, deps.confirmPolicy) && !confirms.at(-1)?.local)
       confirms.push({ ...(await deps.probe(service, { confirm: true })), confirm: true });
     return { first, confirm: confirms[confirms.length - 1] };
   });
-  const observations = new Map<string, ServiceObservation>();
-  services.forEach((service, index) => {
+  const byId = new Map<string, ServiceObservation>();
+  order.forEach((service, index) => {
     const observation = seen[index];
-    if (observation) observations.set(service.id, observation);
+    if (observation) byId.set(service.id, observation);
   });
+  // In config order, whatever order the probes ran in.
+  const observations = new Map<string, ServiceObservation>();
+  for (const service of services) {
+    const observation = byId.get(service.id);
+    if (observation) observations.set(service.id, observation);
+  }
   return observations;
+}
+
+/**
+ * The services in the order their probes start: the slowest last check first (a timeout took the whole probe
+ * timeout), ties and never-checked services in config order. With more services than `probeConcurrency`, a
+ * hanging endpoint then holds its slot from the start of the sweep instead of waiting behind fast ones, so
+ * the sweep ends about one timeout after it began (longest-processing-time-first scheduling).
+ */
+export function slowestFirst(state: UptimeState, services: readonly ServiceConfig[]): ServiceConfig[] {
+  const expected = (service: ServiceConfig) => {
+    const health = recordOf(state, service.id)?.health;
+    return health?.lastCheckMs ?? health?.lastResponseMs ?? 0;
+  };
+  return services
+    .map((service, index) => ({ service, index, ms: expected(service) }))
+    .sort((a, b) => b.ms - a.ms || a.index - b.index)
+    .map((entry) => entry.service);
 }
 
 /**

@@ -91,6 +91,11 @@ export interface ServiceOutcome {
   attempts: RecoveryAttempt[];
   /** Down at the start of the sweep or during it, and healthy at the end after recovery. */
   recovered: boolean;
+  /**
+   * The monitor could not make the probe (its own EMFILE): `error` says why; the health is unchanged and the
+   * service is neither failing nor healthy this sweep.
+   */
+  unchecked?: true;
   incident?: number;
 }
 

@@ -68,7 +68,7 @@ export function isDegradingAnswer(health: ServiceHealth, responseMs: number, tun
  * back up needs `successThreshold` healthy answers in a row.
  */
 export function observe(prev: ServiceHealth, probe: ProbeResult, tuning: Tuning): Observation {
-  const base = { ...prev, lastCheckAt: probe.at };
+  const base = { ...prev, lastCheckAt: probe.at, lastCheckMs: probe.responseMs };
   let health: ServiceHealth;
   let needsConfirm = false;
   let reason: string;

@@ -14,6 +14,11 @@ export interface ServiceHealth {
   recentResponseMs: number[];
   lastCheckAt?: number;
   lastResponseMs?: number;
+  /**
+   * How long the last check took, failed or not (a timeout takes the whole probe timeout). The sweep starts
+   * the slowest services first, so a hanging one never waits behind fast ones for a free slot.
+   */
+  lastCheckMs?: number;
   /** Reason of the last failed check. */
   lastError?: string;
 }

@@ -31,7 +31,7 @@ export interface ProbeOptions {
   lookup?: LookupFunction;
 }
 
-type Outcome = Pick<ProbeResult, 'ok' | 'kind' | 'status' | 'error'>;
+type Outcome = Pick<ProbeResult, 'ok' | 'kind' | 'status' | 'error' | 'local'>;
 
 class ProbeTimeout extends Error {}
 
@@ -200,6 +200,8 @@ const CONNECT_TIMEOUT = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
 ]);
+/** The monitor's own resources ran out: not the service's failure. */
+const LOCAL = new Set(['EMFILE', 'ENFILE', 'ENOBUFS']);
 const TLS = /^(ERR_TLS|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_VERIFY)/;
 
 /** Turns what fetch threw into a result kind and a message that names no URL (it may carry a token). */
@@ -218,6 +220,14 @@ function classifyError(error: unknown, aborted: boolean, timeoutMs: number): Out
   if (codes.includes('UPTIME_BAD_REDIRECT'))
     return { ok: false, kind: 'network', error: 'redirected to a URL that is not http(s)' };
   const has = (set: Set<string>) => codes.some((c) => set.has(c));
+  const local = codes.find((c) => LOCAL.has(c));
+  if (local)
+    return {
+      ok: false,
+      kind: 'network',
+      local: true,
+      error: `the monitor could not open a connection (${local}: out of file descriptors or sockets); lower probeConcurrency or raise the limit (ulimit -n)`,
+    };
   if (has(REFUSED)) return { ok: false, kind: 'refused', error: 'connection refused' };
   if (has(CONNECT_TIMEOUT)) return timedOut;
   if (has(DNS)) return { ok: false, kind: 'network', error: 'host not found (DNS lookup failed)' };

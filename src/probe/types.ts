@@ -16,4 +16,9 @@ export interface ProbeResult {
   error?: string;
   /** True for the immediate confirm re-probe that precedes declaring a service down. */
   confirm?: boolean;
+  /**
+   * The monitor itself could not make the probe (out of file descriptors or sockets: EMFILE, ENFILE,
+   * ENOBUFS). Says nothing about the service: the sweep does not count it as a failed check.
+   */
+  local?: true;
 }

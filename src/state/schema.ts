@@ -22,6 +22,7 @@ const healthSchema = z.object({
   recentResponseMs: z.array(num),
   lastCheckAt: z.optional(num),
   lastResponseMs: z.optional(num),
+  lastCheckMs: z.optional(num),
   lastError: z.optional(z.string()),
 });
 const totalsSchema = z.object({ ok: int, total: int, slow: int, responseMsTotal: num });

@@ -14,7 +14,15 @@ import { gzipSync } from 'node:zlib';
 import { actionEnv } from '../test/action/env.js';
 import { startGitHubStub, type StubRequest } from '../test/helpers/github-stub.js';
 import { RAILWAY_FIXTURE, startRailwayServer } from '../test/helpers/railway-server.js';
-import { humanBytes, humanMs, markdownTable, median, verdict } from './lib/stats.js';
+import {
+  humanBytes,
+  humanMs,
+  markdownTable,
+  median,
+  verdict,
+  type SectionResult,
+  type Target,
+} from './lib/stats.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -82,7 +90,7 @@ function count(requests: StubRequest[]) {
 }
 
 /** Runs the section; returns Markdown. */
-export async function runActionCost(options: ActionCostOptions): Promise<string> {
+export async function runActionCost(options: ActionCostOptions): Promise<SectionResult> {
   // A fresh bundle of the current sources (dist/ is rebuilt only when releasing), in a temp dir.
   const outdir = mkdtempSync(join(tmpdir(), 'uptime-bench-dist-'));
   const bundle = join(outdir, 'index.js');
@@ -224,7 +232,7 @@ function costMarkdown(f: {
   closedState: string;
   railwayCalls: number;
   jobMs: number;
-}): string {
+}): SectionResult {
   const requests = markdownTable(
     ['run', 'GitHub requests', 'reads', 'writes', 'the writes'],
     [
@@ -284,7 +292,7 @@ function costMarkdown(f: {
     ],
     billing(f.jobMs),
   );
-  return [
+  const markdown = [
     '### 4. Action cost (`node dist/index.js`, 2 services on 127.0.0.1, GitHub API stub)',
     '',
     markdownTable(
@@ -323,4 +331,19 @@ function costMarkdown(f: {
       'minutes are GitHub Free’s monthly allowance for private repositories. GitHub may delay or skip scheduled ' +
       'runs under load, so `*/5` is at most every 5 minutes.',
   ].join('\n');
+  const targets: Target[] = [
+    {
+      figure: 'GitHub writes of a healthy sweep',
+      value: String(f.healthy.writes),
+      target: '0',
+      ok: f.healthy.writes === 0,
+    },
+    {
+      figure: 'GitHub writes per incident transition in steady state (a later outage: opened / closed)',
+      value: `${f.openedLater.writes} / ${f.closedLater.writes}`,
+      target: '≤ 3 each',
+      ok: perTransition <= 3,
+    },
+  ];
+  return { markdown, targets };
 }

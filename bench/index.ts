@@ -12,6 +12,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SECTIONS, runSection, type SectionName } from './sections.js';
+import { markdownTable, type SectionResult, type Target } from './lib/stats.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -32,8 +33,8 @@ function parseArgs(argv: string[]) {
   return { quick, only, section, output: argv.includes('--no-write') ? undefined : join(here, 'results.md') };
 }
 
-/** Runs one section in a child Node process with the same loader and `--expose-gc`; resolves to its Markdown. */
-function runChild(name: SectionName, quick: boolean): Promise<string> {
+/** Runs one section in a child Node process with the same loader and `--expose-gc`; resolves to its result. */
+function runChild(name: SectionName, quick: boolean): Promise<SectionResult> {
   return new Promise((resolve, reject) => {
     const args = [
       ...process.execArgv,
@@ -50,7 +51,7 @@ function runChild(name: SectionName, quick: boolean): Promise<string> {
     child.on('error', reject);
     child.on('close', (code) =>
       code === 0
-        ? resolve(out.trim())
+        ? resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '') as SectionResult)
         : reject(new Error(`bench: section "${name}" exited with code ${code}; its errors are above.`)),
     );
   });
@@ -64,20 +65,24 @@ function machine(): string {
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   if (args.section) {
-    process.stdout.write(`${await runSection(args.section, args.quick)}\n`);
+    process.stdout.write(`${JSON.stringify(await runSection(args.section, args.quick))}\n`);
     return;
   }
   const names = args.only ?? (Object.keys(SECTIONS) as SectionName[]);
   const started = Date.now();
   const parts: string[] = [];
+  const targets: Array<Target & { section: SectionName }> = [];
   for (const name of names) {
     process.stderr.write(`bench: ${name}…\n`);
     const t = performance.now();
-    const markdown = await runChild(name, args.quick);
+    const result = await runChild(name, args.quick);
     process.stderr.write(`bench: ${name} done in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
-    process.stdout.write(`\n${markdown}\n`);
-    parts.push(markdown);
+    process.stdout.write(`\n${result.markdown}\n`);
+    parts.push(result.markdown);
+    targets.push(...result.targets.map((target) => ({ ...target, section: name })));
   }
+  const summary = targetsMarkdown(targets);
+  process.stdout.write(`\n${summary}\n`);
   const command = `npm run bench${args.quick ? ' -- --quick' : ''}${args.only ? ` -- --only ${args.only.join(',')}` : ''}`;
   const header = [
     '# Benchmark results',
@@ -88,9 +93,29 @@ async function main() {
     'Figures are from one run on a shared, noisy machine: medians and ratios, not promises.',
   ].join('\n');
   if (args.output) {
-    await writeFile(args.output, `${header}\n\n${parts.join('\n\n')}\n`);
+    await writeFile(args.output, `${header}\n\n${summary}\n\n${parts.join('\n\n')}\n`);
     process.stderr.write(`bench: wrote ${args.output}\n`);
   }
+}
+
+/** Every figure of the run next to its target, one table (✅ met, ❌ not, ℹ️ reported only). */
+function targetsMarkdown(targets: Array<Target & { section: SectionName }>): string {
+  const met = targets.filter((t) => t.ok === true).length;
+  const judged = targets.filter((t) => t.ok !== undefined).length;
+  return [
+    `## Figures and targets of this run (${met} of ${judged} met)`,
+    '',
+    markdownTable(
+      ['section', 'figure', 'measured', 'target', ''],
+      targets.map((t) => [
+        t.section,
+        t.figure,
+        t.value,
+        t.target,
+        t.ok === undefined ? 'ℹ️' : t.ok ? '✅' : '❌',
+      ]),
+    ),
+  ].join('\n');
 }
 
 main().catch((error: unknown) => {

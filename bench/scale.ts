@@ -13,7 +13,15 @@ import { probeAll, probeService } from '../src/probe/index.js';
 import { emptyState } from '../src/state/records.js';
 import { systemClock } from '../src/util/clock.js';
 import { silentLogger } from '../src/util/logger.js';
-import { humanBytes, humanMs, markdownTable, median, verdict } from './lib/stats.js';
+import {
+  humanBytes,
+  humanMs,
+  markdownTable,
+  median,
+  verdict,
+  type SectionResult,
+  type Target,
+} from './lib/stats.js';
 
 /** The config's default (src/config/schema.ts), computed so this text can't go stale. */
 const DEFAULT_PROBE_CONCURRENCY = parseConfig(
@@ -115,7 +123,7 @@ interface Row {
 }
 
 /** Runs the section; returns Markdown. */
-export async function runScale(options: ScaleOptions): Promise<string> {
+export async function runScale(options: ScaleOptions): Promise<SectionResult> {
   const farm = await startFarm(options.servers ?? 10);
   try {
     const configFor = servicesFor(farm, options);
@@ -192,7 +200,7 @@ function scaleMarkdown(
   options: ScaleOptions,
   rows: Row[],
   f: { hanging: number; total: number; peakRss: number; peakHeap: number; best: number; seqMs: number },
-): string {
+): SectionResult {
   const bestRow = rows.find((r) => r.what.startsWith('probeAll') && r.concurrency === f.best)!;
   const ratio = bestRow.ms / options.timeoutMs;
   const speedup = f.seqMs / bestRow.ms;
@@ -211,7 +219,7 @@ function scaleMarkdown(
       humanBytes(r.heap),
     ]),
   );
-  return [
+  const markdown = [
     `### 2. Sweep scale (${f.total} endpoints on 127.0.0.1, ${f.hanging} hanging, probe timeout ${humanMs(options.timeoutMs)})`,
     '',
     table,
@@ -227,4 +235,19 @@ function scaleMarkdown(
     `Peak memory during the sweeps: RSS ${humanBytes(f.peakRss)}, heap used ${humanBytes(f.peakHeap)}.`,
     `Medians of ${options.runs} runs per concurrency after one warm-up sweep; servers and probes share the same 2 cores.`,
   ].join('\n');
+  const targets: Target[] = [
+    {
+      figure: `one sweep of ${f.total} endpoints (${f.hanging} hanging) at probeConcurrency ${f.best}`,
+      value: `${ratio.toFixed(2)} × the probe timeout`,
+      target: '≤ 1.3 ×',
+      ok: ratio <= 1.3,
+    },
+    {
+      figure: `the same sweep against probing one at a time`,
+      value: `${speedup.toFixed(0)} × faster`,
+      target: '≥ 20 ×',
+      ok: speedup >= 20,
+    },
+  ];
+  return { markdown, targets };
 }

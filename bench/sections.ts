@@ -5,13 +5,14 @@ import { runScale } from './scale.js';
 import { runScaleCurve } from './scale-curve.js';
 import { runEndurance } from './endurance.js';
 import { runActionCost } from './action-cost.js';
+import type { SectionResult } from './lib/stats.js';
 
 /** Sizes of each section: the full run of `npm run bench`, and `--quick` for a smoke run. */
 export const SECTIONS = {
   history: async (quick: boolean) => historyMarkdown(await runHistoryBench({ days: quick ? 2 : 90 })),
   replay: async (quick: boolean) => {
     const options = { days: quick ? 1 : 30, seed: 42 };
-    return replayMarkdown(await runReplay(options), options);
+    return asSection(replayMarkdown(await runReplay(options), options));
   },
   scale: (quick: boolean) =>
     runScale(
@@ -32,15 +33,20 @@ export const SECTIONS = {
         ? { sizes: [20, 100], timeoutMs: 1000, servers: 4 }
         : { sizes: [100, 1000, 10_000], timeoutMs: 10_000 },
     ),
-  endurance: (quick: boolean) =>
-    runEndurance(quick ? { checks: 5_000 } : { checks: 100_000, checkpoints: 8 }),
+  endurance: async (quick: boolean) =>
+    asSection(await runEndurance(quick ? { checks: 5_000 } : { checks: 100_000, checkpoints: 8 })),
   action: (quick: boolean) => runActionCost({ runs: quick ? 2 : 10 }),
-} satisfies Record<string, (quick: boolean) => Promise<string>>;
+} satisfies Record<string, (quick: boolean) => Promise<SectionResult>>;
 
 export type SectionName = keyof typeof SECTIONS;
 
+/** A section that reports no targets of its own (its Markdown still says them). */
+function asSection(markdown: string): SectionResult {
+  return { markdown, targets: [] };
+}
+
 /** Runs one section in this process. */
-export function runSection(name: SectionName, quick: boolean): Promise<string> {
+export function runSection(name: SectionName, quick: boolean): Promise<SectionResult> {
   const section = SECTIONS[name];
   if (!section) throw new Error(`bench: unknown section "${String(name)}".`);
   return section(quick);

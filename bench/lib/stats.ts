@@ -28,7 +28,7 @@ export function humanMs(ms: number | undefined): string {
 export function humanBytes(bytes: number): string {
   if (Math.abs(bytes) >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
   if (Math.abs(bytes) >= 1e3) return `${(bytes / 1e3).toFixed(1)} KB`;
-  return `${bytes} B`;
+  return `${Math.round(bytes)} B`;
 }
 
 /** A Markdown table; every cell is turned into a string. */

@@ -6,7 +6,7 @@ import { runScale } from '../../bench/scale.js';
 
 describe('bench sections, tiny versions', () => {
   it('sweep scale: probes loopback endpoints, the hanging ones fail at the timeout', async () => {
-    const markdown = await runScale({
+    const { markdown, targets } = await runScale({
       endpoints: 40,
       timeoutMs: 200,
       // Healthy endpoints get 10 s: load can slow an answer, never fail it, so exactly the 2 hanging fail.
@@ -19,12 +19,18 @@ describe('bench sections, tiny versions', () => {
     // 2 of 40 hang: every sweep reports exactly those as failed.
     expect(markdown).toMatch(/\| probeAll \+ probeService \| 40 \| [\d.]+ m?s \| [\d.]+ \| 2 \|/);
     expect(markdown).toContain('× the probe timeout');
+    expect(targets.map((t) => t.target)).toEqual(['≤ 1.3 ×', '≥ 20 ×']);
   });
 
   it('history: a healthy day of scheduled runs writes the state at most 24 times', async () => {
     const result = await runHistoryBench({ days: 2 });
     expect(result.healthyDayWritesMax).toBeLessThanOrEqual(24);
-    expect(historyMarkdown(result)).toContain('≤ 24 ✅');
+    const { markdown, targets } = historyMarkdown(result);
+    expect(markdown).toContain('≤ 24 ✅');
+    // The status page is kept too, and its commits are counted beside the history's writes.
+    expect(result.healthyDaySiteCommitsMax).toBeGreaterThan(0);
+    expect(result.siteFiles).toBeGreaterThan(2);
+    expect(targets[1].value).toMatch(/^\d+ \(\d+ state \+ \d+ site commits × 3\)$/);
   });
 
   it('endurance: runs the watch loop with both stores and reports heap growth', async () => {
@@ -34,7 +40,8 @@ describe('bench sections, tiny versions', () => {
   }, 60_000); // 1,500 checks of CPU work: a shared, loaded machine may need longer than the default 20 s
 
   it('action cost: runs the bundled action and counts GitHub requests (no writes when healthy)', async () => {
-    const markdown = await runActionCost({ runs: 1 });
+    const { markdown, targets } = await runActionCost({ runs: 1 });
+    expect(targets[0]).toMatchObject({ value: '0', ok: true });
     expect(markdown).toMatch(/\| healthy sweep \(steady state\) \| \d+ \| \d+ \| 0 \| — \|/);
     expect(markdown).toContain(
       '1 incident issue opened by the first outage; the issues at the end: closed, closed',

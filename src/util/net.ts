@@ -85,6 +85,11 @@ export function createSafeFetch(options: SafeFetchOptions = {}): typeof fetch {
   }) as typeof fetch;
 }
 
+/** Shared dispatchers of {@link chooseHop}: by the proxy variables' values, or by DNS lookup (tests inject their own). */
+const proxyAgents = new Map<string, import('undici').Dispatcher>();
+const guardedAgents = new WeakMap<object, import('undici').Dispatcher>();
+const DEFAULT_LOOKUP = {};
+
 async function chooseHop(
   options: SafeFetchOptions,
   privateTargets: PrivateTargets,
@@ -94,9 +99,26 @@ async function chooseHop(
   if (privateTargets === 'allow' && !proxied) return globalThis.fetch;
   // Loaded only here, so the Action (allow, no proxy) never loads the undici package.
   const undici = await import('undici');
-  const dispatcher = proxied
-    ? new undici.EnvHttpProxyAgent() // the hostname was checked before sending; the proxy itself may be private
-    : new undici.Agent({ connect: { lookup: guardedLookup(options.lookup) as never } });
+  // One dispatcher per proxy setting and DNS lookup, shared by every safe fetch: a sweep of thousands of
+  // probes reuses connections, and idle sockets close on undici's keep-alive timeout instead of piling up in
+  // an Agent per probe (each one a file descriptor until then).
+  let dispatcher: import('undici').Dispatcher | undefined;
+  if (proxied) {
+    // EnvHttpProxyAgent reads the proxy variables of process.env when it is made: one per their values.
+    const e = process.env;
+    const key = [e.HTTP_PROXY, e.http_proxy, e.HTTPS_PROXY, e.https_proxy, e.NO_PROXY, e.no_proxy].join('|');
+    dispatcher = proxyAgents.get(key);
+    // The hostname was checked before sending; the proxy itself may be private.
+    if (!dispatcher) proxyAgents.set(key, (dispatcher = new undici.EnvHttpProxyAgent()));
+  } else {
+    const key = options.lookup ?? DEFAULT_LOOKUP;
+    dispatcher = guardedAgents.get(key);
+    if (!dispatcher)
+      guardedAgents.set(
+        key,
+        (dispatcher = new undici.Agent({ connect: { lookup: guardedLookup(options.lookup) as never } })),
+      );
+  }
   return ((url: URL, init: RequestInit) =>
     undici.fetch(url, { ...(init as object), dispatcher } as never)) as unknown as typeof fetch;
 }

@@ -55,11 +55,15 @@ export async function startForwardProxy(routes: Record<string, string>) {
     upstream.on('error', () => client.destroy());
     client.on('error', () => upstream.destroy());
   });
+  // TCP connections clients opened to the proxy (a client that reuses its connections opens few).
+  let connections = 0;
+  server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     seen,
+    connections: () => connections,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

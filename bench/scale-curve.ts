@@ -8,6 +8,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { Agent, getGlobalDispatcher, setGlobalDispatcher } from 'undici';
 import { parseConfig } from '../src/config/load.js';
 import { sweep } from '../src/engine/sweep.js';
 import { probeAll, probeService } from '../src/probe/index.js';
@@ -51,6 +52,18 @@ async function startFarm(servers: number): Promise<Farm> {
 
 function gc() {
   (globalThis as { gc?: () => void }).gc?.();
+}
+
+/**
+ * Between rows: close the previous row's kept-alive sockets (fetch's global dispatcher keeps up to one per
+ * endpoint open for a few seconds), so each row starts with no sockets and 10,000 probes in flight fit the
+ * open-files limit twice over.
+ */
+async function freshSockets(): Promise<void> {
+  const old = getGlobalDispatcher();
+  setGlobalDispatcher(new Agent());
+  await old.close();
+  gc();
 }
 
 /** Runs `fn`, sampling memory every 10 ms; wall time and peaks. */
@@ -138,7 +151,7 @@ export async function runScaleCurve(options: CurveOptions): Promise<SectionResul
         });
       // 1. Every probe at once, no engine: the floor.
       const all = Object.values(configAt(Math.min(n, MAX_PROBE_CONCURRENCY)).services);
-      gc();
+      await freshSockets();
       point(
         'probeAll + probeService, all at once',
         n,
@@ -148,7 +161,7 @@ export async function runScaleCurve(options: CurveOptions): Promise<SectionResul
       );
       // 2. The engine's first sweep (nothing known yet) with a slot per endpoint.
       const wide = configAt(Math.min(n, MAX_PROBE_CONCURRENCY));
-      gc();
+      await freshSockets();
       point(
         'engine sweep(), first sweep',
         wide.probeConcurrency,
@@ -157,7 +170,7 @@ export async function runScaleCurve(options: CurveOptions): Promise<SectionResul
       if (n <= NARROW) continue;
       // 3. Fewer slots than endpoints: the first sweep meets the hanging endpoints as they come …
       const narrow = configAt(NARROW);
-      gc();
+      await freshSockets();
       let after = emptyState();
       point(
         'engine sweep(), first sweep',
@@ -169,7 +182,7 @@ export async function runScaleCurve(options: CurveOptions): Promise<SectionResul
         }),
       );
       // 4. … the next one starts the endpoints that timed out first (slowest first), so they overlap the rest.
-      gc();
+      await freshSockets();
       point(
         'engine sweep(), next sweep (slowest first)',
         NARROW,

@@ -9,7 +9,8 @@ import type { ConfirmPolicy } from '../src/monitor/types.js';
 import { BASELINES, runDetector, type DetectorPolicy } from './replay/baselines.js';
 import { runEngine } from './replay/ours.js';
 import { makeScenario, SimulatedService, type ServiceBehaviour } from './replay/world.js';
-import { humanMs, markdownTable, percentile, verdict } from './lib/stats.js';
+import { deployMarkdown, deployTargets, runDeployReplay } from './replay/deploy-rows.js';
+import { humanMs, markdownTable, percentile, verdict, type SectionResult, type Target } from './lib/stats.js';
 
 export interface ReplayOptions {
   days: number;
@@ -139,6 +140,8 @@ export async function runReplay(options: ReplayOptions): Promise<PolicyScore[]> 
   return rows;
 }
 
+const HOUR = 3_600_000;
+
 /** A failing probe in the replay world (a 503 answers in 30 ms): the "one probe" of the detection target. */
 const FAILING_PROBE_MS = 30;
 
@@ -165,6 +168,50 @@ export function extremeTarget(rows: PolicyScore[]): { ok: boolean; text: string 
     (seed ? `; seed-extreme ${seed.falseRecoveries} in the normal world` : '') +
     ')';
   return { ok, text };
+}
+
+/** The normal and stress worlds' targets for the summary table (the same figures as {@link extremeTarget}). */
+export function replayTargets(rows: PolicyScore[], options: ReplayOptions): Target[] {
+  const ours = rows.find((r) => r.policy === 'ours, extreme');
+  const stress = rows.find((r) => r.policy.startsWith('ours, extreme, stress'));
+  const limit = 0.5 * (ours?.intervalMs ?? 5_000) + FAILING_PROBE_MS;
+  const count = (r: PolicyScore | undefined) => (r ? String(r.falseRecoveries) : 'not replayed');
+  return [
+    {
+      figure: `detection p50, ours at extreme, normal world (${options.days} days)`,
+      value: humanMs(ours?.p50Ms),
+      target: `≤ 0.5 × interval + one failing probe = ${humanMs(limit)}`,
+      ok: ours?.p50Ms !== undefined && ours.p50Ms <= limit,
+    },
+    {
+      figure: `false recoveries, ours at extreme, normal world (${options.days} days)`,
+      value: count(ours),
+      target: '0',
+      ok: ours?.falseRecoveries === 0,
+    },
+    {
+      figure: `false recoveries, ours at extreme, stress world (${options.days} days)`,
+      value: count(stress),
+      target: '0',
+      ok: stress?.falseRecoveries === 0,
+    },
+  ];
+}
+
+/**
+ * Section 1 for `npm run bench`: the normal and stress worlds, then the deploy world, in one run; the Markdown
+ * and every target (normal world detection and false recoveries, stress world false recoveries, deploy world
+ * downtime vs Kubernetes liveness).
+ */
+export async function replaySection(options: ReplayOptions): Promise<SectionResult> {
+  const rows = await runReplay(options);
+  // A smoke run of a day or two gets a deploy every 4–8 h, so that it has a bad one to roll back.
+  const deploys = options.days < 7 ? { ...options, minGapMs: 4 * HOUR, maxGapMs: 8 * HOUR } : options;
+  const deployRows = await runDeployReplay(deploys);
+  return {
+    markdown: `${replayMarkdown(rows, options)}\n\n${deployMarkdown(deployRows, deploys)}`,
+    targets: [...replayTargets(rows, options), ...deployTargets(deployRows)],
+  };
 }
 
 /** The section as Markdown. */

@@ -1,11 +1,12 @@
 /**
  * Our policy through the product's own code: `watch` (src/engine/watch.ts) with a virtual clock, a
  * MemoryStateStore, the real state machine, planner, budget and executor. Only the service and the
- * platform are simulated: probes read the SimulatedService, a restart goes to it.
+ * platform are simulated: probes read the SimulatedService, a restart goes to it. In the deploy world
+ * (a DeployedService) the platform also answers `deployments()` from the world's timeline and takes `rollback()`.
  */
 import type { Mode } from '../../src/config/presets.js';
 import { parseConfig } from '../../src/config/load.js';
-import type { ServiceConfig } from '../../src/config/schema.js';
+import type { RecoveryAction, ServiceConfig } from '../../src/config/schema.js';
 import type { EngineDeps, EngineEvent, SweepResult } from '../../src/engine/types.js';
 import { watch } from '../../src/engine/watch.js';
 import type { ConfirmPolicy } from '../../src/monitor/types.js';
@@ -16,6 +17,7 @@ import { MemoryStateStore } from '../../src/state/memory.js';
 import type { StateStore } from '../../src/state/types.js';
 import { virtualClock } from '../../test/helpers/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
+import { DeployedService } from './deploys.js';
 import type { SimulatedService } from './world.js';
 
 /** What the product's engine did during the replay, beyond the world's score. */
@@ -42,6 +44,8 @@ export interface EngineRunOptions {
   persist?: 'changes' | 'always';
   /** Confirm re-probes before "down"; @default the product's (CONFIRM_POLICY). */
   confirmPolicy?: ConfirmPolicy;
+  /** The service's `recovery.actions` (the ladder), e.g. `['restart', 'rollback', 'redeploy']`; @default Railway's. */
+  actions?: RecoveryAction[];
 }
 
 /** Replays the scenario through `watch` in `mode`; returns what the engine did. */
@@ -61,7 +65,11 @@ export async function runEngine(
           name: 'API',
           url: 'http://127.0.0.1:9/health',
           timeout: '10s',
-          recovery: { provider: 'railway', serviceId: 'svc-bench' },
+          recovery: {
+            provider: 'railway',
+            serviceId: 'svc-bench',
+            ...(options.actions ? { actions: options.actions } : {}),
+          },
         },
       },
     },
@@ -100,6 +108,16 @@ export async function runEngine(
     return { ok: true, detail: 'deployment restarted' };
   };
   const provider: Provider = { type: 'railway', restart: act, redeploy: act };
+  if (world instanceof DeployedService) {
+    provider.deployments = async () => world.deployments(clock.now());
+    provider.rollback = async (_service, _ctx, rollback = {}) => {
+      const to = rollback.toDeploymentId ?? world.deployments(clock.now()).previousSuccessful?.id;
+      if (!to) return { ok: false, detail: 'no earlier deployment to roll back to' };
+      await clock.sleep(PROVIDER_CALL_MS);
+      world.rollback(clock.now(), to);
+      return { ok: true, detail: `Railway rolled back to deployment ${to}`, deploymentId: to };
+    };
+  }
 
   const onEvent = (event: EngineEvent) => {
     if (event.type === 'status' && event.to === 'down') world.declareDown(event.at);

@@ -18,6 +18,11 @@ export interface Incident {
   fixable: boolean;
   /** Length of the slow-down before `start` (response times climbing toward the timeout); 0 = none. */
   slowdownMs: number;
+  /**
+   * The bad deploy that caused it (bench/replay/deploys.ts): only a rollback ends it early, a restart or a
+   * redeploy brings the same broken version back. Undefined for the outages of the ordinary timeline.
+   */
+  deploy?: string;
 }
 
 /** Knobs of the timeline and of the service's behaviour. Defaults are the benchmark's. */
@@ -41,6 +46,19 @@ export interface Scenario {
   start: number;
   end: number;
   incidents: Incident[];
+  /** The deploys of the deploy world, oldest first (bench/replay/deploys.ts); none in the ordinary world. */
+  deploys?: Deploy[];
+}
+
+/** One deploy of the deploy world. */
+export interface Deploy {
+  /** The platform's deployment id, e.g. `dep-3`. */
+  id: string;
+  /** When it went live (epoch ms). Good deploys go live without downtime. */
+  at: number;
+  /** The new version fails under traffic shortly after going live (its outage is in `incidents`). */
+  bad: boolean;
+  commitSha: string;
 }
 
 function poisson(rand: () => number, mean: number): number {
@@ -109,15 +127,16 @@ export interface ServiceBehaviour {
 /** One replay of the timeline: answers probes, takes restarts, and keeps the score. */
 export class SimulatedService {
   readonly incidents: Incident[];
-  /** A restart during the outage, index → when. */
-  private readonly fixedAt = new Map<number, number>();
+  /** A restart (or rollback) during the outage, index → when. */
+  protected readonly fixedAt = new Map<number, number>();
   /** A restart during the slow-down prevented the outage, index → when. */
   readonly preventedAt = new Map<number, number>();
   readonly detectedAt = new Map<number, number>();
-  private readonly restarts: Array<[number, number]> = [];
+  /** Spans the service was down because a policy acted (restarts, rollbacks). */
+  protected readonly restarts: Array<[number, number]> = [];
   readonly restartKinds: Record<RestartKind, number> = { fixed: 0, prevented: 0, futile: 0, false: 0 };
   falseDeclarations = 0;
-  private restartUntil = -Infinity;
+  protected restartUntil = -Infinity;
   private lastFlake = false;
   private readonly rand: () => number;
   /** How long a restart keeps the service down. */
@@ -156,7 +175,8 @@ export class SimulatedService {
     return found;
   }
 
-  private endOf(index: number): number {
+  /** When outage `index` ended (or ends): its natural end, or the restart or rollback that ended it. */
+  endOf(index: number): number {
     return Math.min(this.incidents[index].naturalEnd, this.fixedAt.get(index) ?? Infinity);
   }
 
@@ -203,9 +223,14 @@ export class SimulatedService {
       kind = 'prevented';
     } else kind = t < this.restartUntil ? 'futile' : 'false';
     this.restartKinds[kind]++;
-    this.restartUntil = Math.max(this.restartUntil, t + this.restartMs);
-    this.restarts.push([t, t + this.restartMs]);
+    this.downFor(t, this.restartMs);
     return kind;
+  }
+
+  /** The service refuses connections from `t` for `ms` (a restart, a rollback starting the old version). */
+  protected downFor(t: number, ms: number): void {
+    this.restartUntil = Math.max(this.restartUntil, t + ms);
+    this.restarts.push([t, t + ms]);
   }
 
   /** A policy declared the service down (or alerted) at `t`. */
@@ -223,22 +248,24 @@ export class SimulatedService {
 
   /** Milliseconds the service really did not answer: outages (as shortened by restarts) and restarts. */
   downtimeMs(): number {
+    return this.downSpans().reduce((total, [s, e]) => total + (e - s), 0);
+  }
+
+  /** When the service really did not answer, as disjoint spans in time order (clipped to the scenario's end). */
+  protected downSpans(): Array<[number, number]> {
     const spans: Array<[number, number]> = [...this.restarts];
     this.incidents.forEach((inc, i) => {
       if (!this.preventedAt.has(i)) spans.push([inc.start, this.endOf(i)]);
     });
     spans.sort((a, b) => a[0] - b[0]);
-    let total = 0;
-    let [from, to] = [-Infinity, -Infinity];
+    const merged: Array<[number, number]> = [];
     for (const [s, e] of spans) {
       const clippedEnd = Math.min(e, this.scenario.end);
-      if (s > to) {
-        if (to > from) total += to - from;
-        [from, to] = [s, clippedEnd];
-      } else to = Math.max(to, clippedEnd);
+      const last = merged[merged.length - 1];
+      if (last && s <= last[1]) last[1] = Math.max(last[1], clippedEnd);
+      else if (clippedEnd > s) merged.push([s, clippedEnd]);
     }
-    if (to > from) total += to - from;
-    return total;
+    return merged;
   }
 
   /** Outages that happened (not prevented) and that no one declared while they lasted. */

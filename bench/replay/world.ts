@@ -214,7 +214,9 @@ export class SimulatedService {
     const { phase, index } = this.phaseAt(t);
     let kind: RestartKind;
     if (phase === 'outage') {
-      if (this.incidents[index].fixable) {
+      const { fixable, deploy } = this.incidents[index];
+      // A bad deploy's outage: the restart brings the same broken version back.
+      if (fixable && deploy === undefined) {
         this.fixedAt.set(index, t);
         kind = 'fixed';
       } else kind = 'futile';

@@ -1,6 +1,6 @@
 import { historyMarkdown, runHistoryBench } from './history.js';
 /** The benchmark's sections by name, each a function from "quick or full" to its Markdown. */
-import { replayMarkdown, runReplay } from './replay.js';
+import { replaySection } from './replay.js';
 import { runScale } from './scale.js';
 import { runScaleCurve } from './scale-curve.js';
 import { runEndurance } from './endurance.js';
@@ -10,10 +10,7 @@ import type { SectionResult } from './lib/stats.js';
 /** Sizes of each section: the full run of `npm run bench`, and `--quick` for a smoke run. */
 export const SECTIONS = {
   history: async (quick: boolean) => historyMarkdown(await runHistoryBench({ days: quick ? 2 : 90 })),
-  replay: async (quick: boolean) => {
-    const options = { days: quick ? 1 : 30, seed: 42 };
-    return asSection(replayMarkdown(await runReplay(options), options));
-  },
+  replay: (quick: boolean) => replaySection({ days: quick ? 1 : 30, seed: 42 }),
   scale: (quick: boolean) =>
     runScale(
       quick

@@ -176,21 +176,22 @@ export function replayTargets(rows: PolicyScore[], options: ReplayOptions): Targ
   const stress = rows.find((r) => r.policy.startsWith('ours, extreme, stress'));
   const limit = 0.5 * (ours?.intervalMs ?? 5_000) + FAILING_PROBE_MS;
   const count = (r: PolicyScore | undefined) => (r ? String(r.falseRecoveries) : 'not replayed');
+  const days = `${options.days} day${options.days === 1 ? '' : 's'}`;
   return [
     {
-      figure: `detection p50, ours at extreme, normal world (${options.days} days)`,
+      figure: `detection p50, ours at extreme, normal world, ${days}`,
       value: humanMs(ours?.p50Ms),
       target: `≤ 0.5 × interval + one failing probe = ${humanMs(limit)}`,
       ok: ours?.p50Ms !== undefined && ours.p50Ms <= limit,
     },
     {
-      figure: `false recoveries, ours at extreme, normal world (${options.days} days)`,
+      figure: `false recoveries, ours at extreme, normal world, ${days}`,
       value: count(ours),
       target: '0',
       ok: ours?.falseRecoveries === 0,
     },
     {
-      figure: `false recoveries, ours at extreme, stress world (${options.days} days)`,
+      figure: `false recoveries, ours at extreme, stress world, ${days}`,
       value: count(stress),
       target: '0',
       ok: stress?.falseRecoveries === 0,

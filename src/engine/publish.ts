@@ -111,9 +111,10 @@ export class Publisher {
     this.observe(result);
     if (!result.changed && !this.wantsWrite(result.state)) return result.state;
     if (!result.changed) this.countHistoryWrite();
-    const state = await store.update((fresh) =>
-      this.apply(result.changed ? mergeSweep(fresh, result) : fresh, result.changed),
-    );
+    // The sweep's records too when writing only for the history (healthy, no transition): the state is written
+    // anyway, and without them a service healthy from its first check has no record, so a page rendered from
+    // state.json (the Pages workflow) shows it "unknown".
+    const state = await store.update((fresh) => this.apply(mergeSweep(fresh, result), result.changed));
     this.written();
     return state;
   }

@@ -44,9 +44,7 @@ export async function siteCommand(ctx: CommandContext): Promise<number> {
     await writeFile(target, content);
   }
   if (Object.keys(state.services).length === 0)
-    io.err(
-      `No checks recorded yet in ${args.state}: the page shows "no data" until a sweep records some.`,
-    );
+    io.err(`No checks recorded yet in ${args.state}: the page shows "no data" until a sweep records some.`);
   io.out(`Wrote ${Object.keys(files).length} files to ${out} (open ${join(out, 'index.html')}).`);
   return 0;
 }
@@ -81,7 +79,8 @@ export async function readSiteState(path: string): Promise<{ state: StateWithHis
     );
   }
   const { state, problems } = parseStateData(data);
-  const version = typeof data === 'object' && data !== null ? (data as { version?: unknown }).version : undefined;
+  const version =
+    typeof data === 'object' && data !== null ? (data as { version?: unknown }).version : undefined;
   if (version !== 1)
     throw new Error(
       `State file ${path} is not an uptime-action state (${problems[0] ?? 'version 1 expected'}); no page was ` +

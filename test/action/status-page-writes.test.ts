@@ -67,8 +67,9 @@ async function runEvery30Minutes(statusPage: string) {
 const writesOf = (pattern: RegExp) =>
   github.writes().filter((w) => pattern.test(`${w.method} ${w.url.replace('%2F', '/')}`));
 const GIT_DATA = /^(POST|PATCH) \/repos\/[^/]+\/[^/]+\/git\/(trees|commits|refs)/;
-const hoursTouched = new Set(Array.from({ length: RUNS }, (_, i) => Math.floor((START + i * 1_800_000) / HOUR_MS)))
-  .size;
+const hoursTouched = new Set(
+  Array.from({ length: RUNS }, (_, i) => Math.floor((START + i * 1_800_000) / HOUR_MS)),
+).size;
 
 describe('the status page in GitHub writes', () => {
   test('by default: no site/ on the state branch, no git/trees|commits|refs write after the branch exists', async () => {

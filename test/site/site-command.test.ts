@@ -143,7 +143,11 @@ describe('uptime-action site with a missing or broken state: fails, writes no pa
   it.each([
     ['truncated JSON', '{"version":1,"services":{"api":', /is not JSON \(/],
     ['an empty file', '', /is not JSON \(/],
-    ['a JSON array', '[1,2]', /is not an uptime-action state \(state: reset \(expected object, got array\)\)/],
+    [
+      'a JSON array',
+      '[1,2]',
+      /is not an uptime-action state \(state: reset \(expected object, got array\)\)/,
+    ],
     ['another version', '{"version":7,"services":{}}', /is not an uptime-action state \(.*version 7/],
     ['an HTML error page', '<!DOCTYPE html><title>404</title>', /is not JSON \(/],
   ])('%s: exit 1, no page, nothing written beside the state', async (_, text, message) => {

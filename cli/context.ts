@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../src/config/errors.js';
-import { DEFAULT_CONFIG_PATH, loadConfig } from '../src/config/load.js';
+import { DEFAULT_CONFIG_PATH, loadConfig, type LoadOptions } from '../src/config/load.js';
 import type { Config, ServiceConfig } from '../src/config/schema.js';
 import type { Logger } from '../src/util/logger.js';
 import { UsageError, type CliArgs } from './args.js';
@@ -20,10 +20,13 @@ export interface CommandContext {
 export type Command = (ctx: CommandContext) => Promise<number>;
 
 /**
- * The config of `--config`, else `.github/uptime.yml`, else the seed's variables (BACKEND_URL, COQUI_API_URL).
- * @throws ConfigError (exit 2)
+ * The config of `--config`, else `.github/uptime.yml`, else the seed's variables (BACKEND_URL, COQUI_API_URL),
+ * through `load` (default the whole config; `site` passes `loadSiteConfig`). @throws ConfigError (exit 2)
  */
-export async function loadCliConfig(ctx: CommandContext): Promise<Config> {
+export async function loadCliConfig(
+  ctx: CommandContext,
+  load: (options: LoadOptions) => Promise<Config> = loadConfig,
+): Promise<Config> {
   const explicit = ctx.args.config !== undefined;
   const path = ctx.args.config ?? (ctx.io.cwd ? join(ctx.io.cwd, DEFAULT_CONFIG_PATH) : DEFAULT_CONFIG_PATH);
   // A file named on the command line must exist: a typo never silently falls back to the seed's variables.
@@ -36,7 +39,7 @@ export async function loadCliConfig(ctx: CommandContext): Promise<Config> {
       },
     ]);
   }
-  return loadConfig({ path, explicit, env: ctx.io.env });
+  return load({ path, explicit, env: ctx.io.env });
 }
 
 /** Logs go to stderr (stdout stays clean for `--json`), stamped, through the IO's redactor. */

@@ -98,7 +98,9 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     usage: 'site --out <dir>',
     summary: 'render the status page, status.json and badges from the local state file',
     details: [
-      'The page needs no network (inline styles and charts). Exit 0 written, 2 bad config or options.',
+      "The page needs no network (inline styles and charts). Reads only the services' names, statusPage",
+      'and slo from the config: the secrets it refers to (${VAR}) need not be set.',
+      'Exit 0 written, 1 no usable state file (missing, not JSON), 2 bad config or options.',
     ],
   },
   badges: {

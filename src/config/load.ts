@@ -145,6 +145,14 @@ export function parseConfigText(
   env: NodeJS.ProcessEnv = {},
   options: ParseOptions = {},
 ): Config {
+  return parseConfig(parseConfigYaml(text, source), source, env, options);
+}
+
+/**
+ * The config file's YAML as plain data, not yet validated nor expanded (`${VAR}` still as written), with the
+ * same size and alias limits as {@link parseConfigText}. @throws ConfigError with the line of a syntax error.
+ */
+export function parseConfigYaml(text: string, source: string): unknown {
   if (Buffer.byteLength(text, 'utf8') > MAX_CONFIG_BYTES) {
     throw new ConfigError(source, [
       {
@@ -182,7 +190,7 @@ export function parseConfigText(
       },
     ]);
   }
-  return parseConfig(raw, source, env, options);
+  return raw;
 }
 
 export interface LoadOptions {
@@ -194,6 +202,11 @@ export interface LoadOptions {
   readText?: (path: string) => Promise<string>;
   /** The hosted bot's policy; the Action and the CLI pass none (unrestricted). */
   policy?: HostedPolicy;
+  /**
+   * Picks what to validate from the raw config (file or seed variables) before `${VAR}` expansion, e.g.
+   * `siteConfigInput` for the status page, which needs no secret. @default the whole config
+   */
+  select?: (raw: unknown) => unknown;
 }
 
 /**
@@ -210,9 +223,11 @@ export async function loadConfig(options: LoadOptions = {}): Promise<Config> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  if (text !== undefined) return parseConfigText(text, path, env, { policy: options.policy });
+  const select = options.select ?? ((raw: unknown) => raw);
+  if (text !== undefined)
+    return parseConfig(select(parseConfigYaml(text, path)), path, env, { policy: options.policy });
   const seed = options.explicit ? undefined : seedConfigInput(env);
-  if (seed) return parseConfig(seed, 'environment (seed variables)', env, { policy: options.policy });
+  if (seed) return parseConfig(select(seed), 'environment (seed variables)', env, { policy: options.policy });
   throw new ConfigError(path, [
     {
       path: '',

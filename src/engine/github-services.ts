@@ -43,6 +43,7 @@ export interface GitHubServicesOptions extends RepoRef {
 /**
  * The core wired for one repository on GitHub: the engine's dependencies, the state on its branch and
  * incidents as issues, all through one client. The Action and the bot use it for sweeps, the hosted watch and slash commands.
+ * `site` is the status site under `site/` on the state branch, only with `statusPage.branch: true`.
  */
 export function githubServices(config: Config, options: GitHubServicesOptions) {
   const { owner, repo, client, clock, logger } = options;
@@ -85,6 +86,10 @@ export function githubServices(config: Config, options: GitHubServicesOptions) {
     dryRun: options.dryRun,
     onEvent: options.onEvent,
   };
-  const site = new GitHubSiteSink({ owner, repo, client, branch: store.branch });
+  // The page is rendered by the Pages workflow from state.json (0 writes); `site/` on the state branch costs
+  // up to 72 writes a day (issue 14), so only when the config asks for it.
+  const site = config.statusPage?.branch
+    ? new GitHubSiteSink({ owner, repo, client, branch: store.branch })
+    : undefined;
   return { engine, store, incidents, site };
 }

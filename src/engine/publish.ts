@@ -8,7 +8,7 @@ import {
 import type { NotificationEvent, NotifyFailure, SendResult } from '../notify/index.js';
 import { sendNotifications } from '../notify/index.js';
 import type { IncidentRef, StateStore, UptimeState } from '../state/types.js';
-import { mergeSweep } from './sweep.js';
+import { mergeSweep, withSweptRecords } from './sweep.js';
 import type { EngineDeps, SweepResult } from './types.js';
 
 /**
@@ -111,8 +111,13 @@ export class Publisher {
     this.observe(result);
     if (!result.changed && !this.wantsWrite(result.state)) return result.state;
     if (!result.changed) this.countHistoryWrite();
+    // A write only for the history keeps the sweep's records too (withSweptRecords: a page rendered from
+    // state.json showed a service healthy since its first check as "unknown").
     const state = await store.update((fresh) =>
-      this.apply(result.changed ? mergeSweep(fresh, result) : fresh, result.changed),
+      this.apply(
+        result.changed ? mergeSweep(fresh, result) : withSweptRecords(fresh, result),
+        result.changed,
+      ),
     );
     this.written();
     return state;

@@ -29,7 +29,10 @@ export interface ScheduledRunOptions {
   watchMs: number;
   /** Cron gap detection (reads the workflow's run history); omitted outside scheduled runs. */
   detectGaps?: () => Promise<CronGapReport>;
-  /** Where the status site is kept (`site/` on the state branch): written when changed, at most hourly. */
+  /**
+   * Where the status site is kept (`site/` on the state branch, `statusPage.branch: true`): written when
+   * changed, at most hourly. Omitted by default: the Pages workflow renders the page from the state.
+   */
   site?: SiteSink;
   /** What the store wrote so far, in words (the job summary's "What was done"). */
   storeWrites?: () => string[];

@@ -99,6 +99,23 @@ export async function sweep(
 }
 
 /**
+ * For a write made only for the history (no transition): `fresh` with the swept services' records whose
+ * latest check is at least as recent as the stored one's (or that have none yet), so state.json says how a
+ * service healthy since its first check is doing (a page rendered from it would say "unknown"). A concurrent
+ * writer's newer check wins; incidents, mode and pauses stay as `fresh` has them.
+ */
+export function withSweptRecords(fresh: UptimeState, result: SweepResult): UptimeState {
+  let services: UptimeState['services'] | undefined;
+  for (const id of Object.keys(result.services)) {
+    const mine = recordOf(result.state, id);
+    const theirs = recordOf(fresh, id);
+    if (!mine || (theirs && (theirs.health.lastCheckAt ?? 0) > (mine.health.lastCheckAt ?? 0))) continue;
+    (services ??= { ...fresh.services })[id] = mergeRecord(theirs, mine);
+  }
+  return services ? { ...fresh, services } : fresh;
+}
+
+/**
  * Re-applies a sweep on a state read again after a write conflict: the swept services' records and
  * incidents come from the sweep; mode, pauses and other services from the fresh state; an `/ack` survives.
  */

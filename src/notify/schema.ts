@@ -85,6 +85,13 @@ export const statusPageSchema = z.strictObject({
   title: z.optional(z.string().check(z.minLength(1), z.maxLength(120))),
   /** Where the page is published (for badges and links), e.g. https://acme.github.io/status. */
   url: z.optional(httpUrl),
+  /**
+   * Also keep the rendered site under `site/` on the state branch (rewritten at most hourly, when it changed):
+   * for badges served from raw.githubusercontent.com without Pages. Costs up to 24 commits a day, 3 GitHub
+   * writes each (~72). Off by default: the Pages workflow renders the page itself from `state.json`, for 0.
+   * @default false
+   */
+  branch: z.optional(z.boolean({ error: 'must be true or false.' })),
 });
 export type StatusPageConfig = z.output<typeof statusPageSchema>;
 

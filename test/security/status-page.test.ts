@@ -42,13 +42,24 @@ describe('status page against a hostile state file', () => {
 });
 
 describe('examples/workflows/pages.yml', () => {
-  it('publishes site/ of the state branch with upload-pages-artifact and deploy-pages, least privilege', () => {
-    const wf = parse(readFileSync('examples/workflows/pages.yml', 'utf8'));
+  it('renders the page itself from state.json with the released bundle, then upload-pages-artifact and deploy-pages; least privilege, no secret', () => {
+    const text = readFileSync('examples/workflows/pages.yml', 'utf8');
+    const wf = parse(text);
     expect(wf.permissions).toEqual({ contents: 'read', pages: 'write', 'id-token': 'write' });
-    const build = wf.jobs.build.steps;
-    expect(build[0]).toMatchObject({ uses: 'actions/checkout@v4', with: { ref: 'uptime-state' } });
-    expect(build.at(-1)).toEqual({ uses: 'actions/upload-pages-artifact@v3', with: { path: 'site' } });
+    const build: Array<{ uses?: string; run?: string; with?: Record<string, unknown> }> = wf.jobs.build.steps;
+    const checkouts = build.filter((s) => s.uses === 'actions/checkout@v4').map((s) => s.with);
+    expect(checkouts).toContainEqual(expect.objectContaining({ ref: 'uptime-state', path: 'uptime-state' }));
+    expect(checkouts).toContainEqual(
+      expect.objectContaining({ repository: 'superparty/uptime-action', ref: 'v1', path: '.uptime-action' }),
+    );
+    const render = build.find((s) => s.run?.includes(' site '))?.run;
+    expect(render).toContain('node .uptime-action/dist/cli.js site');
+    expect(render).toContain('--state uptime-state/state.json');
+    expect(render).toContain('--out _site');
+    expect(build.at(-1)).toEqual({ uses: 'actions/upload-pages-artifact@v3', with: { path: '_site' } });
     expect(wf.jobs.deploy.steps[0].uses).toBe('actions/deploy-pages@v4');
     expect(wf.jobs.deploy.environment.name).toBe('github-pages');
+    // The page needs none of the config's secrets: the job is given none.
+    expect(text).not.toMatch(/secrets\.|RAILWAY|WEBHOOK_URL/);
   });
 });

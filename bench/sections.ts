@@ -1,4 +1,4 @@
-import { historyMarkdown, runHistoryBench } from './history.js';
+import { runHistorySection } from './history.js';
 /** The benchmark's sections by name, each a function from "quick or full" to its Markdown. */
 import { replaySection } from './replay.js';
 import { runScale } from './scale.js';
@@ -9,7 +9,7 @@ import type { SectionResult } from './lib/stats.js';
 
 /** Sizes of each section: the full run of `npm run bench`, and `--quick` for a smoke run. */
 export const SECTIONS = {
-  history: async (quick: boolean) => historyMarkdown(await runHistoryBench({ days: quick ? 2 : 90 })),
+  history: (quick: boolean) => runHistorySection({ days: quick ? 2 : 90, branchDays: 2 }),
   replay: (quick: boolean) => replaySection({ days: quick ? 1 : 30, seed: 42 }),
   scale: (quick: boolean) =>
     runScale(

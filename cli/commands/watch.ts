@@ -132,7 +132,10 @@ async function siteKeeper(ctx: CommandContext, dir: string): Promise<SiteKeeper>
   try {
     await sink.prepare();
   } catch (error) {
-    throw new UsageError(`watch: --site ${dir}: ${error instanceof Error ? error.message : String(error)}`, 'watch');
+    throw new UsageError(
+      `watch: --site ${dir}: ${error instanceof Error ? error.message : String(error)}`,
+      'watch',
+    );
   }
   return new SiteKeeper(sink, ctx.logger);
 }

@@ -5,7 +5,7 @@ import {
   notificationEvents,
   pendingNotifications,
 } from '../notify/index.js';
-import type { NotificationEvent, NotifyFailure, SendResult } from '../notify/index.js';
+import type { NotificationEvent, NotifyFailure } from '../notify/index.js';
 import { sendNotifications } from '../notify/index.js';
 import type { IncidentRef, StateStore, UptimeState } from '../state/types.js';
 import { mergeSweep } from './sweep.js';
@@ -104,7 +104,8 @@ export class Publisher {
     }
     if (this.deps.config.notify?.length) {
       this.events.push(...notificationEvents(result.events, result.state, this.deps.config));
-      if (this.events.length > MAX_PENDING_EVENTS) this.events.splice(0, this.events.length - MAX_PENDING_EVENTS);
+      if (this.events.length > MAX_PENDING_EVENTS)
+        this.events.splice(0, this.events.length - MAX_PENDING_EVENTS);
     }
   }
 

@@ -98,9 +98,12 @@ export class FileSiteSink implements SiteSink {
           : cause instanceof Error
             ? cause.message
             : String(cause);
-    return new Error(`The status site folder ${this.dir} ${what}: ${reason}. Give a folder that can be written.`, {
-      cause,
-    });
+    return new Error(
+      `The status site folder ${this.dir} ${what}: ${reason}. Give a folder that can be written.`,
+      {
+        cause,
+      },
+    );
   }
 }
 

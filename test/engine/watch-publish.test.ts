@@ -166,7 +166,11 @@ describe('the status site in a long watch', () => {
     dirs.push(dir);
     const w = world({}, async () => new Response('ok'));
     const keeper = new SiteKeeper(new FileSiteSink(dir), silentLogger);
-    await watch(w.deps, w.store, { durationMs: 3 * 3_600_000, publisher: new Publisher(w.deps), site: keeper });
+    await watch(w.deps, w.store, {
+      durationMs: 3 * 3_600_000,
+      publisher: new Publisher(w.deps),
+      site: keeper,
+    });
     expect(keeper.writes).toBe(3);
     const status = JSON.parse(await readFile(join(dir, 'status.json'), 'utf8')) as {
       generatedAt: string;

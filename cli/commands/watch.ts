@@ -113,6 +113,7 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
     dispose();
     if (live) io.redraw?.done();
     // Messages still in flight get a bounded time (15 s) to arrive; their failures are in the incident log.
+    if (publisher.inFlight > 0) io.out('📣 Waiting for notifications still being sent (at most 15 s)...');
     await publisher.finish();
   }
   if (signal.aborted) io.out(`⏹️  Stopped; state saved to ${args.state}`);

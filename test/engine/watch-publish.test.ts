@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from '@jest/globals';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Publisher, REPORT_KEEP } from '../../src/engine/publish.js';
+import { MAX_PENDING_SAMPLES, Publisher, REPORT_KEEP } from '../../src/engine/publish.js';
 import { SiteKeeper } from '../../src/engine/site.js';
 import { FileSiteSink } from '../../src/engine/site-file.js';
 import { watch } from '../../src/engine/watch.js';
@@ -159,6 +159,29 @@ describe('notifications in a long watch', () => {
     expect(publisher.inFlight).toBe(0);
   }, 60_000);
 });
+
+test('a state store that refuses every write for 12 hours: the watch goes on, and what waits for the write stays bounded', async () => {
+  const w = world({}, async () => new Response('ok'));
+  let refusing = true;
+  const store = {
+    read: () => w.store.read(),
+    update: (change: Parameters<typeof w.store.update>[0]) =>
+      refusing ? Promise.reject(new Error('HTTP 403 rate limited')) : w.store.update(change),
+  };
+  const publisher = new Publisher(w.deps);
+  let sweeps = 0;
+  await watch({ ...w.deps, logger: warnings() }, store, {
+    durationMs: 12 * 3_600_000 + 10_000,
+    publisher,
+    onSweep: () => {
+      if (++sweeps === 12 * 720) refusing = false; // 12 hours at 5 s, then the writes go through again
+    },
+  });
+  const hourly = (await w.store.read()).history?.services.api.hourly ?? [];
+  // The first write after 12 hours books the newest samples, at most MAX_PENDING_SAMPLES of the 8,640 held back.
+  expect(hourly).toHaveLength(1);
+  expect(hourly[0].total).toBe(MAX_PENDING_SAMPLES);
+}, 60_000); // 8,640 sweeps of CPU work
 
 describe('the status site in a long watch', () => {
   test('the folder is re-rendered once an hour, with the history the watch booked', async () => {

@@ -37,11 +37,6 @@ export const SECTIONS = {
 
 export type SectionName = keyof typeof SECTIONS;
 
-/** A section that reports no targets of its own (its Markdown still says them). */
-function asSection(markdown: string): SectionResult {
-  return { markdown, targets: [] };
-}
-
 /** Runs one section in this process. */
 export function runSection(name: SectionName, quick: boolean): Promise<SectionResult> {
   const section = SECTIONS[name];

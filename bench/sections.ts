@@ -3,7 +3,7 @@ import { runHistorySection } from './history.js';
 import { replaySection } from './replay.js';
 import { runScale } from './scale.js';
 import { runScaleCurve } from './scale-curve.js';
-import { runEndurance } from './endurance.js';
+import { runEnduranceSection } from './endurance.js';
 import { runActionCost } from './action-cost.js';
 import type { SectionResult } from './lib/stats.js';
 
@@ -30,17 +30,12 @@ export const SECTIONS = {
         ? { sizes: [20, 100], timeoutMs: 1000, servers: 4 }
         : { sizes: [100, 1000, 10_000], timeoutMs: 10_000 },
     ),
-  endurance: async (quick: boolean) =>
-    asSection(await runEndurance(quick ? { checks: 5_000 } : { checks: 100_000, checkpoints: 8 })),
+  endurance: (quick: boolean) =>
+    runEnduranceSection(quick ? { checks: 5_000 } : { checks: 100_000, checkpoints: 8 }),
   action: (quick: boolean) => runActionCost({ runs: quick ? 2 : 10 }),
 } satisfies Record<string, (quick: boolean) => Promise<SectionResult>>;
 
 export type SectionName = keyof typeof SECTIONS;
-
-/** A section that reports no targets of its own (its Markdown still says them). */
-function asSection(markdown: string): SectionResult {
-  return { markdown, targets: [] };
-}
 
 /** Runs one section in this process. */
 export function runSection(name: SectionName, quick: boolean): Promise<SectionResult> {

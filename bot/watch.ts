@@ -2,6 +2,7 @@ import type { Endpoints } from '@octokit/types';
 import { loadRepoConfig } from '../src/commands/octokit.js';
 import { ConfigError } from '../src/config/errors.js';
 import type { ProviderType } from '../src/config/schema.js';
+import { Publisher, type PublisherOptions } from '../src/engine/publish.js';
 import { watch } from '../src/engine/watch.js';
 import type { EngineEvent } from '../src/engine/types.js';
 import { describeError, type GitHubClient, type RepoRef } from '../src/github/client.js';
@@ -41,6 +42,14 @@ export interface HostedWatchOptions {
   /** 0..1 for the retry jitter (tests). @default Math.random */
   random?: () => number;
   onEvent?: (repo: string, event: EngineEvent) => void;
+  /**
+   * Notifications: a message's budget and how long a session's end (every `reloadEveryMs`) lets messages still
+   * in flight settle — in the background, so the next session's first sweep is not delayed; stopping the
+   * watch waits for them. @default 10 s per message, 15 s to settle
+   */
+  notify?: PublisherOptions;
+  /** Keep the status site under `site/` on the state branch (at most hourly, only when changed). @default true */
+  site?: boolean;
 }
 
 /**
@@ -99,6 +108,8 @@ export async function watchRepository(
   const name = `${ref.owner}/${ref.repo}`;
   const { clock, logger } = options;
   const reloadEveryMs = options.reloadEveryMs ?? 600_000;
+  // Sessions that ended with messages still in flight: settled in the background, awaited before returning.
+  const settling = new Set<Promise<unknown>>();
   while (!signal.aborted) {
     let session: Awaited<ReturnType<typeof startSession>>;
     try {
@@ -129,7 +140,7 @@ export async function watchRepository(
       break; // only when stopped
     }
     const { client, config, policy } = session;
-    const { engine, store } = githubServices(config, {
+    const { engine, store, site } = githubServices(config, {
       ...ref,
       client,
       env: options.env,
@@ -144,13 +155,27 @@ export async function watchRepository(
       onEvent: options.onEvent && ((event) => options.onEvent!(name, event)),
     });
     logger.info(`Watching ${name}: ${Object.keys(config.services).join(', ')}.`);
+    // History and notifications as the Action's scheduled run books and sends them; messages to URLs from the
+    // config go through the hosted guard (`configFetch`), which the publisher prefers.
+    const publisher = new Publisher(engine, options.notify);
     try {
-      await watch(engine, store, { durationMs: reloadEveryMs, signal });
+      await watch(engine, store, {
+        durationMs: reloadEveryMs,
+        signal,
+        publisher,
+        site: options.site === false ? undefined : site,
+      });
     } catch (error: unknown) {
       logger.error(`Watch of ${name} stopped: ${describeError(error)} Restarting it.`);
       await clock.sleep(options.retryDelayMs ?? 30_000, signal);
+    } finally {
+      if (publisher.inFlight > 0) {
+        const done: Promise<unknown> = publisher.finish().finally(() => settling.delete(done));
+        settling.add(done);
+      }
     }
   }
+  await Promise.all([...settling]);
 }
 
 /** Starts a watch per repository; `stop()` aborts them and resolves when all have ended. */

@@ -31,6 +31,8 @@ export interface CliArgs {
   verbose: boolean;
   /** `--duration` of `watch`, in ms. */
   durationMs?: number;
+  /** `watch --site <dir>`: keep the status site in this folder up to date. */
+  site?: string;
   /** `init --service name=url` (repeatable). */
   services: string[];
   /** `init --provider`. */
@@ -57,6 +59,7 @@ export const OPTIONS = {
   'dry-run': { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   duration: { type: 'string', short: 'd' },
+  site: { type: 'string' },
   service: { type: 'string', multiple: true },
   provider: { type: 'string' },
   schedule: { type: 'string' },
@@ -76,7 +79,7 @@ export type OptionName = keyof typeof OPTIONS;
 export const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
   check: ['config', 'mode', 'json', 'verbose'],
   sweep: ['config', 'mode', 'state', 'json', 'dry-run', 'verbose'],
-  watch: ['config', 'mode', 'state', 'duration', 'dry-run', 'verbose'],
+  watch: ['config', 'mode', 'state', 'duration', 'site', 'dry-run', 'verbose'],
   status: ['config', 'mode', 'state', 'json'],
   restart: ['config', 'state', 'dry-run', 'verbose'],
   redeploy: ['config', 'state', 'dry-run', 'verbose'],
@@ -130,6 +133,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     dryRun: values['dry-run'] ?? false,
     verbose: values.verbose ?? false,
     durationMs: parseDurationOption(values.duration, command),
+    site: values.site,
     services: values.service ?? [],
     provider: values.provider,
     schedule: values.schedule,

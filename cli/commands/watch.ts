@@ -1,8 +1,13 @@
+import { resolve } from 'node:path';
 import { resolveTuning } from '../../src/config/presets.js';
+import { Publisher } from '../../src/engine/publish.js';
+import { SiteKeeper } from '../../src/engine/site.js';
+import { FileSiteSink } from '../../src/engine/site-file.js';
 import { effectiveMode } from '../../src/engine/sweep.js';
 import { watch } from '../../src/engine/watch.js';
 import type { SweepResult } from '../../src/engine/types.js';
 import { formatDuration } from '../../src/util/duration.js';
+import { UsageError } from '../args.js';
 import { buildDeps } from '../deps.js';
 import { loadCliConfig, rejectPositionals, type CommandContext } from '../context.js';
 import { colorsFor, interruptSignal } from '../io.js';
@@ -17,11 +22,14 @@ export const STATUS_EVERY_MS = 60_000;
 const RECENT_LINES = 6;
 
 /**
- * `uptime-action watch [--duration 2m]`: the seed's startup banner, then a sweep every `healthCheckInterval`
- * with recovery. In a terminal a live table is redrawn in place after every sweep; piped, one log line per
- * event and the status block every minute. Ctrl-C stops cleanly and saves the state.
+ * `uptime-action watch [--duration 2m] [--site DIR]`: the seed's startup banner, then a sweep every
+ * `healthCheckInterval` with recovery. In a terminal a live table is redrawn in place after every sweep; piped,
+ * one log line per event and the status block every minute. Ctrl-C stops cleanly and saves the state.
+ * Like the Action's scheduled run it books the hourly response-time history in the state and sends each
+ * transition to the `notify:` targets (after the write, never delaying a sweep); `--site DIR` keeps the
+ * status site in DIR, re-rendered at most hourly and written only when it changed.
  * Exit 0 when it ran its duration or was stopped, whatever the services' health (the health is the output,
- * not the exit code); 2 bad config.
+ * not the exit code); 2 bad config or a `--site` folder that can't be written.
  */
 export async function watchCommand(ctx: CommandContext): Promise<number> {
   const { args, io } = ctx;
@@ -47,6 +55,8 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
       if (recent.length > RECENT_LINES) recent.shift();
     },
   });
+  const site = args.site && !args.dryRun ? await siteKeeper(ctx, args.site) : undefined;
+  const publisher = new Publisher(deps);
   const initial = await store.read();
   const mode = effectiveMode(config, initial, args.mode);
   const started = ctx.now();
@@ -76,6 +86,8 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
       signal,
       mode: args.mode,
       persist: 'always',
+      publisher,
+      site,
       onSweep: (result) => {
         if (live) {
           io.redraw?.update(
@@ -100,10 +112,31 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
   } finally {
     dispose();
     if (live) io.redraw?.done();
+    // Messages still in flight get a bounded time (15 s) to arrive; their failures are in the incident log.
+    if (publisher.inFlight > 0) io.out('📣 Waiting for notifications still being sent (at most 15 s)...');
+    await publisher.finish();
   }
   if (signal.aborted) io.out(`⏹️  Stopped; state saved to ${args.state}`);
+  if (site && args.site)
+    io.out(
+      `🌐 Status site in ${args.site}: ${site.writes} update(s)${site.failures ? `, ${site.failures} failed (see the warnings)` : ''}.`,
+    );
   // The closing status block when piped, unless the minute's block just showed this very sweep.
   if (!live && last && last !== printed)
     io.out(renderStatus(config, last.state, { mode: last.mode, now: ctx.now() }));
   return 0;
+}
+
+/** The `--site` folder, checked before the first sweep: a file or a folder that can't be written exits 2. */
+async function siteKeeper(ctx: CommandContext, dir: string): Promise<SiteKeeper> {
+  const sink = new FileSiteSink(resolve(ctx.io.cwd ?? '.', dir));
+  try {
+    await sink.prepare();
+  } catch (error) {
+    throw new UsageError(
+      `watch: --site ${dir}: ${error instanceof Error ? error.message : String(error)}`,
+      'watch',
+    );
+  }
+  return new SiteKeeper(sink, ctx.logger);
 }

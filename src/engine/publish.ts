@@ -5,7 +5,7 @@ import {
   notificationEvents,
   pendingNotifications,
 } from '../notify/index.js';
-import type { NotificationEvent, NotifyFailure, SendResult } from '../notify/index.js';
+import type { NotificationEvent, NotifyFailure } from '../notify/index.js';
 import { sendNotifications } from '../notify/index.js';
 import type { IncidentRef, StateStore, UptimeState } from '../state/types.js';
 import { mergeSweep, withSweptRecords } from './sweep.js';
@@ -15,7 +15,9 @@ import type { EngineDeps, SweepResult } from './types.js';
  * What a run does after each sweep besides the sweep's own write (issue 12): book the response-time history
  * (a healthy repository writes at most once an hour for it), claim the sweep's notifications inside the same
  * compare-and-swap update (so each transition is sent once across concurrent runs), and send them **after**
- * the write, in the background; the run awaits them only at its end, within a bounded time.
+ * the write, in the background: a receiver that hangs never delays a sweep. Each batch is settled when it
+ * finishes (a failure lands in the incident's timeline then, not at the end of the run); a run awaits what is
+ * still in flight only at its end, within a bounded time (`finish`).
  */
 
 /** Options of {@link Publisher}. */
@@ -28,29 +30,53 @@ export interface PublisherOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** What the publisher did over a run. */
+/** Entries {@link PublishReport} keeps of `claimed` and `failures` (the newest); the counts keep the totals. */
+export const REPORT_KEEP = 20;
+
+/** Samples kept per service between two writes (a write that keeps failing must not grow the watch). */
+export const MAX_PENDING_SAMPLES = 5_000;
+
+/** Transitions kept waiting for a write (far more than a sweep has; the newest are kept). */
+export const MAX_PENDING_EVENTS = 200;
+
+/**
+ * What the publisher did so far. Bounded however long the watch: counts, and only the newest
+ * {@link REPORT_KEEP} claimed notifications and failures.
+ */
 export interface PublishReport {
   /** State writes made only for the history (a healthy sweep's hourly sample). */
   historyWrites: number;
-  /** Notifications this run claimed (and so sent or tried). */
+  /** The newest notifications claimed (and so sent or tried), oldest first; `claimedCount` counts all. */
   claimed: NotificationEvent[];
+  claimedCount: number;
+  /** Messages delivered. */
   sent: number;
+  /** The newest failed messages, oldest first (each also recorded in its incident's timeline when it failed). */
   failures: NotifyFailure[];
-  /** Messages still in flight when the budget ran out. */
+  /** Messages that failed, all of them. */
+  failed: number;
+  /** Messages still in flight when the last `finish()` ran out of budget. */
   unfinished: boolean;
 }
 
-/** Books sweeps, claims their notifications in the state's compare-and-swap write and sends them. */
+/**
+ * Books sweeps, claims their notifications in the state's compare-and-swap write and sends them. Made for a
+ * watch of any length: each batch of messages is settled as it finishes (counted, a failure recorded in its
+ * incident's timeline at once) and dropped, so nothing already sent is kept.
+ */
 export class Publisher {
   private samples: Record<string, Sample[]> = {};
   private events: NotificationEvent[] = [];
   private lastClaim: NotificationEvent[] = [];
-  private readonly sending: Array<Promise<SendResult>> = [];
+  /** Batches of messages being sent; each removes itself when settled. */
+  private readonly sending = new Set<Promise<void>>();
   private readonly report: PublishReport = {
     historyWrites: 0,
     claimed: [],
+    claimedCount: 0,
     sent: 0,
     failures: [],
+    failed: 0,
     unfinished: false,
   };
 
@@ -59,12 +85,28 @@ export class Publisher {
     private readonly options: PublisherOptions = {},
   ) {}
 
+  /** Batches of messages in flight now. */
+  get inFlight(): number {
+    return this.sending.size;
+  }
+
+  /** A copy of what was done so far (bounded, see {@link PublishReport}). */
+  snapshot(): PublishReport {
+    return { ...this.report, claimed: [...this.report.claimed], failures: [...this.report.failures] };
+  }
+
   /** Books a sweep's samples and transitions; they are written by the next {@link apply}. */
   observe(result: SweepResult): void {
-    for (const [service, list] of Object.entries(samplesFromEvents(result.events)))
-      (this.samples[service] ??= []).push(...list);
-    if (this.deps.config.notify?.length)
+    for (const [service, list] of Object.entries(samplesFromEvents(result.events))) {
+      const kept = (this.samples[service] ??= []);
+      kept.push(...list);
+      if (kept.length > MAX_PENDING_SAMPLES) kept.splice(0, kept.length - MAX_PENDING_SAMPLES);
+    }
+    if (this.deps.config.notify?.length) {
       this.events.push(...notificationEvents(result.events, result.state, this.deps.config));
+      if (this.events.length > MAX_PENDING_EVENTS)
+        this.events.splice(0, this.events.length - MAX_PENDING_EVENTS);
+    }
   }
 
   /** Whether `state` needs a write for what was observed alone (the hour's first sample, an unsent transition). */
@@ -83,24 +125,23 @@ export class Publisher {
     return claim.state;
   }
 
-  /** After the write landed: what was claimed is ours to send (in the background). */
+  /** After the write landed: what was claimed is ours to send (in the background, settled as it finishes). */
   written(): void {
     const mine = this.lastClaim;
     this.samples = {};
     this.events = [];
     this.lastClaim = [];
     if (mine.length === 0 || this.deps.dryRun) return;
-    this.report.claimed.push(...mine);
-    const { env, fetch, configFetch } = this.deps.providerContext;
-    this.sending.push(
-      sendNotifications(this.deps.config.notify ?? [], mine, {
-        // URLs from the config go through the hosted guard (private targets), like the webhook provider.
-        fetch: configFetch ?? fetch,
-        env,
-        timeoutMs: this.options.messageTimeoutMs,
-        sleep: this.options.sleep,
-      }),
-    );
+    this.report.claimedCount += mine.length;
+    keepNewest(this.report.claimed, mine);
+    const job: Promise<void> = this.send(mine)
+      .catch((error: unknown) =>
+        this.deps.logger.warn(
+          `notifications could not be settled: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      )
+      .finally(() => this.sending.delete(job));
+    this.sending.add(job);
   }
 
   /**
@@ -129,30 +170,40 @@ export class Publisher {
   }
 
   /**
-   * Waits (at most `finishBudgetMs`) for the messages in flight and records each failed one in its incident's
-   * timeline. Never throws.
+   * Waits (at most `finishBudgetMs`) for the messages still in flight; failures were already recorded in their
+   * incidents' timelines as they happened. Never throws; may be called more than once.
    */
   async finish(): Promise<PublishReport> {
+    if (this.sending.size === 0) return this.snapshot();
     let timer: NodeJS.Timeout | undefined;
     const budget = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), this.options.finishBudgetMs ?? 15_000);
       timer.unref?.();
     });
-    const done = await Promise.race([Promise.all(this.sending), budget]);
+    const done = await Promise.race([Promise.all([...this.sending]).then(() => 'done' as const), budget]);
     clearTimeout(timer);
-    if (done === 'late') {
-      this.report.unfinished = true;
+    this.report.unfinished = done === 'late';
+    if (done === 'late')
       this.deps.logger.warn(
-        'Some notifications were still being sent when the run ended; they may not arrive.',
+        `${this.sending.size} batch(es) of notifications were still being sent when the run ended; they may not arrive.`,
       );
-      return this.report;
-    }
-    for (const result of done) {
-      this.report.sent += result.sent;
-      this.report.failures.push(...result.failures);
-    }
-    for (const failure of this.report.failures) await this.recordFailure(failure);
-    return this.report;
+    return this.snapshot();
+  }
+
+  /** Sends one write's claimed messages and settles them: counts, and each failure in its incident's timeline. */
+  private async send(mine: NotificationEvent[]): Promise<void> {
+    const { env, fetch, configFetch } = this.deps.providerContext;
+    const result = await sendNotifications(this.deps.config.notify ?? [], mine, {
+      // URLs from the config go through the hosted guard (private targets), like the webhook provider.
+      fetch: configFetch ?? fetch,
+      env,
+      timeoutMs: this.options.messageTimeoutMs,
+      sleep: this.options.sleep,
+    });
+    this.report.sent += result.sent;
+    this.report.failed += result.failures.length;
+    keepNewest(this.report.failures, result.failures);
+    for (const failure of result.failures) await this.recordFailure(failure, mine);
   }
 
   private record(state: UptimeState, merge: boolean): UptimeState {
@@ -162,10 +213,10 @@ export class Publisher {
     });
   }
 
-  private async recordFailure(failure: NotifyFailure): Promise<void> {
+  private async recordFailure(failure: NotifyFailure, claimed: NotificationEvent[]): Promise<void> {
     this.deps.logger.warn(failure.message);
     const service = this.deps.config.services[failure.service];
-    const event = this.report.claimed.find((e) => e.id === failure.eventId);
+    const event = claimed.find((e) => e.id === failure.eventId);
     const number = event?.incident?.number;
     if (!service || !this.deps.incidents || number === undefined) return;
     const ref: IncidentRef = { number, url: event?.incident?.url, openedAt: event?.at ?? 0, kind: 'down' };
@@ -177,4 +228,10 @@ export class Publisher {
       );
     }
   }
+}
+
+/** Appends `items` to `list`, keeping only the newest {@link REPORT_KEEP}. */
+function keepNewest<T>(list: T[], items: T[]): void {
+  list.push(...items);
+  if (list.length > REPORT_KEEP) list.splice(0, list.length - REPORT_KEEP);
 }

@@ -184,3 +184,43 @@ export async function publishSiteAfterRun(
     return false;
   }
 }
+
+/** After a failed publish, the watch tries again this much later (ms). */
+export const SITE_RETRY_MS = 10 * 60_000;
+
+/**
+ * Keeps a site fresh from a long-running watch: {@link publishSite} at most once an hour (the first sweep of
+ * each hour), again {@link SITE_RETRY_MS} after a failure. Never throws: a failure is a warning.
+ */
+export class SiteKeeper {
+  /** Files committed/written so far (a write = one commit or one folder update). */
+  writes = 0;
+  /** Publishes that failed. */
+  failures = 0;
+  private doneHour?: number;
+  private retryAt = 0;
+
+  constructor(
+    private readonly sink: SiteSink,
+    private readonly logger: { info(message: string): void; warn(message: string): void },
+  ) {}
+
+  /** Publishes when this hour's site was not yet published (or a retry is due); returns whether it wrote. */
+  async keep(config: Config, state: UptimeState, now: number): Promise<boolean> {
+    const hour = hourStart(now);
+    if (this.doneHour === hour || now < this.retryAt) return false;
+    try {
+      const result = await publishSite(config, state, now, this.sink);
+      this.doneHour = hour;
+      if (result.written) this.writes++;
+      return result.written;
+    } catch (error) {
+      this.failures++;
+      this.retryAt = now + SITE_RETRY_MS;
+      this.logger.warn(
+        `Status page not published: ${error instanceof Error ? error.message : String(error)} (trying again in 10 minutes).`,
+      );
+      return false;
+    }
+  }
+}

@@ -1,6 +1,7 @@
 import type { Mode } from '../config/presets.js';
 import type { StateStore } from '../state/types.js';
 import type { Publisher } from './publish.js';
+import { SiteKeeper, type SiteSink } from './site.js';
 import { mergeSweep, sweep } from './sweep.js';
 import type { EngineDeps, SweepResult } from './types.js';
 
@@ -24,6 +25,12 @@ export interface WatchOptions {
    * (src/engine/publish.ts); a healthy watch writes for it at most once an hour.
    */
   publisher?: Publisher;
+  /**
+   * Keeps the status site there up to date: re-rendered after the first sweep of each hour (the state as just
+   * written, history included), written only when a file changed; a failure is a warning and is retried 10
+   * minutes later. Not in a dry run.
+   */
+  site?: SiteSink | SiteKeeper;
 }
 
 /**
@@ -47,6 +54,12 @@ export async function watch(
   let publishDue = false;
   const publisher = options.publisher;
   let last: SweepResult | undefined;
+  const site =
+    options.site && !deps.dryRun
+      ? options.site instanceof SiteKeeper
+        ? options.site
+        : new SiteKeeper(options.site, deps.logger)
+      : undefined;
   const save = async (): Promise<void> => {
     const results = pending;
     try {
@@ -96,6 +109,8 @@ export async function watch(
       if (persist === 'changes') pending = [];
       lastSync = clock.now();
     }
+    // After the write (never racing it on the state branch), at most once an hour.
+    await site?.keep(deps.config, state, clock.now());
     await options.onSweep?.(result);
     const wait = Math.min(started + result.tuning.healthCheckInterval, end) - clock.now();
     if (wait > 0 && !options.signal?.aborted) await clock.sleep(wait, options.signal);

@@ -22,6 +22,7 @@ beforeEach(async () => {
   down = await startTestServer({ kind: 'status', status: 503 });
   receiver = await startReceiver();
   const config = `mode: extreme
+statusPage: { branch: true }
 services:
   api:
     name: API

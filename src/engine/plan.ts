@@ -51,6 +51,20 @@ export interface PlanInput {
   tuning: Tuning;
   /** Services this sweep covers (all when omitted). */
   only?: string[];
+  /** How far apart runs are started (EngineDeps.runIntervalMs): gaps up to 1.5 × this count as watched. */
+  runIntervalMs?: number;
+}
+
+/**
+ * The longest gap between two saved checks that still counts as watched time (see EngineDeps.runIntervalMs).
+ * Runs on a schedule: 1.5 × the interval, or the interval plus an hour, whichever is longer, because a healthy
+ * run saves nothing and the state is written at least hourly (the history), so the saved check before this
+ * one may be an hour old although every run in between checked.
+ */
+export function maxWatchedGapMs(tuning: Tuning, runIntervalMs?: number): number {
+  const watch = tuning.healthCheckInterval * 3;
+  if (!runIntervalMs) return watch;
+  return Math.max(watch, runIntervalMs * 1.5, runIntervalMs + 3_600_000);
 }
 
 /** Whether a maintenance window covers the service now. */
@@ -147,7 +161,7 @@ function planCheck(plan: SweepPlan, input: PlanInput, service: ServiceConfig): v
   }
   let record = recordCheck(before, seen.first, obs.health, {
     slowThresholdMs: tuning.slowResponseThreshold,
-    maxGapMs: tuning.healthCheckInterval * 3,
+    maxGapMs: maxWatchedGapMs(tuning, input.runIntervalMs),
   });
   if (significant(before.health) !== significant(record.health)) plan.changed = true;
   plan.events.push({ type: 'check', service: id, result: final, health: record.health });

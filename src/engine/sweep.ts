@@ -94,6 +94,7 @@ export async function sweep(
     mode,
     tuning,
     only: options.only,
+    runIntervalMs: deps.runIntervalMs,
   });
   return executePlan(deps, plan);
 }

@@ -75,6 +75,12 @@ export interface EngineDeps {
   dryRun?: boolean;
   /** Confirm re-probes before "down" (src/monitor/machine.ts). @default CONFIRM_POLICY (fast failures twice, timeouts once) */
   confirmPolicy?: ConfirmPolicy;
+  /**
+   * How far apart the runs are started (a scheduled run: its cron's interval). The time between two checks
+   * counts as watched (for time-based uptime) when it is at most 3 × `healthCheckInterval` or, when this is
+   * set, 1.5 × this interval: a sweep every 30 minutes watches the 30 minutes between its checks.
+   */
+  runIntervalMs?: number;
   onEvent?: (event: EngineEvent) => void;
 }
 

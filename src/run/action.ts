@@ -130,7 +130,8 @@ async function runSweep(options: ActionRunOptions): Promise<ActionRunResult> {
   const cron = typeof event.payload.schedule === 'string' ? event.payload.schedule : undefined;
   const intervalMs = cron ? cronIntervalMs(cron) : undefined;
   const result = await runScheduled({
-    deps: engine,
+    // A scheduled run watches the time until the next one: uptime counts it (not only the seconds of a watch).
+    deps: intervalMs ? { ...engine, runIntervalMs: intervalMs } : engine,
     store,
     site,
     mode: inputs.mode,

@@ -25,3 +25,18 @@ describe('the README', () => {
     expect(lines).toBeLessThanOrEqual(210);
   });
 });
+
+describe("the README's performance section", () => {
+  it('quotes the run in bench/results.md: its date, and every ratio and duration it gives', () => {
+    const readme = read('README.md');
+    const section = readme.slice(readme.indexOf('## Performance'), readme.indexOf('## Development'));
+    const results = read('bench/results.md');
+    const runDate = /run (\d{4}-\d{2}-\d{2}) \d{2}:\d{2} UTC/.exec(results)?.[1];
+    expect(runDate).toBeDefined();
+    expect(section).toContain(`the run of ${runDate}`);
+    const figures = [...section.matchAll(/\b\d+\.\d+ (?:×|s|MB|KB)/g)].map((m) => m[0]);
+    expect(figures.length).toBeGreaterThan(5);
+    for (const figure of figures)
+      expect({ figure, inResults: results.includes(figure) }).toEqual({ figure, inResults: true });
+  });
+});

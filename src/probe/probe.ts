@@ -55,8 +55,13 @@ export async function probeService(service: ServiceConfig, options: ProbeOptions
   const started = elapsed();
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // How late the deadline fired (real time): a monitor whose event loop was blocked cannot tell a slow
+  // service from its own stall, so such a timeout is the monitor's, not the service's.
+  let lateMs = 0;
   const deadline = new Promise<never>((_, reject) => {
+    const due = performance.now() + service.timeout;
     timer = setTimeout(() => {
+      lateMs = performance.now() - due;
       reject(new ProbeTimeout());
       controller.abort(new ProbeTimeout());
     }, service.timeout);
@@ -69,6 +74,13 @@ export async function probeService(service: ServiceConfig, options: ProbeOptions
     outcome = await Promise.race([attempt, deadline]);
   } catch (error: unknown) {
     outcome = classifyError(error, controller.signal.aborted, service.timeout);
+    if (outcome.kind === 'timeout' && lateMs > stallThresholdMs(service.timeout))
+      outcome = {
+        ok: false,
+        kind: 'timeout',
+        local: true,
+        error: `the monitor was too busy to wait for the answer (its timer ran ${formatDuration(Math.round(lateMs))} late); lower probeConcurrency or give the monitor more CPU`,
+      };
   } finally {
     clearTimeout(timer);
     if (!controller.signal.aborted) controller.abort();
@@ -200,6 +212,14 @@ const CONNECT_TIMEOUT = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
 ]);
+/**
+ * How late a probe's deadline may fire before its timeout is blamed on the monitor (a blocked or starved event
+ * loop) rather than on the service: a second, or a fifth of the timeout when that is longer.
+ */
+export function stallThresholdMs(timeoutMs: number): number {
+  return Math.max(1000, timeoutMs / 5);
+}
+
 /** The monitor's own resources ran out: not the service's failure. */
 const LOCAL = new Set(['EMFILE', 'ENFILE', 'ENOBUFS']);
 const TLS = /^(ERR_TLS|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_VERIFY)/;

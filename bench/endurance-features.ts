@@ -16,13 +16,13 @@ import { FileSiteSink } from '../src/engine/site-file.js';
 import type { EngineDeps, EngineEvent } from '../src/engine/types.js';
 import { watch } from '../src/engine/watch.js';
 import type { IncidentLog } from '../src/incidents/types.js';
-import type { ProbeResult } from '../src/probe/types.js';
 import type { Provider } from '../src/providers/types.js';
 import { FileStateStore } from '../src/state/file.js';
 import type { IncidentRef } from '../src/state/types.js';
 import { silentLogger } from '../src/util/logger.js';
 import { virtualClock } from '../test/helpers/clock.js';
 import { makeScenario, SimulatedService } from './replay/world.js';
+import { simulatedProbe } from './replay/ours.js';
 
 const DAY = 86_400_000;
 
@@ -108,24 +108,7 @@ export async function featuresRun(options: {
     messages[transition] = (messages[transition] ?? 0) + 1;
     return new Response('ok');
   }) as typeof fetch;
-  const probe = async (
-    service: ServiceConfig,
-    probeOptions?: { confirm?: boolean },
-  ): Promise<ProbeResult> => {
-    const at = clock.now();
-    const answer = world.answer(at);
-    const base = { service: service.id, at, ...(probeOptions?.confirm ? { confirm: true } : {}) };
-    if (answer.ok && answer.responseMs > service.timeout) {
-      await clock.sleep(service.timeout);
-      return { ...base, ok: false, kind: 'timeout', responseMs: service.timeout, error: 'timed out' };
-    }
-    if (answer.ok) {
-      await clock.sleep(answer.responseMs);
-      return { ...base, ok: true, kind: 'ok', status: 200, responseMs: answer.responseMs };
-    }
-    await clock.sleep(30);
-    return { ...base, ok: false, kind: 'status', status: 503, responseMs: 30, error: 'HTTP 503' };
-  };
+  const probe = simulatedProbe(world, clock);
   const act = async () => {
     await clock.sleep(1_000);
     world.restart(clock.now());

@@ -48,6 +48,35 @@ export interface EngineRunOptions {
   actions?: RecoveryAction[];
 }
 
+/**
+ * A health probe that reads the simulated service at the virtual clock's now and takes the answer's time:
+ * a healthy answer its response time, a refused connection 1 ms, a 503 30 ms, a too-slow answer the timeout.
+ */
+export function simulatedProbe(
+  world: SimulatedService,
+  clock: { now(): number; sleep(ms: number): Promise<void> },
+  onProbe?: () => void,
+) {
+  return async (service: ServiceConfig, options?: { confirm?: boolean }): Promise<ProbeResult> => {
+    onProbe?.();
+    const at = clock.now();
+    const answer = world.answer(at);
+    const base = { service: service.id, at, ...(options?.confirm ? { confirm: true } : {}) };
+    if (answer.ok && answer.responseMs > service.timeout) {
+      await clock.sleep(service.timeout);
+      return { ...base, ok: false, kind: 'timeout', responseMs: service.timeout, error: 'timed out' };
+    }
+    if (answer.ok) {
+      await clock.sleep(answer.responseMs);
+      return { ...base, ok: true, kind: 'ok', status: 200, responseMs: answer.responseMs };
+    }
+    await clock.sleep(answer.kind === 'refused' ? 1 : 30);
+    return answer.kind === 'refused'
+      ? { ...base, ok: false, kind: 'refused', responseMs: 1, error: 'connection refused' }
+      : { ...base, ok: false, kind: 'status', status: 503, responseMs: 30, error: 'HTTP 503' };
+  };
+}
+
 /** Replays the scenario through `watch` in `mode`; returns what the engine did. */
 export async function runEngine(
   mode: Mode,
@@ -83,24 +112,7 @@ export async function runEngine(
     stateWrites: 0,
   };
 
-  const probe = async (service: ServiceConfig, options?: { confirm?: boolean }): Promise<ProbeResult> => {
-    tally.probes++;
-    const at = clock.now();
-    const answer = world.answer(at);
-    const base = { service: service.id, at, ...(options?.confirm ? { confirm: true } : {}) };
-    if (answer.ok && answer.responseMs > service.timeout) {
-      await clock.sleep(service.timeout);
-      return { ...base, ok: false, kind: 'timeout', responseMs: service.timeout, error: 'timed out' };
-    }
-    if (answer.ok) {
-      await clock.sleep(answer.responseMs);
-      return { ...base, ok: true, kind: 'ok', status: 200, responseMs: answer.responseMs };
-    }
-    await clock.sleep(answer.kind === 'refused' ? 1 : 30);
-    return answer.kind === 'refused'
-      ? { ...base, ok: false, kind: 'refused', responseMs: 1, error: 'connection refused' }
-      : { ...base, ok: false, kind: 'status', status: 503, responseMs: 30, error: 'HTTP 503' };
-  };
+  const probe = simulatedProbe(world, clock, () => tally.probes++);
 
   const act = async (): Promise<ActionResult> => {
     await clock.sleep(PROVIDER_CALL_MS);

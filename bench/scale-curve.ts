@@ -17,7 +17,15 @@ import { systemClock } from '../src/util/clock.js';
 import { silentLogger } from '../src/util/logger.js';
 import type { Config } from '../src/config/schema.js';
 import type { UptimeState } from '../src/state/types.js';
-import { humanBytes, humanMs, markdownTable, verdict, type SectionResult, type Target } from './lib/stats.js';
+import {
+  humanBytes,
+  humanMs,
+  markdownTable,
+  measured,
+  verdict,
+  type SectionResult,
+  type Target,
+} from './lib/stats.js';
 
 const farmScript = join(dirname(fileURLToPath(import.meta.url)), 'lib', 'farm.mjs');
 /** The config's ceiling on probeConcurrency (src/config/schema.ts). */
@@ -64,24 +72,6 @@ async function freshSockets(): Promise<void> {
   setGlobalDispatcher(new Agent());
   await old.close();
   gc();
-}
-
-/** Runs `fn`, sampling memory every 10 ms; wall time and peaks. */
-async function measured<T>(fn: () => Promise<T>) {
-  let rss = process.memoryUsage().rss;
-  let heap = process.memoryUsage().heapUsed;
-  const sampler = setInterval(() => {
-    const m = process.memoryUsage();
-    rss = Math.max(rss, m.rss);
-    heap = Math.max(heap, m.heapUsed);
-  }, 10);
-  const started = performance.now();
-  try {
-    const value = await fn();
-    return { value, ms: performance.now() - started, rss, heap };
-  } finally {
-    clearInterval(sampler);
-  }
 }
 
 interface Point {

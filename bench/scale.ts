@@ -17,6 +17,7 @@ import {
   humanBytes,
   humanMs,
   markdownTable,
+  measured,
   median,
   verdict,
   type SectionResult,
@@ -93,24 +94,6 @@ function servicesFor(farm: Farm, options: ScaleOptions, mode: Mode = 'normal') {
   }
   return (concurrency: number) =>
     parseConfig({ mode, probeConcurrency: concurrency, services }, 'bench (sweep scale)');
-}
-
-/** Samples memory every 10 ms while `fn` runs; returns its wall time and the peaks. */
-async function measured<T>(fn: () => Promise<T>) {
-  let rss = process.memoryUsage().rss;
-  let heap = process.memoryUsage().heapUsed;
-  const sampler = setInterval(() => {
-    const m = process.memoryUsage();
-    rss = Math.max(rss, m.rss);
-    heap = Math.max(heap, m.heapUsed);
-  }, 10);
-  const started = performance.now();
-  try {
-    const value = await fn();
-    return { value, ms: performance.now() - started, rss, heap };
-  } finally {
-    clearInterval(sampler);
-  }
 }
 
 interface Row {

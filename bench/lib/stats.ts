@@ -64,3 +64,21 @@ export interface SectionResult {
   markdown: string;
   targets: Target[];
 }
+
+/** Samples memory every 10 ms while `fn` runs; returns its wall time and the peaks. */
+export async function measured<T>(fn: () => Promise<T>) {
+  let rss = process.memoryUsage().rss;
+  let heap = process.memoryUsage().heapUsed;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    rss = Math.max(rss, m.rss);
+    heap = Math.max(heap, m.heapUsed);
+  }, 10);
+  const started = performance.now();
+  try {
+    const value = await fn();
+    return { value, ms: performance.now() - started, rss, heap };
+  } finally {
+    clearInterval(sampler);
+  }
+}

@@ -37,9 +37,20 @@ export interface CliArgs {
   services: string[];
   /** `init --provider`. */
   provider?: string;
+  /** `init --service-id` (repeatable, one per `--service`): the platform's service ID or app name. */
+  serviceIds: string[];
+  /** `init --environment-id`: Railway's environment. */
+  environmentId?: string;
+  /** `init --restart` / `--redeploy` (repeatable, one per `--service`): the command provider's commands. */
+  restartCommands: string[];
+  redeployCommands: string[];
+  /** `init --webhook-url` (repeatable, one per `--service`): the webhook provider's URL. */
+  webhookUrls: string[];
+  /** `restart`/`redeploy`/`rollback --reason`: why a person forced it (recorded with the attempt). */
+  reason?: string;
   /** `init --schedule` (a cron expression). */
   schedule?: string;
-  /** `init --force`: overwrite existing files. */
+  /** `init --force`: overwrite existing files; `restart --force`: past the restart budget. */
   force: boolean;
   /** `site --out <dir>`, `site --title`, `badges --base-url <url>`, `notify --test` (cli/commands/site.ts, badges.ts, notify.ts). */
   out?: string;
@@ -62,6 +73,12 @@ export const OPTIONS = {
   site: { type: 'string' },
   service: { type: 'string', multiple: true },
   provider: { type: 'string' },
+  'service-id': { type: 'string', multiple: true },
+  'environment-id': { type: 'string' },
+  restart: { type: 'string', multiple: true },
+  redeploy: { type: 'string', multiple: true },
+  'webhook-url': { type: 'string', multiple: true },
+  reason: { type: 'string' },
   schedule: { type: 'string' },
   force: { type: 'boolean' },
   out: { type: 'string' },
@@ -81,11 +98,21 @@ export const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
   sweep: ['config', 'mode', 'state', 'json', 'dry-run', 'verbose'],
   watch: ['config', 'mode', 'state', 'duration', 'site', 'dry-run', 'verbose'],
   status: ['config', 'mode', 'state', 'json'],
-  restart: ['config', 'state', 'dry-run', 'verbose'],
-  redeploy: ['config', 'state', 'dry-run', 'verbose'],
-  rollback: ['config', 'state', 'dry-run', 'verbose'],
+  restart: ['config', 'state', 'dry-run', 'force', 'reason', 'verbose'],
+  redeploy: ['config', 'state', 'dry-run', 'force', 'reason', 'verbose'],
+  rollback: ['config', 'state', 'dry-run', 'force', 'reason', 'verbose'],
   doctor: ['config', 'json', 'verbose'],
-  init: ['service', 'provider', 'schedule', 'force'],
+  init: [
+    'service',
+    'provider',
+    'service-id',
+    'environment-id',
+    'restart',
+    'redeploy',
+    'webhook-url',
+    'schedule',
+    'force',
+  ],
   site: ['config', 'state', 'out', 'title'],
   badges: ['config', 'base-url'],
   notify: ['config', 'test', 'verbose'],
@@ -136,6 +163,12 @@ export function parseCliArgs(argv: string[]): CliArgs {
     site: values.site,
     services: values.service ?? [],
     provider: values.provider,
+    serviceIds: values['service-id'] ?? [],
+    environmentId: values['environment-id'],
+    restartCommands: values.restart ?? [],
+    redeployCommands: values.redeploy ?? [],
+    webhookUrls: values['webhook-url'] ?? [],
+    reason: values.reason,
     schedule: values.schedule,
     force: values.force ?? false,
     out: values.out,

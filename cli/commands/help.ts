@@ -13,8 +13,16 @@ const OPTION_HELP: Record<OptionName, string> = {
   site: '    --site <dir>      keep the status site (index.html, status.json, badges/) in this folder, hourly',
   service: '    --service <n=url> a service to watch, e.g. api=https://api.example.com/health (repeatable)',
   provider: '    --provider <p>    railway | render | fly | heroku | webhook | command (default: none)',
+  'service-id':
+    "    --service-id <id> the platform's service ID (Railway, Render) or app name (Fly.io, Heroku); one per --service",
+  'environment-id': "    --environment-id <id>  Railway's environment ID (optional)",
+  restart: '    --restart <cmd>   command provider: the shell command that restarts it; one per --service',
+  redeploy: '    --redeploy <cmd>  command provider: the shell command that redeploys it (optional)',
+  'webhook-url': '    --webhook-url <u> webhook provider: the URL that recovers it; one per --service',
+  reason: '    --reason <text>   why (recorded with the attempt and in the incident)',
   schedule: "    --schedule <cron> the workflow's schedule (default */30 * * * *: 1,440 minutes a month)",
-  force: '    --force           overwrite files that already exist',
+  force:
+    '    --force           init: overwrite files that already exist; restart: go past the restart budget',
   out: '    --out <dir>       the folder to write the site into (created if missing)',
   title: '    --title <text>    the status page title (default statusPage.title, else "Status")',
   'base-url': '    --base-url <url>  where the site is published (default statusPage.url)',
@@ -66,20 +74,27 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     details: ['Exit 0 (also when nothing was recorded yet, saying so), 2 bad config.'],
   },
   restart: {
-    usage: 'restart <service>',
+    usage: 'restart <service> [--force --reason "..."]',
     summary: 'restart a service through its provider and verify it answers healthy',
-    details: ['Exit 0 healthy afterwards, 1 refused or failed, 2 bad config or unknown service.'],
+    details: [
+      "Needs only that service's settings. Under the restart budget; --force goes past it (a person's call,",
+      'recorded with who and --reason in the state and the open incident).',
+      'Exit 0 healthy afterwards, 1 refused or failed, 2 bad config or unknown service.',
+    ],
   },
   redeploy: {
-    usage: 'redeploy <service>',
+    usage: 'redeploy <service> [--force --reason "..."]',
     summary: 'redeploy a service through its provider and verify it answers healthy',
-    details: ['Exit 0 healthy afterwards, 1 refused or failed, 2 bad config or unknown service.'],
+    details: [
+      "Needs only that service's settings; --force goes past the restart budget (as for restart).",
+      'Exit 0 healthy afterwards, 1 refused or failed, 2 bad config or unknown service.',
+    ],
   },
   rollback: {
     usage: 'rollback <service>',
     summary: 'roll back to the last successful deployment before the current one and verify',
     details: [
-      '--dry-run names the target deployment and changes nothing.',
+      '--dry-run names the target deployment and changes nothing; --force goes past the restart budget.',
       'Exit 0 healthy afterwards, 1 refused or failed, 2 bad config or unknown service.',
     ],
   },
@@ -89,11 +104,13 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     details: ['Never restarts anything. Exit 0 when every check passes, 1 otherwise, 2 bad config.'],
   },
   init: {
-    usage: 'init [--service name=url ...] [--provider railway] [--schedule "*/30 * * * *"]',
-    summary: 'write .github/uptime.yml and .github/workflows/uptime.yml',
+    usage: 'init [--service name=url ...] [--provider railway --service-id <id>] [--schedule "*/30 * * * *"]',
+    summary: 'write .github/uptime.yml and .github/workflows/uptime.yml, and add .uptime/ to .gitignore',
     details: [
-      'In a terminal without --service it asks; otherwise it takes the flags, or the old BACKEND_URL /',
-      'BACKEND_SERVICE_ID / COQUI_API_URL / COQUI_SERVICE_ID variables when set.',
+      'In a terminal without --service it asks; otherwise it takes the flags, or the BACKEND_URL /',
+      'BACKEND_SERVICE_ID / COQUI_API_URL / COQUI_SERVICE_ID variables when set (docs/migrating.md).',
+      'Each provider needs its own setting, one per --service: --service-id (railway, render: the service ID;',
+      'fly, heroku: the app name), --restart "<command>" (command), --webhook-url <url> (webhook).',
       'Never overwrites an existing file without --force. Exit 0 written, 2 bad input or a file exists.',
     ],
   },

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ConfigProblem } from './errors.js';
+import { providerDescriptors } from '../providers/registry.js';
 import { configSchema } from './schema.js';
 
 /* Turning zod's issues into problems that name the key, what is wrong and the fix. */
@@ -61,10 +62,16 @@ export function describeIssues(issues: z.core.$ZodIssue[], raw: unknown): Config
     const path = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
       const keys = issue.keys;
-      const candidates = path === '' ? [...KNOWN_TOP_KEYS] : knownKeysAt(path);
+      const candidates = path === '' ? [...KNOWN_TOP_KEYS] : knownKeysAt(path, raw);
+      // Never "did you mean" the same key: a key valid for another provider is named as such.
+      const provider = /^services\.[^.]+\.recovery$/.test(path) ? providerAt(raw, issue.path) : undefined;
       const hints = keys.map((k) => {
-        const near = closest(k, candidates);
-        return near ? `"${k}" (did you mean "${near}"?)` : `"${k}"`;
+        const near = closest(
+          k,
+          candidates.filter((c) => c !== k),
+        );
+        if (near) return `"${k}" (did you mean "${near}"?)`;
+        return provider ? `"${k}" (not a key of the ${provider} provider)` : `"${k}"`;
       });
       return {
         path,
@@ -102,29 +109,30 @@ export function describeIssues(issues: z.core.$ZodIssue[], raw: unknown): Config
   });
 }
 
-function knownKeysAt(path: string): string[] {
+function knownKeysAt(path: string, raw: unknown): string[] {
   if (/^services\.[^.]+$/.test(path))
     return ['name', 'url', 'method', 'headers', 'expect', 'timeout', 'recovery'];
   if (/^services\.[^.]+\.expect$/.test(path)) return ['status', 'body', 'json'];
-  if (/^services\.[^.]+\.recovery$/.test(path))
-    return [
-      'provider',
-      'serviceId',
-      'environmentId',
-      'projectId',
-      'app',
-      'machines',
-      'dyno',
-      'url',
-      'secretEnv',
-      'secretHeader',
-      'restart',
-      'redeploy',
-      'cwd',
-      'timeout',
-      'actions',
-    ];
+  if (/^services\.[^.]+\.recovery$/.test(path)) {
+    // The keys of the provider the block names (each provider file declares its own).
+    const provider = providerAt(raw, path.split('.'));
+    const descriptor = providerDescriptors().find((d) => d.type === provider);
+    const shape = (descriptor?.configSchema as { def?: { shape?: Record<string, unknown> } } | undefined)?.def
+      ?.shape;
+    if (shape) return Object.keys(shape);
+    return [...new Set(providerDescriptors().flatMap((d) => Object.keys(shapeOf(d.configSchema))))];
+  }
   return [];
+}
+
+function shapeOf(schema: unknown): Record<string, unknown> {
+  return (schema as { def?: { shape?: Record<string, unknown> } }).def?.shape ?? {};
+}
+
+/** The `provider` written in a `recovery` block, if it is a string. */
+function providerAt(raw: unknown, recoveryPath: PropertyKey[]): string | undefined {
+  const value = valueAt(raw, [...recoveryPath, 'provider']);
+  return typeof value === 'string' ? value : undefined;
 }
 
 function valueAt(raw: unknown, path: PropertyKey[]): unknown {

@@ -1,7 +1,8 @@
 /**
  * The `command` provider: runs `recovery.restart` / `recovery.redeploy` in a shell (e.g.
  * `systemctl restart api`, `docker restart api`, `pm2 restart api`). Success is exit code 0. On timeout
- * the whole process group is killed, so a hung `docker` never outlives the run.
+ * the whole process group is killed, so a hung `docker` never outlives the run; a command that exited is
+ * done, and what it started in the background (`node server.mjs &`) is left running (docs/providers/command.md).
  */
 import { spawn } from 'node:child_process';
 import { access } from 'node:fs/promises';
@@ -26,7 +27,18 @@ export interface CommandRun {
   durationMs: number;
 }
 
-/** Runs one shell command in its own process group; never rejects for a failing command, only for spawn errors. */
+/**
+ * After the shell exited, how long its output may still arrive before we stop waiting for the pipes to close
+ * (a process it started in the background, `node server.mjs &`, holds them open for its whole life).
+ */
+const OUTPUT_DRAIN_MS = 200;
+
+/**
+ * Runs one shell command in its own process group; never rejects for a failing command, only for spawn errors.
+ * It is done when the shell exits, not when every holder of its output pipes has closed them: a server the
+ * command started in the background (`node server.mjs &`) keeps running, is never killed with the group, and
+ * its output is read and dropped for as long as this process lives, so it never blocks on a full pipe.
+ */
 export function runCommand(
   command: string,
   options: { cwd?: string; timeoutMs: number; env: NodeJS.ProcessEnv; signal?: AbortSignal },
@@ -41,7 +53,9 @@ export function runCommand(
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let tail = Buffer.alloc(0);
+    let collecting = true;
     const keep = (chunk: Buffer) => {
+      if (!collecting) return;
       tail = Buffer.concat([tail, chunk]);
       if (tail.length > OUTPUT_LIMIT * 2) tail = tail.subarray(tail.length - OUTPUT_LIMIT);
     };
@@ -49,6 +63,8 @@ export function runCommand(
     child.stderr.on('data', keep);
     let timedOut = false;
     let killTimer: NodeJS.Timeout | undefined;
+    let drainTimer: NodeJS.Timeout | undefined;
+    let settled = false;
     const killGroup = (signal: NodeJS.Signals) => {
       try {
         if (child.pid) process.kill(-child.pid, signal);
@@ -69,14 +85,27 @@ export function runCommand(
     child.on('error', (error) => {
       clearTimeout(timer);
       clearTimeout(killTimer);
+      settled = true;
       reject(error);
     });
-    child.on('close', (exitCode, signal) => {
+    const finish = (exitCode: number | null, signal: NodeJS.Signals | null) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       clearTimeout(killTimer);
+      clearTimeout(drainTimer);
       options.signal?.removeEventListener('abort', stop);
+      collecting = false;
+      // Pipes still held by a background process: keep draining them, but never keep this process alive.
+      for (const stream of [child.stdout, child.stderr]) (stream as { unref?: () => void }).unref?.();
+      child.unref();
       const text = tail.subarray(Math.max(0, tail.length - OUTPUT_LIMIT)).toString('utf8');
       resolve({ exitCode, signal, timedOut, output: text.trim(), durationMs: Date.now() - started });
+    };
+    child.on('exit', (exitCode, signal) => {
+      // Output written just before the exit may still be in the pipes: wait for them briefly.
+      drainTimer = setTimeout(() => finish(exitCode, signal), OUTPUT_DRAIN_MS);
+      child.once('close', () => finish(exitCode, signal));
     });
   });
 }

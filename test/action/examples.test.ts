@@ -35,23 +35,15 @@ describe('action.yml and the examples', () => {
     expect(action.branding).toBeDefined();
   });
 
-  test('examples/uptime.yml is a valid config for the seed two services', () => {
-    const env = {
-      BACKEND_URL: 'https://api.example.com',
-      BACKEND_SERVICE_ID: 'b1',
-      COQUI_API_URL: 'https://coqui.example.com',
-      COQUI_SERVICE_ID: 'c1',
-    };
+  test('examples/uptime.yml is a valid config of two Railway services, with no variable to set', () => {
     const config = parseConfigText(
       readFileSync(join(root, 'examples/uptime.yml'), 'utf8'),
       'examples/uptime.yml',
-      env,
+      {},
     );
-    expect(Object.keys(config.services)).toEqual(['backend', 'coqui']);
-    expect(config.services.coqui).toMatchObject({
-      name: 'Coqui Voice Service',
-      url: 'https://coqui.example.com/health',
-    });
+    expect(Object.keys(config.services)).toEqual(['api', 'worker']);
+    expect(config.services.api).toMatchObject({ name: 'API', url: 'https://api.example.com/health' });
+    expect(config.services.api.recovery?.provider).toBe('railway');
   });
 
   test('the scheduled workflow: */30 (inside the free minutes), no cancelling, least privilege, and every variable the config refers to', () => {
@@ -62,10 +54,12 @@ describe('action.yml and the examples', () => {
     const step = workflow.jobs.sweep.steps.find((s: { uses?: string }) =>
       s.uses?.startsWith('superparty/uptime-action'),
     );
-    const refs = [...readFileSync(join(root, 'examples/uptime.yml'), 'utf8').matchAll(/\$\{(\w+)\}/g)].map(
-      (m) => m[1],
-    );
-    for (const name of refs) expect(Object.keys(step.env)).toContain(name);
+    // The example config's provider is Railway: its token is passed, and nothing else is needed.
+    expect(step.env).toEqual({ RAILWAY_TOKEN: '${{ secrets.RAILWAY_TOKEN }}' });
+    for (const file of ['uptime-continuous.yml', 'chatops.yml'])
+      expect(readFileSync(join(root, 'examples/workflows', file), 'utf8')).not.toMatch(
+        /vars\.|BACKEND|COQUI_API/,
+      );
     const chatops = yaml('examples/workflows/chatops.yml');
     expect(chatops.on).toEqual({ issue_comment: { types: ['created'] } });
   });

@@ -182,13 +182,22 @@ describe('the built CLI (dist/cli.js from the build) as a real process', () => {
   it('init writes the config and the workflow, refuses to overwrite without --force, reads the old variables', async () => {
     const root = await mkdtemp(join(dir, 'init-'));
     const first = await run(
-      ['init', '--service', 'api=https://api.example.com/health', '--provider', 'render'],
+      [
+        'init',
+        '--service',
+        'api=https://api.example.com/health',
+        '--provider',
+        'render',
+        '--service-id',
+        'srv-abc123',
+      ],
       { cwd: root },
     );
     expect(first.code).toBe(0);
     const config = await readFile(join(root, '.github', 'uptime.yml'), 'utf8');
     expect(config).toContain('url: https://api.example.com/health');
     expect(config).toContain('provider: render');
+    expect(config).toContain('serviceId: srv-abc123');
     const workflow = await readFile(join(root, '.github', 'workflows', 'uptime.yml'), 'utf8');
     expect(workflow).toContain("cron: '*/30 * * * *'");
     expect(workflow).toContain('RENDER_API_KEY: ${{ secrets.RENDER_API_KEY }}');

@@ -29,12 +29,13 @@ export interface CliIO {
 }
 
 /**
- * Colours on or off, the way https://no-color.org and FORCE_COLOR say: FORCE_COLOR (not `0`) forces them,
- * a non-empty NO_COLOR turns them off, otherwise only on a terminal that is not `dumb`.
+ * Colours on or off: a non-empty NO_COLOR (https://no-color.org) turns them off whatever else is set, a
+ * person's "no" winning over a tool's FORCE_COLOR; FORCE_COLOR (not `0`) forces them; otherwise only on a
+ * terminal that is not `dumb`.
  */
 export function colorsEnabled(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return true;
   if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return true;
   return isTTY && env.TERM !== 'dumb';
 }
 

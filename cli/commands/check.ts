@@ -8,18 +8,20 @@ import { colorsFor } from '../io.js';
 import { renderServiceLines, type ReportLine } from '../report-lines.js';
 
 /**
- * What `check` saw of one service: `up`, `slow` (answered, above slowResponseThreshold), `down`, or
- * `unchecked` (the monitor itself could not make the probe: out of file descriptors; says nothing of the service).
+ * What `check` saw of one service, in the words `sweep` uses: `up`, `slow` (answered, above
+ * slowResponseThreshold), `failing` (its check failed, and the mode wants more failed checks in a row before
+ * calling it down: `normal`), `down` (failed, and one failure is down: `extreme`), or `unchecked` (the
+ * monitor itself could not make the probe: out of file descriptors; says nothing of the service).
  */
 export interface CheckedService {
   name: string;
-  status: 'up' | 'slow' | 'down' | 'unchecked';
+  status: 'up' | 'slow' | 'failing' | 'down' | 'unchecked';
   responseMs: number | null;
   httpStatus: number | null;
   error: string | null;
 }
 
-/** The `--json` report of `check`. `status` is `down` when any service failed its probe. */
+/** The `--json` report of `check`. `status` is `down` when any service failed its probe (`downServices` lists them, failing or down). */
 export interface CheckReport {
   status: 'up' | 'degraded' | 'down';
   mode: string;
@@ -32,19 +34,22 @@ export interface CheckReport {
 
 /** Probe results → the report (pure). */
 export function checkReport(config: Config, results: ProbeResult[], mode: Mode, at: number): CheckReport {
-  const slowAbove = resolveTuning(config, mode).slowResponseThreshold;
+  const tuning = resolveTuning(config, mode);
+  const slowAbove = tuning.slowResponseThreshold;
+  // One failed check is `down` only where the mode calls one failure down (sweep's words, src/monitor).
+  const failed = tuning.maxConsecutiveFailures <= 1 ? 'down' : 'failing';
   const services: Record<string, CheckedService> = {};
   for (const r of results) {
     services[r.service] = {
       name: config.services[r.service]?.name ?? r.service,
-      status: r.local ? 'unchecked' : !r.ok ? 'down' : r.responseMs > slowAbove ? 'slow' : 'up',
+      status: r.local ? 'unchecked' : !r.ok ? failed : r.responseMs > slowAbove ? 'slow' : 'up',
       responseMs: r.responseMs,
       httpStatus: r.status ?? null,
       error: r.ok ? null : (r.error ?? r.kind),
     };
   }
   const all = Object.entries(services);
-  const downServices = all.filter(([, s]) => s.status === 'down').map(([id]) => id);
+  const downServices = all.filter(([, s]) => s.status === 'down' || s.status === 'failing').map(([id]) => id);
   const unchecked = all.filter(([, s]) => s.status === 'unchecked').map(([id]) => id);
   const status = downServices.length
     ? 'down'

@@ -173,4 +173,4 @@ Most commands read -c/--config <file> (default .github/uptime.yml). -V/--version
 
 Exit codes: 0 healthy / done, 1 something down or an action failed, 2 bad config or command line.
 Secrets (RAILWAY_TOKEN, RENDER_API_KEY, ...) are read from the environment and never printed.
-Colours: only on a terminal; NO_COLOR=1 turns them off, FORCE_COLOR=1 on.`;
+Colours: only on a terminal; FORCE_COLOR=1 forces them, NO_COLOR=1 turns them off (and wins over FORCE_COLOR).`;

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
+import { healthUrl } from '../../src/config/seed.js';
 import { UsageError } from '../args.js';
 import type { CommandContext } from '../context.js';
 import {
@@ -282,7 +283,8 @@ export function fromOldVariables(env: NodeJS.ProcessEnv): InitService[] {
   return pairs
     .filter((p) => p.url)
     .map((p) => {
-      const url = `${p.url!.replace(/\/+$/, '')}/health`;
+      // As the config-less setup reads them: `/health` added to a URL without a path.
+      const url = healthUrl(p.url!);
       checkUrl(url, p.id === 'backend' ? 'BACKEND_URL' : 'COQUI_API_URL');
       if (!p.serviceId) return { id: p.id, url };
       return {

@@ -1,26 +1,37 @@
-import type { RecoveryAction } from '../../src/config/schema.js';
+import type { RecoveryAction, ServiceConfig } from '../../src/config/schema.js';
+import { attemptComment } from '../../src/engine/timeline.js';
+import type { EngineDeps } from '../../src/engine/types.js';
+import type { RecoveryAttempt } from '../../src/state/types.js';
+import { loadServiceConfig } from '../../src/config/service-config.js';
 import { runManualAction } from '../../src/engine/manual.js';
 import { formatDuration } from '../../src/util/duration.js';
 import { buildDeps } from '../deps.js';
 import { loadCliConfig, requireService, type CommandContext } from '../context.js';
 import { formatEvent } from '../print.js';
+import { UsageError } from '../args.js';
 
 /**
  * `uptime-action restart <service>` / `redeploy <service>` / `rollback <service>` (`--dry-run` plans only): through the service's
- * provider, under the same restart budget as automatic recovery, verified healthy afterwards.
+ * provider, under the same restart budget as automatic recovery (`--force [--reason]` goes past it), verified
+ * healthy afterwards. Reads only that service's settings (src/config/service-config.ts).
  * Exit 0 when the service answers healthy (or the dry run is allowed), 1 when refused or it failed, 2 on
  * bad config or an unknown service.
  */
 export function manualCommand(action: RecoveryAction) {
   return async (ctx: CommandContext): Promise<number> => {
     const { args, io } = ctx;
-    const config = await loadCliConfig(ctx);
-    const service = requireService(config, args.positionals[0], action);
+    const name = args.positionals[0];
+    const config = await loadCliConfig(ctx, name ? (o) => loadServiceConfig(name, o) : undefined);
+    const service = requireService(config, name, action);
+    if (args.reason !== undefined && !args.force) {
+      throw new UsageError(`${action}: --reason goes with --force (why the budget is overridden).`, action);
+    }
     const { deps, store } = buildDeps(config, {
       env: io.env,
       logger: ctx.logger,
       statePath: args.state,
-      incidents: 'none',
+      // A forced attempt is written into the open incident's timeline (incidents.md beside the state).
+      incidents: 'file',
       dryRun: args.dryRun,
       onEvent: (event) => {
         const line = formatEvent(event, config, { now: ctx.now });
@@ -31,6 +42,8 @@ export function manualCommand(action: RecoveryAction) {
     const result = await runManualAction(deps, await store.read(), service.id, action, {
       by,
       dryRun: args.dryRun,
+      force: args.force,
+      reason: args.reason,
     });
     if (!result.allowed) {
       io.err(`👎 ${result.refusal ?? result.plan}`);
@@ -44,6 +57,7 @@ export function manualCommand(action: RecoveryAction) {
       ...fresh,
       services: { ...fresh.services, [service.id]: result.state.services[service.id] },
     }));
+    await recordInIncident(deps, service, attempt);
     if (attempt.healthy) {
       io.out(
         `🚀 ${service.name}: ${action} done, healthy after ${formatDuration(attempt.durationMs)} — ${attempt.detail}`,
@@ -56,4 +70,24 @@ export function manualCommand(action: RecoveryAction) {
     io.err(`❌ ${service.name}: ${what} (${formatDuration(attempt.durationMs)}) — ${attempt.detail}`);
     return 1;
   };
+}
+
+/**
+ * The CLI's attempt goes into the timeline of the service's open local incident (incidents.md), as a slash
+ * command's audit entry does on the issue: who, and with --force what the budget said and why. Never fatal.
+ */
+async function recordInIncident(
+  deps: EngineDeps,
+  service: ServiceConfig,
+  attempt: RecoveryAttempt,
+): Promise<void> {
+  if (!deps.incidents) return;
+  try {
+    const open = await deps.incidents.findOpen(service);
+    if (open) await deps.incidents.comment(service, open, attemptComment(service, attempt));
+  } catch (error: unknown) {
+    deps.logger.warn(
+      `Service "${service.id}": the ${attempt.action} could not be added to its incident: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }

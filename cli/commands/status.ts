@@ -36,7 +36,20 @@ export async function statusCommand(ctx: CommandContext): Promise<number> {
             responseMs: r.lastResponseMs ?? null,
             checks: { ok: r.checksOk, total: r.checksTotal },
             repairs: r.repairs,
-            lastRepair: r.lastRepair ?? null,
+            // Times in JSON are ISO 8601 (as lastCheckAt), never epoch milliseconds.
+            lastRepair: r.lastRepair
+              ? {
+                  action: r.lastRepair.action,
+                  trigger: r.lastRepair.trigger,
+                  at: new Date(r.lastRepair.at).toISOString(),
+                  durationMs: r.lastRepair.durationMs,
+                  providerOk: r.lastRepair.providerOk,
+                  healthy: r.lastRepair.healthy,
+                  ...(r.lastRepair.by ? { by: r.lastRepair.by } : {}),
+                  ...(r.lastRepair.forced ? { forced: r.lastRepair.forced } : {}),
+                  detail: r.lastRepair.detail,
+                }
+              : null,
             incident: r.incident ?? null,
           },
         ]),
@@ -47,7 +60,7 @@ export async function statusCommand(ctx: CommandContext): Promise<number> {
   }
   if (Object.keys(state.services).length === 0) {
     io.out(
-      `No checks recorded yet in ${args.state}. Run \`uptime-action check\` or \`uptime-action watch\` first.`,
+      `No checks recorded yet in ${args.state}. Run \`uptime-action sweep\` (one round, saved) or \`uptime-action watch\` first; \`check\` saves nothing.`,
     );
     return 0;
   }

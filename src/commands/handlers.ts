@@ -64,7 +64,10 @@ function dispatch(command: Command, ctx: CommandContext): Promise<HandlerResult>
     case 'restart':
     case 'redeploy':
     case 'rollback':
-      return recover(ctx, command.service, command.name, command.dryRun);
+      return recover(ctx, command.service, command.name, command.dryRun, {
+        force: command.force,
+        reason: command.reason,
+      });
     case 'mode':
       return setMode(ctx, command.mode);
     case 'pause':

@@ -1,6 +1,6 @@
 import type { Endpoints } from '@octokit/types';
 import { ConfigError } from '../config/errors.js';
-import { DEFAULT_CONFIG_PATH, parseConfigText } from '../config/load.js';
+import { DEFAULT_CONFIG_PATH, parseConfig, parseConfigYaml } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { HostedPolicy } from '../config/policy.js';
 import { errorStatus, type GitHubClient } from '../github/client.js';
@@ -66,8 +66,9 @@ export function octokitCommentGitHub(octokit: RequestOctokit, options: OctokitCo
       );
       return data satisfies PermissionAnswer;
     },
-    loadConfig: () =>
+    loadConfig: (select?: (raw: unknown) => unknown) =>
       loadRepoConfig(octokit, {
+        select,
         owner,
         repo,
         branch: options.defaultBranch,
@@ -91,6 +92,8 @@ export async function loadRepoConfig(
     path?: string;
     env?: NodeJS.ProcessEnv;
     policy?: HostedPolicy;
+    /** Reduces the raw file before validation (src/config/service-config.ts). */
+    select?: (raw: unknown) => unknown;
   },
 ): Promise<Config> {
   const { owner, repo, branch } = options;
@@ -110,7 +113,7 @@ export async function loadRepoConfig(
         {
           path: '',
           message: `there is no ${path} on the branch ${branch}.`,
-          fix: `commit ${path} (see the README's quick start) to ${branch}.`,
+          fix: `commit ${path} (\`uptime-action init\` writes one: the README's five-minute setup) to ${branch}.`,
         },
       ]);
     }
@@ -131,6 +134,8 @@ export async function loadRepoConfig(
     ]);
   }
   const text = Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');
-  const config = parseConfigText(text, source, options.env ?? {}, { policy: options.policy });
-  return config;
+  const raw = parseConfigYaml(text, source);
+  return parseConfig(options.select ? options.select(raw) : raw, source, options.env ?? {}, {
+    policy: options.policy,
+  });
 }

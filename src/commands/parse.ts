@@ -12,14 +12,24 @@ import { echo } from './echo.js';
 /** A command a person typed, ready for its handler. */
 export type Command =
   | { name: 'status'; service?: string }
-  | { name: 'restart'; service: string; dryRun: boolean }
-  | { name: 'redeploy'; service: string; dryRun: boolean }
-  | { name: 'rollback'; service: string; dryRun: boolean }
+  | RecoveryCommand
   | { name: 'mode'; mode: Mode }
   | { name: 'pause'; service: string; /** Milliseconds; undefined = until `/resume`. */ durationMs?: number }
   | { name: 'resume'; service: string }
   | { name: 'ack' }
   | { name: 'help' };
+
+/**
+ * `/restart`, `/redeploy`, `/rollback`. `force` (`--force`, admin only) goes past the restart budget; `reason`
+ * is the rest of the comment after the command line (recorded with the attempt).
+ */
+export interface RecoveryCommand {
+  name: 'restart' | 'redeploy' | 'rollback';
+  service: string;
+  dryRun: boolean;
+  force?: boolean;
+  reason?: string;
+}
 
 /** The outcome of parsing a comment that is a command: the command, or what is wrong with it. */
 export type ParseResult =
@@ -36,12 +46,12 @@ export type ParseResult =
 export const USAGE: Record<CommandName, { usage: string; does: string }> = {
   status: { usage: '/status [service]', does: 'replies with the dashboard' },
   restart: {
-    usage: '/restart <service> [--dry-run]',
-    does: 'restarts through the provider, verifies, reports',
+    usage: '/restart <service> [--dry-run] [--force]',
+    does: 'restarts through the provider, verifies, reports (--force: past the restart budget, admin only)',
   },
-  redeploy: { usage: '/redeploy <service> [--dry-run]', does: 'redeploys, verifies, reports' },
+  redeploy: { usage: '/redeploy <service> [--dry-run] [--force]', does: 'redeploys, verifies, reports' },
   rollback: {
-    usage: '/rollback <service> [--dry-run]',
+    usage: '/rollback <service> [--dry-run] [--force]',
     does: 'rolls back to the last successful deployment before the current one, verifies, reports',
   },
   mode: { usage: '/mode normal|extreme', does: 'switches the mode for every later sweep' },
@@ -84,7 +94,8 @@ export function parseCommand(body: string): ParseResult | null {
   const flags = tokens.filter((t) => t.startsWith('--')).map((t) => t.toLowerCase());
   const args = tokens.filter((t) => !t.startsWith('--'));
 
-  const allowedFlags = name === 'restart' || name === 'redeploy' || name === 'rollback' ? ['--dry-run'] : [];
+  const allowedFlags =
+    name === 'restart' || name === 'redeploy' || name === 'rollback' ? ['--dry-run', '--force'] : [];
   const unknownFlag = flags.find((f) => !allowedFlags.includes(f));
   if (unknownFlag) {
     const accepted = allowedFlags.length ? `it accepts ${allowedFlags.join(', ')}` : 'it takes no flags';
@@ -132,6 +143,15 @@ export function parseCommand(body: string): ParseResult | null {
   const [first, second] = args;
   const command = build(name, first, second, flags.includes('--dry-run'));
   if (typeof command === 'string') return usageError(name, command, text);
+  if (flags.includes('--force') && 'dryRun' in command) {
+    // Why the budget is overridden: the lines under the command, as the person wrote them (recorded inert).
+    const reason = body.trimStart().split(/\r?\n/).slice(1).join(' ').replace(/\s+/g, ' ').trim();
+    return {
+      ok: true,
+      command: { ...command, force: true, ...(reason ? { reason: reason.slice(0, 200) } : {}) },
+      text,
+    };
+  }
   return { ok: true, command, text };
 }
 

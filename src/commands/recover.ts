@@ -10,6 +10,10 @@ export async function recover(
   name: string,
   action: RecoveryAction,
   dryRun: boolean,
+  override: {
+    /** `--force`: past the restart budget (the pipeline allowed it: admin). */ force?: boolean;
+    reason?: string;
+  } = {},
 ): Promise<HandlerResult> {
   const service = findService(ctx.config, name);
   if (!service) return unknownService(ctx.config, name);
@@ -23,7 +27,12 @@ export async function recover(
     };
   }
   const before = await ctx.store.read();
-  const result = await runManualAction(ctx.engine, before, service.id, action, { by: ctx.actor, dryRun });
+  const result = await runManualAction(ctx.engine, before, service.id, action, {
+    by: ctx.actor,
+    dryRun,
+    force: override.force,
+    reason: override.reason,
+  });
   if (!result.allowed) return refused(service, result);
   if (dryRun) {
     return {
@@ -90,9 +99,11 @@ function describeAttempt(
   const health = attempt.healthy
     ? `it answered healthy after ${took}.`
     : `it did **not** answer healthy within ${took}; recovery continues on the next sweep.`;
+  // A --force is said in the reply, so the audit entry on the incident records who went past what, and why.
+  const forced = attempt.forced ? `\n\n⚠️ ${neutralize(attempt.forced)}.` : '';
   return {
     ok: attempt.healthy,
-    reply: `${past} **${service.name}** through ${provider} (${headline}); ${health}${details}`,
+    reply: `${past} **${service.name}** through ${provider} (${headline}); ${health}${forced}${details}`,
     summary: `${PAST[action].toLowerCase()} in ${took}, ${attempt.healthy ? 'healthy' : 'not healthy'}`,
   };
 }

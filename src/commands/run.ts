@@ -9,6 +9,7 @@ import type { Logger } from '../util/logger.js';
 import { handleCommand, type CommandOutcome } from './handlers.js';
 import { defangMentions, echo, neutralize } from './echo.js';
 import { parseCommand } from './parse.js';
+import { serviceConfigInput } from '../config/service-config.js';
 import {
   accessLevel,
   hasLevel,
@@ -35,8 +36,12 @@ export interface CommentGitHub {
   reply(markdown: string): Promise<void>;
   /** The collaborator-permission answer for a login. */
   getPermission(username: string): Promise<PermissionAnswer>;
-  /** The repository's config (default branch). @throws ConfigError when it is missing or broken. */
-  loadConfig(): Promise<Config>;
+  /**
+   * The repository's config (default branch). `select` reduces the raw file before `${VAR}` expansion
+   * (src/config/service-config.ts: a `/restart api` reads only what `api` needs). @throws ConfigError when it
+   * is missing or broken.
+   */
+  loadConfig(select?: (raw: unknown) => unknown): Promise<Config>;
 }
 
 type Who = Pick<User, 'login'> & { type?: User['type'] | string };
@@ -141,7 +146,10 @@ export async function runCommentCommand(input: RunCommentInput): Promise<RunComm
 
   let config: Config;
   try {
-    config = await github.loadConfig();
+    // A recovery command needs only its service's settings: an unrelated unset ${VAR} must not block it.
+    const target =
+      parsed.ok && 'dryRun' in parsed.command ? serviceConfigInput(parsed.command.service) : undefined;
+    config = await (target ? github.loadConfig(target) : github.loadConfig());
     if (input.redactFor) redact = input.redactFor(config);
   } catch (error: unknown) {
     if (error instanceof ConfigError) {
@@ -165,6 +173,13 @@ export async function runCommentCommand(input: RunCommentInput): Promise<RunComm
   const required = requiredLevel(config, parsed.command.name);
   if (!hasLevel(level, required))
     return fail('permission', refusal(actor, level, parsed.command.name, required));
+  // Going past the restart budget is an admin's call, whatever the command's own level.
+  if ('force' in parsed.command && parsed.command.force && !hasLevel(level, 'admin')) {
+    return fail(
+      'permission',
+      `@${actor}, \`/${parsed.command.name} --force\` goes past the restart budget and needs admin access to this repository; you have ${level} access. Without --force it runs within the budget.`,
+    );
+  }
 
   let outcome: CommandOutcome;
   try {

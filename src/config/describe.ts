@@ -95,6 +95,17 @@ export function describeIssues(issues: z.core.$ZodIssue[], raw: unknown): Config
       };
     }
     if (issue.code === 'too_small' || issue.code === 'too_big') {
+      const got = valueAt(raw, issue.path);
+      if (typeof got === 'string') {
+        // A text's length: never quote it (it may be a secret); name the variable it came from.
+        const ref = /\$\{([A-Za-z_][A-Za-z0-9_]*)/.exec(got)?.[1];
+        const size = issue.code === 'too_small' ? 'short' : 'long';
+        return {
+          path,
+          message: `${ref ? `the value of \${${ref}} is` : 'is'} too ${size}: ${lowerFirst(issue.message)}.`,
+          fix: ref ? `set ${ref} to a ${size === 'short' ? 'longer' : 'shorter'} value.` : fixFor(path),
+        };
+      }
       return {
         path,
         message: `${describe(valueAt(raw, issue.path))} is out of range: ${lowerFirst(issue.message)}.`,

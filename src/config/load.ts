@@ -18,6 +18,8 @@ import { configSchema, toConfig, TUNING_KEYS, type Config } from './schema.js';
 import { seedConfigInput } from './seed.js';
 
 export const DEFAULT_CONFIG_PATH = '.github/uptime.yml';
+/** `Config.source` of a config built from BACKEND_URL / COQUI_API_URL (docs/migrating.md), as messages name it. */
+export const ENV_SOURCE = 'environment variables (BACKEND_URL, COQUI_API_URL)';
 
 /**
  * Expands `${VAR}` and `${VAR:-default}` in every string of the raw config. A missing variable is a
@@ -227,14 +229,14 @@ export async function loadConfig(options: LoadOptions = {}): Promise<Config> {
   if (text !== undefined)
     return parseConfig(select(parseConfigYaml(text, path)), path, env, { policy: options.policy });
   const seed = options.explicit ? undefined : seedConfigInput(env);
-  if (seed) return parseConfig(select(seed), 'environment (seed variables)', env, { policy: options.policy });
+  if (seed) return parseConfig(select(seed), ENV_SOURCE, env, { policy: options.policy });
   throw new ConfigError(path, [
     {
       path: '',
       message: options.explicit
         ? 'the file does not exist.'
-        : `no config file, and none of the seed's variables (BACKEND_URL, COQUI_API_URL) are set.`,
-      fix: `create ${path} (see the README's quick start) or set BACKEND_URL / COQUI_API_URL.`,
+        : 'no config file, and neither BACKEND_URL nor COQUI_API_URL is set.',
+      fix: `create ${path} with \`uptime-action init\` (the README's five-minute setup), or set BACKEND_URL / COQUI_API_URL (docs/migrating.md).`,
     },
   ]);
 }

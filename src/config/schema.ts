@@ -194,7 +194,7 @@ export interface ServiceConfig {
 }
 
 export interface Config {
-  /** Where it came from, for messages: a file path or `environment (seed variables)`. */
+  /** Where it came from, for messages: a file path or `environment variables (BACKEND_URL, COQUI_API_URL)`. */
   source: string;
   mode: Mode;
   preset?: Preset;

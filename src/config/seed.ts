@@ -10,7 +10,7 @@ export const SEED_SERVICES = [
 ] as const;
 
 /** The seed checked `<url>/health`; a URL that already names a path is used as it is. */
-function healthUrl(url: string): string {
+export function healthUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.pathname === '/' || parsed.pathname === '') parsed.pathname = '/health';

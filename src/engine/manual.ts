@@ -24,17 +24,26 @@ export interface ManualResult {
   state: UptimeState;
 }
 
+/** How each action is refused, in words: "Not rolling back API", never "Not restarting" for a rollback. */
+const NOT: Record<RecoveryAction, string> = {
+  restart: 'Not restarting',
+  redeploy: 'Not redeploying',
+  rollback: 'Not rolling back',
+};
+
 /**
  * A person's `/restart`, `/redeploy`, `/rollback` or CLI `restart`/`rollback` (a rollback names its target
  * deployment, also in dry-run): the same budget and backoff as automatic recovery (a
- * person can't start a restart storm), never on a paused service, verified healthy afterwards.
+ * person can't start a restart storm by accident), never on a paused service, verified healthy afterwards.
+ * With `force` a person goes past the budget and backoff on purpose: the attempt records who, what the
+ * budget said and `reason` (RecoveryAttempt.forced), for the faces' incident entries.
  */
 export async function runManualAction(
   deps: EngineDeps,
   state: UptimeState,
   serviceId: string,
   action: RecoveryAction,
-  options: { by?: string; dryRun?: boolean } = {},
+  options: { by?: string; dryRun?: boolean; force?: boolean; reason?: string } = {},
 ): Promise<ManualResult> {
   const now = deps.clock.now();
   const service = Object.hasOwn(deps.config.services, serviceId)
@@ -72,29 +81,34 @@ export async function runManualAction(
   const record =
     (Object.hasOwn(state.services, serviceId) ? state.services[serviceId] : undefined) ?? emptyRecord(now);
   const budget = budgetFor(record, tuning, now);
+  let forced: string | undefined;
   if (budget.exhausted || budget.nextAllowedAt > now) {
     const why = budget.exhausted
       ? `the restart budget is used up (${budget.used} of ${budget.limit} recoveries in the last ${formatDuration(budget.windowMs)})`
       : `the last recovery was too recent (backoff)`;
-    return refuse(
-      `Not restarting ${service.name}: ${why}. Next ${action} allowed in ${formatDuration(budget.nextAllowedAt - now)} (${new Date(budget.nextAllowedAt).toISOString()}).`,
-      budget.nextAllowedAt,
-    );
+    if (!options.force) {
+      return refuse(
+        `${NOT[action]} ${service.name}: ${why}. Next ${action} allowed in ${formatDuration(budget.nextAllowedAt - now)} (${new Date(budget.nextAllowedAt).toISOString()}); a person may go past it with --force.`,
+        budget.nextAllowedAt,
+      );
+    }
+    const reason = options.reason?.replace(/\s+/g, ' ').trim().slice(0, 200);
+    forced = `forced past the budget: ${why}${reason ? `; reason: ${reason}` : ''}`;
   }
   let target: string | undefined;
   let what: string = action;
   if (action === 'rollback') {
     // A service whose latest check passed is never rolled back.
     if (record.health.lastCheckAt !== undefined && record.health.consecutiveSuccesses > 0)
-      return refuse(`Not rolling back ${service.name}: its latest check passed.`);
+      return refuse(`${NOT.rollback} ${service.name}: its latest check passed.`);
     const found = await findRollbackTarget(deps, service, deps.provider(recovery.provider));
-    if (found.from && !found.target) return refuse(`Not rolling back ${service.name}: ${found.problem}.`);
+    if (found.from && !found.target) return refuse(`${NOT.rollback} ${service.name}: ${found.problem}.`);
     target = found.target?.id;
     what = found.target
       ? `roll back ${service.name} from deployment ${deploymentLabel(found.from!)} to deployment ${deploymentLabel(found.target)}`
       : `roll back ${service.name} to its previous deployment (${found.problem})`;
   }
-  const plan = `${action === 'rollback' ? what : `${action} ${service.name}`} through ${recovery.provider}, then wait up to ${formatDuration(tuning.recoveryTimeout)} for it to answer healthy (budget: ${budget.used} of ${budget.limit} used in the last ${formatDuration(budget.windowMs)})`;
+  const plan = `${action === 'rollback' ? what : `${action} ${service.name}`} through ${recovery.provider}, then wait up to ${formatDuration(tuning.recoveryTimeout)} for it to answer healthy (budget: ${budget.used} of ${budget.limit} used in the last ${formatDuration(budget.windowMs)}${forced ? `; ${forced}` : ''})`;
   if (options.dryRun) return { allowed: true, plan: `Dry run: would ${plan}.`, state };
   const outcome = await executeAction(
     deps,
@@ -105,6 +119,7 @@ export async function runManualAction(
       trigger: 'command',
       reason: `asked by ${options.by ?? 'a person'}`,
       target,
+      forced,
     },
     tuning,
     options.by,

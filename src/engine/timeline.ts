@@ -44,7 +44,7 @@ export function openedBody(
 export function attemptComment(service: ServiceConfig, attempt: RecoveryAttempt): string {
   const icon = attempt.healthy ? '✅' : '❌';
   const who = attempt.by
-    ? ` (asked by @${attempt.by})`
+    ? ` (asked by @${attempt.by}${attempt.forced ? `, ${neutralize(attempt.forced)}` : ''})`
     : attempt.trigger === 'predictive'
       ? ' (predictive)'
       : '';

@@ -76,7 +76,11 @@ export async function sendNotifications(
               eventId: event.id,
               service: event.service,
               target: label,
-              message: `Notification to ${label} about "${event.transition}" of ${event.service || 'the test'} failed: ${cause}. Check the target's URL/token in notify: and run \`uptime-action notify --test\`.`,
+              // The test message itself says only what to check: it is what `notify --test` just ran.
+              message:
+                event.transition === 'test'
+                  ? `Test message to ${label} failed: ${cause}. Check the target's URL and token in notify:.`
+                  : `Notification to ${label} about "${event.transition}" of ${event.service} failed: ${cause}. Check the target's URL/token in notify: and run \`uptime-action notify --test\`.`,
             };
           }
         }),

@@ -109,7 +109,7 @@ async function check(
   const status = response.status;
   if (!statusExpected(status, service.expect.status)) {
     await response.body?.cancel().catch(() => undefined);
-    return { ok: false, kind: 'status', status, error: `HTTP ${status}` };
+    return { ok: false, kind: 'status', status, error: statusError(status, service.expect.status) };
   }
   const { body, json } = service.expect;
   const needsBody = body !== undefined || (json !== undefined && Object.keys(json).length > 0);
@@ -274,4 +274,17 @@ function errorCodes(error: unknown, depth = 0): string[] {
   if (Array.isArray(errors)) for (const e of errors) codes.push(...errorCodes(e, depth + 1));
   codes.push(...errorCodes(cause, depth + 1));
   return codes;
+}
+
+/**
+ * `HTTP 503` for the default expectation (200-399, obvious); with an `expect.status` of its own, what was
+ * expected too: `HTTP 200, expected 201`.
+ */
+export function statusError(status: number, expected: Array<[number, number]>): string {
+  const isDefault = expected.length === 1 && expected[0][0] === 200 && expected[0][1] === 399;
+  if (isDefault || expected.length === 0) return `HTTP ${status}`;
+  const ranges = expected.map(([lo, hi]) =>
+    lo === hi ? `${lo}` : lo % 100 === 0 && hi === lo + 99 ? `${lo / 100}xx` : `${lo}-${hi}`,
+  );
+  return `HTTP ${status}, expected ${ranges.join(' or ')}`;
 }

@@ -15,6 +15,7 @@ export async function claimAttempt(
   serviceId: string,
   claim: RecoveryAttempt & { id: string },
   tuning: Tuning,
+  options: { /** A person's `--force`: recorded, never refused by the budget. */ force?: boolean } = {},
 ): Promise<string | undefined> {
   let refusal: string | undefined;
   await store.update((fresh) => {
@@ -23,6 +24,8 @@ export async function claimAttempt(
     const record = Object.hasOwn(services, serviceId) ? services[serviceId] : emptyRecord(claim.at);
     if (record.attempts.some((a) => a.id === claim.id)) return; // already ours (a re-applied round)
     const budget = budgetFor(record, tuning, claim.at);
+    if (options.force)
+      return { ...fresh, services: { ...services, [serviceId]: recordAttempt(record, claim) } };
     if (budget.exhausted) {
       refusal = `the restart budget is used up (${budget.used} of ${budget.limit} recoveries in the last ${formatDuration(budget.windowMs)}, counting other runs)`;
       return;

@@ -56,13 +56,25 @@ export type ActionOutcome =
 export async function executeAction(
   deps: EngineDeps,
   service: ServiceConfig,
-  item: PlanItem & { action: RecoveryAction; /** A rollback's target deployment. */ target?: string },
+  item: PlanItem & {
+    action: RecoveryAction;
+    /** A rollback's target deployment. */ target?: string;
+    /** A person's override of the budget (RecoveryAttempt.forced): the claim does not re-check it. */
+    forced?: string;
+  },
   tuning: Tuning,
   by?: string,
 ): Promise<ActionOutcome> {
   const at = deps.clock.now();
   const id = randomUUID();
-  const base = { id, action: item.action, trigger: item.trigger, at, ...(by ? { by } : {}) };
+  const base = {
+    id,
+    action: item.action,
+    trigger: item.trigger,
+    at,
+    ...(by ? { by } : {}),
+    ...(item.forced ? { forced: item.forced } : {}),
+  };
   let claimNote = '';
   if (deps.store && service.recovery) {
     try {
@@ -74,7 +86,9 @@ export async function executeAction(
         pending: true,
         detail: 'claimed',
       };
-      const refused = await claimAttempt(deps.store, service.id, claim, tuning);
+      const refused = await claimAttempt(deps.store, service.id, claim, tuning, {
+        force: item.forced !== undefined,
+      });
       if (refused) return { refused: `Not running ${item.action} of ${service.name}: ${refused}.` };
     } catch (error) {
       // The shared state can't be written (GitHub unreachable): recover anyway, and say the budget was local.

@@ -255,7 +255,7 @@ async function runCommand(options: ActionRunOptions): Promise<ActionRunResult> {
   const local = resolve(event.workspace, inputs.configPath);
   // A checked-out config wins; without a checkout the config is read from the default branch.
   const configSource = existsSync(local)
-    ? () => loadConfig({ path: local, explicit: true, env })
+    ? (select?: (raw: unknown) => unknown) => loadConfig({ path: local, explicit: true, env, select })
     : github.loadConfig.bind(github);
   let services: ReturnType<typeof wire> | undefined;
   const result: RunCommentResult = await runCommentCommand({

@@ -37,6 +37,7 @@ const attemptSchema = z.object({
   healthy: z.boolean(),
   detail: z.string(),
   by: z.optional(z.string()),
+  forced: z.optional(z.string()),
   authFailed: z.optional(z.boolean()),
 });
 const outageSchema = z.object({ start: num, end: z.optional(num), reason: z.optional(z.string()) });

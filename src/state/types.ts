@@ -35,6 +35,11 @@ export interface RecoveryAttempt {
   detail: string;
   /** Who asked, for commands. */
   by?: string;
+  /**
+   * A person went past the restart budget or backoff (`restart --force`, `/restart api --force`): what the
+   * budget said and why they overrode it, in words, for the incident and the audit.
+   */
+  forced?: string;
   /** The platform refused our token (401/403, Railway's Not Authorized): `doctor` is worth running. */
   authFailed?: boolean;
 }

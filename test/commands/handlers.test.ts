@@ -187,7 +187,7 @@ describe('/help', () => {
     expect(reader.reply).toContain('you (@dave, read access) may run');
     const admin = await handleCommand(typed('/help'), { ...ctx('root'), level: 'admin' });
     expect(admin.reply).toContain('`/mode normal|extreme` | admin');
-    expect(admin.reply).toContain('`/restart <service> [--dry-run]` | write');
+    expect(admin.reply).toContain('`/restart <service> [--dry-run] [--force]` | write');
   });
 });
 

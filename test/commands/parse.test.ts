@@ -58,23 +58,50 @@ describe('parseCommand', () => {
   });
 
   it('answers missing and extra arguments with the usage', () => {
-    expect(error('/restart')).toBe('`/restart` needs a service. Usage: `/restart <service> [--dry-run]`');
+    expect(error('/restart')).toBe(
+      '`/restart` needs a service. Usage: `/restart <service> [--dry-run] [--force]`',
+    );
     expect(error('/mode')).toContain('needs a mode');
     expect(error('/restart coqui backend')).toContain('`backend`');
-    expect(error('/restart coqui backend')).toContain('Usage: `/restart <service> [--dry-run]`');
+    expect(error('/restart coqui backend')).toContain('Usage: `/restart <service> [--dry-run] [--force]`');
     expect(error('/ack now')).toContain('Usage: `/ack`');
     expect(error('/resume')).toContain('Usage: `/resume <service>`');
   });
 
   it('refuses unknown flags, bad modes and bad durations', () => {
-    expect(error('/restart coqui --force')).toContain(
-      'does not know the flag `--force`; it accepts --dry-run',
+    expect(error('/restart coqui --now')).toContain(
+      'does not know the flag `--now`; it accepts --dry-run, --force',
     );
+    expect(error('/pause coqui --force')).toContain('takes no flags');
     expect(error('/mode turbo')).toContain('`turbo` is not a mode; use normal or extreme');
     expect(error('/pause coqui 30')).toContain('has no unit');
     expect(error('/pause coqui soon')).toContain('`soon` is not a duration');
     expect(error('/pause coqui 90d')).toContain('longer than 30d');
     expect(error('/status --dry-run')).toContain('takes no flags');
+  });
+
+  it('--force on a recovery command, with the lines under it as the reason', () => {
+    expect(parseCommand('/restart coqui --force')).toMatchObject({
+      ok: true,
+      command: { name: 'restart', service: 'coqui', dryRun: false, force: true },
+    });
+    const withReason = parseCommand(
+      '/rollback coqui --force\nthe deploy at 12:00 broke logins;\n  customers waiting',
+    );
+    expect(withReason).toMatchObject({
+      ok: true,
+      command: {
+        name: 'rollback',
+        force: true,
+        reason: 'the deploy at 12:00 broke logins; customers waiting',
+      },
+    });
+    // Without --force, later lines are just a comment.
+    expect(parseCommand('/restart coqui\nplease')).toEqual({
+      ok: true,
+      command: { name: 'restart', service: 'coqui', dryRun: false },
+      text: '/restart coqui',
+    });
   });
 
   it('keeps the typed line for the audit log', () => {

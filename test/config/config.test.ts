@@ -226,7 +226,7 @@ describe('seed variables', () => {
         LEGACY_TOKEN: 'x',
       },
     });
-    expect(c.source).toBe('environment (seed variables)');
+    expect(c.source).toBe('environment variables (BACKEND_URL, COQUI_API_URL)');
     expect(c.services.backend).toMatchObject({
       name: 'Backend Node.js',
       url: 'https://api.example/health',

@@ -39,7 +39,11 @@ export async function loadCliConfig(
       },
     ]);
   }
-  return load({ path, explicit, env: ctx.io.env });
+  const config = await load({ path, explicit, env: ctx.io.env });
+  // Valid but probably a mistake (`timeout: 10` is 10 ms): said on stderr, as the Action annotates them.
+  for (const w of config.warnings ?? [])
+    ctx.io.err(`⚠️  ${w.path}: ${w.message.replace(/^[^:]+: /, '')}${w.fix ? ` Fix: ${w.fix}` : ''}`);
+  return config;
 }
 
 /** Logs go to stderr (stdout stays clean for `--json`), stamped, through the IO's redactor. */

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { ConfigError } from '../src/config/errors.js';
 import { parseCliArgs, UsageError, type CliArgs } from './args.js';
 import { cliLogger, type Command, type CommandContext } from './context.js';
@@ -74,6 +75,8 @@ export async function main(argv: string[], rawIO: CliIO = processIO()): Promise<
       ),
     );
   }
+  // The state file is relative to the folder the CLI works in (an IO's `cwd`, else the process's).
+  if (rawIO.cwd && !isAbsolute(args.state)) args = { ...args, state: join(rawIO.cwd, args.state) };
   const ctx: CommandContext = { args, io, now, logger: cliLogger(io, { debug: args.verbose, now }) };
   try {
     return await command(ctx);

@@ -1,4 +1,5 @@
 import { loadConfig, type LoadOptions } from './load.js';
+import { SITE_PLACEHOLDER_URL } from './site-config.js';
 import type { Config } from './schema.js';
 
 /**
@@ -16,14 +17,20 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 const NOT_NEEDED = ['notify', 'statusPage'];
 
 /**
- * The raw config reduced to what acting on `service` needs. A service that is not in the file keeps the
- * whole list (so the answer names the known services); a wrong shape is passed on for the usual errors.
+ * The raw config reduced to what acting on `service` needs. For a service that is not in the file, every
+ * service is kept by its key alone (the answer lists the known services; nothing of theirs is expanded);
+ * a wrong shape is passed on for the usual errors.
  */
 export function serviceConfigInput(service: string): (raw: unknown) => unknown {
   return (raw) => {
-    if (!isObject(raw) || !isObject(raw.services) || !Object.hasOwn(raw.services, service)) return raw;
+    if (!isObject(raw) || !isObject(raw.services)) return raw;
     const kept = Object.fromEntries(Object.entries(raw).filter(([key]) => !NOT_NEEDED.includes(key)));
-    return { ...kept, services: { [service]: raw.services[service] } };
+    if (Object.hasOwn(raw.services, service))
+      return { ...kept, services: { [service]: raw.services[service] } };
+    const names = Object.fromEntries(
+      Object.keys(raw.services).map((id) => [id, { url: SITE_PLACEHOLDER_URL }]),
+    );
+    return { ...kept, services: names };
   };
 }
 

@@ -11,7 +11,8 @@ import { mkdtemp, readFile, readdir, readlink, rm, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfigText } from '../../src/config/load.js';
-import { closeAllTestServers, startTestServer, type TestServer } from '../helpers/servers.js';
+import { closeAllTestServers, refusedUrl, startTestServer, type TestServer } from '../helpers/servers.js';
+import { runCli } from './run.js';
 import { startRailwayServer, type RailwayServer } from '../helpers/railway-server.js';
 import { cliArgs, fencedBlocks, section, shellCommands, type DocCommand } from '../helpers/doc-commands.js';
 import { buildCli, runBuilt, type ProcessRun } from './built.js';
@@ -133,7 +134,9 @@ describe("the README's five-minute setup, word for word", () => {
     expect(runs.status.stdout).not.toContain('No checks recorded');
     expect(runs.status.stdout).toMatch(/Checks: +1\/1 ok/);
     expect(existsSync(join(cwd, 'public/index.html'))).toBe(true);
-    expect(runs.badges.stdout).toContain('https://status.example.com/badges/');
+    expect(runs.badges.stdout).toContain(
+      encodeURIComponent('https://status.example.com/badges/api/status.json'),
+    );
     // No restart was needed: the service was up the whole time.
     expect(railway.state.restarts).toEqual([]);
   }, 90_000);
@@ -232,23 +235,52 @@ describe("the command provider's documented recipe: a server restarted in the ba
 });
 
 describe('docs/troubleshooting.md quotes what the code prints', () => {
-  it('every quoted message of the table is in the source (the parts around … and <placeholders>)', () => {
+  it('each quoted message is what a real run prints (or, for the Action-only ones, is in the source)', async () => {
     const doc = readFileSync('docs/troubleshooting.md', 'utf8');
     const rows = doc.split('\n').filter((l) => l.startsWith('| `'));
-    expect(rows.length).toBeGreaterThan(5);
+    expect(rows.length).toBeGreaterThan(8);
+    // Real runs of the CLI that meet the situations of the table.
+    const railway = await startRailwayServer();
+    const up = await startTestServer({ kind: 'up' });
+    const refused = await refusedUrl();
+    const cwd = await mkdtemp(join(dir, 'troubleshooting-'));
+    const config = (url: string, extra = '') =>
+      `services:\n  api:\n    url: ${url}\n${extra}    recovery: { provider: railway, serviceId: svc-backend }\n`;
+    const outputs: string[] = [];
+    const run = async (yaml: string, args: string[], env: NodeJS.ProcessEnv = {}) => {
+      const file = join(cwd, `c${outputs.length}.yml`);
+      await writeFile(file, yaml);
+      const r = await runCli([...args, '--config', file], { env: { PATH: process.env.PATH, ...env }, cwd });
+      outputs.push(r.stdout + r.stderr);
+    };
+    try {
+      await run(config(refused), ['doctor']);
+      await run(config(up.url), ['doctor'], { RAILWAY_TOKEN: 'not-a-token', RAILWAY_API_URL: railway.url });
+      const railwayDown = await refusedUrl('/graphql/v2');
+      await run(config(up.url), ['doctor'], { RAILWAY_TOKEN: 'not-a-token', RAILWAY_API_URL: railwayDown });
+      await run(config(up.url, '    expect: { status: 201 }\n'), ['check']);
+      await run(config(up.url, '    timeout: 10\n'), ['check']);
+    } finally {
+      await railway.close();
+    }
+    const printed = outputs.join('\n');
     const sources = ['src', 'cli', 'action', 'bot']
       .flatMap((d) => sourceFiles(d))
-      .map((f) => readFileSync(f, 'utf8'));
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
+    const actionOnly = ['GitHub could not be reached', 'not checked', 'EMFILE', 'too busy to wait'];
     for (const row of rows) {
       const seen = /^\| `([^`]+)`/.exec(row)![1];
-      for (const part of seen
+      const parts = seen
         .split(/…|<[a-z]+>/)
         .map((p) => p.trim())
-        .filter((p) => p.length > 3)) {
-        expect({ part, found: sources.some((s) => s.includes(part)) }).toEqual({ part, found: true });
+        .filter((p) => p.length > 3);
+      for (const part of parts) {
+        const where = actionOnly.includes(part) || /budget/.test(part) ? sources : printed;
+        expect({ part, found: where.includes(part) }).toEqual({ part, found: true });
       }
     }
-  });
+  }, 60_000);
 });
 
 function sourceFiles(root: string): string[] {

@@ -145,6 +145,16 @@ export function applyAttempt(
     record = {
       ...record,
       health: recoveredHealth(record.health, attempt.at + attempt.durationMs, responseMs),
+      // The healthy answer that verified it is a check too: an up service never shows "Checks 0/2 ok".
+      checks:
+        responseMs === undefined
+          ? record.checks
+          : {
+              ...record.checks,
+              ok: record.checks.ok + 1,
+              total: record.checks.total + 1,
+              responseMsTotal: record.checks.responseMsTotal + responseMs,
+            },
     };
   return { ...state, services: { ...state.services, [serviceId]: record } };
 }

@@ -150,6 +150,35 @@ describe("the README's five-minute setup, word for word", () => {
   });
 });
 
+describe("the README's CLI section", () => {
+  it('each command runs in the folder the setup made: check, sweep, doctor exit 0; watch runs until stopped', async () => {
+    const commands = shellCommands(section(README, 'The CLI'));
+    expect(commands.map((c) => cliArgs(c)[0])).toEqual(['check', 'sweep', 'watch', 'doctor']);
+    const cwd = await mkdtemp(join(dir, 'cli-section-'));
+    const local = { 'https://api.example.com': api.origin };
+    expect((await runCli(['init', '--service', `api=${api.url}`], { cwd })).code).toBe(0);
+    for (const command of commands) {
+      const args = localize(cliArgs(command), local);
+      if (args[0] !== 'watch') {
+        const run = await runDoc(command, cwd, local);
+        expect({ line: command.line, code: run.code }).toEqual({ line: command.line, code: 0 });
+        continue;
+      }
+      // `watch -d 10m` as written, stopped (as Ctrl-C would) once it has saved a check.
+      const stop = new AbortController();
+      const state = join(cwd, '.uptime', 'state.json');
+      const before = existsSync(state) ? readFileSync(state, 'utf8') : '';
+      const watching = runCli(args, { cwd, signal: stop.signal, env: { PATH: process.env.PATH } });
+      for (let i = 0; i < 200 && (!existsSync(state) || readFileSync(state, 'utf8') === before); i++)
+        await new Promise((r) => setTimeout(r, 50));
+      stop.abort();
+      const run = await watching;
+      expect({ line: command.line, code: run.code }).toEqual({ line: command.line, code: 0 });
+      expect(readFileSync(state, 'utf8')).not.toBe(before);
+    }
+  }, 60_000);
+});
+
 describe('each provider page: its init writes a config that check accepts', () => {
   it.each(PROVIDERS)(
     '%s',

@@ -378,6 +378,11 @@ describe('messages that say the true thing', () => {
         sweep: word,
       });
       expect(check.downServices).toEqual(['api']);
+      // Times are ISO 8601 in every --json, never epoch milliseconds.
+      for (const json of [check, sweep]) {
+        expect(json.checkedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+        expect(JSON.stringify(json)).not.toMatch(/:\s*1\d{12}\b/);
+      }
     }
   });
 

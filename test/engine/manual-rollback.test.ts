@@ -67,12 +67,13 @@ const typed = (line: string) => {
 };
 
 describe('/rollback', () => {
-  it('parses with --dry-run and refuses other flags', () => {
+  it('parses with --dry-run (and --force) and refuses other flags', () => {
     expect(parseCommand('/rollback api --dry-run')).toMatchObject({
       ok: true,
       command: { name: 'rollback', service: 'api', dryRun: true },
     });
-    expect(parseCommand('/rollback api --force')).toMatchObject({ ok: false, name: 'rollback' });
+    expect(parseCommand('/rollback api --now')).toMatchObject({ ok: false, name: 'rollback' });
+    expect(parseCommand('/rollback api --force')).toMatchObject({ ok: true, command: { force: true } });
   });
 
   it('--dry-run names the target deployment and does nothing', async () => {

@@ -29,6 +29,30 @@ async function gone(pid: number): Promise<boolean> {
 const env = { PATH: process.env.PATH, SECRET_TOKEN: 'x', RAILWAY_TOKEN: 'railway-secret-987654' };
 
 describe('command provider', () => {
+  it('a command that starts something in the background is done when its shell exits; what it started lives on', async () => {
+    const pidFile = join(dir, 'background.pid');
+    const svc = serviceWith({
+      provider: 'command',
+      // The background process keeps the output pipes it inherited open for 30 s.
+      restart: `echo starting; sh -c 'echo $$ > ${pidFile}; exec sleep 30' & echo started`,
+      cwd: dir,
+      timeout: '20s',
+    });
+    const started = Date.now();
+    const result = await command.restart(svc, testContext(env).ctx);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(result.ok).toBe(true);
+    expect(result.output).toContain('starting');
+    expect(result.output).toContain('started');
+    const pid = Number(await readFile(pidFile, 'utf8'));
+    try {
+      // Not killed with the command's process group: still running after the command is done.
+      expect(await gone(pid)).toBe(false);
+    } finally {
+      process.kill(pid, 'SIGKILL');
+    }
+  }, 15_000);
+
   it('runs the restart command in cwd with a shell; exit 0 is success and the output is kept', async () => {
     const svc = serviceWith({
       provider: 'command',

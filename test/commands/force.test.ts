@@ -9,7 +9,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { emptyRecord, emptyState, recordAttempt } from '../../src/state/records.js';
 import type { UptimeState } from '../../src/state/types.js';
 import { silentLogger } from '../../src/util/logger.js';
-import { handlerSetup } from './fixtures.js';
+import { fakeIncidents, handlerSetup } from './fixtures.js';
 
 /** The repository's file: a notify target whose secret is unset, and coqui with a rollback step. */
 const RAW = {
@@ -79,12 +79,23 @@ async function comment(body: string, login: string, level: string, spent: boolea
   const config = await loadConfig((raw) => raw as never).catch(() => undefined);
   expect(config).toBeUndefined(); // the whole file does not load: its notify secret is unset
   const base = handlerSetup();
-  const setup = handlerSetup({ state: spent ? spentState(base.clock.now()) : undefined });
+  // coqui has an open incident: the audit entry of the command goes there.
+  const incidents = fakeIncidents({
+    coqui: { number: 42, openedAt: base.clock.now() - 600_000, kind: 'down' },
+  });
+  const setup = {
+    ...handlerSetup({ state: spent ? spentState(base.clock.now()) : undefined, incidents: incidents.log }),
+    incidents,
+  };
   const { gh, replies } = github(level);
   const result = await runCommentCommand({
     payload: payload(body, login),
     github: gh,
-    services: (cfg) => ({ store: setup.store, engine: { ...setup.engine, config: cfg } }),
+    services: (cfg) => ({
+      store: setup.store,
+      engine: { ...setup.engine, config: cfg },
+      incidents: setup.incidents.log,
+    }),
     clock: setup.clock,
     logger: silentLogger,
   });
@@ -134,5 +145,10 @@ describe('/restart and --force through the comment pipeline', () => {
     const attempt = (await setup.store.read()).services.coqui.attempts.at(-1);
     expect(attempt).toMatchObject({ by: 'root', trigger: 'command', healthy: true });
     expect(attempt?.forced).toContain('reason: logins are down, the deploy is fixed');
+    // The incident's audit entry: who ran it, and what the budget said and why it was overridden.
+    const audit = setup.incidents.comments.find((c) => c.number === 42)?.body ?? '';
+    expect(audit).toContain('@root ran `/restart coqui --force`');
+    expect(audit).toContain('forced past the budget');
+    expect(audit).toContain('reason: logins are down, the deploy is fixed');
   });
 });

@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema.js';
 import { recoveredHealth } from '../monitor/machine.js';
 import type { ProbeResult } from '../probe/types.js';
-import { recordAttempt } from '../state/records.js';
+import { countVerifiedCheck, recordAttempt } from '../state/records.js';
 import type { IncidentRef, RecoveryAttempt, ServiceRecord } from '../state/types.js';
 import type { RecoveryStep } from './plan.js';
 import { attemptComment, openedBody, resolvedComment } from './timeline.js';
@@ -54,12 +54,15 @@ export function planAfterAttempt(input: {
   if (!healthyProbe) return { record, events, incidents, notifications };
   const from = record.health.status;
   record = closeOutage(
-    {
-      ...record,
-      health: recoveredHealth(record.health, healthyProbe.at, healthyProbe.responseMs),
-      ladderStep: 0,
-      escalatedAt: undefined,
-    },
+    countVerifiedCheck(
+      {
+        ...record,
+        health: recoveredHealth(record.health, healthyProbe.at, healthyProbe.responseMs),
+        ladderStep: 0,
+        escalatedAt: undefined,
+      },
+      healthyProbe.responseMs,
+    ),
     healthyProbe.at,
   );
   events.push({

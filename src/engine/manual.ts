@@ -3,7 +3,7 @@ import type { RecoveryAction } from '../config/schema.js';
 import { recoveredHealth } from '../monitor/machine.js';
 import { executeAction } from '../recovery/executor.js';
 import { budgetFor } from '../recovery/planner.js';
-import { emptyRecord, recordAttempt } from '../state/records.js';
+import { countVerifiedCheck, emptyRecord, recordAttempt } from '../state/records.js';
 import type { RecoveryAttempt, UptimeState } from '../state/types.js';
 import { formatDuration } from '../util/duration.js';
 import { deploymentLabel, findRollbackTarget } from './forensics.js';
@@ -142,19 +142,9 @@ export function applyAttempt(
   const before = Object.hasOwn(state.services, serviceId) ? state.services[serviceId] : undefined;
   let record = recordAttempt(before ?? emptyRecord(now), attempt);
   if (attempt.healthy)
-    record = {
-      ...record,
-      health: recoveredHealth(record.health, attempt.at + attempt.durationMs, responseMs),
-      // The healthy answer that verified it is a check too: an up service never shows "Checks 0/2 ok".
-      checks:
-        responseMs === undefined
-          ? record.checks
-          : {
-              ...record.checks,
-              ok: record.checks.ok + 1,
-              total: record.checks.total + 1,
-              responseMsTotal: record.checks.responseMsTotal + responseMs,
-            },
-    };
+    record = countVerifiedCheck(
+      { ...record, health: recoveredHealth(record.health, attempt.at + attempt.durationMs, responseMs) },
+      responseMs,
+    );
   return { ...state, services: { ...state.services, [serviceId]: record } };
 }

@@ -86,6 +86,24 @@ export function recordCheck(
 }
 
 /**
+ * The healthy answer that verified a recovery is a check too (it was asked and answered): counted in the
+ * totals, so a service back up never shows "Checks 0/2 ok". Time and outages are left to `recordCheck`.
+ */
+export function countVerifiedCheck(record: ServiceRecord, responseMs: number | undefined): ServiceRecord {
+  if (responseMs === undefined) return record;
+  const checks = record.checks;
+  return {
+    ...record,
+    checks: {
+      ...checks,
+      ok: checks.ok + 1,
+      total: checks.total + 1,
+      responseMsTotal: checks.responseMsTotal + responseMs,
+    },
+  };
+}
+
+/**
  * Appends a recovery attempt, keeping the newest `MAX_ATTEMPTS`. An attempt whose `id` is already there (its
  * claim) replaces it in place and is not counted twice.
  */

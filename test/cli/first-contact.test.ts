@@ -346,6 +346,29 @@ describe('messages that say the true thing', () => {
     expect(r.stdout).toContain('`check` saves nothing');
   });
 
+  it('a service a sweep brought back shows up with the healthy answer counted: Checks 1/2, not 0/1', async () => {
+    const cwd = await folder('recovered');
+    const flag = join(cwd, 'healthy');
+    const flaky = await startTestServer({
+      kind: 'custom',
+      handle: (_req, res) => {
+        res.writeHead(existsSync(flag) ? 200 : 503);
+        res.end(existsSync(flag) ? 'ok' : 'no');
+      },
+    });
+    await mkdir(join(cwd, '.github'));
+    await writeFile(
+      join(cwd, '.github', 'uptime.yml'),
+      `mode: extreme\nservices:\n  api:\n    url: ${flaky.url}\n    recovery: { provider: command, restart: "touch ${flag}" }\n`,
+    );
+    const sweep = await runCli(['sweep'], { cwd });
+    expect(sweep.code).toBe(0);
+    const status = await runCli(['status'], { cwd });
+    expect(status.stdout).toMatch(/api: UP/);
+    // The failed check, and the healthy answer that verified the restart.
+    expect(status.stdout).toMatch(/Checks: +1\/2 ok/);
+  });
+
   it('a failed expect.status says what was expected and what came', async () => {
     const cwd = await folder('expect');
     await mkdir(join(cwd, '.github'));

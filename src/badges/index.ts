@@ -1,6 +1,10 @@
 import { makeBadge } from 'badge-maker';
 import { formatPercent, type UptimeWindow } from '../history/uptime.js';
 import type { PageStatus, ServiceView } from '../site/model.js';
+import { plainText } from '../util/escape.js';
+
+/** Longest service name on a badge: a badge is a fixed, small space (the rest becomes `…`). */
+export const BADGE_LABEL_MAX = 40;
 
 /**
  * Per-service badges in shields.io's endpoint format (https://shields.io/badges/endpoint-badge) and the same
@@ -69,7 +73,7 @@ export function serviceBadges(service: ServiceView): Record<BadgeKind, EndpointB
     );
   const ms = service.responseMs?.p50;
   return {
-    status: endpoint(service.name, message, color),
+    status: endpoint(plainText(service.name, BADGE_LABEL_MAX), message, color),
     'uptime-24h': uptime('24h'),
     'uptime-7d': uptime('7d'),
     'uptime-30d': uptime('30d'),
@@ -106,7 +110,7 @@ export function badgeMarkdown(services: Array<Pick<ServiceView, 'id' | 'name'>>,
   const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
   const lines: string[] = [];
   for (const s of services) {
-    const alt = s.name.replace(/[[\]\\]/g, '');
+    const alt = plainText(s.name, BADGE_LABEL_MAX).replace(/[[\]\\]/g, '');
     const badges = BADGE_KINDS.map((kind) => {
       const json = encodeURIComponent(`${base}badges/${s.id}/${kind}.json`);
       return `[![${alt} ${kind.replace('-', ' ')}](https://img.shields.io/endpoint?url=${json})](${base})`;

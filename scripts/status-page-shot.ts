@@ -126,22 +126,16 @@ for (const [id, p] of Object.entries(plan)) {
     }));
     history = recordSample(history, id, probes, t);
   }
-  for (const o of outages) {
-    const number = incidentNumber++;
-    history = syncIncidentLog(
-      history,
-      {
-        [id]: {
-          number,
-          openedAt: o.start,
-          kind: 'down',
-          url: `https://github.com/acme/ops/issues/${number}`,
-        },
-      },
-      o.start,
-    );
-    history = syncIncidentLog(history, {}, o.end);
-  }
+}
+// Incident issues, numbered in the order they were opened, each closed when its outage ended.
+const allOutages = Object.entries(plan)
+  .flatMap(([id, p]) => p.outages.map(([start, length]) => ({ id, start, end: start + length })))
+  .sort((a, b) => a.start - b.start);
+for (const o of allOutages) {
+  const number = incidentNumber++;
+  const url = `https://github.com/acme/ops/issues/${number}`;
+  history = syncIncidentLog(history, { [o.id]: { number, openedAt: o.start, kind: 'down', url } }, o.start);
+  history = syncIncidentLog(history, {}, o.end);
 }
 state.history = history;
 

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import puppeteer, { type Browser, type Page, type SerializedAXNode } from 'puppeteer-core';
 import { configSchema, toConfig, type Config } from '../../src/config/schema.js';
 import { emptyHistory } from '../../src/history/schema.js';
@@ -243,18 +245,18 @@ suite('status page in Chromium (network off)', () => {
     expect(texts).toContain('2 Sep to 21 Nov 2026: not watched yet');
     // Keyboard: the first Tab reaches the skip link, the next ones the days, each showing its label.
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
+    expect(await page.$eval('html', (html) => html.ownerDocument.activeElement?.textContent)).toBe(
       'Skip to the incident history',
     );
     const seen: Array<{ text: string; width: number; visible: boolean }> = [];
     for (let i = 0; i < 3; i++) {
       await page.keyboard.press('Tab');
       seen.push(
-        await page.evaluate(() => {
-          const el = document.activeElement as HTMLElement;
-          const tip = el.querySelector('.tip') as HTMLElement;
+        await page.$eval('html', (html) => {
+          const doc = html.ownerDocument;
+          const tip = doc.activeElement!.querySelector('.tip')!;
           const box = tip.getBoundingClientRect();
-          const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+          const hit = doc.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
           return { text: tip.textContent ?? '', width: box.width, visible: tip.contains(hit) };
         }),
       );
@@ -311,8 +313,10 @@ suite('status page in Chromium (network off)', () => {
   it('every text is at least 12 px tall on a 375 px phone, and nothing scrolls sideways', async () => {
     for (const site of ['fixture', 'dayone', 'long']) {
       const page = await open(`${site}/index.html`, { width: 375 });
-      const { smallest, texts, scroll, client } = await page.evaluate(() => {
-        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      const { smallest, texts, scroll, client } = await page.$eval('html', (html) => {
+        const doc = html.ownerDocument;
+        const SHOW_TEXT = 4; // NodeFilter.SHOW_TEXT
+        const walker = doc.createTreeWalker(doc.body, SHOW_TEXT);
         let min = Infinity;
         let count = 0;
         let small = '';
@@ -320,9 +324,9 @@ suite('status page in Chromium (network off)', () => {
           const el = n.parentElement!;
           if (!n.textContent?.trim() || el.closest('title, desc, style')) continue;
           // SVG text shrinks with its drawing: its rendered size is the font size times the scale.
-          const svg = el.closest('svg') as SVGSVGElement | null;
+          const svg = el.closest('svg');
           const scale = svg?.getScreenCTM()?.a ?? 1;
-          const size = parseFloat(getComputedStyle(el).fontSize) * scale;
+          const size = parseFloat(doc.defaultView!.getComputedStyle(el).fontSize) * scale;
           count++;
           if (size < min) {
             min = size;
@@ -332,8 +336,8 @@ suite('status page in Chromium (network off)', () => {
         return {
           smallest: { size: min, text: small },
           texts: count,
-          scroll: document.documentElement.scrollWidth,
-          client: document.documentElement.clientWidth,
+          scroll: html.scrollWidth,
+          client: html.clientWidth,
         };
       });
       expect(texts).toBeGreaterThan(10);
@@ -346,15 +350,15 @@ suite('status page in Chromium (network off)', () => {
   it('a 5,000-character unbroken name wraps on the page and is shortened on its badge', async () => {
     for (const width of [375, 1000]) {
       const page = await open('long/index.html', { width });
-      const m = await page.evaluate(() => {
-        const h3 = document.querySelector('li[data-service="long"] h3')!;
+      const m = await page.$eval('html', (html) => {
+        const h3 = html.querySelector('li[data-service="long"] h3')!;
         return {
-          scroll: document.documentElement.scrollWidth,
-          client: document.documentElement.clientWidth,
+          scroll: html.scrollWidth,
+          client: html.clientWidth,
           h3Width: h3.getBoundingClientRect().width,
           h3Height: h3.getBoundingClientRect().height,
           text: h3.textContent?.length,
-          family: document.querySelector('li[data-service="family"] h3')?.textContent,
+          family: html.querySelector('li[data-service="family"] h3')?.textContent,
         };
       });
       expect(m.scroll).toBe(m.client);
@@ -403,10 +407,11 @@ suite('status page in Chromium (network off)', () => {
     const icon = await page.$eval('link[rel=icon]', (l) => l.getAttribute('href'));
     expect(icon).toMatch(/^data:image\/svg\+xml,/);
     // The favicon loads under the page's own policy: an image from the same data: URI does.
-    const loads = await page.evaluate(
-      (href) =>
+    const loads = await page.$eval(
+      'html',
+      (html, href) =>
         new Promise<boolean>((done) => {
-          const img = new Image();
+          const img = html.ownerDocument.createElement('img');
           img.onload = () => done(img.naturalWidth > 0);
           img.onerror = () => done(false);
           img.src = href!;
@@ -416,10 +421,10 @@ suite('status page in Chromium (network off)', () => {
     expect(loads).toBe(true);
     expect(problems).toEqual([]);
     // A script added to the page is refused (and Chromium reports it).
-    await page.evaluate(() => {
-      const s = document.createElement('script');
+    await page.$eval('head', (head) => {
+      const s = head.ownerDocument.createElement('script');
       s.textContent = 'document.title = "ran"';
-      document.head.append(s);
+      head.append(s);
     });
     expect(await page.title()).toBe('Acme status');
     expect(problems.splice(0).join('\n')).toMatch(/Content Security Policy/);
@@ -433,27 +438,33 @@ suite('status page in Chromium (network off)', () => {
     const page = await open('fixture/index.html');
     const feedUrl = pathToFileURL(join(dir, 'fixture/feed.xml')).href;
     const text = await (await page.goto(feedUrl))!.text();
-    const feed = await page.evaluate((xml) => {
-      const doc = new DOMParser().parseFromString(xml, 'application/xml');
-      const ATOM = 'http://www.w3.org/2005/Atom';
-      const error = doc.getElementsByTagName('parsererror')[0]?.textContent;
-      const child = (el: Element, name: string) => el.getElementsByTagNameNS(ATOM, name)[0]?.textContent;
-      const entries = [...doc.getElementsByTagNameNS(ATOM, 'entry')];
-      return {
-        error,
-        root: `${doc.documentElement.namespaceURI} ${doc.documentElement.localName}`,
-        id: child(doc.documentElement, 'id'),
-        updated: child(doc.documentElement, 'updated'),
-        author: child(doc.documentElement, 'name'),
-        entries: entries.map((e) => ({
-          id: child(e, 'id'),
-          title: child(e, 'title'),
-          updated: child(e, 'updated'),
-          link: e.getElementsByTagNameNS(ATOM, 'link')[0]?.getAttribute('href'),
-          content: child(e, 'content'),
-        })),
-      };
-    }, text);
+    const feed = await page.$eval(
+      'html',
+      (html, xml) => {
+        const parser = new html.ownerDocument.defaultView!.DOMParser();
+        const doc = parser.parseFromString(xml, 'application/xml');
+        const ATOM = 'http://www.w3.org/2005/Atom';
+        const error = doc.getElementsByTagName('parsererror')[0]?.textContent;
+        const child = (el: typeof html, name: string) =>
+          el.getElementsByTagNameNS(ATOM, name)[0]?.textContent;
+        const entries = [...doc.getElementsByTagNameNS(ATOM, 'entry')];
+        return {
+          error,
+          root: `${doc.documentElement.namespaceURI} ${doc.documentElement.localName}`,
+          id: child(doc.documentElement, 'id'),
+          updated: child(doc.documentElement, 'updated'),
+          author: child(doc.documentElement, 'name'),
+          entries: entries.map((e) => ({
+            id: child(e, 'id'),
+            title: child(e, 'title'),
+            updated: child(e, 'updated'),
+            link: e.getElementsByTagNameNS(ATOM, 'link')[0]?.getAttribute('href'),
+            content: child(e, 'content'),
+          })),
+        };
+      },
+      text,
+    );
     expect(feed.error).toBeUndefined();
     expect(feed.root).toBe('http://www.w3.org/2005/Atom feed');
     expect(feed.id).toBeTruthy();
@@ -493,4 +504,17 @@ suite('status page in Chromium (network off)', () => {
     }
     expect(problems).toEqual([]);
   }, 60_000);
+
+  it('the README screenshot comes from the command docs/screenshots.md shows', async () => {
+    const doc = await readFile('docs/screenshots.md', 'utf8');
+    const section = doc.slice(doc.indexOf('## `docs/img/status-page.png`'));
+    const command = /```sh\n(npx tsx scripts\/status-page-shot\.ts)/.exec(section)?.[1];
+    expect(command).toBe('npx tsx scripts/status-page-shot.ts');
+    const out = join(dir, 'shot.png');
+    const [bin, ...args] = command!.split(' ');
+    await promisify(execFile)(bin, args, { env: { ...process.env, OUT: out, CHROME_PATH: CHROMIUM } });
+    const png = await readFile(out);
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect((await stat(out)).size).toBeGreaterThan(50_000);
+  }, 90_000);
 });

@@ -6,6 +6,7 @@ import { uptimeWindows, type UptimeWindow } from '../history/uptime.js';
 import { percentile } from '../history/record.js';
 import type { RecoveryAttempt, UptimeState } from '../state/types.js';
 import { formatDuration } from '../util/duration.js';
+import { oneLine } from '../util/escape.js';
 import { dailyBars, type DayView } from './days.js';
 
 /** What the page shows for a service: its health status, or `maintenance` while paused. */
@@ -77,7 +78,8 @@ export function siteModel(config: Config, state: StateWithHistory, options: Site
   const history = historyOf(state);
   const services: ServiceView[] = Object.values(config.services)
     .filter((s) => SERVICE_KEY.test(s.id))
-    .map((s) => serviceView(s.id, s.name, state, history.services[s.id]?.hourly ?? [], now));
+    // One line (no control or bidi characters), never shortened: the page wraps a long name.
+    .map((s) => serviceView(s.id, oneLine(s.name), state, history.services[s.id]?.hourly ?? [], now));
   const names = new Map(services.map((s) => [s.id, s.name]));
   const incidents = incidentViews(state, names, options);
   for (const service of services) {

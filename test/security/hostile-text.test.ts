@@ -17,6 +17,7 @@ import type { NotificationEvent } from '../../src/notify/events.js';
 import { buildRequest } from '../../src/notify/payloads.js';
 import { eventFacts, eventTitle } from '../../src/notify/text.js';
 import { renderRunSummary } from '../../src/report/summary.js';
+import { renderSite } from '../../src/site/index.js';
 import { emptyRecord, emptyState } from '../../src/state/records.js';
 import { ENCODED_WORD_MAX, plainText } from '../../src/util/escape.js';
 
@@ -35,6 +36,7 @@ const HOSTILE = `<b>x</b> @everyone @here <!channel> <@U1> ![i](https://evil.exa
 const REASON = `HTTP 500: ${HOSTILE}`;
 const ANSWER = `{"error":"${HOSTILE}"}`;
 const NOW = Date.UTC(2026, 11, 4, 12, 0, 0);
+const DAY_MS = 86_400_000;
 const ZWSP = /\u200b/g;
 
 function config(name: string): Config {
@@ -312,6 +314,41 @@ describe('a hostile name, reason and endpoint answer at every exit', () => {
         buildRequest({ type: 'discord', url: 'https://h.example/' }, long, {}).body,
       ).embeds[0].fields;
       expect(discordFields[0].value.length).toBeLessThanOrEqual(110);
+    });
+  });
+
+  describe('the status page, its feed and badges', () => {
+    const state = emptyState();
+    state.services.api = {
+      ...emptyRecord(NOW - DAY_MS),
+      firstCheckAt: NOW - DAY_MS,
+      outages: [{ start: NOW - 3_600_000 }],
+      health: { ...emptyRecord(NOW).health, status: 'down', lastError: ANSWER, lastCheckAt: NOW },
+    };
+    state.incidents.api = { number: 7, openedAt: NOW - 3_600_000, kind: 'down' };
+    const files = renderSite(config(`${NAME}\u0001`), state, { now: NOW });
+
+    it('HTML: the name is text wherever it appears; no endpoint answer is published', () => {
+      const html = files['index.html'];
+      expect(html).not.toContain('<img src=x>');
+      expect(html).toContain(
+        '&lt;img src=x&gt;@octocat @acme/ops #1 GH-2 *b* &quot;q&quot;&amp;amp; ' + FAMILY,
+      );
+      expect(html).not.toContain('evil.example');
+      expect(html.match(/<[a-z]+/g)!.filter((t) => ['<img', '<script', '<b'].includes(t))).toEqual([]);
+    });
+
+    it('Atom XML: the name is text, without characters XML forbids', () => {
+      const feed = files['feed.xml'];
+      expect(feed).toContain('<title>&lt;img src=x&gt;@octocat');
+      // eslint-disable-next-line no-control-regex
+      expect(feed).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
+    });
+
+    it('badge: the name is text and shortened', () => {
+      const svg = files['badges/api/status.svg'];
+      expect(svg).not.toContain('<img');
+      expect(JSON.parse(files['badges/api/status.json']).label).toBe(plainText(NAME, 40));
     });
   });
 });

@@ -45,10 +45,10 @@ export function eventFacts(event: NotificationEvent): Array<[string, string]> {
   return facts;
 }
 
-/** A link worth following (the incident issue, else the status page), only http(s). */
+/** A link worth following (the incident issue, else the status page), only http(s), no `|` (it ends a Slack link). */
 export function eventLink(event: NotificationEvent): string | undefined {
   for (const url of [event.incident?.url, event.pageUrl]) {
-    if (url && /^https?:\/\/[^\s<>"']+$/.test(url)) return url;
+    if (url && /^https?:\/\/[^\s<>"'|]+$/.test(url)) return url;
   }
   return undefined;
 }

@@ -53,7 +53,7 @@ export function responseChart(
   const y = (ms: number) => PAD + (1 - ms / max) * (H - 2 * PAD);
   const draw = (pick: (p: (typeof points)[number]) => number, cls: string) =>
     points.length === 1
-      ? `<circle class="${cls}" cx="${x(points[0].t).toFixed(1)}" cy="${y(pick(points[0])).toFixed(1)}" r="${cls === 'p50' ? 5 : 3}"/>`
+      ? `<circle class="${cls}" cx="${x(points[0].t).toFixed(1)}" cy="${y(pick(points[0])).toFixed(1)}" r="${cls === 'p50' ? 8 : 11}"/>`
       : `<polyline class="${cls}" points="${points.map((p) => `${x(p.t).toFixed(1)},${y(pick(p)).toFixed(1)}`).join(' ')}"/>`;
   const medians = points.map((p) => p.p50).sort((a, b) => a - b);
   const desc =

@@ -68,6 +68,6 @@ export function renderSite(
     'index.html': renderIndexHtml(model),
     'status.json': statusJson(model),
     'feed.xml': renderFeed(model),
-    ...badgeFiles(model.services),
+    ...badgeFiles(model.services, model.generatedAt),
   };
 }

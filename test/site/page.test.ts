@@ -199,3 +199,11 @@ describe('long names', () => {
     expect(files['index.html']).toContain(`<h3 id="service-0">${'W'.repeat(5000)}</h3>`);
   });
 });
+
+describe('uptime badges', () => {
+  it('a window not watched through says how long was watched', () => {
+    const files = renderSite(fixtureConfig(), fixtureState(), { now: NOW, issueUrl });
+    expect(JSON.parse(files['badges/api/uptime-7d.json']).message).toBe('99.7%');
+    expect(JSON.parse(files['badges/api/uptime-30d.json']).message).toBe('99.73% (8d watched)');
+  });
+});

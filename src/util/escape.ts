@@ -70,14 +70,15 @@ export function gitHubMarkdown(text: unknown): string {
 }
 
 /**
- * Text shown inside a fenced code block on GitHub (command or provider output): kept as is, multi-line,
- * but never able to close the fence. Returns the fence to use around it (longer than any backtick run).
+ * Text shown inside a fenced code block on GitHub (command or provider output): multi-line and nearly as is,
+ * never able to close the fence (returns a fence longer than any backtick run in it). GitHub renders nothing
+ * inside, but the text also travels (copied, quoted, sent on): `@` is still broken and URLs defused.
  */
 export function gitHubFence(text: string): { fence: string; body: string } {
-  const body = String(text)
-    .replace(/\r\n?/g, '\n')
+  const body = defuseUrls(String(text).replace(/\r\n?/g, '\n'))
     // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '');
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '')
+    .replace(/@(?=[\p{L}\p{N}_])/gu, `@${ZWSP}`);
   const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
   return { fence: '`'.repeat(Math.max(3, longest + 1)), body };
 }

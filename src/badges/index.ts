@@ -1,6 +1,11 @@
 import { makeBadge } from 'badge-maker';
-import { formatPercent, type UptimeWindow } from '../history/uptime.js';
+import { formatPercent, UPTIME_WINDOWS, type UptimeWindow } from '../history/uptime.js';
+import { formatDuration } from '../util/duration.js';
 import type { PageStatus, ServiceView } from '../site/model.js';
+import { plainText } from '../util/escape.js';
+
+/** Longest service name on a badge: a badge is a fixed, small space (the rest becomes `…`). */
+export const BADGE_LABEL_MAX = 40;
 
 /**
  * Per-service badges in shields.io's endpoint format (https://shields.io/badges/endpoint-badge) and the same
@@ -58,18 +63,27 @@ const endpoint = (label: string, message: string, color: string): EndpointBadge 
   cacheSeconds: 300,
 });
 
-/** The five endpoint badges of a service. */
-export function serviceBadges(service: ServiceView): Record<BadgeKind, EndpointBadge> {
+/**
+ * The five endpoint badges of a service. With `now`, a window the service was not watched through says how
+ * long it was (`99.9% (8d watched)`), as the page does, instead of passing for a full 30 days.
+ */
+export function serviceBadges(service: ServiceView, now?: number): Record<BadgeKind, EndpointBadge> {
   const [message, color] = STATUS_BADGE[service.status];
-  const uptime = (w: UptimeWindow) =>
-    endpoint(
+  const watched =
+    now !== undefined && service.watchedSince !== undefined ? now - service.watchedSince : undefined;
+  const uptime = (w: UptimeWindow) => {
+    const value = service.uptime[w];
+    const partial = watched !== undefined && watched < UPTIME_WINDOWS[w];
+    const text = value === undefined ? 'no data' : formatPercent(value);
+    return endpoint(
       `uptime ${w}`,
-      service.uptime[w] === undefined ? 'no data' : formatPercent(service.uptime[w]),
-      uptimeColor(service.uptime[w]),
+      partial && value !== undefined ? `${text} (${formatDuration(watched)} watched)` : text,
+      uptimeColor(value),
     );
+  };
   const ms = service.responseMs?.p50;
   return {
-    status: endpoint(service.name, message, color),
+    status: endpoint(plainText(service.name, BADGE_LABEL_MAX), message, color),
     'uptime-24h': uptime('24h'),
     'uptime-7d': uptime('7d'),
     'uptime-30d': uptime('30d'),
@@ -86,11 +100,11 @@ export function badgeSvg(badge: EndpointBadge): string {
   return makeBadge({ label: badge.label, message: badge.message, color: badge.color, style: 'flat' });
 }
 
-/** Badge files under `badges/`: JSON and SVG per service and kind. */
-export function badgeFiles(services: ServiceView[]): Record<string, string> {
+/** Badge files under `badges/`: JSON and SVG per service and kind (`now`: see {@link serviceBadges}). */
+export function badgeFiles(services: ServiceView[], now?: number): Record<string, string> {
   const files: Record<string, string> = {};
   for (const service of services) {
-    for (const [kind, badge] of Object.entries(serviceBadges(service))) {
+    for (const [kind, badge] of Object.entries(serviceBadges(service, now))) {
       files[`badges/${service.id}/${kind}.json`] = `${JSON.stringify(badge, null, 2)}\n`;
       files[`badges/${service.id}/${kind}.svg`] = badgeSvg(badge);
     }
@@ -106,7 +120,7 @@ export function badgeMarkdown(services: Array<Pick<ServiceView, 'id' | 'name'>>,
   const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
   const lines: string[] = [];
   for (const s of services) {
-    const alt = s.name.replace(/[[\]\\]/g, '');
+    const alt = plainText(s.name, BADGE_LABEL_MAX).replace(/[[\]\\]/g, '');
     const badges = BADGE_KINDS.map((kind) => {
       const json = encodeURIComponent(`${base}badges/${s.id}/${kind}.json`);
       return `[![${alt} ${kind.replace('-', ' ')}](https://img.shields.io/endpoint?url=${json})](${base})`;

@@ -163,7 +163,7 @@ function describe(deps: EngineDeps, e: EngineEvent): string | undefined {
   switch (e.type) {
     case 'status':
       if (e.from === 'unknown' && e.to === 'up') return undefined; // a first healthy check is not news
-      return `${name(e.service)}: ${e.from} → **${e.to}** (${e.reason})`;
+      return `${name(e.service)}: ${e.from} → ${e.to} (${e.reason})`;
     case 'recovery-end': {
       const a = e.attempt;
       const result = a.healthy

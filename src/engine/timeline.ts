@@ -2,14 +2,21 @@ import type { ServiceConfig } from '../config/schema.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { RecoveryAttempt } from '../state/types.js';
 import { formatDuration } from '../util/duration.js';
-import { displayUrl, neutralize } from '../util/redact.js';
+import { gitHubFence, gitHubMarkdown, MAX_NAME, MAX_REASON, plainText } from '../util/escape.js';
+import { displayUrl } from '../util/redact.js';
 
 /** The incident issue's text: Markdown for people reading the audit log. */
 
 const iso = (at: number) => new Date(at).toISOString().replace(/\.\d+Z$/, 'Z');
+/** A service's name as Markdown: shortened, escaped (no HTML, mentions, references or images). */
+const md = (name: string) => gitHubMarkdown(plainText(name, MAX_NAME));
+/** A reason or an endpoint's answer as Markdown. */
+const mdReason = (text: string) => gitHubMarkdown(plainText(text, MAX_REASON));
 
 export function incidentTitle(service: ServiceConfig, kind: 'down' | 'degraded'): string {
-  return kind === 'down' ? `🔴 ${service.name} is down` : `🟠 ${service.name} is degraded`;
+  // An issue title is plain text (GitHub renders no Markdown in it, pings nobody) of at most 256 characters.
+  const name = plainText(service.name, MAX_NAME);
+  return kind === 'down' ? `🔴 ${name} is down` : `🟠 ${name} is degraded`;
 }
 
 export function openedBody(
@@ -20,11 +27,11 @@ export function openedBody(
   at: number,
 ): string {
   const lines = [
-    `**${service.name}** (\`${service.id}\`) ${kind === 'down' ? 'is down' : 'is degraded'} since ${iso(at)}.`,
+    `**${md(service.name)}** (\`${service.id}\`) ${kind === 'down' ? 'is down' : 'is degraded'} since ${iso(at)}.`,
     '',
     // The URL without credentials or query (a `?token=` stays out); the reason may quote an endpoint: inert.
     `- Health URL: ${displayUrl(service.url)}`,
-    `- Reason: ${neutralize(reason)}`,
+    `- Reason: ${mdReason(reason)}`,
   ];
   if (probe?.status !== undefined) lines.push(`- Last answer: HTTP ${probe.status} in ${probe.responseMs}ms`);
   lines.push(
@@ -55,13 +62,13 @@ export function attemptComment(service: ServiceConfig, attempt: RecoveryAttempt)
       : `failed after ${formatDuration(attempt.durationMs)}`;
   const detail = attempt.detail.split('\n');
   const lines = [
-    `${icon} **${attempt.action}**${who} of ${service.name} at ${iso(attempt.at)}: ${result}.`,
+    `${icon} **${attempt.action}**${who} of ${md(service.name)} at ${iso(attempt.at)}: ${result}.`,
     '',
-    `> ${neutralize(detail[0] ?? '')}`,
+    `> ${mdReason(detail[0] ?? '')}`,
   ];
-  // Provider or command output, shown inert inside a fence (as in the command reply).
-  const output = neutralize(detail.slice(1).join('\n').slice(-1500));
-  if (detail.length > 1) lines.push('', '```', output, '```');
+  // Provider or command output, shown as it is inside a fence it cannot close.
+  const output = gitHubFence(detail.slice(1).join('\n').slice(-1500));
+  if (detail.length > 1) lines.push('', output.fence, output.body, output.fence);
   return lines.join('\n');
 }
 
@@ -76,7 +83,7 @@ export function escalationComment(
     : assignees.length
       ? assignees.map((a) => `@${a}`).join(' ') + ' please take a look.'
       : 'Nobody is assigned (set `assignees:` in the config).';
-  return `🆘 **Escalated to humans**: ${neutralize(reason)}. Automatic recovery has stopped for this incident. ${mention}`;
+  return `🆘 **Escalated to humans**: ${mdReason(reason)}. Automatic recovery has stopped for this incident. ${mention}`;
 }
 
 export function statusComment(
@@ -86,9 +93,9 @@ export function statusComment(
   reason: string,
   at: number,
 ): string {
-  return `ℹ️ ${service.name}: ${from} → **${to}** at ${iso(at)} (${neutralize(reason)}).`;
+  return `ℹ️ ${md(service.name)}: ${from} → **${to}** at ${iso(at)} (${mdReason(reason)}).`;
 }
 
 export function resolvedComment(service: ServiceConfig, durationMs: number, at: number): string {
-  return `🟢 Resolved after ${formatDuration(durationMs)}: ${service.name} answers healthy again (${iso(at)}).`;
+  return `🟢 Resolved after ${formatDuration(durationMs)}: ${md(service.name)} answers healthy again (${iso(at)}).`;
 }

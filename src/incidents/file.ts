@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { ServiceConfig } from '../config/schema.js';
 import type { IncidentRef } from '../state/types.js';
 import type { IncidentLog } from './types.js';
+import { gitHubMarkdown, MAX_NAME, plainText } from '../util/escape.js';
 import { incidentTitle } from './github.js';
 
 /** The JSON index beside the Markdown log: the next number and the open incident of each service. */
@@ -50,7 +51,7 @@ export class FileIncidentLog implements IncidentLog {
         const upgraded = { ...existing, kind };
         await this.saveIndex({ ...index, open: { ...index.open, [service.id]: upgraded } });
         await this.append(
-          `### #${existing.number} · ${incidentTitle(service, 'down')} · ${stamp(at)}\n\n${body}`,
+          `### #${existing.number} · ${gitHubMarkdown(incidentTitle(service, 'down'))} · ${stamp(at)}\n\n${body}`,
         );
         return upgraded;
       }
@@ -58,12 +59,14 @@ export class FileIncidentLog implements IncidentLog {
     }
     const ref: IncidentRef = { number: index.next, openedAt: at, kind };
     await this.saveIndex({ next: index.next + 1, open: { ...index.open, [service.id]: ref } });
-    await this.append(`## #${ref.number} · ${incidentTitle(service, kind)} · opened ${stamp(at)}\n\n${body}`);
+    await this.append(
+      `## #${ref.number} · ${gitHubMarkdown(incidentTitle(service, kind))} · opened ${stamp(at)}\n\n${body}`,
+    );
     return ref;
   }
 
   async comment(service: ServiceConfig, ref: IncidentRef, body: string): Promise<void> {
-    await this.append(`### #${ref.number} · ${service.name} · ${stamp(this.now())}\n\n${body}`);
+    await this.append(`### #${ref.number} · ${mdName(service)} · ${stamp(this.now())}\n\n${body}`);
   }
 
   async resolve(service: ServiceConfig, ref: IncidentRef, body: string): Promise<void> {
@@ -71,7 +74,9 @@ export class FileIncidentLog implements IncidentLog {
     const open = { ...index.open };
     if (open[service.id]?.number === ref.number) delete open[service.id];
     await this.saveIndex({ ...index, open });
-    await this.append(`### #${ref.number} · ✅ ${service.name} resolved · ${stamp(this.now())}\n\n${body}`);
+    await this.append(
+      `### #${ref.number} · ✅ ${mdName(service)} resolved · ${stamp(this.now())}\n\n${body}`,
+    );
   }
 
   private async readIndex(): Promise<IncidentIndex> {
@@ -105,6 +110,11 @@ export class FileIncidentLog implements IncidentLog {
     await mkdir(dirname(this.logPath), { recursive: true });
     await appendFile(this.logPath, `${this.redact(entry).trimEnd()}\n\n`);
   }
+}
+
+/** A name in the Markdown log: shortened and escaped like an issue's (no HTML, no @everyone, no #1). */
+function mdName(service: Pick<ServiceConfig, 'name'>): string {
+  return gitHubMarkdown(plainText(service.name, MAX_NAME));
 }
 
 function stamp(at: number): string {

@@ -11,6 +11,7 @@ import {
 import type { IncidentRef } from '../state/types.js';
 import type { Logger } from '../util/logger.js';
 import type { IncidentLog } from './types.js';
+import { MAX_NAME, plainText } from '../util/escape.js';
 
 /** Labels every incident issue carries; `service:<key>` is added per service. */
 export const INCIDENT_LABELS = ['uptime', 'incident'] as const;
@@ -23,7 +24,9 @@ const SERVICE_LABEL = { color: '1d76db', description: 'Incidents of one monitore
 
 /** `🔴 Coqui Voice Service is down` / `🟠 Coqui Voice Service is degraded`. */
 export function incidentTitle(service: Pick<ServiceConfig, 'name'>, kind: IncidentRef['kind']): string {
-  return kind === 'down' ? `🔴 ${service.name} is down` : `🟠 ${service.name} is degraded`;
+  // Plain text (GitHub renders no Markdown in a title), short: GitHub refuses titles over 256 characters.
+  const name = plainText(service.name, MAX_NAME);
+  return kind === 'down' ? `🔴 ${name} is down` : `🟠 ${name} is degraded`;
 }
 
 /** The label that finds a service's incidents: `service:<key>`. */

@@ -2,14 +2,18 @@ import { createHmac } from 'node:crypto';
 import type { NotificationEvent } from './events.js';
 import type { NotifyTarget } from './schema.js';
 import {
-  clamp,
-  escapeHtmlText,
-  neutralise,
-  escapeMarkdown,
-  eventFacts,
-  eventLink,
-  eventTitle,
-} from './text.js';
+  discordMarkdown,
+  headerValue,
+  MAX_NAME,
+  MAX_REASON,
+  plainText,
+  slackMrkdwn,
+  teamsMarkdown,
+  telegramHtml,
+} from '../util/escape.js';
+import { clamp, eventFacts, eventLink, eventTitle } from './text.js';
+
+export { headerValue };
 
 /** One HTTP request to send. */
 export interface OutgoingRequest {
@@ -46,15 +50,16 @@ const json = (url: string, body: unknown, headers: Record<string, string> = {}):
 /** Slack incoming webhook with Block Kit blocks (header ≤150, section text ≤3000) and a `text` fallback. */
 export function slackPayload(target: { url: string }, event: NotificationEvent): OutgoingRequest {
   const title = eventTitle(event);
-  const facts = eventFacts(event).map(([k, v]) => `*${k}:* ${escapeHtmlText(v)}`);
+  const facts = eventFacts(event).map(([k, v]) => `*${k}:* ${slackMrkdwn(v)}`);
   const link = eventLink(event);
   const blocks: unknown[] = [
+    // plain_text shows text as it is: no escape (one would show up as a literal `&amp;`).
     { type: 'header', text: { type: 'plain_text', text: clamp(title, 150), emoji: true } },
     { type: 'section', text: { type: 'mrkdwn', text: clamp(facts.join('\n'), 3000) } },
   ];
   if (link)
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `<${link}|Open the incident>` }] });
-  return json(target.url, { text: clamp(escapeHtmlText(title), 3000), blocks });
+  return json(target.url, { text: slackMrkdwn(clamp(title, 3000)), blocks });
 }
 
 /** Discord webhook with one embed inside Discord's limits; mentions disabled (`allowed_mentions`). */
@@ -62,12 +67,16 @@ export function discordPayload(
   target: { url: string; username?: string },
   event: NotificationEvent,
 ): OutgoingRequest {
-  const title = clamp(eventTitle(event), DISCORD_LIMITS.title);
+  // Escaped after shortening, so no escape is cut in half; the limit leaves room for the backslashes.
+  const title = clamp(
+    discordMarkdown(clamp(eventTitle(event), DISCORD_LIMITS.title / 2)),
+    DISCORD_LIMITS.title,
+  );
   const fields = eventFacts(event)
     .slice(0, DISCORD_LIMITS.fields)
     .map(([name, value]) => ({
       name: clamp(name, DISCORD_LIMITS.fieldName),
-      value: clamp(escapeMarkdown(value), DISCORD_LIMITS.fieldValue),
+      value: clamp(discordMarkdown(clamp(value, DISCORD_LIMITS.fieldValue / 2)), DISCORD_LIMITS.fieldValue),
       inline: name !== 'Reason',
     }));
   const footer = 'uptime-action';
@@ -102,14 +111,14 @@ export function teamsPayload(target: { url: string }, event: NotificationEvent):
     body: [
       {
         type: 'TextBlock',
-        text: escapeMarkdown(eventTitle(event)),
+        text: teamsMarkdown(eventTitle(event)),
         weight: 'Bolder',
         size: 'Medium',
         wrap: true,
       },
       {
         type: 'FactSet',
-        facts: eventFacts(event).map(([title, value]) => ({ title, value: escapeMarkdown(value) })),
+        facts: eventFacts(event).map(([title, value]) => ({ title, value: teamsMarkdown(value) })),
       },
     ],
   };
@@ -133,10 +142,10 @@ export function telegramPayload(
   event: NotificationEvent,
   env: NodeJS.ProcessEnv,
 ): OutgoingRequest {
-  const lines = [`<b>${escapeHtmlText(eventTitle(event))}</b>`];
-  for (const [k, v] of eventFacts(event)) lines.push(`<b>${k}:</b> ${escapeHtmlText(v)}`);
+  const lines = [`<b>${telegramHtml(eventTitle(event))}</b>`];
+  for (const [k, v] of eventFacts(event)) lines.push(`<b>${k}:</b> ${telegramHtml(v)}`);
   const link = eventLink(event);
-  if (link) lines.push(`<a href="${escapeHtmlText(link)}">Open the incident</a>`);
+  if (link) lines.push(`<a href="${telegramHtml(link)}">Open the incident</a>`);
   // Clamp whole lines so a cut never leaves a half tag.
   let text = '';
   for (const line of lines) if (text.length + line.length + 1 <= 4096) text += (text ? '\n' : '') + line;
@@ -163,13 +172,6 @@ const NTFY_TAGS: Record<NotificationEvent['transition'], string> = {
   test: 'bell',
 };
 
-/** A header value safe for HTTP: ASCII as is, anything else RFC 2047 encoded (ntfy decodes it). */
-export function headerValue(text: string): string {
-  const oneLine = text.replace(/[\r\n]+/g, ' ');
-  if (/^[\x20-\x7e]*$/.test(oneLine)) return oneLine;
-  return `=?UTF-8?B?${Buffer.from(oneLine, 'utf8').toString('base64')}?=`;
-}
-
 /** ntfy: POST the message to the topic URL with Title, Priority, Tags (and Click) headers. */
 export function ntfyPayload(
   target: { url: string; token?: string },
@@ -177,7 +179,8 @@ export function ntfyPayload(
 ): OutgoingRequest {
   const headers: Record<string, string> = {
     'content-type': 'text/plain; charset=utf-8',
-    Title: headerValue(clamp(eventTitle(event), 250)),
+    // RFC 2047 encoded words of at most 75 characters each (src/util/escape.ts `headerValue`).
+    Title: headerValue(eventTitle(event)),
     Priority: NTFY_PRIORITY[event.transition],
     Tags: NTFY_TAGS[event.transition],
     Markdown: 'no',
@@ -206,9 +209,9 @@ export function webhookPayload(
     id: event.id,
     transition: event.transition,
     service: event.service,
-    serviceName: event.serviceName,
+    serviceName: plainText(event.serviceName, MAX_NAME),
     at: new Date(event.at).toISOString(),
-    reason: neutralise(event.reason, 500),
+    reason: plainText(event.reason, MAX_REASON),
     incident: event.incident ?? null,
     durationMs: event.durationMs ?? null,
   });

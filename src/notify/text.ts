@@ -1,9 +1,10 @@
 import { formatDuration } from '../util/duration.js';
+import { MAX_NAME, MAX_REASON, plainText, shorten } from '../util/escape.js';
 import type { NotificationEvent } from './events.js';
 
 /**
- * Plain text of an event, before each target's escaping. Text echoed from a service (its error, its name) is
- * neutralised here: control characters and bidi overrides removed, one line, clamped.
+ * Plain text of an event, before each target's escaping (src/util/escape.ts, applied in payloads.ts). Text
+ * echoed from a service (its error, its name) is made one line and shortened here.
  */
 
 const TITLES: Record<NotificationEvent['transition'], string> = {
@@ -14,33 +15,29 @@ const TITLES: Record<NotificationEvent['transition'], string> = {
   test: '🔔 Test notification from uptime-action',
 };
 
-/** Removes control and bidi-override characters; collapses whitespace; clamps to `max` characters. */
-export function neutralise(text: string, max = 500): string {
-  const clean = text
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return clamp(clean, max);
+/** One line, control and bidi characters removed (emoji joiners kept), at most `max` graphemes (src/util/escape.ts). */
+export function neutralise(text: string, max = MAX_REASON): string {
+  return plainText(text, max);
 }
 
-/** Shortens to at most `max` characters (code points), ending with `…` when cut. */
-export function clamp(text: string, max: number): string {
-  const chars = Array.from(text);
-  if (chars.length <= max) return text;
-  return `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
-}
+/** Shortens to at most `max` graphemes, ending with `…` when cut. */
+export const clamp = shorten;
+
+/** Longest service name in a chat title (a phone's notification shows about this much). */
+export const TITLE_NAME_MAX = 60;
 
 /** The title, e.g. `🔴 API is down`. */
 export function eventTitle(event: NotificationEvent): string {
-  return TITLES[event.transition].replace('{name}', neutralise(event.serviceName, 100));
+  // A function, so a `$&` in the name stays text.
+  const name = neutralise(event.serviceName, TITLE_NAME_MAX);
+  return TITLES[event.transition].replace('{name}', () => name);
 }
 
 /** Label/value facts for cards and embeds (values neutralised, not yet escaped). */
 export function eventFacts(event: NotificationEvent): Array<[string, string]> {
   const facts: Array<[string, string]> = [];
   if (event.transition !== 'test')
-    facts.push(['Service', `${neutralise(event.serviceName, 100)} (${neutralise(event.service, 60)})`]);
+    facts.push(['Service', `${neutralise(event.serviceName, MAX_NAME)} (${neutralise(event.service, 60)})`]);
   if (event.reason) facts.push(['Reason', neutralise(event.reason, 300)]);
   if (event.durationMs !== undefined) facts.push(['Duration', formatDuration(event.durationMs)]);
   facts.push(['At', new Date(event.at).toISOString().replace(/\.\d+Z$/, 'Z')]);
@@ -48,20 +45,10 @@ export function eventFacts(event: NotificationEvent): Array<[string, string]> {
   return facts;
 }
 
-/** A link worth following (the incident issue, else the status page), only http(s). */
+/** A link worth following (the incident issue, else the status page), only http(s), no `|` (it ends a Slack link). */
 export function eventLink(event: NotificationEvent): string | undefined {
   for (const url of [event.incident?.url, event.pageUrl]) {
-    if (url && /^https?:\/\/[^\s<>"']+$/.test(url)) return url;
+    if (url && /^https?:\/\/[^\s<>"'|]+$/.test(url)) return url;
   }
   return undefined;
-}
-
-/** Escapes `&`, `<`, `>` (Slack mrkdwn and Telegram HTML), and `"` for attributes. */
-export function escapeHtmlText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-/** Backslash-escapes Markdown syntax (Discord, Adaptive Cards), so `[x](y)`, `**`, `@everyone` stay text. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/([\\`*_~|[\]()#>+\-=.!{}<])/g, '\\$1').replace(/@/g, '@\u200b');
 }

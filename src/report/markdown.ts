@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.js';
 import type { UptimeState } from '../state/types.js';
+import { gitHubMarkdown, MAX_NAME, plainText } from '../util/escape.js';
 import { formatDuration } from '../util/duration.js';
 import {
   NONE,
@@ -44,23 +45,25 @@ export function renderStatusMarkdown(config: Config, state: UptimeState, options
 
 function tableRow(row: StatusRow, now: number): string {
   const detail = statusDetail(row, now);
-  const service = row.name === row.id ? `\`${row.id}\`` : `${row.name} (\`${row.id}\`)`;
+  // The name comes from the config and the detail may quote an endpoint: escaped for Markdown (src/util/escape.ts).
+  const name = gitHubMarkdown(plainText(row.name, MAX_NAME));
+  const service = row.name === row.id ? `\`${row.id}\`` : `${name} (\`${row.id}\`)`;
   const incident =
     row.incident === undefined
       ? ''
       : ` · ${row.incidentUrl ? `[#${row.incident}](${row.incidentUrl})` : `#${row.incident}`}`;
   const cells = [
     service,
-    `${rowEmoji(row)} ${statusWord(row.status, row.failing)}${detail ? ` (${detail})` : ''}${incident}`,
+    `${rowEmoji(row)} ${gitHubMarkdown(`${statusWord(row.status, row.failing)}${detail ? ` (${detail})` : ''}`)}${incident}`,
     formatPercent(row.uptimeTimePercent ?? row.uptimePercent),
     formatResponse(row),
     row.checksTotal === 0 ? NONE : `${row.checksOk}/${row.checksTotal}`,
     row.predictiveRestarts > 0
       ? `${row.repairs} (${row.predictiveRestarts} predictive)`
       : String(row.repairs),
-    formatLastRepair(row),
+    gitHubMarkdown(formatLastRepair(row)),
   ];
-  return `| ${cells.map(escapeCell).join(' | ')} |`;
+  return `| ${cells.map(oneCell).join(' | ')} |`;
 }
 
 function budgetLine(rows: StatusRow[], header: StatusHeader): string | undefined {
@@ -69,6 +72,9 @@ function budgetLine(rows: StatusRow[], header: StatusHeader): string | undefined
   if (parts.length === 0) return `**SLO ${header.slo}%** error budget: ${NONE} (no checks yet)`;
   return `**SLO ${header.slo}%** error budget: ${parts.join(' · ')}`;
 }
+
+/** No line break inside a cell (escaped text has no bare pipe left). */
+const oneCell = (text: string) => text.replace(/\r?\n/g, ' ');
 
 /** Keeps a cell inside its column: no pipes, no line breaks. */
 export function escapeCell(text: string): string {

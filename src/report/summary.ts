@@ -2,6 +2,7 @@ import type { Mode } from '../config/presets.js';
 import type { Config } from '../config/schema.js';
 import type { UptimeState } from '../state/types.js';
 import { formatDuration } from '../util/duration.js';
+import { gitHubMarkdown } from '../util/escape.js';
 import { renderStatusMarkdown } from './markdown.js';
 
 /** GitHub disables a public repository's scheduled workflows after this many days without activity. */
@@ -101,7 +102,8 @@ export function renderRunSummary(input: RunSummaryInput): string {
   }
   for (const text of callouts) parts.push(`> [!WARNING]\n> ${text}`, '');
   parts.push(renderStatusMarkdown(input.config, input.state, { now: input.now, mode: input.mode }));
-  parts.push('', '#### What was done', '', ...whatWasDone(input).map((l) => `- ${l}`));
+  // Each line may quote a name or a failure reason: escaped for Markdown (src/util/escape.ts).
+  parts.push('', '#### What was done', '', ...whatWasDone(input).map((l) => `- ${gitHubMarkdown(l)}`));
   const names = (id: string) => input.config.services[id]?.name ?? id;
   const tokens = uniqueLines((input.tokenProblems ?? []).map((p) => tokenMessage(p, names(p.service))));
   if (tokens.length) parts.push('', '#### Tokens', '', ...tokens.map((l) => `- ${l}`));

@@ -3,8 +3,8 @@ import { DAY_MS, HOUR_MS } from '../history/record.js';
 import { esc } from './escape.js';
 
 const W = 640;
-const H = 200;
-const PAD = { left: 72, right: 12, top: 12, bottom: 36 };
+const H = 120;
+const PAD = 6;
 
 /** A round axis maximum above `value`: 1, 2 or 5 × a power of ten. */
 export function niceMax(value: number): number {
@@ -14,55 +14,71 @@ export function niceMax(value: number): number {
   return 10 * power;
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const dayLabel = (at: number) => `${new Date(at).getUTCDate()} ${MONTHS[new Date(at).getUTCMonth()]}`;
+const timeLabel = (at: number) => new Date(at).toISOString().slice(11, 16);
+
 /**
- * An inline SVG line chart of the hourly median and 95th percentile response time over the last 7 days, with
- * axis labels, a `<title>` and a `<desc>` summarising it for screen readers. Scales to its container.
+ * The response-time chart, secondary to the uptime bars: the hourly median (solid) and 95th percentile
+ * (dashed) since monitoring began, at most 7 days. Its labels are HTML beside the SVG, so they keep the
+ * page's font size on a phone (SVG text shrinks with the drawing). One sample is drawn as a point; before
+ * the first hourly sample, the last check is that point. The SVG has a `<title>` and a `<desc>` summary.
  */
-export function responseChart(id: string, name: string, hourly: Bucket[], now: number): string {
-  const from = now - 7 * DAY_MS;
-  const points = hourly.filter((b) => b.t >= from && b.p50 !== null);
+export function responseChart(
+  id: string,
+  name: string,
+  hourly: Bucket[],
+  now: number,
+  last?: { at: number; ms: number },
+): string {
+  let points: Array<{ t: number; p50: number; p95: number; max: number }> = hourly
+    .filter((b) => b.t >= now - 7 * DAY_MS && b.p50 !== null)
+    .map((b) => ({
+      t: Math.min(b.t + HOUR_MS / 2, now),
+      p50: b.p50 as number,
+      p95: b.p95 ?? (b.p50 as number),
+      max: b.max ?? (b.p50 as number),
+    }));
+  if (points.length === 0 && last) points = [{ t: last.at, p50: last.ms, p95: last.ms, max: last.ms }];
   const titleId = `${id}-title`;
   const descId = `${id}-desc`;
-  const title = `Response time of ${esc(name)}, last 7 days`;
+  const title = `Response time of ${esc(name)}`;
   if (points.length === 0) {
-    return `<svg class="chart" role="img" viewBox="0 0 ${W} 60" aria-labelledby="${titleId} ${descId}" data-chart="${esc(id)}"><title id="${titleId}">${title}</title><desc id="${descId}">No response-time samples yet.</desc><text x="${W / 2}" y="34" text-anchor="middle" class="muted">No response-time data yet</text></svg>`;
+    return `<p class="chart-empty muted" data-chart="${esc(id)}">No response time recorded yet.</p>`;
   }
-  const max = niceMax(Math.max(...points.map((b) => b.p95 ?? b.p50 ?? 0)));
-  const x = (t: number) => PAD.left + ((t - from) / (now - from)) * (W - PAD.left - PAD.right);
-  const y = (ms: number) => PAD.top + (1 - ms / max) * (H - PAD.top - PAD.bottom);
-  const line = (pick: (b: Bucket) => number | null) =>
-    points.map((b) => `${x(b.t + HOUR_MS / 2).toFixed(1)},${y(pick(b) ?? 0).toFixed(1)}`).join(' ');
-  const yTicks = [0, max / 2, max]
+  // Since the first sample (at least an hour), at most 7 days: day one is not a dot at the right edge.
+  const from = Math.min(points[0].t - HOUR_MS / 2, now - HOUR_MS);
+  const max = niceMax(Math.max(...points.map((p) => p.p95)));
+  const x = (t: number) => PAD + ((t - from) / (now - from)) * (W - 2 * PAD);
+  const y = (ms: number) => PAD + (1 - ms / max) * (H - 2 * PAD);
+  const draw = (pick: (p: (typeof points)[number]) => number, cls: string) =>
+    points.length === 1
+      ? `<circle class="${cls}" cx="${x(points[0].t).toFixed(1)}" cy="${y(pick(points[0])).toFixed(1)}" r="${cls === 'p50' ? 8 : 11}"/>`
+      : `<polyline class="${cls}" points="${points.map((p) => `${x(p.t).toFixed(1)},${y(pick(p)).toFixed(1)}`).join(' ')}"/>`;
+  const medians = points.map((p) => p.p50).sort((a, b) => a - b);
+  const desc =
+    points.length === 1
+      ? `One sample so far: ${points[0].p50} ms.`
+      : `${points.length} hourly samples. Median ${medians[Math.floor(medians.length / 2)]} ms, ` +
+        `highest hourly 95th percentile ${Math.max(...points.map((p) => p.p95))} ms, slowest ${Math.max(...points.map((p) => p.max))} ms.`;
+  const span = now - from;
+  const label = span > 2 * DAY_MS ? dayLabel : timeLabel;
+  const grid = [0, 0.5, 1]
     .map(
-      (v) =>
-        `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(v)}" y2="${y(v)}" class="grid"/><text x="${PAD.left - 6}" y="${y(v) + 4}" text-anchor="end">${Math.round(v)} ms</text>`,
+      (f) =>
+        `<line x1="0" x2="${W}" y1="${y(max * f).toFixed(1)}" y2="${y(max * f).toFixed(1)}" class="grid"/>`,
     )
     .join('');
-  const xTicks: string[] = [];
-  for (let d = Math.ceil(from / DAY_MS) * DAY_MS; d <= now; d += DAY_MS) {
-    const label = new Date(d).toLocaleDateString('en-US', {
-      month: 'short',
-      day: 'numeric',
-      timeZone: 'UTC',
-    });
-    xTicks.push(
-      `<text x="${x(d).toFixed(1)}" y="${H - PAD.bottom + 16}" text-anchor="middle">${label}</text>`,
-    );
-  }
-  const medians = points.map((b) => b.p50 as number).sort((a, b) => a - b);
-  const p95s = points.map((b) => b.p95 ?? 0);
-  const maxes = points.map((b) => b.max ?? 0);
-  const desc =
-    `${points.length} hourly samples. Median ${medians[Math.floor(medians.length / 2)]} ms, ` +
-    `highest hourly 95th percentile ${Math.max(...p95s)} ms, slowest ${Math.max(...maxes)} ms.`;
   return [
-    `<svg class="chart" role="img" viewBox="0 0 ${W} ${H}" aria-labelledby="${titleId} ${descId}" data-chart="${esc(id)}">`,
+    `<div class="chart-wrap" data-chart="${esc(id)}">`,
+    `<div class="chart-y muted" aria-hidden="true"><span>${max} ms</span><span>0</span></div>`,
+    `<svg class="chart" role="img" viewBox="0 0 ${W} ${H}" aria-labelledby="${titleId} ${descId}">`,
     `<title id="${titleId}">${title}</title><desc id="${descId}">${desc}</desc>`,
-    `<g class="axis" aria-hidden="true">${yTicks}${xTicks.join('')}`,
-    `<text x="12" y="${(H - PAD.bottom) / 2}" transform="rotate(-90 12 ${(H - PAD.bottom) / 2})" text-anchor="middle">Response time</text>`,
-    `<text x="${(W + PAD.left) / 2}" y="${H - 4}" text-anchor="middle">Day (UTC)</text></g>`,
-    `<polyline class="p95" points="${line((b) => b.p95)}"/>`,
-    `<polyline class="p50" points="${line((b) => b.p50)}"/>`,
+    grid,
+    draw((p) => p.p95, 'p95'),
+    draw((p) => p.p50, 'p50'),
     `</svg>`,
+    `<div class="chart-x muted" aria-hidden="true"><span>${label(from)}</span><span>${span > 2 * DAY_MS ? 'today' : `${timeLabel(now)} UTC`}</span></div>`,
+    `</div>`,
   ].join('');
 }

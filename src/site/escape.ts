@@ -1,12 +1,7 @@
-/** Escapes text for HTML element content and quoted attribute values (`&`, `<`, `>`, `"`, `'`). */
-export function esc(value: unknown): string {
-  return String(value)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+import { html } from '../util/escape.js';
+
+/** Escapes text for HTML element content and quoted attribute values: the one HTML escape (src/util/escape.ts). */
+export const esc = html;
 
 /** An `href` only for http(s) URLs (never `javascript:`), escaped; undefined otherwise. */
 export function safeHref(url: string | undefined): string | undefined {

@@ -4,7 +4,10 @@ import type { Bucket } from '../history/schema.js';
 import { DAY_MS } from '../history/record.js';
 import { uptimeWindows, type UptimeWindow } from '../history/uptime.js';
 import { percentile } from '../history/record.js';
-import type { UptimeState } from '../state/types.js';
+import type { RecoveryAttempt, UptimeState } from '../state/types.js';
+import { formatDuration } from '../util/duration.js';
+import { oneLine } from '../util/escape.js';
+import { dailyBars, type DayView } from './days.js';
 
 /** What the page shows for a service: its health status, or `maintenance` while paused. */
 export type PageStatus = 'up' | 'slow' | 'degraded' | 'down' | 'unknown' | 'maintenance';
@@ -25,6 +28,12 @@ export interface ServiceView {
   responseMs?: { p50: number; p95: number };
   /** Hourly buckets of the last 7 days, oldest first. */
   hourly: Bucket[];
+  /** The last 90 UTC days, oldest first: the uptime bar. */
+  days: DayView[];
+  /** The first check (epoch ms): windows longer than what was watched are not shown as if they were. */
+  watchedSince?: number;
+  /** The last check's response time, for a page of the first hour (no hourly sample yet). */
+  lastResponse?: { at: number; ms: number };
 }
 
 /** One incident (with an issue) or outage (without) in the history list. */
@@ -37,11 +46,15 @@ export interface IncidentView {
   number?: number;
   /** http(s) link to the issue. */
   url?: string;
+  /** What was done during it, in order: `restart: healthy again after 40s`. */
+  actions: string[];
 }
 
 /** Everything the page, status.json and the badges are made of. */
 export interface SiteModel {
   title: string;
+  /** Where the page is published (config `statusPage.url`), with a trailing slash: the feed's links. */
+  url?: string;
   generatedAt: number;
   status: OverallStatus;
   services: ServiceView[];
@@ -65,12 +78,19 @@ export function siteModel(config: Config, state: StateWithHistory, options: Site
   const history = historyOf(state);
   const services: ServiceView[] = Object.values(config.services)
     .filter((s) => SERVICE_KEY.test(s.id))
-    .map((s) => serviceView(s.id, s.name, state, history.services[s.id]?.hourly ?? [], now));
+    // One line (no control or bidi characters), never shortened: the page wraps a long name.
+    .map((s) => serviceView(s.id, oneLine(s.name), state, history.services[s.id]?.hourly ?? [], now));
   const names = new Map(services.map((s) => [s.id, s.name]));
   const incidents = incidentViews(state, names, options);
+  for (const service of services) {
+    const starts = incidents.filter((i) => i.service === service.id);
+    service.days = dailyBars(state.services[service.id], starts, now);
+  }
   const configTitle = config.statusPage?.title;
+  const pageUrl = safeUrl(config.statusPage?.url);
   return {
     title: options.title ?? configTitle ?? 'Status',
+    ...(pageUrl ? { url: pageUrl.endsWith('/') ? pageUrl : `${pageUrl}/` } : {}),
     generatedAt: now,
     status: overall(services),
     services,
@@ -96,7 +116,11 @@ function serviceView(
     since: paused ? pause.at : record?.health.since,
     uptime: uptimeWindows(record, now),
     hourly: recent,
+    days: [],
   };
+  if (record?.firstCheckAt !== undefined) view.watchedSince = record.firstCheckAt;
+  if (record?.health.lastResponseMs !== undefined && record.health.lastCheckAt !== undefined)
+    view.lastResponse = { at: record.health.lastCheckAt, ms: record.health.lastResponseMs };
   if (paused && pause.until !== undefined) view.pausedUntil = pause.until;
   const day = recent.filter((b) => b.t > now - DAY_MS && b.p50 !== null);
   const medians = day.map((b) => b.p50 as number).sort((a, b) => a - b);
@@ -139,6 +163,7 @@ function incidentViews(
       end: e.closedAt,
       number: e.number,
       url: link(e.number, e.url),
+      actions: actionsDuring(state, e.service, e.openedAt, e.closedAt ?? now),
     });
   }
   // Outages no incident issue covers (e.g. the CLI's local runs) are listed too, without a link.
@@ -150,8 +175,32 @@ function incidentViews(
         (i) => i.service === service && i.start <= (o.end ?? now) && (i.end ?? now) >= o.start,
       );
       if (!covered)
-        out.push({ service, serviceName: names.get(service)!, kind: 'down', start: o.start, end: o.end });
+        out.push({
+          service,
+          serviceName: names.get(service)!,
+          kind: 'down',
+          start: o.start,
+          end: o.end,
+          actions: actionsDuring(state, service, o.start, o.end ?? now),
+        });
     }
   }
   return out.sort((a, b) => b.start - a.start);
+}
+
+/** The recovery attempts of a service within `[from, to]`, in words (no provider output: it may hold secrets). */
+function actionsDuring(state: UptimeState, service: string, from: number, to: number): string[] {
+  return (state.services[service]?.attempts ?? [])
+    .filter((a) => !a.pending && a.at >= from && a.at <= to)
+    .sort((a, b) => a.at - b.at)
+    .map(describeAttempt);
+}
+
+function describeAttempt(a: RecoveryAttempt): string {
+  const result = a.healthy
+    ? `healthy again after ${formatDuration(a.durationMs)}`
+    : a.providerOk
+      ? 'not healthy in time'
+      : 'failed';
+  return `${a.action}${a.trigger === 'predictive' ? ' (predictive)' : ''}: ${result}`;
 }

@@ -1,6 +1,7 @@
 import type { Config } from '../config/schema.js';
 import { badgeFiles } from '../badges/index.js';
 import type { StateWithHistory } from '../history/state.js';
+import { renderFeed } from './feed.js';
 import { renderIndexHtml } from './html.js';
 import { siteModel, type SiteModel, type SiteOptions } from './model.js';
 
@@ -19,6 +20,15 @@ export function statusJson(model: SiteModel): string {
       pausedUntil: s.pausedUntil === undefined ? null : new Date(s.pausedUntil).toISOString(),
       uptime: s.uptime,
       responseTimeMs: s.responseMs ?? null,
+      watchedSince: s.watchedSince === undefined ? null : new Date(s.watchedSince).toISOString(),
+      daily: s.days
+        .filter((d) => d.state !== 'none')
+        .map((d) => ({
+          date: new Date(d.date).toISOString().slice(0, 10),
+          uptime: d.uptime ?? null,
+          watchedMs: d.watchedMs,
+          incidents: d.incidents,
+        })),
       hourly: s.hourly.map(({ t, ok, total, p50, p95, max }) => ({
         t: new Date(t).toISOString(),
         ok,
@@ -35,13 +45,15 @@ export function statusJson(model: SiteModel): string {
       end: i.end === undefined ? null : new Date(i.end).toISOString(),
       issue: i.number ?? null,
       url: i.url ?? null,
+      actions: i.actions,
     })),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
 /**
- * The static status site from the config and the state: `index.html` (needs no network), `status.json`, and
+ * The static status site from the config and the state: `index.html` (needs no network), `status.json`,
+ * `feed.xml` (Atom, incidents), and
  * per service `badges/<service>/{status,uptime-24h,uptime-7d,uptime-30d,response-time}.{json,svg}`.
  * Returns path → content; the caller writes them (the CLI to a folder, the Action to `site/` on the state
  * branch). Pure: the same inputs give the same files.
@@ -55,6 +67,7 @@ export function renderSite(
   return {
     'index.html': renderIndexHtml(model),
     'status.json': statusJson(model),
-    ...badgeFiles(model.services),
+    'feed.xml': renderFeed(model),
+    ...badgeFiles(model.services, model.generatedAt),
   };
 }

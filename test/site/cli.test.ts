@@ -49,7 +49,7 @@ describe('uptime-action site', () => {
     });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`Wrote 42 files to ${out}`);
+    expect(run.stdout).toContain(`Wrote 43 files to ${out}`);
     const html = await readFile(join(out, 'index.html'), 'utf8');
     expect(html).toContain('<title>Acme status</title>');
     expect(html).toContain('href="https://github.com/acme/ops/issues/12"');

@@ -8,11 +8,12 @@ const files = renderSite(fixtureConfig(), fixtureState(), { now: NOW, title: 'Ac
 const html = files['index.html'];
 
 describe('renderSite', () => {
-  it('writes index.html, status.json and five JSON + SVG badges per service', () => {
+  it('writes index.html, status.json, feed.xml and five JSON + SVG badges per service', () => {
     const ids = ['api', 'worker', 'docs', 'evil', 'evil2'];
     const expected = [
       'index.html',
       'status.json',
+      'feed.xml',
       ...ids.flatMap((id) => BADGE_KINDS.flatMap((k) => [`badges/${id}/${k}.json`, `badges/${id}/${k}.svg`])),
     ];
     expect(Object.keys(files).sort()).toEqual(expected.sort());
@@ -44,8 +45,17 @@ describe('renderSite', () => {
     expect(JSON.parse(files['badges/evil/status.json']).label).toBe(HOSTILE_NAMES[0]);
   });
 
-  it('needs no network: no external URL is loaded (only links to issues and status.json)', () => {
-    expect(html).not.toMatch(/<(link|script|img|iframe)\b/i);
+  it('needs no network: no external URL is loaded (only links to issues, status.json and feed.xml)', () => {
+    expect(html).not.toMatch(/<(script|img|iframe)\b/i);
+    // The two <link>s: the favicon as a data: URI, and the feed (not fetched by the browser).
+    const links = html.match(/<link\b[^>]*>/g) ?? [];
+    expect(links).toHaveLength(2);
+    expect(links[0]).toMatch(/^<link rel="icon" type="image\/svg\+xml" href="data:image\/svg\+xml,/);
+    expect(links[1]).toMatch(/rel="alternate" type="application\/atom\+xml" .*href="feed\.xml"/);
+    // The CSP stays strict: nothing but inline styles and data: images.
+    expect(html).toContain(
+      `content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"`,
+    );
     expect(html).not.toMatch(/@import|url\(/i);
     expect(html).toContain("default-src 'none'");
   });

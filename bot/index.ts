@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { run } from 'probot';
 import { SmeeClient } from 'smee-client';
 import { uptimeApp } from './app.js';
-import { BotEnvError } from './env.js';
+import { BotEnvError, unquoteEnvFile } from './env.js';
 import { manifestProblems } from './manifest.js';
 import { startBotServer } from './server.js';
 
@@ -27,7 +27,7 @@ if (!process.env.APP_ID && process.env.NODE_ENV !== 'production') {
   await run(uptimeApp(), { SmeeClient });
 } else {
   try {
-    const bot = await startBotServer({ env: process.env });
+    const bot = await startBotServer({ env: unquoteEnvFile(process.env) });
     const stop = async (signal: string) => {
       console.log(`${signal}: stopping the bot.`);
       await bot.close();

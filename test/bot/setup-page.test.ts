@@ -116,7 +116,7 @@ describe('npm run bot without APP_ID: the setup page registers the app from app.
       const page = await browser.newPage();
       await page.goto(`${bot.url}/probot`, { waitUntil: 'load' });
       // What the browser parsed out of the button's value attribute.
-      const value = await page.$eval('#manifest', (button) => (button as HTMLButtonElement).value);
+      const value = await page.$eval('#manifest', (button) => (button as unknown as { value: string }).value);
       const appYml = parse(readFileSync(join(root, 'app.yml'), 'utf8')) as Record<string, unknown>;
       const expected = {
         ...appYml,

@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { root, runProcess } from './bundle.js';
 
 /**
@@ -22,6 +24,14 @@ const summaryOf = (output: string) => {
 };
 
 describe('npm run local-action', () => {
+  it('docs/development.md shows the commands this test runs', () => {
+    const doc = readFileSync(join(root, 'docs/development.md'), 'utf8');
+    const block = /## Run the Action locally[\s\S]*?```sh\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+    const commands = block.split('\n').map((l) => l.replace(/\s+#.*$/, '').trim());
+    expect(commands).toContain('npm run local-action');
+    expect(commands).toContain('npm run local-action -- --down');
+  });
+
   it('recovers the service, prints a true summary and the forensics; a step that fails exits 1', async () => {
     const [recovers, fails] = await Promise.all([run(), run('--down')]);
 

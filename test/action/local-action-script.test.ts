@@ -6,7 +6,7 @@ import { root, runProcess } from './bundle.js';
 /**
  * `npm run local-action`, the real script (scripts/local-action.ts), as docs/development.md shows it: one
  * command starts the loopback servers, runs the Action under @github/local-action, prints the job summary and
- * the incident issue, and exits non-zero when the step fails. Both runs go at once (each takes ~30 s, mostly
+ * the incident issue, and exits non-zero when the step fails. The three runs go at once (each takes ~30 s, mostly
  * local-action's start-up and the restart's verification).
  */
 const run = (...args: string[]) =>
@@ -29,11 +29,12 @@ describe('npm run local-action', () => {
     const block = /## Run the Action locally[\s\S]*?```sh\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
     const commands = block.split('\n').map((l) => l.replace(/\s+#.*$/, '').trim());
     expect(commands).toContain('npm run local-action');
+    expect(commands).toContain('npm run local-action -- --healthy');
     expect(commands).toContain('npm run local-action -- --down');
   });
 
-  it('recovers the service, prints a true summary and the forensics; a step that fails exits 1', async () => {
-    const [recovers, fails] = await Promise.all([run(), run('--down')]);
+  it('recovers the service, prints a true summary and the forensics; a healthy run is calm; a step that fails exits 1', async () => {
+    const [recovers, healthy, fails] = await Promise.all([run(), run('--healthy'), run('--down')]);
 
     // A service down, restarted through the Railway stub, up again.
     expect(recovers.output).toContain('Running Action');
@@ -58,6 +59,13 @@ describe('npm run local-action', () => {
     expect(recovers.output).not.toContain('changed its schema');
     expect(recovers.output).not.toContain("do not match Railway's schema");
     expect(recovers.output.replace(/^::add-mask::.*$/gm, '')).not.toContain('rw_local_fake_token');
+
+    // Up all along: 100% over its one check, nothing restarted, no incident.
+    expect(healthy.code).toBe(0);
+    const calm = summaryOf(healthy.output);
+    expect(calm.split('\n').find((l) => l.includes('(`backend`)'))).toMatch(/🟢 up \| 100% \|.*\| 1\/1 \|/);
+    expect(calm).not.toMatch(/incident|restart|shared state/);
+    expect(healthy.output).not.toContain('──────── Incident issue');
 
     // Still down, the token refused: the job would fail, and so does the command.
     expect(fails.output).toMatch(/^::error\b/m);

@@ -23,6 +23,7 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
 };
 
 let work: string;
+let stage: string;
 let tarball: string;
 let installDir: string;
 let installOutput: string;
@@ -56,7 +57,7 @@ const systemNode = () => execFileSync('node', ['--version'], { env: npmEnv(), en
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'uptime-pack-'));
-  const stage = join(work, 'stage');
+  stage = join(work, 'stage');
   // The files npm would pack from this checkout, copied, with dist/ replaced by a fresh build.
   const listed = JSON.parse(
     execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
@@ -106,11 +107,48 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('installing the package (npx github:superparty/uptime-action)', () => {
   it('has no runtime dependencies and no script that would make a git install build from source', () => {
-    // A git dependency with a prepare (or install) script gets its devDependencies installed to run it.
+    // Installed from git, a package with one of these scripts gets all its devDependencies installed first
+    // (npm's pacote, lib/git.js): hence `npm run bundle`, not `build`.
     expect(pkg.dependencies ?? {}).toEqual({});
-    for (const script of ['prepare', 'preinstall', 'install', 'postinstall'])
-      expect(pkg.scripts[script]).toBeUndefined();
+    for (const script of ['build', 'prepare', 'prepack', 'preinstall', 'install', 'postinstall'])
+      expect({ script, defined: pkg.scripts[script] !== undefined }).toEqual({ script, defined: false });
   });
+
+  it('installs from a git clone as npx github:… does: offline, the package alone, under 25 MB, and runs', () => {
+    // The packed files and the fresh dist/ as a repository (GitHub serves the committed dist/).
+    const git = (...args: string[]) =>
+      execFileSync('git', args, {
+        cwd: stage,
+        env: { ...npmEnv(), GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
+        stdio: 'pipe',
+      });
+    git('init', '-q');
+    git('add', '-A');
+    git('-c', 'user.name=Pack Test', '-c', 'user.email=pack@example.com', 'commit', '-qm', 'release');
+    const dir = join(work, 'git-install');
+    mkdirSync(dir);
+    const install = spawnSync(
+      'npm',
+      ['install', '--offline', '--no-audit', '--no-fund', '--loglevel', 'warn', `git+file://${stage}`],
+      { cwd: dir, encoding: 'utf8', env: npmEnv() },
+    );
+    const output = install.stdout + install.stderr;
+    expect({ status: install.status, output }).toMatchObject({ status: 0 });
+    expect(output).not.toMatch(/EBADENGINE|npm warn|npm WARN/);
+    expect(readdirSync(join(dir, 'node_modules')).filter((n) => !n.startsWith('.'))).toEqual([
+      'uptime-action',
+    ]);
+    const bytes = bytesUnder(join(dir, 'node_modules'));
+    console.log(`npm install from a git clone: ${(bytes / 1024 / 1024).toFixed(2)} MB in node_modules`);
+    expect(bytes).toBeLessThan(LIMIT_BYTES);
+    const help = spawnSync(join(dir, 'node_modules', '.bin', 'uptime-action'), ['--help'], {
+      encoding: 'utf8',
+      env: npmEnv(),
+      cwd: dir,
+    });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/\bsweep\b/);
+  }, 120_000);
 
   it('installs offline, under 25 MB, with no warning (no EBADENGINE) on the system Node', () => {
     console.log(`installed with npm on Node ${systemNode()}`);

@@ -122,14 +122,16 @@ function runLocalAction(envFile: string): Promise<{ code: number | null; output:
 
 async function main(): Promise<number> {
   const work = mkdtempSync(join(tmpdir(), 'uptime-local-action-'));
-  const summaryPath = join(work, 'summary.md');
+  let summaryPath = join(work, 'summary.md');
   const closers: Array<() => Promise<void>> = [];
   try {
     let envFile: string;
     if (values.env) {
       envFile = resolve(values.env);
       const text = readFileSync(envFile, 'utf8');
-      if (!/^GITHUB_STEP_SUMMARY=/m.test(text)) {
+      const own = /^GITHUB_STEP_SUMMARY=(.+)$/m.exec(text)?.[1].trim();
+      if (own) summaryPath = resolve(own);
+      else {
         envFile = join(work, '.env');
         writeFileSync(envFile, `${text.trimEnd()}\nGITHUB_STEP_SUMMARY=${summaryPath}\n`);
       }
@@ -171,7 +173,8 @@ async function main(): Promise<number> {
           );
       });
     }
-    writeFileSync(summaryPath, '');
+    // Ours starts empty (local-action appends); a summary file named in your own .env is left as it is.
+    if (summaryPath.startsWith(work)) writeFileSync(summaryPath, '');
     const { code, output } = await runLocalAction(envFile);
     const summary = existsSync(summaryPath) ? readFileSync(summaryPath, 'utf8').trim() : '';
     console.log('\n──────── Job summary (GITHUB_STEP_SUMMARY) ────────\n');

@@ -69,3 +69,31 @@ export function checkBotEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): void {
     problems.push('WEBHOOK_PROXY_URL is not a URL: use the channel URL from https://smee.io/new.');
   if (problems.length) throw new BotEnvError(problems);
 }
+
+/** The settings `unquoteEnvFile` may unquote: none of them can start and end with a quote. Not the secret. */
+const UNQUOTED = [
+  'APP_ID',
+  'PRIVATE_KEY',
+  'PRIVATE_KEY_PATH',
+  'PORT',
+  'HOST',
+  'GHE_HOST',
+  'GHE_PROTOCOL',
+  'LOG_LEVEL',
+  'WEBHOOK_PROXY_URL',
+] as const;
+
+/**
+ * The environment with the quotes of a `.env` line removed where they came through: Probot's setup writes
+ * `PRIVATE_KEY="-----BEGIN…\n…"`, and `docker run --env-file .env` passes values literally, quotes included
+ * (docs/docker.md). Node's and Compose's .env readers remove them; this makes the three agree.
+ */
+export function unquoteEnvFile(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: Record<string, string | undefined> = { ...env };
+  for (const name of UNQUOTED) {
+    const value = out[name];
+    if (value && value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.at(-1) === value[0])
+      out[name] = value.slice(1, -1);
+  }
+  return out;
+}

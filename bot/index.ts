@@ -1,7 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { run } from 'probot';
+import { SmeeClient } from 'smee-client';
 import { uptimeApp } from './app.js';
-import { BotEnvError } from './env.js';
+import { BotEnvError, unquoteEnvFile } from './env.js';
+import { manifestProblems } from './manifest.js';
 import { startBotServer } from './server.js';
 
 /**
@@ -13,13 +15,19 @@ import { startBotServer } from './server.js';
 if (existsSync('.env')) process.loadEnvFile('.env');
 
 if (!process.env.APP_ID && process.env.NODE_ENV !== 'production') {
+  const problems = existsSync('app.yml') ? manifestProblems(readFileSync('app.yml', 'utf8')) : [];
+  if (problems.length > 0) {
+    console.error(new BotEnvError(problems).message);
+    process.exit(2);
+  }
   console.log(
     'No APP_ID: starting the setup page to register the GitHub App from app.yml; run `npm run bot` again after.',
   );
-  await run(uptimeApp());
+  // The bundled smee-client, not Probot's download of it at run time (`npx`), for the webhook channel.
+  await run(uptimeApp(), { SmeeClient });
 } else {
   try {
-    const bot = await startBotServer({ env: process.env });
+    const bot = await startBotServer({ env: unquoteEnvFile(process.env) });
     const stop = async (signal: string) => {
       console.log(`${signal}: stopping the bot.`);
       await bot.close();

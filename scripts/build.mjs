@@ -1,5 +1,6 @@
-// Bundles the Action (and the CLI, when present) into dist/, as GitHub runs actions without installing
-// dependencies. Deterministic: same sources, same bytes (scripts/check-dist.sh relies on it).
+// Bundles the Action, the CLI and the bot into dist/: GitHub runs actions without installing dependencies,
+// and `npx github:superparty/uptime-action` or the Docker image run dist/cli.js and dist/bot.js with no
+// node_modules at all (package.json has no runtime `dependencies`; docs/releasing.md). Deterministic: same sources, same bytes (scripts/check-dist.sh relies on it).
 //
 //   node scripts/build.mjs [--outdir DIR]     (default dist/; tests build a fresh copy into a temp dir)
 //
@@ -60,4 +61,15 @@ if (existsSync(join(root, 'cli/index.ts'))) {
     banner: { js: requireShim },
   });
   await chmod(join(outdir, 'cli.js'), 0o755);
+}
+
+if (existsSync(join(root, 'bot/index.ts'))) {
+  // The GitHub App server (`node dist/bot.js`, the Docker image's CMD). It reads app.yml and package.json
+  // from the working directory, as Probot does.
+  await build({
+    ...common,
+    entryPoints: ['bot/index.ts'],
+    outfile: join(outdir, 'bot.js'),
+    banner: { js: requireShim },
+  });
 }

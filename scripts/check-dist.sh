@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 node scripts/build.mjs
 if ! git diff --quiet --exit-code -- dist/ || [ -n "$(git ls-files --others --exclude-standard -- dist/)" ]; then
-  echo "dist/ is out of date: run 'npm run build' and commit dist/." >&2
+  echo "dist/ is out of date: run 'npm run bundle' and commit dist/." >&2
   git --no-pager diff --stat -- dist/ >&2
   git ls-files --others --exclude-standard -- dist/ >&2
   exit 1

@@ -2,7 +2,7 @@
 // Re-makes the README's `watch` screenshot (docs/img/watch.png) from the real CLI in a real terminal
 // (tmux); scripts/summary-shot.ts makes docs/img/summary.png. See docs/screenshots.md.
 //
-//   npm run build && node scripts/screenshots.mjs
+//   npm run bundle && node scripts/screenshots.mjs
 //
 // Needs tmux and Chromium (/usr/bin/chromium, or CHROME_PATH). Loopback only.
 import { execFileSync } from 'node:child_process';

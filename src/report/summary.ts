@@ -74,9 +74,26 @@ export function inactivityWarning(lastActivityAt: number | undefined, now: numbe
   return `No activity in this repository for ${days} days: GitHub disables scheduled workflows of a public repository after ${INACTIVITY_DISABLE_DAYS} days (around ${off}), and then nothing checks your services. Push a commit to the default branch, or re-enable the workflow in the Actions tab if it stopped (docs/troubleshooting.md).`;
 }
 
-/** The "What was done" list: the executor's writes when given, then the other lines; "nothing" only when true. */
+/** The executor's note that it reserved a recovery in the state before calling the platform: bookkeeping. */
+const CLAIM = /^claimed an? \S+ of .+ in the shared state$/;
+
+/**
+ * Whether a write says what a line of `done` already says: `opened incident #3 for API` beside
+ * `API: opened incident #3`, `resolved incident #3 (API)` beside `API: resolved incident #3 after 2m`.
+ */
+function toldByDone(write: string, done: readonly string[]): boolean {
+  const m = /^(opened|resolved|reopened|closed) incident #(\d+)\b/.exec(write);
+  return m !== null && done.some((line) => line.includes(`: ${m[1]} incident #${m[2]}`));
+}
+
+/**
+ * The "What was done" list: the executor's writes when given, then the other lines, each said once (a write
+ * that a status line already tells, and the claim bookkeeping, are left out); "nothing" only when true.
+ */
 export function whatWasDone(input: Pick<RunSummaryInput, 'writes' | 'done' | 'dryRun'>): string[] {
-  const lines = uniqueLines([...(input.writes ?? []), ...(input.done ?? [])]);
+  const done = input.done ?? [];
+  const writes = (input.writes ?? []).filter((w) => !CLAIM.test(w) && !toldByDone(w, done));
+  const lines = uniqueLines([...writes, ...done]);
   if (lines.length) return lines;
   if (input.dryRun) return ['Nothing: dry run.'];
   return input.writes === undefined

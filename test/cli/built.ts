@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * The CLI bundled as `npm run build` bundles it (scripts/build.mjs: esbuild, ESM, node20, minified, the
+ * The CLI bundled as `npm run bundle` bundles it (scripts/build.mjs: esbuild, ESM, node20, minified, the
  * require shim), but into a temporary folder so the repository's dist/ is never touched:
  * `<root>/package.json` and `<root>/dist/cli.js`. No cli/demo/ beside it: a copied bundle alone.
  */

@@ -12,7 +12,7 @@ import { fixtureState, HOSTILE_NAMES } from './fixture.js';
  * The render step of examples/workflows/pages.yml, run as the job runs it: the command exactly as written,
  * in the layout its checkouts make (the config at .github/uptime.yml, state.json of the state branch in
  * uptime-state/, the released bundle with its package.json in .uptime-action/), and an environment with no
- * secret in it. The bundle is built from these sources as `npm run build` builds it.
+ * secret in it. The bundle is built from these sources as `npm run bundle` builds it.
  */
 
 const workflow = parse(await readFile('examples/workflows/pages.yml', 'utf8'));

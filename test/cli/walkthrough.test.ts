@@ -1,6 +1,6 @@
 /**
  * Docs are tests: the README's five-minute setup and each provider page's `init`, run word for word (the
- * commands are read from the Markdown) by the CLI bundle `npm run build` makes, as real processes in a
+ * commands are read from the Markdown) by the CLI bundle `npm run bundle` makes, as real processes in a
  * temporary folder, against services, and a Railway API, on 127.0.0.1. The only words replaced are the
  * README's `npx github:superparty/uptime-action` (→ `node dist/cli.js` of the bundle) and the example
  * hosts (→ loopback servers).

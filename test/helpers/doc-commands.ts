@@ -3,7 +3,7 @@
  * that breaks a documented path breaks its test (docs are tests).
  */
 
-/** How the README runs the CLI; tests map these two words to the bundle `npm run build` makes. */
+/** How the README runs the CLI; tests map these two words to the bundle `npm run bundle` makes. */
 export const CLI_WORDS = ['npx', 'github:superparty/uptime-action'] as const;
 
 /** One documented command line: leading `NAME=value` words as `env`, the rest as `words`. */

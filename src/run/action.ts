@@ -12,7 +12,8 @@ import { githubServices } from '../engine/github-services.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { createRedactor, redactDeep } from '../util/redact.js';
-import { runScheduled, type ScheduledRunResult } from '../engine/scheduled.js';
+import type { RunResult } from '../report/run-report.js';
+import { runSweep } from './sweep.js';
 
 /**
  * The Action's one core call: every decision of a run (config source, cron-gap policy, services, what is
@@ -77,7 +78,7 @@ export interface ActionRunResult {
 
 /** Runs the Action for one event: slash commands on `issue_comment`, otherwise a scheduled sweep. */
 export async function runActionEvent(options: ActionRunOptions): Promise<ActionRunResult> {
-  return options.event.name === 'issue_comment' ? runCommand(options) : runSweep(options);
+  return options.event.name === 'issue_comment' ? runCommand(options) : runScheduledSweep(options);
 }
 
 function redactorFor(options: ActionRunOptions, config?: Config) {
@@ -117,7 +118,7 @@ function wire(options: ActionRunOptions, config: Config, redact: (t: string) => 
   return { ...services, logger, writes };
 }
 
-async function runSweep(options: ActionRunOptions): Promise<ActionRunResult> {
+async function runScheduledSweep(options: ActionRunOptions): Promise<ActionRunResult> {
   const { inputs, event, env, clock } = options;
   const config = await loadConfig({
     path: resolve(event.workspace, inputs.configPath),
@@ -129,7 +130,7 @@ async function runSweep(options: ActionRunOptions): Promise<ActionRunResult> {
   // Cron-gap policy: only scheduled runs, with the interval of the cron that started this one.
   const cron = typeof event.payload.schedule === 'string' ? event.payload.schedule : undefined;
   const intervalMs = cron ? cronIntervalMs(cron) : undefined;
-  const result = await runScheduled({
+  const result = await runSweep({
     // A scheduled run watches the time until the next one: uptime counts it (not only the seconds of a watch).
     deps: intervalMs ? { ...engine, runIntervalMs: intervalMs } : engine,
     store,
@@ -178,7 +179,7 @@ function lastActivity(payload: Record<string, unknown>): number | undefined {
 }
 
 function printable(
-  result: ScheduledRunResult,
+  result: RunResult,
   config: Config,
   redact: (t: string) => string,
   dryRun: boolean,

@@ -96,7 +96,8 @@ class SweepLedger {
     try {
       const state = await this.store.update((fresh) => {
         const merged = results.reduce((s, r) => (full ? mergeSweep(s, r) : withSweptRecords(s, r)), fresh);
-        return this.publisher ? this.publisher.apply(merged, merge) : merged;
+        // Written anyway (a change, or the CLI's `always`): the samples join the current hour.
+        return this.publisher ? this.publisher.apply(merged, full) : merged;
       });
       if (this.publishDue && !merge) this.publisher?.countHistoryWrite();
       this.publisher?.written();

@@ -57,6 +57,8 @@ export interface RunSweepOptions {
 export interface RunSweepResult extends RunResult {
   /** The notifications' end: settled (await) or settling (background). */
   notifications: Promise<PublishReport>;
+  /** Batches of messages still in flight when the sweeps ended (before waiting for them). */
+  inFlight: number;
 }
 
 /** A store that writes nothing: dry runs plan and report but change nothing. */
@@ -110,6 +112,7 @@ export async function runSweep(options: RunSweepOptions): Promise<RunSweepResult
     },
   });
   // Notifications were sent after each write; waited for only now (bounded), or left to settle.
+  const inFlight = publisher.inFlight;
   const notifications = publisher.finish();
   if (options.settle !== 'background') await notifications;
   const siteWrites = (site?.writes ?? 0) - siteWritesBefore;
@@ -139,6 +142,7 @@ export async function runSweep(options: RunSweepOptions): Promise<RunSweepResult
         }
       : {}),
     notifications,
+    inFlight,
   };
 }
 

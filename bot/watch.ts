@@ -2,8 +2,8 @@ import type { Endpoints } from '@octokit/types';
 import { loadRepoConfig } from '../src/commands/octokit.js';
 import { ConfigError } from '../src/config/errors.js';
 import type { ProviderType } from '../src/config/schema.js';
-import { Publisher, type PublisherOptions } from '../src/engine/publish.js';
-import { watch } from '../src/engine/watch.js';
+import type { PublisherOptions } from '../src/engine/publish.js';
+import { runSweep } from '../src/run/sweep.js';
 import type { EngineEvent } from '../src/engine/types.js';
 import { describeError, type GitHubClient, type RepoRef } from '../src/github/client.js';
 import type { Provider } from '../src/providers/types.js';
@@ -155,24 +155,28 @@ export async function watchRepository(
       onEvent: options.onEvent && ((event) => options.onEvent!(name, event)),
     });
     logger.info(`Watching ${name}: ${Object.keys(config.services).join(', ')}.`);
-    // History and notifications as the Action's scheduled run books and sends them; messages to URLs from the
-    // config go through the hosted guard (`configFetch`), which the publisher prefers.
-    const publisher = new Publisher(engine, options.notify);
     try {
-      await watch(engine, store, {
-        durationMs: reloadEveryMs,
+      // The core's run (src/run/sweep.ts), as the Action's scheduled run: history and notifications booked
+      // and sent the same way; messages to URLs from the config go through the hosted guard (`configFetch`).
+      const run = await runSweep({
+        deps: engine,
+        store,
+        watchMs: reloadEveryMs,
         signal,
-        publisher,
+        notify: options.notify,
         site: options.site === false ? undefined : site,
+        // An unreadable state ends the session; it is retried like a failed start.
+        unreadableState: 'throw',
+        // Messages still in flight settle in the background: the next session's first sweep is not delayed.
+        settle: 'background',
       });
+      if (run.inFlight > 0) {
+        const done: Promise<unknown> = run.notifications.finally(() => settling.delete(done));
+        settling.add(done);
+      }
     } catch (error: unknown) {
       logger.error(`Watch of ${name} stopped: ${describeError(error)} Restarting it.`);
       await clock.sleep(options.retryDelayMs ?? 30_000, signal);
-    } finally {
-      if (publisher.inFlight > 0) {
-        const done: Promise<unknown> = publisher.finish().finally(() => settling.delete(done));
-        settling.add(done);
-      }
     }
   }
   await Promise.all([...settling]);

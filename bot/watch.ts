@@ -3,7 +3,7 @@ import { loadRepoConfig } from '../src/commands/octokit.js';
 import { ConfigError } from '../src/config/errors.js';
 import type { ProviderType } from '../src/config/schema.js';
 import type { PublisherOptions } from '../src/engine/publish.js';
-import { runSweep } from '../src/run/sweep.js';
+import { runSweep, type RunSweepResult } from '../src/run/sweep.js';
 import type { EngineEvent } from '../src/engine/types.js';
 import { describeError, type GitHubClient, type RepoRef } from '../src/github/client.js';
 import type { Provider } from '../src/providers/types.js';
@@ -42,6 +42,8 @@ export interface HostedWatchOptions {
   /** 0..1 for the retry jitter (tests). @default Math.random */
   random?: () => number;
   onEvent?: (repo: string, event: EngineEvent) => void;
+  /** After each session (every `reloadEveryMs`): the core's run result, as the Action's outputs carry it. */
+  onRun?: (repo: string, result: RunSweepResult) => void;
   /**
    * Notifications: a message's budget and how long a session's end (every `reloadEveryMs`) lets messages still
    * in flight settle — in the background, so the next session's first sweep is not delayed; stopping the
@@ -170,6 +172,7 @@ export async function watchRepository(
         // Messages still in flight settle in the background: the next session's first sweep is not delayed.
         settle: 'background',
       });
+      options.onRun?.(name, run);
       if (run.inFlight > 0) {
         const done: Promise<unknown> = run.notifications.finally(() => settling.delete(done));
         settling.add(done);

@@ -1,7 +1,13 @@
 import { executeAction, runAll } from '../recovery/executor.js';
 import type { IncidentRef, UptimeState } from '../state/types.js';
-import { planAfterAttempt } from './after-attempt.js';
-import { forensicsComment, rollbackDecision, startForensics, type PendingForensics } from './forensics.js';
+import { planAfterAttempt, planSkippedStep } from './after-attempt.js';
+import {
+  forensicsComment,
+  rollbackDecision,
+  rollbackFacts,
+  startForensics,
+  type PendingForensics,
+} from './forensics.js';
 import { IncidentWriter } from './incident-writer.js';
 import { recordOf, type RecoveryStep, type SweepPlan } from './plan.js';
 import type { EngineDeps, EngineEvent, IncidentAction, ServiceOutcome, SweepResult } from './types.js';
@@ -21,7 +27,6 @@ export async function executePlan(deps: EngineDeps, plan: SweepPlan): Promise<Sw
   };
   for (const event of plan.events) emit(event);
   const outcomes: Record<string, ServiceOutcome> = structuredClone(plan.services);
-  const notifications = [...plan.notifications];
   const writes: string[] = [];
   const writer = deps.dryRun || !deps.incidents ? undefined : new IncidentWriter(deps.incidents, deps.config);
   let changed = plan.changed;
@@ -59,16 +64,11 @@ export async function executePlan(deps: EngineDeps, plan: SweepPlan): Promise<Sw
     );
     for (const { step, outcome, skipped } of done) {
       if (skipped !== undefined) {
-        // The ladder moves past a rollback that does not apply; no budget spent.
-        const record = recordOf(state, step.service)!;
-        state.services[step.service] = { ...record, ladderStep: record.ladderStep + 1 };
+        const after = planSkippedStep({ record: recordOf(state, step.service)!, step, reason: skipped });
+        state.services[step.service] = after.record;
         changed = true;
-        emit({ type: 'skipped', service: step.service, reason: skipped });
-        await apply(
-          await withForensics(step.service, [
-            { type: 'comment', service: step.service, body: `⏭️ ${skipped}.` },
-          ]),
-        );
+        for (const event of after.events) emit(event);
+        await apply(await withForensics(step.service, after.incidents));
         continue;
       }
       if (outcome.refused !== undefined) {
@@ -99,7 +99,6 @@ export async function executePlan(deps: EngineDeps, plan: SweepPlan): Promise<Sw
           error: undefined,
           recovered: true,
         };
-      notifications.push(...after.notifications);
       await apply(await withForensics(step.service, after.incidents));
     }
   }
@@ -116,7 +115,6 @@ export async function executePlan(deps: EngineDeps, plan: SweepPlan): Promise<Sw
     services: outcomes,
     events,
     changed,
-    notifications,
     writes,
   };
 }
@@ -131,7 +129,9 @@ async function recover(
   const service = deps.config.services[step.service];
   let target: string | undefined;
   if (step.action === 'rollback') {
-    const decision = await rollbackDecision(deps, plan, step, forensics);
+    // The facts (the platform's deployments) are gathered first; the decision on them is pure.
+    const facts = await rollbackFacts(deps, plan, step, forensics);
+    const decision = rollbackDecision(deps.config, plan, step, facts);
     if (!decision.take)
       return { step, skipped: decision.reason, outcome: { refused: decision.reason } as const };
     target = decision.target.id;

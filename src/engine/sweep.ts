@@ -2,7 +2,7 @@ import { resolveTuning, type Mode, type Tuning } from '../config/presets.js';
 import type { Config, ServiceConfig } from '../config/schema.js';
 import { confirmDone, observe } from '../monitor/machine.js';
 import { mapBounded } from '../probe/sweep.js';
-import { emptyRecord, mergeRecord, pruneState } from '../state/records.js';
+import { emptyRecord, mergeRecord } from '../state/records.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { UptimeState } from '../state/types.js';
 import { executePlan } from './execute.js';
@@ -85,7 +85,8 @@ export async function sweep(
   const mode = effectiveMode(deps.config, input, options.mode);
   const tuning = resolveTuning(deps.config, mode);
   const services = sweptServices(deps.config, options.only);
-  const observations = await probeAll(deps, pruneState(input, now), tuning, services, now);
+  // Pauses are checked against `now` here; planSweep prunes the state once (expired pauses, old history).
+  const observations = await probeAll(deps, input, tuning, services, now);
   const plan = planSweep({
     config: deps.config,
     state: input,

@@ -1,9 +1,9 @@
-import type { Endpoints } from '@octokit/types';
 import { loadRepoConfig } from '../src/commands/octokit.js';
 import { ConfigError } from '../src/config/errors.js';
 import type { ProviderType } from '../src/config/schema.js';
 import type { PublisherOptions } from '../src/engine/publish.js';
 import { runSweep, type RunSweepResult } from '../src/run/sweep.js';
+import { InstallationSchema, RepositorySchema, requestData } from '../src/github/request.js';
 import type { EngineEvent } from '../src/engine/types.js';
 import { describeError, type GitHubClient, type RepoRef } from '../src/github/client.js';
 import type { Provider } from '../src/providers/types.js';
@@ -71,20 +71,17 @@ export function parseWatchRepos(value: string | undefined): RepoRef[] {
   });
 }
 
-type InstallationData = Endpoints['GET /repos/{owner}/{repo}/installation']['response']['data'];
-type RepositoryData = Endpoints['GET /repos/{owner}/{repo}']['response']['data'];
-
 /** Reaches the repository with the installation's client and reads its config under the hosted policy. */
 async function startSession(app: AppAuth, ref: RepoRef, options: HostedWatchOptions) {
   const appClient = await app.auth();
-  const { data: installation }: { data: InstallationData } = await appClient.request(
+  const installation = await requestData(
+    appClient,
     'GET /repos/{owner}/{repo}/installation',
     { ...ref },
+    InstallationSchema,
   );
   const client = await app.auth(installation.id);
-  const { data: repository }: { data: RepositoryData } = await client.request('GET /repos/{owner}/{repo}', {
-    ...ref,
-  });
+  const repository = await requestData(client, 'GET /repos/{owner}/{repo}', { ...ref }, RepositorySchema);
   const policy = hostedConfigLoad(options.env, options.fetch);
   const config = await loadRepoConfig(client, {
     ...ref,

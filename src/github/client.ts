@@ -8,9 +8,8 @@ export interface GitHubClient {
 
 export interface GitHubResponse {
   status: number;
-  // The payload shape depends on the route; each caller narrows it (see the types below).
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  data: any;
+  /** The payload: outside data, parsed with a schema before use (src/github/request.ts `requestData`). */
+  data: unknown;
   headers: Record<string, string | number | undefined>;
 }
 
@@ -18,17 +17,6 @@ export interface GitHubResponse {
 export interface RepoRef {
   owner: string;
   repo: string;
-}
-
-/** The fields of an issue this project reads. */
-export interface IssueData {
-  number: number;
-  title: string;
-  html_url: string;
-  state: 'open' | 'closed';
-  created_at: string;
-  labels: Array<string | { name?: string }>;
-  pull_request?: unknown;
 }
 
 /** The HTTP status of a failed Octokit request, if it was one. */

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { octokitCommentGitHub } from '../commands/octokit.js';
-import { runCommentCommand, type IssueCommentPayload, type RunCommentResult } from '../commands/run.js';
+import { runCommentCommand, type RunCommentResult } from '../commands/run.js';
+import { parseAnswer } from '../github/request.js';
+import { z } from 'zod';
 import type { Mode } from '../config/presets.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
@@ -127,8 +129,9 @@ async function runScheduledSweep(options: ActionRunOptions): Promise<ActionRunRe
   });
   const redact = redactorFor(options, config);
   const { engine, store, writes, site } = wire(options, config, redact, inputs.dryRun);
+  const payload = parseAnswer(`the ${event.name} event`, event.payload, ScheduledPayloadSchema);
   // Cron-gap policy: only scheduled runs, with the interval of the cron that started this one.
-  const cron = typeof event.payload.schedule === 'string' ? event.payload.schedule : undefined;
+  const cron = payload.schedule;
   const intervalMs = cron ? cronIntervalMs(cron) : undefined;
   const result = await runSweep({
     // A scheduled run watches the time until the next one: uptime counts it (not only the seconds of a watch).
@@ -138,7 +141,7 @@ async function runScheduledSweep(options: ActionRunOptions): Promise<ActionRunRe
     mode: inputs.mode,
     watchMs: inputs.watchMs,
     storeWrites: () => writes,
-    lastActivityAt: lastActivity(event.payload),
+    lastActivityAt: lastActivity(payload),
     detectGaps:
       event.name === 'schedule' && intervalMs
         ? () =>
@@ -162,14 +165,41 @@ function withoutClientRetries(client: GitHubClient): GitHubClient {
     request: (route, parameters = {}) =>
       client.request(route, {
         ...parameters,
-        request: { ...(parameters.request as object | undefined), retries: 0 },
+        request: { ...requestOptions(parameters.request), retries: 0 },
       }),
   };
 }
 
+/** The fields of a workflow event's payload the Action reads (outside data: parsed, never cast). */
+const ScheduledPayloadSchema = z.object({
+  schedule: z.string().optional(),
+  repository: z.object({ pushed_at: z.union([z.string(), z.number()]).nullish() }).optional(),
+});
+
+/** An `issue_comment` event's payload, as the slash commands read it. */
+const CommentPayloadSchema = z.object({
+  action: z.string(),
+  comment: z.object({
+    id: z.number(),
+    body: z.string().nullish(),
+    user: z.object({ login: z.string(), type: z.string().optional() }).nullish(),
+  }),
+  issue: z.object({
+    number: z.number(),
+    labels: z.array(z.union([z.string(), z.object({ name: z.string().optional() })])).nullish(),
+  }),
+  sender: z.object({ login: z.string(), type: z.string().optional() }),
+  repository: z.object({ default_branch: z.string().optional() }).optional(),
+});
+
+/** The `request` options a caller passed (an object), else none. */
+function requestOptions(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? { ...value } : {};
+}
+
 /** `repository.pushed_at` of the payload (ISO text, or epoch seconds on push events); no extra request. */
-function lastActivity(payload: Record<string, unknown>): number | undefined {
-  const pushed = (payload.repository as { pushed_at?: unknown } | undefined)?.pushed_at;
+function lastActivity(payload: z.infer<typeof ScheduledPayloadSchema>): number | undefined {
+  const pushed = payload.repository?.pushed_at;
   if (typeof pushed === 'number') return pushed * 1000;
   if (typeof pushed === 'string') {
     const at = Date.parse(pushed);
@@ -242,9 +272,7 @@ function uniqueAnnotations(list: ActionAnnotation[]): ActionAnnotation[] {
 async function runCommand(options: ActionRunOptions): Promise<ActionRunResult> {
   const { inputs, event, env, clock } = options;
   let redact = redactorFor(options);
-  const payload = event.payload as unknown as IssueCommentPayload & {
-    repository?: { default_branch?: string };
-  };
+  const payload = parseAnswer('the issue_comment event', event.payload, CommentPayloadSchema);
   const github = octokitCommentGitHub(options.client, {
     ...event.repo,
     issueNumber: payload.issue.number,

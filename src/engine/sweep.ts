@@ -124,9 +124,7 @@ export function withSweptRecords(fresh: UptimeState, result: SweepResult): Uptim
 export function mergeSweep(fresh: UptimeState, result: SweepResult): UptimeState {
   const services = { ...fresh.services };
   const incidents = { ...fresh.incidents };
-  const resolved = new Set(
-    result.events.filter((e) => e.type === 'incident-resolved').map((e) => (e as { number: number }).number),
-  );
+  const resolved = new Set(result.events.flatMap((e) => (e.type === 'incident-resolved' ? [e.number] : [])));
   for (const id of Object.keys(result.services)) {
     const record = result.state.services[id];
     if (record) services[id] = mergeRecord(fresh.services[id], record);

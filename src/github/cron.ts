@@ -68,7 +68,7 @@ export function cronIntervalMs(cron: string, at: number = Date.now()): number | 
  * have passed. For a regular schedule that is GAP_FACTOR × the interval after the previous slot.
  */
 function overdueAfter(schedule: CronExpression, start: number): number {
-  return runsAfter(schedule, start, GAP_FACTOR).at(-1) as number;
+  return runsAfter(schedule, start, GAP_FACTOR).at(-1) ?? start;
 }
 
 /** One run of the workflow, as the runs API lists it (the fields that decide the gaps). */

@@ -1,3 +1,4 @@
+import { field } from '../util/fields.js';
 import type { ServiceConfig } from '../config/schema.js';
 import {
   describeError,
@@ -122,7 +123,7 @@ export class GitHubIncidentLog implements IncidentLog {
       await this.close(ref.number, 'completed');
       this.options.logger.info(`Closed incident #${ref.number} for ${service.name}.`);
     } catch (error) {
-      const status = errorStatus(error) ?? errorStatus((error as { cause?: unknown }).cause);
+      const status = errorStatus(error) ?? errorStatus(field(error, 'cause'));
       if (status === 404 || status === 410) {
         // Someone deleted or transferred the issue; there is nothing left to close.
         this.options.logger.warn(

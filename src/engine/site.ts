@@ -19,7 +19,7 @@ import { renderSite } from '../site/index.js';
 import type { UptimeState } from '../state/types.js';
 
 /**
- * The status site kept under `site/` on the state branch (issue 12): rendered with `now` rounded down to the
+ * The status site kept under `site/` on the state branch (docs/architecture.md, "A sweep", step 5): rendered with `now` rounded down to the
  * hour (so a re-render within the hour is byte-identical), compared with what is on the branch by git blob
  * sha (no download), and committed only when a file differs, at most once an hour. Its own commit beside the
  * state's (the state is written through the contents API with compare-and-swap on its blob).

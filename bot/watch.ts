@@ -105,81 +105,105 @@ export async function watchRepository(
   signal: AbortSignal,
 ): Promise<void> {
   const name = `${ref.owner}/${ref.repo}`;
-  const { clock, logger } = options;
-  const reloadEveryMs = options.reloadEveryMs ?? 600_000;
   // Sessions that ended with messages still in flight: settled in the background, awaited before returning.
   const settling = new Set<Promise<unknown>>();
   while (!signal.aborted) {
-    let session: Awaited<ReturnType<typeof startSession>>;
+    const session = await startWithRetries(app, ref, options, signal);
+    if (!session) break; // only when stopped
     try {
-      session = await withRetry(
-        async () => {
-          if (signal.aborted) throw new Error('stopped');
-          try {
-            return await startSession(app, ref, options);
-          } catch (error: unknown) {
-            // A broken config keeps its problem lines: they name the key and the setting that would allow it.
-            throw new RetryableError(error instanceof ConfigError ? error.message : describeError(error));
-          }
-        },
-        {
-          retries: Number.POSITIVE_INFINITY,
-          baseDelayMs: options.retryDelayMs ?? 30_000,
-          maxDelayMs: 600_000,
-          doNotRetry: [],
-          random: options.random,
-          sleep: (ms) => clock.sleep(ms, signal),
-          onRetry: ({ attempt, delayMs, error }) =>
-            logger.error(
-              `Watch of ${name} could not start (attempt ${attempt}): ${(error as Error).message} Retrying in ${formatDuration(delayMs)}.`,
-            ),
-        },
-      );
-    } catch {
-      break; // only when stopped
-    }
-    const { client, config, policy } = session;
-    const { engine, store, site } = githubServices(config, {
-      ...ref,
-      client,
-      env: options.env,
-      redact: createRedactor({ env: options.env, config, names: providerSecretEnv() }),
-      clock,
-      logger,
-      fetch: options.fetch,
-      configFetch: policy.fetch,
-      privateTargets: policy.policy.privateTargets,
-      provider: options.provider,
-      stateBranch: options.stateBranch,
-      onEvent: options.onEvent && ((event) => options.onEvent!(name, event)),
-    });
-    logger.info(`Watching ${name}: ${Object.keys(config.services).join(', ')}.`);
-    try {
-      // The core's run (src/run/sweep.ts), as the Action's scheduled run: history and notifications booked
-      // and sent the same way; messages to URLs from the config go through the hosted guard (`configFetch`).
-      const run = await runSweep({
-        deps: engine,
-        store,
-        watchMs: reloadEveryMs,
-        signal,
-        notify: options.notify,
-        site: options.site === false ? undefined : site,
-        // An unreadable state ends the session; it is retried like a failed start.
-        unreadableState: 'throw',
-        // Messages still in flight settle in the background: the next session's first sweep is not delayed.
-        settle: 'background',
-      });
+      const run = await runSession(session, ref, options, signal);
       options.onRun?.(name, run);
       if (run.inFlight > 0) {
         const done: Promise<unknown> = run.notifications.finally(() => settling.delete(done));
         settling.add(done);
       }
     } catch (error: unknown) {
-      logger.error(`Watch of ${name} stopped: ${describeError(error)} Restarting it.`);
-      await clock.sleep(options.retryDelayMs ?? 30_000, signal);
+      options.logger.error(`Watch of ${name} stopped: ${describeError(error)} Restarting it.`);
+      await options.clock.sleep(options.retryDelayMs ?? 30_000, signal);
     }
   }
   await Promise.all([...settling]);
+}
+
+type Session = Awaited<ReturnType<typeof startSession>>;
+
+/** {@link startSession} under the shared retry policy; undefined once stopped. */
+async function startWithRetries(
+  app: AppAuth,
+  ref: RepoRef,
+  options: HostedWatchOptions,
+  signal: AbortSignal,
+): Promise<Session | undefined> {
+  const name = `${ref.owner}/${ref.repo}`;
+  try {
+    return await withRetry(
+      async () => {
+        if (signal.aborted) throw new Error('stopped');
+        try {
+          return await startSession(app, ref, options);
+        } catch (error: unknown) {
+          // A broken config keeps its problem lines: they name the key and the setting that would allow it.
+          throw new RetryableError(error instanceof ConfigError ? error.message : describeError(error));
+        }
+      },
+      {
+        retries: Number.POSITIVE_INFINITY,
+        baseDelayMs: options.retryDelayMs ?? 30_000,
+        maxDelayMs: 600_000,
+        doNotRetry: [],
+        random: options.random,
+        sleep: (ms) => options.clock.sleep(ms, signal),
+        onRetry: ({ attempt, delayMs, error }) =>
+          options.logger.error(
+            `Watch of ${name} could not start (attempt ${attempt}): ${describeError(error)} Retrying in ${formatDuration(delayMs)}.`,
+          ),
+      },
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One session: the core's run (src/run/sweep.ts) for `reloadEveryMs`, as the Action's scheduled run — history
+ * and notifications booked and sent the same way; messages to URLs from the config go through the hosted
+ * guard (`configFetch`).
+ */
+async function runSession(
+  session: Session,
+  ref: RepoRef,
+  options: HostedWatchOptions,
+  signal: AbortSignal,
+): Promise<RunSweepResult> {
+  const name = `${ref.owner}/${ref.repo}`;
+  const { client, config, policy } = session;
+  const { engine, store, site } = githubServices(config, {
+    ...ref,
+    client,
+    env: options.env,
+    redact: createRedactor({ env: options.env, config, names: providerSecretEnv() }),
+    clock: options.clock,
+    logger: options.logger,
+    fetch: options.fetch,
+    configFetch: policy.fetch,
+    privateTargets: policy.policy.privateTargets,
+    provider: options.provider,
+    stateBranch: options.stateBranch,
+    onEvent: options.onEvent && ((event) => options.onEvent!(name, event)),
+  });
+  options.logger.info(`Watching ${name}: ${Object.keys(config.services).join(', ')}.`);
+  return runSweep({
+    deps: engine,
+    store,
+    watchMs: options.reloadEveryMs ?? 600_000,
+    signal,
+    notify: options.notify,
+    site: options.site === false ? undefined : site,
+    // An unreadable state ends the session; it is retried like a failed start.
+    unreadableState: 'throw',
+    // Messages still in flight settle in the background: the next session's first sweep is not delayed.
+    settle: 'background',
+  });
 }
 
 /** Starts a watch per repository; `stop()` aborts them and resolves when all have ended. */

@@ -227,20 +227,13 @@ export function runResult(tally: RunTally, state: UptimeState, context: RunConte
   const outcomes = tally.last?.services ?? {};
   const mode = tally.last?.mode ?? state.mode ?? config.mode;
   const status = overallStatus(Object.values(outcomes));
-  const down = Object.values(outcomes)
-    .filter((o) => o.status === 'down')
-    .map((o) => o.service);
+  const down = Object.values(outcomes).flatMap((o) => (o.status === 'down' ? [o.service] : []));
   const incidents = new Set(tally.incidentNumbers());
   for (const o of Object.values(outcomes)) if (o.incident !== undefined) incidents.add(o.incident);
   const services = Object.fromEntries(
     Object.entries(outcomes).map(([id, o]) => [id, serviceReport(tally, o, state, context.now)]),
   );
-  const warnings = [...tally.errorMessages()];
-  if (context.cronGap) warnings.push(context.cronGap);
-  if (context.stateUnavailable)
-    warnings.unshift(
-      `GitHub could not be reached (${context.stateUnavailable}): checked and recovered with an in-memory state; nothing was saved and no incident issue was written.`,
-    );
+  const warnings = warningsOf(tally, context);
   const writes = [...tally.writtenLines(), ...(context.storeWrites ?? [])];
   const done = tally.doneLines();
   const summary = renderRunSummary({
@@ -278,6 +271,17 @@ export function runResult(tally: RunTally, state: UptimeState, context: RunConte
     wrote: context.wrote && !context.stateUnavailable,
     outcomes,
   };
+}
+
+/** Problems worth an annotation: the sweeps' errors, a cron gap, and first an unreadable state. */
+function warningsOf(tally: RunTally, context: RunContext): string[] {
+  const warnings = [...tally.errorMessages()];
+  if (context.cronGap) warnings.push(context.cronGap);
+  if (context.stateUnavailable)
+    warnings.unshift(
+      `GitHub could not be reached (${context.stateUnavailable}): checked and recovered with an in-memory state; nothing was saved and no incident issue was written.`,
+    );
+  return warnings;
 }
 
 /** Why the step or command fails: a service still down at the end. */

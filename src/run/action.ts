@@ -214,13 +214,33 @@ function printable(
   redact: (t: string) => string,
   dryRun: boolean,
 ): ActionRunResult {
-  const annotations: ActionAnnotation[] = [];
-  for (const w of config.warnings ?? [])
-    annotations.push({
-      level: 'warning',
-      message: `${w.path}: ${w.message}${w.fix ? ` ${w.fix}` : ''}`,
-      title: 'Configuration',
-    });
+  return {
+    outputs: {
+      status: redact(result.status),
+      'down-services': redact(result.down.join(',')),
+      'recovered-services': redact(result.recovered.join(',')),
+      'incident-issues': redact(result.incidents.join(',')),
+      report: JSON.stringify(redactDeep(result.report, redact)),
+    },
+    summary: redact(result.summary),
+    annotations: uniqueAnnotations(annotationsOf(result, config)).map((a) => ({
+      ...a,
+      message: redact(a.message),
+      title: a.title && redact(a.title),
+    })),
+    lines: [...result.done.map(redact), `Status: ${result.status}${dryRun ? ' (dry run)' : ''}.`],
+    failure: result.failure && redact(result.failure),
+    redact,
+  };
+}
+
+/** Config warnings, then one per service that is down, failing, degraded or slow, then the run's warnings. */
+function annotationsOf(result: RunResult, config: Config): ActionAnnotation[] {
+  const annotations: ActionAnnotation[] = (config.warnings ?? []).map((w) => ({
+    level: 'warning',
+    message: `${w.path}: ${w.message}${w.fix ? ` ${w.fix}` : ''}`,
+    title: 'Configuration',
+  }));
   for (const [id, s] of Object.entries(result.report.services)) {
     const where = `${s.name} (${id})`;
     if (s.status === 'down')
@@ -243,24 +263,7 @@ function printable(
       });
   }
   for (const warning of result.warnings) annotations.push({ level: 'warning', message: warning });
-  return {
-    outputs: {
-      status: redact(result.status),
-      'down-services': redact(result.down.join(',')),
-      'recovered-services': redact(result.recovered.join(',')),
-      'incident-issues': redact(result.incidents.join(',')),
-      report: JSON.stringify(redactDeep(result.report, redact)),
-    },
-    summary: redact(result.summary),
-    annotations: uniqueAnnotations(annotations).map((a) => ({
-      ...a,
-      message: redact(a.message),
-      title: a.title && redact(a.title),
-    })),
-    lines: [...result.done.map(redact), `Status: ${result.status}${dryRun ? ' (dry run)' : ''}.`],
-    failure: result.failure && redact(result.failure),
-    redact,
-  };
+  return annotations;
 }
 
 /** Each message once. */

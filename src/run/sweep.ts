@@ -7,7 +7,7 @@ import { networkFailure } from '../github/client.js';
 import { recordGaps, type CronGapReport } from '../github/cron.js';
 import { renderDoctor, runDoctor } from '../providers/doctor.js';
 import { descriptorFor } from '../providers/registry.js';
-import { runResult, RunTally, type RunResult } from '../report/run-report.js';
+import { runResult, RunTally, type RunContext, type RunResult } from '../report/run-report.js';
 import { MemoryStateStore } from '../state/memory.js';
 import { emptyState } from '../state/records.js';
 import type { StateStore, UptimeState } from '../state/types.js';
@@ -90,12 +90,7 @@ export async function runSweep(options: RunSweepOptions): Promise<RunSweepResult
   const { deps } = run;
   const publisher = new Publisher(deps, options.notify);
   const tally = new RunTally(deps.config);
-  const site =
-    options.site && !run.unavailable && !deps.dryRun
-      ? options.site instanceof SiteKeeper
-        ? options.site
-        : new SiteKeeper(options.site, deps.logger)
-      : undefined;
+  const site = siteKeeper(options, run);
   const siteWritesBefore = site?.writes ?? 0;
   const { state } = await sweepLoop(deps, run.store, {
     initial: run.initial,
@@ -115,8 +110,25 @@ export async function runSweep(options: RunSweepOptions): Promise<RunSweepResult
   const inFlight = publisher.inFlight;
   const notifications = publisher.finish();
   if (options.settle !== 'background') await notifications;
-  const siteWrites = (site?.writes ?? 0) - siteWritesBefore;
-  const result = runResult(tally, state, {
+  const siteWritten = (site?.writes ?? 0) > siteWritesBefore;
+  const result = runResult(tally, state, runContext(options, run, siteWritten));
+  const doctor = await doctorAfterAuthFailure(deps, tally);
+  const summary = doctor
+    ? `${result.summary}\n\n#### Doctor (a platform refused the token)\n\n\`\`\`\n${doctor}\n\`\`\``
+    : result.summary;
+  return { ...result, summary, notifications, inFlight };
+}
+
+/** The status site's keeper: none when the state could not be read or in a dry run. */
+function siteKeeper(options: RunSweepOptions, run: OpenedRun): SiteKeeper | undefined {
+  if (!options.site || run.unavailable || run.deps.dryRun) return undefined;
+  return options.site instanceof SiteKeeper ? options.site : new SiteKeeper(options.site, run.deps.logger);
+}
+
+/** The facts of the run the report needs besides its sweeps. */
+function runContext(options: RunSweepOptions, run: OpenedRun, siteWritten: boolean): RunContext {
+  const { deps } = run;
+  return {
     config: deps.config,
     now: deps.clock.now(),
     env: deps.providerContext.env,
@@ -125,24 +137,13 @@ export async function runSweep(options: RunSweepOptions): Promise<RunSweepResult
       ? undefined
       : [
           ...(options.storeWrites?.() ?? []),
-          ...(siteWrites ? ['updated the status page (site/ on the state branch)'] : []),
+          ...(siteWritten ? ['updated the status page (site/ on the state branch)'] : []),
         ],
     cronGap: run.gaps?.warning,
     stateUnavailable: run.unavailable,
     lastActivityAt: options.lastActivityAt,
     wrote: run.wrote(),
-    secretEnvOf: (provider) => secretEnvOf(provider),
-  });
-  const doctor = await doctorAfterAuthFailure(deps, tally);
-  return {
-    ...result,
-    ...(doctor
-      ? {
-          summary: `${result.summary}\n\n#### Doctor (a platform refused the token)\n\n\`\`\`\n${doctor}\n\`\`\``,
-        }
-      : {}),
-    notifications,
-    inFlight,
+    secretEnvOf,
   };
 }
 

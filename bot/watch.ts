@@ -1,3 +1,4 @@
+import { runRedactor } from '../src/run/redactor.js';
 import { loadRepoConfig } from '../src/commands/octokit.js';
 import { ConfigError } from '../src/config/errors.js';
 import type { ProviderType } from '../src/config/schema.js';
@@ -13,8 +14,6 @@ import type { Logger } from '../src/util/logger.js';
 import { githubServices } from '../src/engine/github-services.js';
 import { RetryableError, withRetry } from '../src/util/retry.js';
 import { hostedConfigLoad } from './hosted.js';
-import { createRedactor } from '../src/util/redact.js';
-import { providerSecretEnv } from '../src/providers/registry.js';
 
 /**
  * Hosted watch: when the bot runs as a server and `UPTIME_WATCH_REPOS` lists `owner/repo` entries, it runs
@@ -155,7 +154,7 @@ async function startWithRetries(
         sleep: (ms) => options.clock.sleep(ms, signal),
         onRetry: ({ attempt, delayMs, error }) =>
           options.logger.error(
-            `Watch of ${name} could not start (attempt ${attempt}): ${describeError(error)} Retrying in ${formatDuration(delayMs)}.`,
+            `Watch of ${name} could not start (attempt ${attempt}): ${error instanceof Error ? error.message : String(error)} Retrying in ${formatDuration(delayMs)}.`,
           ),
       },
     );
@@ -181,7 +180,7 @@ async function runSession(
     ...ref,
     client,
     env: options.env,
-    redact: createRedactor({ env: options.env, config, names: providerSecretEnv() }),
+    redact: runRedactor(options.env, config),
     clock: options.clock,
     logger: options.logger,
     fetch: options.fetch,

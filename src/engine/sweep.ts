@@ -21,7 +21,7 @@ export { isPaused };
  * Probes every service (bounded concurrency; immediate confirm re-probes when a failure reaches
  * `maxConsecutiveFailures`, as many as {@link confirmDone} asks). Paused services are not probed.
  */
-export async function probeAll(
+export async function probeAndConfirm(
   deps: EngineDeps,
   state: UptimeState,
   tuning: Tuning,
@@ -86,7 +86,7 @@ export async function sweep(
   const tuning = resolveTuning(deps.config, mode);
   const services = sweptServices(deps.config, options.only);
   // Pauses are checked against `now` here; planSweep prunes the state once (expired pauses, old history).
-  const observations = await probeAll(deps, input, tuning, services, now);
+  const observations = await probeAndConfirm(deps, input, tuning, services, now);
   const plan = planSweep({
     config: deps.config,
     state: input,

@@ -1,3 +1,4 @@
+import { runRedactor } from './redactor.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { octokitCommentGitHub } from '../commands/octokit.js';
@@ -7,13 +8,12 @@ import { z } from 'zod';
 import type { Mode } from '../config/presets.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { providerSecretEnv } from '../providers/registry.js';
 import type { GitHubClient, RepoRef } from '../github/client.js';
 import { cronIntervalMs, detectCronGaps, workflowPathFromRef } from '../github/cron.js';
 import { githubServices } from '../engine/github-services.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
-import { createRedactor, redactDeep } from '../util/redact.js';
+import { redactDeep } from '../util/redact.js';
 import type { RunResult } from '../report/run-report.js';
 import { runSweep } from './sweep.js';
 
@@ -84,12 +84,7 @@ export async function runActionEvent(options: ActionRunOptions): Promise<ActionR
 }
 
 function redactorFor(options: ActionRunOptions, config?: Config) {
-  return createRedactor({
-    env: options.env,
-    config,
-    extra: [options.inputs.token, ...(options.secrets ?? [])],
-    names: providerSecretEnv(),
-  });
+  return runRedactor(options.env, config, [options.inputs.token, ...(options.secrets ?? [])]);
 }
 
 /** The logger with every line redacted (a config's `${VAR}` values are not in the face's redactor). */

@@ -8,10 +8,6 @@ import { displayUrl, neutralize } from '../util/redact.js';
 
 const iso = (at: number) => new Date(at).toISOString().replace(/\.\d+Z$/, 'Z');
 
-export function incidentTitle(service: ServiceConfig, kind: 'down' | 'degraded'): string {
-  return kind === 'down' ? `🔴 ${service.name} is down` : `🟠 ${service.name} is degraded`;
-}
-
 export function openedBody(
   service: ServiceConfig,
   kind: 'down' | 'degraded',

@@ -1,10 +1,10 @@
 /**
  * Issue 12's cost figures: a healthy repository's state writes per day with response-time history on, and
- * the state file's size after 90 simulated days. The real scheduled run (`runScheduled`, what the Action
+ * the state file's size after 90 simulated days. The real scheduled run (`runSweep`, what the Action
  * calls) every 5 minutes on a virtual clock, three services answering from a simulated world (a slow
  * response now and then, one short outage a week), the compare-and-swap memory store counting writes.
  */
-import { runScheduled } from '../src/engine/scheduled.js';
+import { runSweep } from '../src/run/sweep.js';
 import { gitBlobSha, type SiteSink } from '../src/engine/site.js';
 import { MemoryStateStore } from '../src/state/memory.js';
 import { makeWorld } from '../test/helpers/world.js';
@@ -68,7 +68,7 @@ export async function runHistoryBench(options: HistoryBenchOptions) {
       for (const sim of Object.values(w.world)) sim.responseMs = 40 + ((minute * 7) % 60);
       // As the Action wires it (src/engine/github-services.ts): `site/` on the state branch only with
       // `statusPage.branch: true`; by default the Pages workflow renders the page from state.json.
-      await runScheduled({
+      await runSweep({
         deps: { ...w.deps, store },
         store,
         watchMs: 0,
@@ -155,7 +155,7 @@ export function historyMarkdown(
     `| state writes on a day with one outage (down, recovery, up) | ${r.outageDayWritesMax ?? '— (fewer than 4 days)'} | — |`,
     `| state file after ${r.days} days (history: hourly for 7 days, daily for 90) | ${(r.stateBytes / 1024).toFixed(1)} KB | bounded |`,
     '',
-    `${r.runs.toLocaleString('en-US')} real \`runScheduled\` runs on a virtual clock (wall time ${(r.wallMs / 1000).toFixed(1)} s), ` +
+    `${r.runs.toLocaleString('en-US')} real \`runSweep\` runs on a virtual clock (wall time ${(r.wallMs / 1000).toFixed(1)} s), ` +
       'wired as the Action wires them: by default no status site is written (examples/workflows/pages.yml renders it ' +
       'hourly from `state.json`, with no write); with `statusPage.branch: true` it is kept in a memory sink that ' +
       'follows GitHubSiteSink (compared by blob sha, written at most hourly, only when changed; a commit there is ' +

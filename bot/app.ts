@@ -1,3 +1,4 @@
+import { runRedactor } from '../src/run/redactor.js';
 import type { ApplicationFunction, Context, Probot } from 'probot';
 import { octokitCommentGitHub, runCommentCommand } from '../src/commands/run.js';
 import type { ProviderType } from '../src/config/schema.js';
@@ -6,9 +7,7 @@ import { systemClock, type Clock } from '../src/util/clock.js';
 import type { Logger } from '../src/util/logger.js';
 import { makeRedactor, secretValues } from '../src/util/secrets.js';
 import { githubServices } from '../src/engine/github-services.js';
-import { createRedactor } from '../src/util/redact.js';
 import { hostedConfigLoad } from './hosted.js';
-import { providerSecretEnv } from '../src/providers/registry.js';
 
 /**
  * The GitHub App: it only registers handlers. The slash commands live in src/commands (shared with the
@@ -74,11 +73,11 @@ async function handleComment(
     clock,
     logger,
     redact,
-    redactFor: (config) => createRedactor({ env, config, names: providerSecretEnv() }),
+    redactFor: (config) => runRedactor(env, config),
     services: (config) =>
       githubServices(config, {
         // Incident bodies and the audit copy: the environment's secrets and every value the config expanded.
-        redact: createRedactor({ env, config, names: providerSecretEnv() }),
+        redact: runRedactor(env, config),
         owner,
         repo,
         client: context.octokit,

@@ -2,7 +2,7 @@ import { hostedPolicyFromEnv, type HostedPolicy } from '../src/config/policy.js'
 import { createSafeFetch } from '../src/util/net.js';
 
 /**
- * The hosted bot's policy for configs it does not control (ARCHITECTURE.md, "Hosted safety"), read once from
+ * The hosted bot's policy for configs it does not control (docs/security.md), read once from
  * the operator's environment by `hostedPolicyFromEnv`: which providers a repository's config may use
  * (`UPTIME_ALLOWED_PROVIDERS`), which variables its `${VAR}`s may read (`UPTIME_CONFIG_ENV`), and whether
  * probes and webhooks may reach private addresses (`UPTIME_PRIVATE_TARGETS`).

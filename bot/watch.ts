@@ -1,9 +1,10 @@
-import type { Endpoints } from '@octokit/types';
+import { runRedactor } from '../src/run/redactor.js';
 import { loadRepoConfig } from '../src/commands/octokit.js';
 import { ConfigError } from '../src/config/errors.js';
 import type { ProviderType } from '../src/config/schema.js';
-import { Publisher, type PublisherOptions } from '../src/engine/publish.js';
-import { watch } from '../src/engine/watch.js';
+import type { PublisherOptions } from '../src/engine/publish.js';
+import { runSweep, type RunSweepResult } from '../src/run/sweep.js';
+import { InstallationSchema, RepositorySchema, requestData } from '../src/github/request.js';
 import type { EngineEvent } from '../src/engine/types.js';
 import { describeError, type GitHubClient, type RepoRef } from '../src/github/client.js';
 import type { Provider } from '../src/providers/types.js';
@@ -13,8 +14,6 @@ import type { Logger } from '../src/util/logger.js';
 import { githubServices } from '../src/engine/github-services.js';
 import { RetryableError, withRetry } from '../src/util/retry.js';
 import { hostedConfigLoad } from './hosted.js';
-import { createRedactor } from '../src/util/redact.js';
-import { providerSecretEnv } from '../src/providers/registry.js';
 
 /**
  * Hosted watch: when the bot runs as a server and `UPTIME_WATCH_REPOS` lists `owner/repo` entries, it runs
@@ -42,6 +41,8 @@ export interface HostedWatchOptions {
   /** 0..1 for the retry jitter (tests). @default Math.random */
   random?: () => number;
   onEvent?: (repo: string, event: EngineEvent) => void;
+  /** After each session (every `reloadEveryMs`): the core's run result, as the Action's outputs carry it. */
+  onRun?: (repo: string, result: RunSweepResult) => void;
   /**
    * Notifications: a message's budget and how long a session's end (every `reloadEveryMs`) lets messages still
    * in flight settle — in the background, so the next session's first sweep is not delayed; stopping the
@@ -69,20 +70,17 @@ export function parseWatchRepos(value: string | undefined): RepoRef[] {
   });
 }
 
-type InstallationData = Endpoints['GET /repos/{owner}/{repo}/installation']['response']['data'];
-type RepositoryData = Endpoints['GET /repos/{owner}/{repo}']['response']['data'];
-
 /** Reaches the repository with the installation's client and reads its config under the hosted policy. */
 async function startSession(app: AppAuth, ref: RepoRef, options: HostedWatchOptions) {
   const appClient = await app.auth();
-  const { data: installation }: { data: InstallationData } = await appClient.request(
+  const installation = await requestData(
+    appClient,
     'GET /repos/{owner}/{repo}/installation',
     { ...ref },
+    InstallationSchema,
   );
   const client = await app.auth(installation.id);
-  const { data: repository }: { data: RepositoryData } = await client.request('GET /repos/{owner}/{repo}', {
-    ...ref,
-  });
+  const repository = await requestData(client, 'GET /repos/{owner}/{repo}', { ...ref }, RepositorySchema);
   const policy = hostedConfigLoad(options.env, options.fetch);
   const config = await loadRepoConfig(client, {
     ...ref,
@@ -106,76 +104,105 @@ export async function watchRepository(
   signal: AbortSignal,
 ): Promise<void> {
   const name = `${ref.owner}/${ref.repo}`;
-  const { clock, logger } = options;
-  const reloadEveryMs = options.reloadEveryMs ?? 600_000;
   // Sessions that ended with messages still in flight: settled in the background, awaited before returning.
   const settling = new Set<Promise<unknown>>();
   while (!signal.aborted) {
-    let session: Awaited<ReturnType<typeof startSession>>;
+    const session = await startWithRetries(app, ref, options, signal);
+    if (!session) break; // only when stopped
     try {
-      session = await withRetry(
-        async () => {
-          if (signal.aborted) throw new Error('stopped');
-          try {
-            return await startSession(app, ref, options);
-          } catch (error: unknown) {
-            // A broken config keeps its problem lines: they name the key and the setting that would allow it.
-            throw new RetryableError(error instanceof ConfigError ? error.message : describeError(error));
-          }
-        },
-        {
-          retries: Number.POSITIVE_INFINITY,
-          baseDelayMs: options.retryDelayMs ?? 30_000,
-          maxDelayMs: 600_000,
-          doNotRetry: [],
-          random: options.random,
-          sleep: (ms) => clock.sleep(ms, signal),
-          onRetry: ({ attempt, delayMs, error }) =>
-            logger.error(
-              `Watch of ${name} could not start (attempt ${attempt}): ${(error as Error).message} Retrying in ${formatDuration(delayMs)}.`,
-            ),
-        },
-      );
-    } catch {
-      break; // only when stopped
-    }
-    const { client, config, policy } = session;
-    const { engine, store, site } = githubServices(config, {
-      ...ref,
-      client,
-      env: options.env,
-      redact: createRedactor({ env: options.env, config, names: providerSecretEnv() }),
-      clock,
-      logger,
-      fetch: options.fetch,
-      configFetch: policy.fetch,
-      privateTargets: policy.policy.privateTargets,
-      provider: options.provider,
-      stateBranch: options.stateBranch,
-      onEvent: options.onEvent && ((event) => options.onEvent!(name, event)),
-    });
-    logger.info(`Watching ${name}: ${Object.keys(config.services).join(', ')}.`);
-    // History and notifications as the Action's scheduled run books and sends them; messages to URLs from the
-    // config go through the hosted guard (`configFetch`), which the publisher prefers.
-    const publisher = new Publisher(engine, options.notify);
-    try {
-      await watch(engine, store, {
-        durationMs: reloadEveryMs,
-        signal,
-        publisher,
-        site: options.site === false ? undefined : site,
-      });
-    } catch (error: unknown) {
-      logger.error(`Watch of ${name} stopped: ${describeError(error)} Restarting it.`);
-      await clock.sleep(options.retryDelayMs ?? 30_000, signal);
-    } finally {
-      if (publisher.inFlight > 0) {
-        const done: Promise<unknown> = publisher.finish().finally(() => settling.delete(done));
+      const run = await runSession(session, ref, options, signal);
+      options.onRun?.(name, run);
+      if (run.inFlight > 0) {
+        const done: Promise<unknown> = run.notifications.finally(() => settling.delete(done));
         settling.add(done);
       }
+    } catch (error: unknown) {
+      options.logger.error(`Watch of ${name} stopped: ${describeError(error)} Restarting it.`);
+      await options.clock.sleep(options.retryDelayMs ?? 30_000, signal);
     }
   }
   await Promise.all([...settling]);
+}
+
+type Session = Awaited<ReturnType<typeof startSession>>;
+
+/** {@link startSession} under the shared retry policy; undefined once stopped. */
+async function startWithRetries(
+  app: AppAuth,
+  ref: RepoRef,
+  options: HostedWatchOptions,
+  signal: AbortSignal,
+): Promise<Session | undefined> {
+  const name = `${ref.owner}/${ref.repo}`;
+  try {
+    return await withRetry(
+      async () => {
+        if (signal.aborted) throw new Error('stopped');
+        try {
+          return await startSession(app, ref, options);
+        } catch (error: unknown) {
+          // A broken config keeps its problem lines: they name the key and the setting that would allow it.
+          throw new RetryableError(error instanceof ConfigError ? error.message : describeError(error));
+        }
+      },
+      {
+        retries: Number.POSITIVE_INFINITY,
+        baseDelayMs: options.retryDelayMs ?? 30_000,
+        maxDelayMs: 600_000,
+        doNotRetry: [],
+        random: options.random,
+        sleep: (ms) => options.clock.sleep(ms, signal),
+        onRetry: ({ attempt, delayMs, error }) =>
+          options.logger.error(
+            `Watch of ${name} could not start (attempt ${attempt}): ${error instanceof Error ? error.message : String(error)} Retrying in ${formatDuration(delayMs)}.`,
+          ),
+      },
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One session: the core's run (src/run/sweep.ts) for `reloadEveryMs`, as the Action's scheduled run — history
+ * and notifications booked and sent the same way; messages to URLs from the config go through the hosted
+ * guard (`configFetch`).
+ */
+async function runSession(
+  session: Session,
+  ref: RepoRef,
+  options: HostedWatchOptions,
+  signal: AbortSignal,
+): Promise<RunSweepResult> {
+  const name = `${ref.owner}/${ref.repo}`;
+  const { client, config, policy } = session;
+  const { engine, store, site } = githubServices(config, {
+    ...ref,
+    client,
+    env: options.env,
+    redact: runRedactor(options.env, config),
+    clock: options.clock,
+    logger: options.logger,
+    fetch: options.fetch,
+    configFetch: policy.fetch,
+    privateTargets: policy.policy.privateTargets,
+    provider: options.provider,
+    stateBranch: options.stateBranch,
+    onEvent: options.onEvent && ((event) => options.onEvent!(name, event)),
+  });
+  options.logger.info(`Watching ${name}: ${Object.keys(config.services).join(', ')}.`);
+  return runSweep({
+    deps: engine,
+    store,
+    watchMs: options.reloadEveryMs ?? 600_000,
+    signal,
+    notify: options.notify,
+    site: options.site === false ? undefined : site,
+    // An unreadable state ends the session; it is retried like a failed start.
+    unreadableState: 'throw',
+    // Messages still in flight settle in the background: the next session's first sweep is not delayed.
+    settle: 'background',
+  });
 }
 
 /** Starts a watch per repository; `stop()` aborts them and resolves when all have ended. */

@@ -1,14 +1,14 @@
+import { runRedactor } from '../src/run/redactor.js';
 import { join } from 'node:path';
 import type { Config } from '../src/config/schema.js';
 import type { EngineDeps, EngineEvent } from '../src/engine/types.js';
 import { FileIncidentLog } from '../src/incidents/file.js';
 import { probeService } from '../src/probe/probe.js';
-import { getProvider, providerSecretEnv } from '../src/providers/registry.js';
+import { getProvider } from '../src/providers/registry.js';
 import { FileStateStore } from '../src/state/file.js';
 import type { StateStore } from '../src/state/types.js';
 import { systemClock, type Clock } from '../src/util/clock.js';
 import type { Logger } from '../src/util/logger.js';
-import { createRedactor } from '../src/util/redact.js';
 import { redactingProviders } from '../src/util/redact-provider.js';
 
 /** Options of {@link buildDeps}. */
@@ -30,7 +30,7 @@ export interface CliDepsOptions {
  */
 export function buildDeps(config: Config, options: CliDepsOptions): { deps: EngineDeps; store: StateStore } {
   const clock = options.clock ?? systemClock;
-  const redact = createRedactor({ env: options.env, config, names: providerSecretEnv() });
+  const redact = runRedactor(options.env, config);
   const fetchImpl: typeof fetch = (...args) => globalThis.fetch(...args);
   const deps: EngineDeps = {
     config,

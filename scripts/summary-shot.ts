@@ -1,5 +1,5 @@
 /**
- * Re-makes docs/img/summary.png: the job summary of a real scheduled run (`runScheduled`, the function the
+ * Re-makes docs/img/summary.png: the job summary of a real scheduled run (`runSweep`, the function the
  * Action calls) against two services on 127.0.0.1 — `web` healthy, `api` answering 503 until the `command`
  * provider "restarts" it — rendered from its Markdown by `marked` (GitHub-flavoured Markdown) and
  * screenshotted in Chromium through puppeteer-core. Loopback only.
@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { marked } from 'marked';
 import puppeteer from 'puppeteer-core';
 import { parseConfig } from '../src/config/load.js';
-import { runScheduled } from '../src/engine/scheduled.js';
+import { runSweep } from '../src/run/sweep.js';
 import type { EngineDeps } from '../src/engine/types.js';
 import { probeService } from '../src/probe/probe.js';
 import { providerFor } from '../src/providers/registry.js';
@@ -58,7 +58,7 @@ try {
     clock: systemClock,
     logger: silentLogger,
   };
-  const result = await runScheduled({ deps, store: new MemoryStateStore(), watchMs: 0 });
+  const result = await runSweep({ deps, store: new MemoryStateStore(), watchMs: 0 });
   writeFileSync(join(root, 'docs/img/summary.md'), result.summary);
   const html = `<!doctype html><meta charset="utf-8"><style>
     body { margin: 0; background: #fff; }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 /**
- * The layering ARCHITECTURE.md promises, checked on the real import graph: the core (`src/`) imports no face
+ * The layering docs/architecture.md describes, checked on the real import graph: the core (`src/`) imports no face
  * and neither `@actions/*` nor `probot`, and the folders of `src/` import each other without cycles.
  */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,17 +19,21 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** Every module a file imports or re-exports at run time (`import type` / `export type` are erased). */
+/**
+ * Every module a file imports or re-exports, types included: a type import ties two folders together as much
+ * as a value import does (a change of the type breaks both), even though the compiler erases it.
+ */
 function importsOf(file: string): string[] {
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022);
   return source.statements.flatMap((statement) => {
-    if (ts.isImportDeclaration(statement)) {
-      if (statement.importClause?.isTypeOnly) return [];
-      return [(statement.moduleSpecifier as ts.StringLiteral).text];
-    }
-    if (ts.isExportDeclaration(statement) && statement.moduleSpecifier && !statement.isTypeOnly) {
-      return [(statement.moduleSpecifier as ts.StringLiteral).text];
-    }
+    if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier))
+      return [statement.moduleSpecifier.text];
+    if (
+      ts.isExportDeclaration(statement) &&
+      statement.moduleSpecifier &&
+      ts.isStringLiteral(statement.moduleSpecifier)
+    )
+      return [statement.moduleSpecifier.text];
     return [];
   });
 }
@@ -52,40 +56,151 @@ describe('architecture', () => {
     expect(offending).toEqual([]);
   });
 
-  test('the folders of src/ import each other without cycles (at run time)', () => {
-    const edges = new Map<string, Set<string>>();
-    const why = new Map<string, string>();
-    for (const file of files) {
-      const from = folderOf(file);
-      for (const spec of importsOf(file)) {
-        if (!spec.startsWith('.')) continue;
-        const target = resolve(dirname(file), spec);
-        if (!target.startsWith(src)) continue;
-        const to = folderOf(target.replace(/\.js$/, '.ts'));
-        if (to === from || to.endsWith('.ts')) continue;
-        if (!edges.has(from)) edges.set(from, new Set());
-        edges.get(from)!.add(to);
-        why.set(`${from}->${to}`, relative(root, file));
-      }
-    }
-    // Depth-first search for a back edge; report each cycle with the file that closes it.
-    const cycles: string[] = [];
-    const state = new Map<string, 'open' | 'done'>();
-    const path: string[] = [];
-    const visit = (node: string) => {
-      state.set(node, 'open');
-      path.push(node);
-      for (const next of edges.get(node) ?? []) {
-        if (state.get(next) === 'open') {
-          const cycle = [...path.slice(path.indexOf(next)), next];
-          const links = cycle.slice(1).map((to, i) => `${cycle[i]}→${to} (${why.get(`${cycle[i]}->${to}`)})`);
-          cycles.push(links.join(', '));
-        } else if (!state.has(next)) visit(next);
-      }
-      path.pop();
-      state.set(node, 'done');
-    };
-    for (const node of edges.keys()) if (!state.has(node)) visit(node);
-    expect(cycles).toEqual([]);
+  test('the folders of src/ form no new cycle (type imports count); the cycles left are listed debt', () => {
+    const { edges, why } = folderGraph(files);
+    const onCycles = edgesOnCycles(edges);
+    // Each new edge on a cycle fails here, named with a file that makes it.
+    const added = onCycles
+      .filter((edge) => !KNOWN_CYCLE_EDGES.includes(edge))
+      .map((e) => `${e} (${why.get(e)})`);
+    expect(added).toEqual([]);
+    // A debt paid off is struck from the list, so it can't come back unnoticed.
+    expect(KNOWN_CYCLE_EDGES.filter((edge) => !onCycles.includes(edge))).toEqual([]);
+  });
+
+  test('the cycle check sees a cycle made only of type imports', () => {
+    const edges = new Map([
+      ['a', new Set(['b'])],
+      ['b', new Set(['c'])],
+      ['c', new Set(['a'])],
+      ['d', new Set(['a'])],
+    ]);
+    expect(edgesOnCycles(edges)).toEqual(['a→b', 'b→c', 'c→a']);
+    expect(importsOf(join(src, 'report', 'status.ts'))).toContain('../engine/types.js');
   });
 });
+
+/** The folder graph of `files`: `from → to` for every relative import between two folders of src/. */
+function folderGraph(list: string[]) {
+  const edges = new Map<string, Set<string>>();
+  const why = new Map<string, string>();
+  for (const file of list) {
+    const from = folderOf(file);
+    for (const spec of importsOf(file)) {
+      if (!spec.startsWith('.')) continue;
+      const target = resolve(dirname(file), spec);
+      if (!target.startsWith(src)) continue;
+      const to = folderOf(target.replace(/\.js$/, '.ts'));
+      if (to === from || to.endsWith('.ts')) continue;
+      if (!edges.has(from)) edges.set(from, new Set());
+      edges.get(from)!.add(to);
+      why.set(`${from}→${to}`, relative(root, file));
+    }
+  }
+  return { edges, why };
+}
+
+/** The edges that lie on a cycle (both ends in one strongly connected component; Tarjan), sorted. */
+function edgesOnCycles(edges: Map<string, Set<string>>): string[] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const component = new Map<string, number>();
+  const stack: string[] = [];
+  let counter = 0;
+  const visit = (node: string) => {
+    index.set(node, counter);
+    low.set(node, counter++);
+    stack.push(node);
+    for (const next of edges.get(node) ?? []) {
+      if (!index.has(next)) {
+        visit(next);
+        low.set(node, Math.min(low.get(node)!, low.get(next)!));
+      } else if (!component.has(next)) low.set(node, Math.min(low.get(node)!, index.get(next)!));
+    }
+    if (low.get(node) !== index.get(node)) return;
+    for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+      component.set(top, index.get(node)!);
+      if (top === node) break;
+    }
+  };
+  for (const node of edges.keys()) if (!index.has(node)) visit(node);
+  return [...edges]
+    .flatMap(([from, tos]) =>
+      [...tos].filter((to) => component.get(from) === component.get(to)).map((to) => `${from}→${to}`),
+    )
+    .sort();
+}
+
+/**
+ * Folder imports that still sit on a cycle (docs/architecture.md, "Layers and the debt left"): the shared
+ * vocabulary (config's types, the engine's events, the state's records) is not yet in a leaf module.
+ * Shrink this list; never grow it.
+ */
+const KNOWN_CYCLE_EDGES: string[] = [
+  'badges→history',
+  'badges→site',
+  'config→notify',
+  'config→providers',
+  'config→util',
+  'engine→config',
+  'engine→forensics',
+  'engine→github',
+  'engine→history',
+  'engine→incidents',
+  'engine→monitor',
+  'engine→notify',
+  'engine→probe',
+  'engine→providers',
+  'engine→recovery',
+  'engine→site',
+  'engine→state',
+  'engine→util',
+  'forensics→config',
+  'forensics→providers',
+  'forensics→recovery',
+  'forensics→util',
+  'github→state',
+  'github→util',
+  'history→engine',
+  'history→report',
+  'history→state',
+  'incidents→config',
+  'incidents→github',
+  'incidents→state',
+  'incidents→util',
+  'monitor→config',
+  'monitor→probe',
+  'notify→config',
+  'notify→engine',
+  'notify→history',
+  'notify→state',
+  'notify→util',
+  'probe→config',
+  'probe→util',
+  'providers→config',
+  'providers→util',
+  'recovery→config',
+  'recovery→engine',
+  'recovery→probe',
+  'recovery→providers',
+  'recovery→state',
+  'recovery→util',
+  'report→config',
+  'report→engine',
+  'report→monitor',
+  'report→state',
+  'report→util',
+  'site→badges',
+  'site→config',
+  'site→history',
+  'site→state',
+  'site→util',
+  'state→config',
+  'state→github',
+  'state→history',
+  'state→monitor',
+  'state→probe',
+  'state→util',
+  'util→config',
+  'util→providers',
+];

@@ -50,11 +50,12 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
   },
   sweep: {
     usage: 'sweep',
-    summary: 'what a scheduled run does: probe, confirm, recover, save the state',
+    summary: 'what a scheduled run does: probe, confirm, recover, notify, save the state',
     details: [
       "A failed check is re-probed at once to confirm it; a service down by the mode's rules is recovered",
-      'through its provider (restart, then redeploy, ...) and verified; the state file is updated.',
-      'Exit 0 all up at the end, 1 something still down, 2 bad config or command line.',
+      'through its provider (restart, then redeploy, ...) and verified; transitions go to the notify:',
+      'targets (each once) and the state file is updated, history included.',
+      'Exit 0 nothing down at the end, 1 something still down, 2 bad config or command line.',
     ],
   },
   watch: {

@@ -1,63 +1,37 @@
-import { mergeSweep, sweep } from '../../src/engine/sweep.js';
-import type { SweepResult } from '../../src/engine/types.js';
+import type { RunResult } from '../../src/report/run-report.js';
+import { isFailing, statusLabel } from '../../src/report/status.js';
+import { runSweep } from '../../src/run/sweep.js';
 import { buildDeps } from '../deps.js';
 import { loadCliConfig, rejectPositionals, type CommandContext } from '../context.js';
 import { colorsFor } from '../io.js';
 import { formatEvent } from '../print.js';
 import { renderServiceLines } from '../report-lines.js';
 
-/** Overall status of a sweep, as the Action's `status` output: `up`, `degraded` or `down`. */
-export type OverallStatus = 'up' | 'degraded' | 'down';
-
-/** A service failing at the end of the sweep: down, or its last check failed (not yet confirmed down). */
-export function isFailing(outcome: SweepResult['services'][string]): boolean {
-  if (outcome.status === 'paused' || outcome.unchecked) return false;
-  if (outcome.recovered && outcome.error === undefined) return false;
-  return outcome.status === 'down' || outcome.error !== undefined;
-}
-
 /**
- * The status a person should see for one outcome: `failing` for a failed check that the mode's rules do not
- * call down yet (never `up` with an error), otherwise the health status.
+ * The `--json` report of a sweep: the run's result (src/report/run-report.ts) as the CLI has always printed
+ * it; statuses are the Action's (src/report/status.ts).
  */
-export function displayStatus(outcome: SweepResult['services'][string]): string {
-  if (outcome.unchecked) return 'not checked';
-  return isFailing(outcome) && outcome.status !== 'down' ? 'failing' : outcome.status;
-}
-
-/** The `--json` report of a sweep (no state internals); the same statuses as the human report. */
-export function summarizeSweep(result: SweepResult, at: number) {
-  const outcomes = Object.values(result.services);
-  const down = outcomes.filter(isFailing).map((o) => o.service);
-  const degraded = outcomes
-    .filter((o) => !isFailing(o) && (o.status === 'degraded' || o.status === 'slow' || o.unchecked))
-    .map((o) => o.service);
-  const status: OverallStatus = down.length ? 'down' : degraded.length ? 'degraded' : 'up';
+export function sweepJson(result: RunResult, at: number) {
   return {
-    status,
-    mode: result.mode,
+    status: result.status,
+    mode: result.report.mode,
     checkedAt: new Date(at).toISOString(),
-    downServices: down,
-    recoveredServices: outcomes.filter((o) => o.recovered).map((o) => o.service),
+    downServices: result.down,
+    recoveredServices: result.recovered,
     services: Object.fromEntries(
-      outcomes.map((o) => [
-        o.service,
+      Object.entries(result.report.services).map(([id, s]) => [
+        id,
         {
-          name: o.name,
-          status: displayStatus(o),
-          responseMs: o.responseMs ?? null,
-          error: o.error ?? null,
-          recovered: o.recovered,
-          planned: o.planned.map((p) => ({ action: p.action, trigger: p.trigger, reason: p.reason })),
-          actions: o.attempts.map((a) => ({
-            action: a.action,
-            trigger: a.trigger,
-            providerOk: a.providerOk,
-            healthy: a.healthy,
-            durationMs: a.durationMs,
-            detail: a.detail,
-          })),
-          incident: o.incident ?? null,
+          name: s.name,
+          status: s.status,
+          ...(s.failing ? { failing: true } : {}),
+          ...(s.unchecked ? { unchecked: true } : {}),
+          responseMs: s.responseMs ?? null,
+          error: s.error ?? null,
+          recovered: s.recovered,
+          planned: s.plannedItems.map((p) => ({ action: p.action, trigger: p.trigger, reason: p.reason })),
+          actions: s.actions.map(({ ok, ...a }) => ({ ...a, providerOk: ok })),
+          incident: s.incident ?? null,
         },
       ]),
     ),
@@ -65,9 +39,9 @@ export function summarizeSweep(result: SweepResult, at: number) {
 }
 
 /**
- * `uptime-action sweep`: one sweep as a scheduled run does it (probe, confirm, recover; `--dry-run` only
- * plans), saved to the local state file, incidents beside it. Exit 0 all up at the end, 1 something still
- * down, 2 bad config.
+ * `uptime-action sweep`: what one scheduled run of the Action does (src/run/sweep.ts), on the local state
+ * file with incidents beside it: probe, confirm, recover, book the history, notify the `notify:` targets, save
+ * (`--dry-run` only plans). Exit 0 nothing down at the end, 1 something still down, 2 bad config.
  */
 export async function sweepCommand(ctx: CommandContext): Promise<number> {
   const { args, io } = ctx;
@@ -86,23 +60,22 @@ export async function sweepCommand(ctx: CommandContext): Promise<number> {
           if (line) io.out(line);
         },
   });
-  const result = await sweep(deps, await store.read(), { mode: args.mode });
-  if (!args.dryRun) await store.update((fresh) => mergeSweep(fresh, result));
-  const summary = summarizeSweep(result, ctx.now());
+  const result = await runSweep({ deps, store, mode: args.mode, watchMs: 0, persist: 'always' });
   if (args.json) {
-    io.out(JSON.stringify(summary, null, 2));
-  } else {
-    const lines = Object.entries(summary.services).map(([, s]) => ({
-      name: s.name,
-      status: s.status,
-      detail: s.error ? `— ${s.error}` : s.responseMs !== null ? `${s.responseMs}ms` : '',
-    }));
-    io.out(renderServiceLines(lines, colorsFor(io)));
-    const total = lines.length;
-    io.out(
-      `${summary.status.toUpperCase()}: ${total - summary.downServices.length} of ${total} services healthy (mode ${result.mode}).`,
-    );
-    io.out(args.dryRun ? 'Dry run: nothing restarted, nothing saved.' : `State saved to ${args.state}.`);
+    io.out(JSON.stringify(sweepJson(result, ctx.now()), null, 2));
+    return result.failure ? 1 : 0;
   }
-  return summary.downServices.length ? 1 : 0;
+  const outcomes = Object.values(result.outcomes);
+  const lines = outcomes.map((o) => ({
+    name: o.name,
+    status: statusLabel(o),
+    detail: o.error ? `— ${o.error}` : o.responseMs !== undefined ? `${o.responseMs}ms` : '',
+  }));
+  io.out(renderServiceLines(lines, colorsFor(io)));
+  const healthy = outcomes.filter((o) => o.status !== 'down' && !isFailing(o)).length;
+  io.out(
+    `${result.status.toUpperCase()}: ${healthy} of ${outcomes.length} services healthy (mode ${result.report.mode}).`,
+  );
+  io.out(args.dryRun ? 'Dry run: nothing restarted, nothing saved.' : `State saved to ${args.state}.`);
+  return result.failure ? 1 : 0;
 }

@@ -1,16 +1,16 @@
 import { resolve } from 'node:path';
 import { resolveTuning } from '../../src/config/presets.js';
-import { Publisher } from '../../src/engine/publish.js';
 import { SiteKeeper } from '../../src/engine/site.js';
 import { FileSiteSink } from '../../src/engine/site-file.js';
 import { effectiveMode } from '../../src/engine/sweep.js';
-import { watch } from '../../src/engine/watch.js';
-import type { SweepResult } from '../../src/engine/types.js';
+import type { EngineEvent, SweepResult } from '../../src/engine/types.js';
+import type { Config } from '../../src/config/schema.js';
+import { runSweep, type RunSweepResult } from '../../src/run/sweep.js';
 import { formatDuration } from '../../src/util/duration.js';
 import { UsageError } from '../args.js';
 import { buildDeps } from '../deps.js';
 import { loadCliConfig, rejectPositionals, type CommandContext } from '../context.js';
-import { colorsFor, interruptSignal } from '../io.js';
+import { colorsFor, interruptSignal, type Colors } from '../io.js';
 import { ResponseHistory, renderLiveTable } from '../live-table.js';
 import { formatEvent, renderBanner } from '../print.js';
 import { renderStatus } from '../status-block.js';
@@ -35,96 +35,133 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
   const { args, io } = ctx;
   rejectPositionals(ctx);
   const config = await loadCliConfig(ctx);
-  const live = io.isTTY === true && io.redraw !== undefined;
-  const colors = colorsFor(io);
-  const history = new ResponseHistory();
-  const recent: string[] = [];
+  const screen = new WatchScreen(ctx, config);
   const { deps, store } = buildDeps(config, {
     env: io.env,
     logger: ctx.logger,
     statePath: args.state,
     incidents: 'file',
     dryRun: args.dryRun,
-    onEvent: (event) => {
-      if (event.type === 'check' && !event.result.confirm)
-        history.push(event.service, event.result.ok ? event.result.responseMs : undefined);
-      const line = formatEvent(event, config, { now: ctx.now, verbose: args.verbose });
-      if (!line) return;
-      if (!live) return io.out(line);
-      recent.push(line);
-      if (recent.length > RECENT_LINES) recent.shift();
-    },
+    onEvent: (event) => screen.event(event),
   });
   const site = args.site && !args.dryRun ? await siteKeeper(ctx, args.site) : undefined;
-  const publisher = new Publisher(deps);
-  const initial = await store.read();
-  const mode = effectiveMode(config, initial, args.mode);
-  const started = ctx.now();
-  const stopNote = args.durationMs
-    ? `⏳ Stops after ${formatDuration(args.durationMs)} (Ctrl-C stops earlier)`
-    : '⏹️  Ctrl-C stops and saves the state';
-  io.out(renderBanner(config, mode, resolveTuning(config, mode), stopNote));
+  const mode = effectiveMode(config, await store.read(), args.mode);
+  io.out(renderBanner(config, mode, resolveTuning(config, mode), screen.stopNote()));
   io.out('');
   const { signal, dispose } = interruptSignal(io);
-  signal.addEventListener(
-    'abort',
-    () => {
-      if (!live) io.out('⏹️  Stopping after the current sweep (Ctrl-C again quits at once)...');
-    },
-    { once: true },
-  );
-  const footer = () =>
-    args.durationMs
-      ? `⏳ ${formatDuration(Math.max(0, started + args.durationMs - ctx.now()))} left · Ctrl-C stops`
-      : '⏹️  Ctrl-C stops and saves the state';
-  let lastBlock = ctx.now();
-  let last: SweepResult | undefined;
-  let printed: SweepResult | undefined;
+  signal.addEventListener('abort', () => screen.stopping(), { once: true });
+  let result: RunSweepResult;
   try {
-    last = await watch(deps, store, {
-      durationMs: args.durationMs,
+    // The core's run (src/run/sweep.ts): the same sweeps, save path, history and notifications as the Action.
+    result = await runSweep({
+      deps,
+      store,
       signal,
-      mode: args.mode,
-      persist: 'always',
-      publisher,
       site,
-      onSweep: (result) => {
-        if (live) {
-          io.redraw?.update(
-            renderLiveTable({
-              config,
-              state: result.state,
-              mode: result.mode,
-              now: ctx.now(),
-              history,
-              recent,
-              colors,
-              footer: footer(),
-            }),
-          );
-        } else if (ctx.now() - lastBlock >= STATUS_EVERY_MS) {
-          lastBlock = ctx.now();
-          printed = result;
-          io.out(renderStatus(config, result.state, { mode: result.mode, now: ctx.now() }));
-        }
-      },
+      mode: args.mode,
+      watchMs: args.durationMs ?? Infinity,
+      persist: 'always',
+      settle: 'background',
+      onSweep: (sweep) => screen.sweep(sweep),
     });
   } finally {
     dispose();
-    if (live) io.redraw?.done();
-    // Messages still in flight get a bounded time (15 s) to arrive; their failures are in the incident log.
-    if (publisher.inFlight > 0) io.out('📣 Waiting for notifications still being sent (at most 15 s)...');
-    await publisher.finish();
+    screen.done();
   }
+  // Messages still in flight get a bounded time (15 s) to arrive; their failures are in the incident log.
+  if (result.inFlight > 0) io.out('📣 Waiting for notifications still being sent (at most 15 s)...');
+  await result.notifications;
   if (signal.aborted) io.out(`⏹️  Stopped; state saved to ${args.state}`);
   if (site && args.site)
     io.out(
       `🌐 Status site in ${args.site}: ${site.writes} update(s)${site.failures ? `, ${site.failures} failed (see the warnings)` : ''}.`,
     );
-  // The closing status block when piped, unless the minute's block just showed this very sweep.
-  if (!live && last && last !== printed)
-    io.out(renderStatus(config, last.state, { mode: last.mode, now: ctx.now() }));
+  screen.closing();
   return 0;
+}
+
+/** What `watch` shows: the live table in a terminal; piped, a line per event and the status block every minute. */
+class WatchScreen {
+  private readonly live: boolean;
+  private readonly colors: Colors;
+  private readonly history = new ResponseHistory();
+  private readonly recent: string[] = [];
+  private readonly started: number;
+  private lastBlock: number;
+  private last?: SweepResult;
+  private printed?: SweepResult;
+
+  constructor(
+    private readonly ctx: CommandContext,
+    private readonly config: Config,
+  ) {
+    this.live = ctx.io.isTTY === true && ctx.io.redraw !== undefined;
+    this.colors = colorsFor(ctx.io);
+    this.started = ctx.now();
+    this.lastBlock = ctx.now();
+  }
+
+  stopNote(): string {
+    const { durationMs } = this.ctx.args;
+    return durationMs
+      ? `⏳ Stops after ${formatDuration(durationMs)} (Ctrl-C stops earlier)`
+      : '⏹️  Ctrl-C stops and saves the state';
+  }
+
+  event(event: EngineEvent): void {
+    if (event.type === 'check' && !event.result.confirm)
+      this.history.push(event.service, event.result.ok ? event.result.responseMs : undefined);
+    const line = formatEvent(event, this.config, { now: this.ctx.now, verbose: this.ctx.args.verbose });
+    if (!line) return;
+    if (!this.live) return this.ctx.io.out(line);
+    this.recent.push(line);
+    if (this.recent.length > RECENT_LINES) this.recent.shift();
+  }
+
+  stopping(): void {
+    if (!this.live) this.ctx.io.out('⏹️  Stopping after the current sweep (Ctrl-C again quits at once)...');
+  }
+
+  sweep(result: SweepResult): void {
+    const { io, now } = this.ctx;
+    this.last = result;
+    if (this.live) {
+      io.redraw?.update(
+        renderLiveTable({
+          config: this.config,
+          state: result.state,
+          mode: result.mode,
+          now: now(),
+          history: this.history,
+          recent: this.recent,
+          colors: this.colors,
+          footer: this.footer(),
+        }),
+      );
+    } else if (now() - this.lastBlock >= STATUS_EVERY_MS) {
+      this.lastBlock = now();
+      this.printed = result;
+      io.out(renderStatus(this.config, result.state, { mode: result.mode, now: now() }));
+    }
+  }
+
+  done(): void {
+    if (this.live) this.ctx.io.redraw?.done();
+  }
+
+  /** The closing status block when piped, unless the minute's block just showed this very sweep. */
+  closing(): void {
+    const last = this.last;
+    if (!this.live && last && last !== this.printed)
+      this.ctx.io.out(renderStatus(this.config, last.state, { mode: last.mode, now: this.ctx.now() }));
+  }
+
+  private footer(): string {
+    const { durationMs } = this.ctx.args;
+    return durationMs
+      ? `⏳ ${formatDuration(Math.max(0, this.started + durationMs - this.ctx.now()))} left · Ctrl-C stops`
+      : '⏹️  Ctrl-C stops and saves the state';
+  }
 }
 
 /** The `--site` folder, checked before the first sweep: a file or a folder that can't be written exits 2. */

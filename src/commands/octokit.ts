@@ -1,9 +1,11 @@
-import type { Endpoints } from '@octokit/types';
+import { z } from 'zod';
 import { ConfigError } from '../config/errors.js';
 import { DEFAULT_CONFIG_PATH, parseConfig, parseConfigYaml } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { HostedPolicy } from '../config/policy.js';
+import { MAX_CONFIG_BYTES } from '../config/guards.js';
 import { errorStatus, type GitHubClient } from '../github/client.js';
+import { PermissionSchema, requestData } from '../github/request.js';
 import type { PermissionAnswer } from './permissions.js';
 import type { CommentGitHub, ReactionKind } from './run.js';
 
@@ -32,12 +34,16 @@ export interface OctokitCommentOptions {
   policy?: HostedPolicy;
 }
 
-type PermissionData =
-  Endpoints['GET /repos/{owner}/{repo}/collaborators/{username}/permission']['response']['data'];
-type ContentsData = Endpoints['GET /repos/{owner}/{repo}/contents/{path}']['response']['data'];
-
-/** Largest config file read (before YAML alias expansion, which src/config bounds). */
-export const MAX_CONFIG_BYTES = 512 * 1024;
+/** The config file from the contents API: a file (a folder is a list; a symlink or submodule has no content). */
+const ConfigFileSchema = z.union([
+  z.array(z.unknown()),
+  z.object({
+    type: z.string(),
+    size: z.number().optional(),
+    content: z.string().optional(),
+    encoding: z.string().optional(),
+  }),
+]);
 
 /** Builds the pipeline's GitHub access for one comment from an Octokit. */
 export function octokitCommentGitHub(octokit: RequestOctokit, options: OctokitCommentOptions): CommentGitHub {
@@ -60,11 +66,13 @@ export function octokitCommentGitHub(octokit: RequestOctokit, options: OctokitCo
       });
     },
     async getPermission(username: string) {
-      const { data }: { data: PermissionData } = await octokit.request(
+      const answer: PermissionAnswer = await requestData(
+        octokit,
         'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
         { owner, repo, username },
+        PermissionSchema,
       );
-      return data satisfies PermissionAnswer;
+      return answer;
     },
     loadConfig: (select?: (raw: unknown) => unknown) =>
       loadRepoConfig(octokit, {
@@ -99,14 +107,14 @@ export async function loadRepoConfig(
   const { owner, repo, branch } = options;
   const path = options.path ?? DEFAULT_CONFIG_PATH;
   const source = `${owner}/${repo}:${path}@${branch}`;
-  let data: ContentsData;
+  let data: z.infer<typeof ConfigFileSchema>;
   try {
-    ({ data } = await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', {
-      owner,
-      repo,
-      path,
-      ref: branch,
-    }));
+    data = await requestData(
+      octokit,
+      'GET /repos/{owner}/{repo}/contents/{path}',
+      { owner, repo, path, ref: branch },
+      ConfigFileSchema,
+    );
   } catch (error: unknown) {
     if (errorStatus(error) === 404) {
       throw new ConfigError(source, [
@@ -119,16 +127,17 @@ export async function loadRepoConfig(
     }
     throw error;
   }
-  if (Array.isArray(data) || data.type !== 'file') {
+  if (Array.isArray(data) || data.type !== 'file' || data.content === undefined) {
     throw new ConfigError(source, [
       { path: '', message: `${path} is not a file.`, fix: `make ${path} a YAML file with a services: key.` },
     ]);
   }
-  if (data.size > MAX_CONFIG_BYTES || data.content.length > (MAX_CONFIG_BYTES * 4) / 3 + 4096) {
+  const size = data.size ?? Math.floor((data.content.length * 3) / 4);
+  if (size > MAX_CONFIG_BYTES || data.content.length > (MAX_CONFIG_BYTES * 4) / 3 + 4096) {
     throw new ConfigError(source, [
       {
         path: '',
-        message: `${path} is ${data.size} bytes, over the ${MAX_CONFIG_BYTES}-byte limit.`,
+        message: `${path} is ${size} bytes, over the ${MAX_CONFIG_BYTES}-byte limit.`,
         fix: 'keep the config small: one entry per service, no generated content.',
       },
     ]);

@@ -4,7 +4,7 @@ import { formatDuration, parseDuration } from '../util/duration.js';
 import { echo } from './echo.js';
 
 /**
- * The slash-command grammar shared by the bot and the Action (ARCHITECTURE.md, "Slash commands"):
+ * The slash-command grammar shared by the bot and the Action (docs/github-app.md):
  * the command is the comment's first line, `/verb arg --flag`, with a case-insensitive verb.
  * Pure: text in, a typed command (or a reason it isn't one) out.
  */

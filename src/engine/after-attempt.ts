@@ -4,15 +4,15 @@ import type { ProbeResult } from '../probe/types.js';
 import { countVerifiedCheck, recordAttempt } from '../state/records.js';
 import type { IncidentRef, RecoveryAttempt, ServiceRecord } from '../state/types.js';
 import type { RecoveryStep } from './plan.js';
-import { attemptComment, openedBody, resolvedComment } from './timeline.js';
-import type { EngineEvent, IncidentAction, Notification } from './types.js';
+import { openIncidentIfNone } from './incident-rule.js';
+import { attemptComment, resolvedComment } from './timeline.js';
+import type { EngineEvent, IncidentAction } from './types.js';
 
 /** The decisions that follow one finished recovery attempt. */
 export interface AfterAttempt {
   record: ServiceRecord;
   events: EngineEvent[];
   incidents: IncidentAction[];
-  notifications: Notification[];
   /** Healthy again: the outcome's new response time. */
   recovered?: { responseMs: number };
 }
@@ -20,7 +20,7 @@ export interface AfterAttempt {
 /**
  * Pure: what follows a recovery attempt. The attempt is recorded (the ladder moves on after a `down` attempt),
  * the incident gets its timeline entry (opened first if none is), and a verified recovery closes the outage,
- * resets the ladder, resolves the incident and notifies `resolved`.
+ * resets the ladder and resolves the incident (its `status` event is what tells `resolved`: src/notify/events.ts).
  */
 export function planAfterAttempt(input: {
   config: Config;
@@ -36,22 +36,15 @@ export function planAfterAttempt(input: {
   let record = recordAttempt(input.record, attempt);
   if (step.trigger === 'down') record = { ...record, ladderStep: record.ladderStep + 1 };
   const events: EngineEvent[] = [{ type: 'recovery-end', service: id, attempt }];
-  const incidents: IncidentAction[] = [];
-  const notifications: Notification[] = [];
-  if (!input.open) {
-    const kind = record.health.status === 'down' ? 'down' : 'degraded';
-    const reason =
-      attempt.trigger === 'predictive' ? 'degradation trend' : (record.health.lastError ?? 'failed checks');
-    incidents.push({
-      type: 'open',
-      service: id,
-      kind,
-      at: attempt.at,
-      body: openedBody(service, kind, undefined, reason, attempt.at),
-    });
-  }
+  const incidents: IncidentAction[] = openIncidentIfNone(input.open !== undefined, {
+    service,
+    status: record.health.status,
+    reason:
+      attempt.trigger === 'predictive' ? 'degradation trend' : (record.health.lastError ?? 'failed checks'),
+    at: attempt.at,
+  });
   incidents.push({ type: 'comment', service: id, body: attemptComment(service, attempt) });
-  if (!healthyProbe) return { record, events, incidents, notifications };
+  if (!healthyProbe) return { record, events, incidents };
   const from = record.health.status;
   record = closeOutage(
     countVerifiedCheck(
@@ -82,13 +75,24 @@ export function planAfterAttempt(input: {
     durationMs,
     body: `${resolvedComment(service, durationMs, healthyProbe.at)} The ${attempt.action} brought it back.`,
   });
-  notifications.push({
-    type: 'resolved',
-    service: id,
-    at: healthyProbe.at,
-    reason: `${attempt.action} worked`,
-  });
-  return { record, events, incidents, notifications, recovered: { responseMs: healthyProbe.responseMs } };
+  return { record, events, incidents, recovered: { responseMs: healthyProbe.responseMs } };
+}
+
+/**
+ * Pure: what follows a planned step that does not apply (a rollback with no recent deploy to undo): the
+ * ladder moves past it, no budget is spent, and the incident's timeline says why.
+ */
+export function planSkippedStep(input: { record: ServiceRecord; step: RecoveryStep; reason: string }): {
+  record: ServiceRecord;
+  events: EngineEvent[];
+  incidents: IncidentAction[];
+} {
+  const { step, reason } = input;
+  return {
+    record: { ...input.record, ladderStep: input.record.ladderStep + 1 },
+    events: [{ type: 'skipped', service: step.service, reason }],
+    incidents: [{ type: 'comment', service: step.service, body: `⏭️ ${reason}.` }],
+  };
 }
 
 /** Ends the open outage interval at `at`. */

@@ -1,7 +1,13 @@
 import { executeAction, runAll } from '../recovery/executor.js';
 import type { IncidentRef, UptimeState } from '../state/types.js';
-import { planAfterAttempt } from './after-attempt.js';
-import { forensicsComment, rollbackDecision, startForensics, type PendingForensics } from './forensics.js';
+import { planAfterAttempt, planSkippedStep } from './after-attempt.js';
+import {
+  forensicsComment,
+  rollbackDecision,
+  rollbackFacts,
+  startForensics,
+  type PendingForensics,
+} from './forensics.js';
 import { IncidentWriter } from './incident-writer.js';
 import { recordOf, type RecoveryStep, type SweepPlan } from './plan.js';
 import type { EngineDeps, EngineEvent, IncidentAction, ServiceOutcome, SweepResult } from './types.js';
@@ -13,112 +19,135 @@ import type { EngineDeps, EngineEvent, IncidentAction, ServiceOutcome, SweepResu
  * of what was written.
  */
 export async function executePlan(deps: EngineDeps, plan: SweepPlan): Promise<SweepResult> {
-  const state = plan.state;
-  const events: EngineEvent[] = [];
-  const emit = (event: EngineEvent) => {
-    events.push(event);
-    deps.onEvent?.(event);
-  };
-  for (const event of plan.events) emit(event);
-  const outcomes: Record<string, ServiceOutcome> = structuredClone(plan.services);
-  const notifications = [...plan.notifications];
-  const writes: string[] = [];
-  const writer = deps.dryRun || !deps.incidents ? undefined : new IncidentWriter(deps.incidents, deps.config);
-  let changed = plan.changed;
-  const apply = async (actions: IncidentAction[]) => {
-    if (!writer) return;
-    for (const action of actions) {
-      const effect = await writer.execute(action, openIncident(state, action.service));
-      if (effect.ref === null) delete state.incidents[action.service];
-      else if (effect.ref) state.incidents[action.service] = effect.ref;
-      if (effect.ref !== undefined) changed = true;
-      if (effect.event) emit(effect.event);
-      if (effect.write) writes.push(effect.write);
-    }
-  };
-  // Forensics run beside recovery (never before it): started now, awaited only to write the incident.
-  const forensics = deps.dryRun ? new Map<string, PendingForensics>() : startForensics(deps, plan);
-  const withForensics = async (id: string, actions: IncidentAction[]) => {
-    const comment = writer ? await forensicsComment(deps, forensics.get(id)) : undefined;
-    if (!comment) return actions;
-    const at = actions.findIndex((a) => a.type !== 'open');
-    return at < 0 ? [...actions, comment] : [...actions.slice(0, at), comment, ...actions.slice(at)];
-  };
-  await apply(plan.incidents);
-
+  const run = new PlanRun(deps, plan);
+  for (const event of plan.events) run.emit(event);
+  await run.apply(plan.incidents);
   if (deps.dryRun) {
     for (const item of plan.recoveries)
-      emit({
+      run.emit({
         type: 'skipped',
         service: item.service,
         reason: `dry-run: would ${item.action} (${item.reason})`,
       });
   } else if (plan.recoveries.length > 0) {
     const done = await runAll(plan.recoveries, plan.tuning.parallelRecovery, (step) =>
-      recover(deps, step, plan, emit, forensics.get(step.service)),
+      recover(deps, step, plan, (e) => run.emit(e), run.forensics.get(step.service)),
     );
-    for (const { step, outcome, skipped } of done) {
-      if (skipped !== undefined) {
-        // The ladder moves past a rollback that does not apply; no budget spent.
-        const record = recordOf(state, step.service)!;
-        state.services[step.service] = { ...record, ladderStep: record.ladderStep + 1 };
-        changed = true;
-        emit({ type: 'skipped', service: step.service, reason: skipped });
-        await apply(
-          await withForensics(step.service, [
-            { type: 'comment', service: step.service, body: `⏭️ ${skipped}.` },
-          ]),
-        );
-        continue;
-      }
-      if (outcome.refused !== undefined) {
-        emit({ type: 'skipped', service: step.service, reason: outcome.refused });
-        continue;
-      }
-      changed = true;
-      if (deps.store)
-        writes.push(
-          `claimed a ${step.action} of ${deps.config.services[step.service].name} in the shared state`,
-        );
-      const after = planAfterAttempt({
-        config: deps.config,
-        record: recordOf(state, step.service)!,
-        open: openIncident(state, step.service),
-        step,
-        attempt: outcome.attempt,
-        healthyProbe: outcome.healthyProbe,
-      });
-      state.services[step.service] = after.record;
-      for (const event of after.events) emit(event);
-      outcomes[step.service].attempts.push(outcome.attempt);
-      if (after.recovered)
-        outcomes[step.service] = {
-          ...outcomes[step.service],
-          status: 'up',
-          responseMs: after.recovered.responseMs,
-          error: undefined,
-          recovered: true,
-        };
-      notifications.push(...after.notifications);
-      await apply(await withForensics(step.service, after.incidents));
+    for (const attempt of done) await run.settle(attempt);
+  }
+  return run.finish();
+}
+
+/** One recovery as {@link recover} carried it out. */
+type Recovered = Awaited<ReturnType<typeof recover>>;
+
+/** The I/O side of one plan: applies incident actions and what follows each recovery, and keeps the result. */
+class PlanRun {
+  readonly events: EngineEvent[] = [];
+  readonly writes: string[] = [];
+  readonly outcomes: Record<string, ServiceOutcome>;
+  readonly forensics: Map<string, PendingForensics>;
+  private readonly writer?: IncidentWriter;
+  private changed: boolean;
+
+  constructor(
+    private readonly deps: EngineDeps,
+    private readonly plan: SweepPlan,
+  ) {
+    this.outcomes = structuredClone(plan.services);
+    this.changed = plan.changed;
+    this.writer =
+      deps.dryRun || !deps.incidents ? undefined : new IncidentWriter(deps.incidents, deps.config);
+    // Forensics run beside recovery (never before it): started now, awaited only to write the incident.
+    this.forensics = deps.dryRun ? new Map() : startForensics(deps, plan);
+  }
+
+  emit(event: EngineEvent): void {
+    this.events.push(event);
+    this.deps.onEvent?.(event);
+  }
+
+  /** Writes the incident actions in order; the state follows what was written. */
+  async apply(actions: IncidentAction[]): Promise<void> {
+    if (!this.writer) return;
+    const state = this.plan.state;
+    for (const action of actions) {
+      const effect = await this.writer.execute(action, openIncident(state, action.service));
+      if (effect.ref === null) delete state.incidents[action.service];
+      else if (effect.ref) state.incidents[action.service] = effect.ref;
+      if (effect.ref !== undefined) this.changed = true;
+      if (effect.event) this.emit(effect.event);
+      if (effect.write) this.writes.push(effect.write);
     }
   }
-  for (const id of forensics.keys()) {
-    if (openIncident(state, id)) await apply(await withForensics(id, []));
+
+  /** What follows one recovery: a skipped step, a refused claim, or an attempt (pure steps, then their I/O). */
+  async settle({ step, outcome, skipped }: Recovered): Promise<void> {
+    const state = this.plan.state;
+    if (skipped !== undefined) {
+      const after = planSkippedStep({ record: recordOf(state, step.service)!, step, reason: skipped });
+      state.services[step.service] = after.record;
+      this.changed = true;
+      for (const event of after.events) this.emit(event);
+      return this.apply(await this.withForensics(step.service, after.incidents));
+    }
+    if (outcome.refused !== undefined)
+      return this.emit({ type: 'skipped', service: step.service, reason: outcome.refused });
+    this.changed = true;
+    if (this.deps.store)
+      this.writes.push(
+        `claimed a ${step.action} of ${this.deps.config.services[step.service].name} in the shared state`,
+      );
+    const after = planAfterAttempt({
+      config: this.deps.config,
+      record: recordOf(state, step.service)!,
+      open: openIncident(state, step.service),
+      step,
+      attempt: outcome.attempt,
+      healthyProbe: outcome.healthyProbe,
+    });
+    state.services[step.service] = after.record;
+    for (const event of after.events) this.emit(event);
+    const current = this.outcomes[step.service];
+    current.attempts.push(outcome.attempt);
+    if (after.recovered)
+      this.outcomes[step.service] = {
+        ...current,
+        status: 'up',
+        responseMs: after.recovered.responseMs,
+        error: undefined,
+        recovered: true,
+      };
+    await this.apply(await this.withForensics(step.service, after.incidents));
   }
-  for (const id of Object.keys(outcomes)) outcomes[id].incident = openIncident(state, id)?.number;
-  state.lastSweepAt = plan.now;
-  state.updatedAt = deps.clock.now();
-  return {
-    state,
-    mode: plan.mode,
-    tuning: plan.tuning,
-    services: outcomes,
-    events,
-    changed,
-    notifications,
-    writes,
-  };
+
+  /** The sweep's result, once the forensics still owed to an open incident are written. */
+  async finish(): Promise<SweepResult> {
+    const { state } = this.plan;
+    for (const id of this.forensics.keys())
+      if (openIncident(state, id)) await this.apply(await this.withForensics(id, []));
+    for (const id of Object.keys(this.outcomes)) this.outcomes[id].incident = openIncident(state, id)?.number;
+    state.lastSweepAt = this.plan.now;
+    state.updatedAt = this.deps.clock.now();
+    const { mode, tuning } = this.plan;
+    return {
+      state,
+      mode,
+      tuning,
+      services: this.outcomes,
+      events: this.events,
+      changed: this.changed,
+      writes: this.writes,
+    };
+  }
+
+  /** The actions with the service's forensics comment after its opening (once per sweep). */
+  private async withForensics(id: string, actions: IncidentAction[]): Promise<IncidentAction[]> {
+    const comment = this.writer ? await forensicsComment(this.deps, this.forensics.get(id)) : undefined;
+    if (!comment) return actions;
+    const at = actions.findIndex((a) => a.type !== 'open');
+    return at < 0 ? [...actions, comment] : [...actions.slice(0, at), comment, ...actions.slice(at)];
+  }
 }
 
 async function recover(
@@ -131,7 +160,9 @@ async function recover(
   const service = deps.config.services[step.service];
   let target: string | undefined;
   if (step.action === 'rollback') {
-    const decision = await rollbackDecision(deps, plan, step, forensics);
+    // The facts (the platform's deployments) are gathered first; the decision on them is pure.
+    const facts = await rollbackFacts(deps, plan, step, forensics);
+    const decision = rollbackDecision(deps.config, plan, step, facts);
     if (!decision.take)
       return { step, skipped: decision.reason, outcome: { refused: decision.reason } as const };
     target = decision.target.id;

@@ -3,9 +3,9 @@ import { collectForensics } from '../forensics/collect.js';
 import { renderForensics } from '../forensics/render.js';
 import type { Forensics } from '../forensics/types.js';
 import { decideRollback, type RollbackDecision } from '../recovery/rollback.js';
-import type { ServiceConfig } from '../config/schema.js';
+import type { Config, ServiceConfig } from '../config/schema.js';
 import { displayName } from '../providers/http.js';
-import type { Deployment, Provider } from '../providers/types.js';
+import type { Deployment, DeploymentHistory, Provider } from '../providers/types.js';
 import type { ServiceRecord } from '../state/types.js';
 import { recordOf, type RecoveryStep, type SweepPlan } from './plan.js';
 import type { EngineDeps, IncidentAction } from './types.js';
@@ -80,23 +80,41 @@ export async function forensicsComment(
   };
 }
 
-/** Whether a planned `rollback` runs: the deployments (from forensics) decide (src/recovery/rollback.ts). */
-export async function rollbackDecision(
+/** The facts a planned `rollback` needs, gathered (I/O) before it is decided: the platform's deployments. */
+export interface RollbackFacts {
+  history?: DeploymentHistory;
+  /** Why the deployments are unknown (the provider's words), when they are. */
+  unknownBecause?: string;
+}
+
+/** Gathers a rollback step's facts: the deployments from the forensics already under way (or fetched now). */
+export async function rollbackFacts(
   deps: EngineDeps,
   plan: SweepPlan,
   step: RecoveryStep,
   pending: PendingForensics | undefined,
-): Promise<RollbackDecision> {
-  const service = deps.config.services[step.service];
-  const record = recordOf(plan.state, step.service);
+): Promise<RollbackFacts> {
   const forensics = await (pending?.promise ?? forensicsFor(deps, plan, step.service));
-  const unknown = forensics?.notes.find((n) => /deployments/.test(n));
+  return { history: forensics, unknownBecause: forensics?.notes.find((n) => /deployments/.test(n)) };
+}
+
+/**
+ * Pure: whether a planned `rollback` runs, from the facts gathered for it (src/recovery/rollback.ts decides
+ * on the deployments, the outage's start and the rollback window).
+ */
+export function rollbackDecision(
+  config: Config,
+  plan: SweepPlan,
+  step: RecoveryStep,
+  facts: RollbackFacts,
+): RollbackDecision {
+  const record = recordOf(plan.state, step.service);
   return decideRollback({
-    serviceName: service.name,
-    history: forensics,
-    unknownBecause: unknown,
+    serviceName: config.services[step.service].name,
+    history: facts.history,
+    unknownBecause: facts.unknownBecause,
     outageStart: outageStartOf(record, plan.now),
-    windowMs: deps.config.rollbackWindow ?? DEFAULT_ROLLBACK_WINDOW_MS,
+    windowMs: config.rollbackWindow ?? DEFAULT_ROLLBACK_WINDOW_MS,
     latestProbeOk: (record?.health.consecutiveSuccesses ?? 0) > 0,
   });
 }

@@ -87,7 +87,7 @@ export function githubServices(config: Config, options: GitHubServicesOptions) {
     onEvent: options.onEvent,
   };
   // The page is rendered by the Pages workflow from state.json (0 writes); `site/` on the state branch costs
-  // up to 72 writes a day (issue 14), so only when the config asks for it.
+  // up to 72 writes a day (docs/costs.md), so only when the config asks for it.
   const site = config.statusPage?.branch
     ? new GitHubSiteSink({ owner, repo, client, branch: store.branch })
     : undefined;

@@ -33,6 +33,7 @@ export class IncidentWriter {
     try {
       switch (action.type) {
         case 'open': {
+          // The plan opens one only when none is (src/engine/incident-rule.ts); never a second issue.
           if (open) return {};
           const ref = await this.log.open(service, action.kind, action.body, action.at);
           return {

@@ -6,8 +6,9 @@ import type { ProbeResult } from '../probe/types.js';
 import { nextAction } from '../recovery/planner.js';
 import { emptyRecord, pruneState, recordCheck } from '../state/records.js';
 import type { ServiceRecord, UptimeState } from '../state/types.js';
-import { escalationComment, openedBody, resolvedComment, statusComment } from './timeline.js';
-import type { EngineEvent, IncidentAction, Notification, PlanItem, ServiceOutcome } from './types.js';
+import { openIncidentIfNone, wantsIncident } from './incident-rule.js';
+import { escalationComment, resolvedComment, statusComment } from './timeline.js';
+import type { EngineEvent, IncidentAction, PlanItem, ServiceOutcome } from './types.js';
 
 /** What the probes answered for one service: the first answer and, when it asked for one, the confirm re-probe. */
 export interface ServiceObservation {
@@ -34,8 +35,6 @@ export interface SweepPlan {
   incidents: IncidentAction[];
   /** Recoveries to run (not in dry-run). */
   recoveries: RecoveryStep[];
-  /** Down, degraded, escalated and resolved notifications. */
-  notifications: Notification[];
   /** Something worth writing happened in the planning itself. */
   changed: boolean;
 }
@@ -91,7 +90,8 @@ export function sweptServices(config: Config, only?: string[]): ServiceConfig[] 
 
 /**
  * The whole decision of a sweep, pure: (state, what the probes answered, now, tuning) → the next health of
- * every service, its incident changes, the recoveries to run, the escalations and the notifications.
+ * every service, its incident changes, the recoveries to run and the escalations. Its events (transitions,
+ * escalations) are what the notify targets are told (src/notify/events.ts), once the incidents are written.
  * No I/O, no clock, no randomness: the same inputs give the same plan.
  */
 export function planSweep(input: PlanInput): SweepPlan {
@@ -106,7 +106,6 @@ export function planSweep(input: PlanInput): SweepPlan {
     events: [],
     incidents: [],
     recoveries: [],
-    notifications: [],
     changed: Object.keys(input.state.pauses).length !== Object.keys(state.pauses).length,
   };
   const services = sweptServices(config, input.only);
@@ -203,21 +202,19 @@ function planTransition(
   const id = service.id;
   const open = Object.hasOwn(plan.state.incidents, id) ? plan.state.incidents[id] : undefined;
   const at = probe.at;
-  if (transition.to === 'down' || transition.to === 'degraded')
-    plan.notifications.push({ type: transition.to, service: id, at, reason: transition.reason });
-  const wanted = transition.to === 'down' || (transition.to === 'degraded' && config.incidentOnDegraded);
-  if (!open && wanted) {
-    const kind = transition.to === 'down' ? 'down' : 'degraded';
-    plan.incidents.push({
-      type: 'open',
-      service: id,
-      kind,
-      at,
-      body: openedBody(service, kind, probe, transition.reason, at),
-    });
+  if (!open) {
+    if (wantsIncident(transition.to, config.incidentOnDegraded))
+      plan.incidents.push(
+        ...openIncidentIfNone(hasIncident(plan, id), {
+          service,
+          status: transition.to,
+          probe,
+          reason: transition.reason,
+          at,
+        }),
+      );
     return;
   }
-  if (!open) return;
   if (transition.to === 'up' || transition.to === 'slow') {
     // Nothing this sweep did it: the service came back on its own (a failed earlier action is not credited).
     const last = before.attempts.at(-1);
@@ -233,7 +230,6 @@ function planTransition(
       body: resolvedComment(service, at - open.openedAt, at) + note,
       number: open.number,
     });
-    plan.notifications.push({ type: 'resolved', service: id, at, reason: 'came back on its own' });
     return;
   }
   plan.incidents.push({
@@ -242,6 +238,14 @@ function planTransition(
     body: statusComment(service, transition.from, transition.to, transition.reason, at),
   });
   void record;
+}
+
+/** The service has an incident open, or this plan already opens one. */
+function hasIncident(plan: SweepPlan, id: string): boolean {
+  return (
+    Object.hasOwn(plan.state.incidents, id) ||
+    plan.incidents.some((a) => a.type === 'open' && a.service === id)
+  );
 }
 
 function planRecovery(plan: SweepPlan, config: Config, service: ServiceConfig): void {
@@ -269,18 +273,15 @@ function planRecovery(plan: SweepPlan, config: Config, service: ServiceConfig): 
   state.services[id] = { ...record, escalatedAt: now };
   plan.changed = true;
   plan.events.push({ type: 'escalated', service: id, reason: item.reason, at: now });
-  plan.notifications.push({ type: 'escalated', service: id, at: now, reason: item.reason });
   const open = Object.hasOwn(state.incidents, id) ? state.incidents[id] : undefined;
-  if (!open) {
-    const kind = record.health.status === 'down' ? 'down' : 'degraded';
-    plan.incidents.push({
-      type: 'open',
-      service: id,
-      kind,
+  plan.incidents.push(
+    ...openIncidentIfNone(hasIncident(plan, id), {
+      service,
+      status: record.health.status,
+      reason: item.reason,
       at: now,
-      body: openedBody(service, kind, undefined, item.reason, now),
-    });
-  }
+    }),
+  );
   plan.incidents.push({
     type: 'comment',
     service: id,

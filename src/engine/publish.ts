@@ -7,12 +7,11 @@ import {
 } from '../notify/index.js';
 import type { NotificationEvent, NotifyFailure } from '../notify/index.js';
 import { sendNotifications } from '../notify/index.js';
-import type { IncidentRef, StateStore, UptimeState } from '../state/types.js';
-import { mergeSweep, withSweptRecords } from './sweep.js';
+import type { IncidentRef, UptimeState } from '../state/types.js';
 import type { EngineDeps, SweepResult } from './types.js';
 
 /**
- * What a run does after each sweep besides the sweep's own write (issue 12): book the response-time history
+ * What a run does after each sweep besides the sweep's own write (docs/architecture.md, "A sweep"): book the response-time history
  * (a healthy repository writes at most once an hour for it), claim the sweep's notifications inside the same
  * compare-and-swap update (so each transition is sent once across concurrent runs), and send them **after**
  * the write, in the background: a receiver that hangs never delays a sweep. Each batch is settled when it
@@ -142,26 +141,6 @@ export class Publisher {
       )
       .finally(() => this.sending.delete(job));
     this.sending.add(job);
-  }
-
-  /**
-   * One sweep, written when it changed something or the history/notifications need it; returns the state
-   * after it. The scheduled run calls this instead of writing the sweep itself.
-   */
-  async afterSweep(store: StateStore, result: SweepResult): Promise<UptimeState> {
-    this.observe(result);
-    if (!result.changed && !this.wantsWrite(result.state)) return result.state;
-    if (!result.changed) this.countHistoryWrite();
-    // A write only for the history keeps the sweep's records too (withSweptRecords: a page rendered from
-    // state.json showed a service healthy since its first check as "unknown").
-    const state = await store.update((fresh) =>
-      this.apply(
-        result.changed ? mergeSweep(fresh, result) : withSweptRecords(fresh, result),
-        result.changed,
-      ),
-    );
-    this.written();
-    return state;
   }
 
   /** Counts a write made only for what this publisher observed. */

@@ -1,3 +1,4 @@
+import { field } from '../util/fields.js';
 import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { gitBlobSha, type SiteSink } from './site.js';
@@ -89,7 +90,7 @@ export class FileSiteSink implements SiteSink {
   }
 
   private error(what: string, cause: unknown): Error {
-    const code = (cause as { code?: string }).code;
+    const code = field(cause, 'code');
     const reason =
       code === 'ENOTDIR' || code === 'EEXIST'
         ? 'it (or a folder above it) is a file'
@@ -108,14 +109,15 @@ export class FileSiteSink implements SiteSink {
 }
 
 function ignoreMissing(error: unknown): undefined {
-  if ((error as { code?: string }).code === 'ENOENT') return undefined;
+  if (field(error, 'code') === 'ENOENT') return undefined;
   throw error;
 }
 
 /** `generatedAt` of a published `status.json` (epoch ms), if readable. */
 function generatedAt(content: string): number | undefined {
   try {
-    const at = Date.parse((JSON.parse(content) as { generatedAt?: string }).generatedAt ?? '');
+    const stamp = field(JSON.parse(content), 'generatedAt');
+    const at = typeof stamp === 'string' ? Date.parse(stamp) : NaN;
     return Number.isFinite(at) ? at : undefined;
   } catch {
     return undefined;

@@ -1,12 +1,25 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config/schema.js';
 import { describeError, type GitHubClient, type RepoRef } from '../github/client.js';
+import {
+  BlobSchema,
+  CommitSchema,
+  parseAnswer,
+  RefSchema,
+  requestData,
+  ShaSchema,
+  TreeSchema,
+} from '../github/request.js';
+import { z } from 'zod';
+
+/** The one field of the published `status.json` read back: when it was rendered. */
+const GeneratedAtSchema = z.object({ generatedAt: z.string().optional() });
 import { hourStart } from '../history/record.js';
 import { renderSite } from '../site/index.js';
 import type { UptimeState } from '../state/types.js';
 
 /**
- * The status site kept under `site/` on the state branch (issue 12): rendered with `now` rounded down to the
+ * The status site kept under `site/` on the state branch (docs/architecture.md, "A sweep", step 5): rendered with `now` rounded down to the
  * hour (so a re-render within the hour is byte-identical), compared with what is on the branch by git blob
  * sha (no download), and committed only when a file differs, at most once an hour. Its own commit beside the
  * state's (the state is written through the contents API with compare-and-swap on its blob).
@@ -73,27 +86,28 @@ export class GitHubSiteSink implements SiteSink {
 
   async current(): Promise<{ files: Record<string, string>; generatedHour?: number }> {
     const { client, owner, repo, branch } = this.options;
-    const ref = await client.request('GET /repos/{owner}/{repo}/git/ref/{ref}', {
-      owner,
-      repo,
-      ref: `heads/${branch}`,
-    });
-    const commit = ref.data.object.sha as string;
-    const { data } = await client.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', {
-      owner,
-      repo,
-      commit_sha: commit,
-    });
-    this.base = { commit, tree: data.tree.sha as string };
-    const { data: tree } = await client.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
-      owner,
-      repo,
-      tree_sha: this.base.tree,
-      recursive: 'true',
-    });
+    const ref = await requestData(
+      client,
+      'GET /repos/{owner}/{repo}/git/ref/{ref}',
+      { owner, repo, ref: `heads/${branch}` },
+      RefSchema,
+    );
+    const commit = await requestData(
+      client,
+      'GET /repos/{owner}/{repo}/git/commits/{commit_sha}',
+      { owner, repo, commit_sha: ref.object.sha },
+      CommitSchema,
+    );
+    this.base = { commit: commit.sha, tree: commit.tree.sha };
+    const tree = await requestData(
+      client,
+      'GET /repos/{owner}/{repo}/git/trees/{tree_sha}',
+      { owner, repo, tree_sha: this.base.tree, recursive: 'true' },
+      TreeSchema,
+    );
     const prefix = `${this.folder}/`;
     const files: Record<string, string> = {};
-    for (const entry of tree.tree as Array<{ path: string; type: string; sha: string }>)
+    for (const entry of tree.tree)
       if (entry.type === 'blob' && entry.path.startsWith(prefix))
         files[entry.path.slice(prefix.length)] = entry.sha;
     return { files, generatedHour: await this.generatedHour(files['status.json']) };
@@ -101,8 +115,8 @@ export class GitHubSiteSink implements SiteSink {
 
   async write(files: Record<string, string>, remove: string[], message: string): Promise<void> {
     const { client, owner, repo, branch } = this.options;
-    if (!this.base) await this.current();
-    const base = this.base as { commit: string; tree: string };
+    const base = this.base ?? (await this.current(), this.base);
+    if (!base) throw new Error(`could not read ${branch} to publish the status page`);
     const tree = [
       ...Object.entries(files).map(([path, content]) => ({
         path: `${this.folder}/${path}`,
@@ -113,19 +127,18 @@ export class GitHubSiteSink implements SiteSink {
       ...remove.map((path) => ({ path: `${this.folder}/${path}`, mode: '100644', type: 'blob', sha: null })),
     ];
     try {
-      const { data: made } = await client.request('POST /repos/{owner}/{repo}/git/trees', {
-        owner,
-        repo,
-        base_tree: base.tree,
-        tree,
-      });
-      const { data: commit } = await client.request('POST /repos/{owner}/{repo}/git/commits', {
-        owner,
-        repo,
-        message,
-        tree: made.sha,
-        parents: [base.commit],
-      });
+      const made = await requestData(
+        client,
+        'POST /repos/{owner}/{repo}/git/trees',
+        { owner, repo, base_tree: base.tree, tree },
+        ShaSchema,
+      );
+      const commit = await requestData(
+        client,
+        'POST /repos/{owner}/{repo}/git/commits',
+        { owner, repo, message, tree: made.sha, parents: [base.commit] },
+        ShaSchema,
+      );
       // Not forced: a state write in between makes this fail; the next run publishes instead.
       await client.request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
         owner,
@@ -147,15 +160,15 @@ export class GitHubSiteSink implements SiteSink {
   private async generatedHour(sha: string | undefined): Promise<number | undefined> {
     if (!sha) return undefined;
     const { client, owner, repo } = this.options;
-    const { data } = await client.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', {
-      owner,
-      repo,
-      file_sha: sha,
-    });
+    const blob = await requestData(
+      client,
+      'GET /repos/{owner}/{repo}/git/blobs/{file_sha}',
+      { owner, repo, file_sha: sha },
+      BlobSchema,
+    );
     try {
-      const doc = JSON.parse(Buffer.from(data.content as string, 'base64').toString('utf8')) as {
-        generatedAt?: string;
-      };
+      const text = Buffer.from(blob.content ?? '', 'base64').toString('utf8');
+      const doc = parseAnswer('site/status.json', JSON.parse(text), GeneratedAtSchema);
       const at = Date.parse(doc.generatedAt ?? '');
       return Number.isFinite(at) ? at : undefined;
     } catch {

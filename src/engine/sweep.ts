@@ -2,7 +2,7 @@ import { resolveTuning, type Mode, type Tuning } from '../config/presets.js';
 import type { Config, ServiceConfig } from '../config/schema.js';
 import { confirmDone, observe } from '../monitor/machine.js';
 import { mapBounded } from '../probe/sweep.js';
-import { emptyRecord, mergeRecord, pruneState } from '../state/records.js';
+import { emptyRecord, mergeRecord } from '../state/records.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { UptimeState } from '../state/types.js';
 import { executePlan } from './execute.js';
@@ -21,7 +21,7 @@ export { isPaused };
  * Probes every service (bounded concurrency; immediate confirm re-probes when a failure reaches
  * `maxConsecutiveFailures`, as many as {@link confirmDone} asks). Paused services are not probed.
  */
-export async function probeAll(
+export async function probeAndConfirm(
   deps: EngineDeps,
   state: UptimeState,
   tuning: Tuning,
@@ -85,7 +85,8 @@ export async function sweep(
   const mode = effectiveMode(deps.config, input, options.mode);
   const tuning = resolveTuning(deps.config, mode);
   const services = sweptServices(deps.config, options.only);
-  const observations = await probeAll(deps, pruneState(input, now), tuning, services, now);
+  // Pauses are checked against `now` here; planSweep prunes the state once (expired pauses, old history).
+  const observations = await probeAndConfirm(deps, input, tuning, services, now);
   const plan = planSweep({
     config: deps.config,
     state: input,
@@ -123,9 +124,7 @@ export function withSweptRecords(fresh: UptimeState, result: SweepResult): Uptim
 export function mergeSweep(fresh: UptimeState, result: SweepResult): UptimeState {
   const services = { ...fresh.services };
   const incidents = { ...fresh.incidents };
-  const resolved = new Set(
-    result.events.filter((e) => e.type === 'incident-resolved').map((e) => (e as { number: number }).number),
-  );
+  const resolved = new Set(result.events.flatMap((e) => (e.type === 'incident-resolved' ? [e.number] : [])));
   for (const id of Object.keys(result.services)) {
     const record = result.state.services[id];
     if (record) services[id] = mergeRecord(fresh.services[id], record);

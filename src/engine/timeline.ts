@@ -13,12 +13,6 @@ const md = (name: string) => gitHubMarkdown(plainText(name, MAX_NAME));
 /** A reason or an endpoint's answer as Markdown. */
 const mdReason = (text: string) => gitHubMarkdown(plainText(text, MAX_REASON));
 
-export function incidentTitle(service: ServiceConfig, kind: 'down' | 'degraded'): string {
-  // An issue title is plain text (GitHub renders no Markdown in it, pings nobody) of at most 256 characters.
-  const name = plainText(service.name, MAX_NAME);
-  return kind === 'down' ? `🔴 ${name} is down` : `🟠 ${name} is degraded`;
-}
-
 export function openedBody(
   service: ServiceConfig,
   kind: 'down' | 'degraded',

@@ -46,14 +46,6 @@ export type IncidentAction =
   /** Comment the resolution and close the service's open incident. */
   | { type: 'resolve'; service: string; at: number; durationMs: number; body: string; number?: number };
 
-/** A transition worth telling people about (the notify targets deliver these). */
-export interface Notification {
-  type: 'down' | 'degraded' | 'escalated' | 'resolved';
-  service: string;
-  at: number;
-  reason: string;
-}
-
 /** Everything the engine needs, passed in (no env reads, no globals). */
 export interface EngineDeps {
   config: Config;
@@ -114,8 +106,6 @@ export interface SweepResult {
   events: EngineEvent[];
   /** Something worth writing happened: a status change, a recovery, an incident, a pause expiring. */
   changed: boolean;
-  /** Down, degraded, escalated and resolved transitions of this sweep, for the notify targets. */
-  notifications: Notification[];
   /** What the sweep wrote outside the state (incident issues, comments, recovery claims), in words. */
   writes: string[];
 }

@@ -1,22 +1,30 @@
 import type { Mode } from '../config/presets.js';
-import type { StateStore } from '../state/types.js';
+import type { StateStore, UptimeState } from '../state/types.js';
 import type { Publisher } from './publish.js';
 import { SiteKeeper, type SiteSink } from './site.js';
-import { mergeSweep, sweep } from './sweep.js';
+import { mergeSweep, sweep, withSweptRecords } from './sweep.js';
 import type { EngineDeps, SweepResult } from './types.js';
 
 /** How often `watch` re-reads the shared state (to pick up `/mode`, `/pause` from the bot) and, with `persist: 'always'`, writes it. */
 export const STATE_REFRESH_MS = 60_000;
 
+/** Sweeps kept unsaved while the state can't be written (each carries the full records; the newest are kept). */
+const MAX_UNSAVED_SWEEPS = 100;
+
 export interface WatchOptions {
-  /** Stop after this long (ms); undefined = until `signal`. */
+  /** Stop after this long (ms); undefined = until `signal` or `sweeps`. */
   durationMs?: number;
+  /** Stop after this many sweeps (a scheduled run: 1). @default no limit */
+  sweeps?: number;
   signal?: AbortSignal;
   /** Overrides the mode (else `/mode`'s, else the config's). */
   mode?: Mode;
+  /** The state as already read (the run read it before the first sweep); else read from `store`. */
+  initial?: UptimeState;
   /**
    * `changes` (default): write only when a sweep changed something that matters (the Action's rule: a healthy
-   * sweep writes nothing). `always`: also write every minute, so counters survive (the CLI's local file).
+   * sweep writes nothing). `always`: also write every minute and at the end, so counters survive (the CLI's
+   * local file).
    */
   persist?: 'changes' | 'always';
   onSweep?: (result: SweepResult) => void | Promise<void>;
@@ -34,87 +42,161 @@ export interface WatchOptions {
 }
 
 /**
- * The watch loop: a sweep every `healthCheckInterval` of the mode in force, until the duration ends or the
- * signal aborts. Each sweep starts one interval after the previous one started (a slow sweep doesn't drift).
+ * Sweeps not yet written and the one save path of every run: a single scheduled sweep and a watch of any
+ * length write through {@link SweepLedger.save}, on the state as the store has it now (compare-and-swap).
+ */
+class SweepLedger {
+  /** Sweeps not yet written: all are re-applied in order on the fresh state, so a failed write loses nothing. */
+  private pending: SweepResult[] = [];
+  private unsavedChange = false;
+  /** The publisher wants a write of its own (the hour's first history sample, a transition not yet claimed). */
+  private publishDue = false;
+
+  constructor(
+    private readonly deps: EngineDeps,
+    private readonly store: StateStore,
+    private readonly persist: 'changes' | 'always',
+    private readonly publisher: Publisher | undefined,
+  ) {}
+
+  /** Books a sweep; returns whether it must be written now. */
+  add(result: SweepResult): boolean {
+    this.pending = [...this.pending, result].slice(-MAX_UNSAVED_SWEEPS);
+    if (result.changed) this.unsavedChange = true;
+    this.publisher?.observe(result);
+    if (this.publisher?.wantsWrite(result.state)) this.publishDue = true;
+    return this.unsavedChange || this.publishDue;
+  }
+
+  /** Whether anything is left that the end of the run must write. */
+  get due(): boolean {
+    return this.pending.length > 0 && (this.unsavedChange || this.publishDue || this.persist === 'always');
+  }
+
+  /** Nothing to write: drops what a `changes` run need not keep (the next read is the truth). */
+  settle(): void {
+    if (this.persist === 'changes') this.pending = [];
+  }
+
+  /** Re-applies the unsaved sweeps on `fresh` (a state read again). */
+  replay(fresh: UptimeState): UptimeState {
+    return this.pending.reduce((s, r) => mergeSweep(s, r), fresh);
+  }
+
+  /**
+   * Writes the unsaved sweeps (and what the publisher booked) on the fresh state; returns the state written,
+   * or undefined when the write failed (the sweeps are kept for the next try; the watch goes on).
+   */
+  async save(): Promise<UptimeState | undefined> {
+    const results = this.pending;
+    const merge = this.unsavedChange;
+    // A write only for the history keeps the sweeps' records too (withSweptRecords), so state.json says how
+    // a service healthy since its first check is doing.
+    const full = merge || this.persist === 'always';
+    try {
+      const state = await this.store.update((fresh) => {
+        const merged = results.reduce((s, r) => (full ? mergeSweep(s, r) : withSweptRecords(s, r)), fresh);
+        // Written anyway (a change, or the CLI's `always`): the samples join the current hour.
+        return this.publisher ? this.publisher.apply(merged, full) : merged;
+      });
+      if (this.publishDue && !merge) this.publisher?.countHistoryWrite();
+      this.publisher?.written();
+      this.pending = [];
+      this.unsavedChange = false;
+      this.publishDue = false;
+      return state;
+    } catch (error) {
+      // A state write that keeps failing (conflicts, rate limits) must not end the watch: keep the sweeps and
+      // try again after the next one.
+      const message = `could not save the state (${error instanceof Error ? error.message : String(error)}); keeping ${results.length} sweep(s) to save next time`;
+      this.deps.logger.warn(message);
+      this.deps.onEvent?.({ type: 'error', message });
+      return undefined;
+    }
+  }
+}
+
+/**
+ * The watch loop: a sweep every `healthCheckInterval` of the mode in force, until the duration ends, the
+ * signal aborts or `sweeps` were made. Each sweep starts one interval after the previous one started (a slow
+ * sweep doesn't drift). Returns the last sweep.
  */
 export async function watch(
   deps: EngineDeps,
   store: StateStore,
   options: WatchOptions = {},
 ): Promise<SweepResult | undefined> {
+  return (await sweepLoop(deps, store, options)).last;
+}
+
+/**
+ * {@link watch}, returning the state at the end too (as last written, or as the last sweep left it). A
+ * scheduled run is this loop with `sweeps: 1` (src/run/sweep.ts): one save path for a sweep and a watch.
+ */
+export async function sweepLoop(
+  deps: EngineDeps,
+  store: StateStore,
+  options: WatchOptions = {},
+): Promise<{ last?: SweepResult; state: UptimeState }> {
   const { clock } = deps;
   const end = options.durationMs === undefined ? Infinity : clock.now() + options.durationMs;
+  const maxSweeps = options.sweeps ?? Infinity;
   const persist = options.persist ?? 'changes';
-  let state = await store.read();
+  const ledger = new SweepLedger(deps, store, persist, options.publisher);
+  const site = siteKeeper(deps, options.site);
+  let state = options.initial ?? (await store.read());
   let lastSync = clock.now();
-  // Sweeps not yet written: all are re-applied in order on the fresh state, so a failed write loses nothing.
-  let pending: SweepResult[] = [];
-  let unsavedChange = false;
-  // The publisher wants a write of its own (the hour's first history sample, a transition not yet claimed).
-  let publishDue = false;
-  const publisher = options.publisher;
   let last: SweepResult | undefined;
-  const site =
-    options.site && !deps.dryRun
-      ? options.site instanceof SiteKeeper
-        ? options.site
-        : new SiteKeeper(options.site, deps.logger)
-      : undefined;
-  const save = async (): Promise<void> => {
-    const results = pending;
-    try {
-      const merge = unsavedChange;
-      state = await store.update((fresh) => {
-        const merged = results.reduce((s, r) => mergeSweep(s, r), fresh);
-        return publisher ? publisher.apply(merged, merge) : merged;
-      });
-      if (publishDue && !merge) publisher?.countHistoryWrite();
-      publisher?.written();
-      publishDue = false;
-      pending = [];
-      unsavedChange = false;
-    } catch (error) {
-      // A state write that keeps failing (conflicts, rate limits) must not end the watch: keep the
-      // sweeps and try again after the next one.
-      const message = `could not save the state (${error instanceof Error ? error.message : String(error)}); keeping ${results.length} sweep(s) to save next time`;
-      deps.logger.warn(message);
-      deps.onEvent?.({ type: 'error', message });
-    }
-    lastSync = clock.now();
-  };
-  while (!options.signal?.aborted && clock.now() < end) {
+  let sweeps = 0;
+  while (!options.signal?.aborted && clock.now() < end && sweeps < maxSweeps) {
     const started = clock.now();
     const result = await sweep(deps, state, { mode: options.mode });
+    sweeps++;
     last = result;
     state = result.state;
-    // Bounded: after 100 failed saves in a row only the newest sweeps are kept (each carries the full records).
-    pending = [...pending, result].slice(-100);
-    if (result.changed) unsavedChange = true;
-    publisher?.observe(result);
-    if (publisher?.wantsWrite(state)) publishDue = true;
+    const writeNow = ledger.add(result);
     const due = clock.now() - lastSync >= STATE_REFRESH_MS;
-    if (unsavedChange || publishDue || (persist === 'always' && due)) {
-      await save();
+    if (writeNow || (persist === 'always' && due)) {
+      state = (await ledger.save()) ?? state;
+      lastSync = clock.now();
     } else if (due) {
-      // Nothing to write: still pick up what others (the bot's /mode, /pause) wrote meanwhile.
-      // A failed read is said (log + event, so the dashboard and summary show it); /mode and /pause apply
-      // again from the next read that succeeds.
-      const fresh = await store.read().catch((error: unknown) => {
-        const message = `could not read the state (${error instanceof Error ? error.message : String(error)}); /mode and /pause from others apply once it reads again`;
-        deps.logger.warn(message);
-        deps.onEvent?.({ type: 'error', message });
-        return undefined;
-      });
-      if (fresh) state = pending.reduce((s, r) => mergeSweep(s, r), fresh);
-      if (persist === 'changes') pending = [];
+      state = (await refresh(deps, store, ledger)) ?? state;
       lastSync = clock.now();
     }
     // After the write (never racing it on the state branch), at most once an hour.
     await site?.keep(deps.config, state, clock.now());
     await options.onSweep?.(result);
+    if (sweeps >= maxSweeps) break;
     const wait = Math.min(started + result.tuning.healthCheckInterval, end) - clock.now();
     if (wait > 0 && !options.signal?.aborted) await clock.sleep(wait, options.signal);
   }
-  if (pending.length > 0 && (unsavedChange || publishDue || persist === 'always')) await save();
-  return last;
+  if (ledger.due) state = (await ledger.save()) ?? state;
+  return { last, state };
+}
+
+/**
+ * Nothing to write: still picks up what others (the bot's /mode, /pause) wrote meanwhile. A failed read is
+ * said (log + event, so the dashboard and summary show it); /mode and /pause apply again from the next read
+ * that succeeds.
+ */
+async function refresh(
+  deps: EngineDeps,
+  store: StateStore,
+  ledger: SweepLedger,
+): Promise<UptimeState | undefined> {
+  try {
+    const fresh = ledger.replay(await store.read());
+    ledger.settle();
+    return fresh;
+  } catch (error) {
+    const message = `could not read the state (${error instanceof Error ? error.message : String(error)}); /mode and /pause from others apply once it reads again`;
+    deps.logger.warn(message);
+    deps.onEvent?.({ type: 'error', message });
+    return undefined;
+  }
+}
+
+function siteKeeper(deps: EngineDeps, site: WatchOptions['site']): SiteKeeper | undefined {
+  if (!site || deps.dryRun) return undefined;
+  return site instanceof SiteKeeper ? site : new SiteKeeper(site, deps.logger);
 }

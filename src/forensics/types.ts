@@ -1,6 +1,6 @@
 import type { Deployment, LogLine } from '../providers/types.js';
 
-/** What the platform could tell about a service going down (issue 13). Every field optional: platforms differ. */
+/** What the platform could tell about a service going down (docs/architecture.md, "A sweep"). Every field optional: platforms differ. */
 export interface Forensics {
   service: string;
   /** When the outage (or the slow-down) began, epoch ms. */

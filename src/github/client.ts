@@ -1,3 +1,5 @@
+import { field } from '../util/fields.js';
+
 /**
  * The slice of an Octokit the core uses: `request` with a route string. An Octokit from @octokit/core (the
  * Action, the CLI) and Probot's `context.octokit` both fit, whatever their @octokit/types versions.
@@ -8,9 +10,8 @@ export interface GitHubClient {
 
 export interface GitHubResponse {
   status: number;
-  // The payload shape depends on the route; each caller narrows it (see the types below).
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  data: any;
+  /** The payload: outside data, parsed with a schema before use (src/github/request.ts `requestData`). */
+  data: unknown;
   headers: Record<string, string | number | undefined>;
 }
 
@@ -18,17 +19,6 @@ export interface GitHubResponse {
 export interface RepoRef {
   owner: string;
   repo: string;
-}
-
-/** The fields of an issue this project reads. */
-export interface IssueData {
-  number: number;
-  title: string;
-  html_url: string;
-  state: 'open' | 'closed';
-  created_at: string;
-  labels: Array<string | { name?: string }>;
-  pull_request?: unknown;
 }
 
 /** The HTTP status of a failed Octokit request, if it was one. */
@@ -40,9 +30,9 @@ export function errorStatus(error: unknown): number | undefined {
 
 /** The first `errors[].code` of a GitHub validation error (422), e.g. `already_exists`. */
 export function errorCode(error: unknown): string | undefined {
-  const data = (error as { response?: { data?: { errors?: Array<{ code?: string }> } } } | undefined)
-    ?.response?.data;
-  return data?.errors?.[0]?.code;
+  const errors = field(field(field(error, 'response'), 'data'), 'errors');
+  const code = Array.isArray(errors) ? field(errors[0], 'code') : undefined;
+  return typeof code === 'string' ? code : undefined;
 }
 
 /**
@@ -51,22 +41,24 @@ export function errorCode(error: unknown): string | undefined {
  */
 export function networkFailure(error: unknown): string | undefined {
   if (!error || typeof error !== 'object') return undefined;
-  const e = error as { status?: unknown; response?: unknown; request?: { url?: unknown }; message?: unknown };
+  const request = field(error, 'request');
   // Octokit's shape only: status 500 (or a request) and no response.
-  if (e.response !== undefined || (e.status !== 500 && e.request === undefined)) return undefined;
+  if (field(error, 'response') !== undefined || (field(error, 'status') !== 500 && request === undefined))
+    return undefined;
   let code: string | undefined;
   const messages: string[] = [];
   for (let c: unknown = error, depth = 0; c && typeof c === 'object' && depth < 6; depth++) {
-    const item = c as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
-    if (!code && typeof item.code === 'string' && /^E[A-Z_]+$|^UND_ERR/.test(item.code)) code = item.code;
-    if (typeof item.message === 'string') messages.push(item.message);
-    c = item.cause ?? (Array.isArray(item.errors) ? item.errors[0] : undefined);
+    const [itemCode, message, cause, errors] = ['code', 'message', 'cause', 'errors'].map((k) => field(c, k));
+    if (!code && typeof itemCode === 'string' && /^E[A-Z_]+$|^UND_ERR/.test(itemCode)) code = itemCode;
+    if (typeof message === 'string') messages.push(message);
+    c = cause ?? (Array.isArray(errors) ? errors[0] : undefined);
   }
   code ??= messages.join(' ').match(/\b(E[A-Z]{3,}|UND_ERR_[A-Z_]+)\b/)?.[1];
   if (!code && !messages.some((m) => /fetch failed|socket|network|timed? ?out/i.test(m))) return undefined;
   let where = 'its API';
   try {
-    if (typeof e.request?.url === 'string') where = new URL(e.request.url).origin;
+    const url = field(request, 'url');
+    if (typeof url === 'string') where = new URL(url).origin;
   } catch {
     // keep "its API"
   }

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { requestData } from './request.js';
 import { CronExpressionParser, type CronExpression } from 'cron-parser';
 import type { Outage } from '../state/types.js';
 import { formatDuration } from '../util/duration.js';
@@ -66,18 +68,20 @@ export function cronIntervalMs(cron: string, at: number = Date.now()): number | 
  * have passed. For a regular schedule that is GAP_FACTOR × the interval after the previous slot.
  */
 function overdueAfter(schedule: CronExpression, start: number): number {
-  return runsAfter(schedule, start, GAP_FACTOR).at(-1) as number;
+  return runsAfter(schedule, start, GAP_FACTOR).at(-1) ?? start;
 }
 
-/** One run of the workflow, as the runs API lists it. */
-interface RunData {
-  id: number;
-  path?: string;
-  status?: string | null;
-  created_at: string;
-  updated_at?: string;
-  run_started_at?: string;
-}
+/** One run of the workflow, as the runs API lists it (the fields that decide the gaps). */
+const RunSchema = z.object({
+  id: z.number(),
+  path: z.string().optional(),
+  status: z.string().nullish(),
+  created_at: z.string(),
+  updated_at: z.string().optional(),
+  run_started_at: z.string().optional(),
+});
+type RunData = z.infer<typeof RunSchema>;
+const RunsSchema = z.object({ workflow_runs: z.array(RunSchema) });
 
 export interface CronGapOptions extends RepoRef {
   client: GitHubClient;
@@ -117,14 +121,19 @@ export function workflowPathFromRef(ref: string | undefined): string | undefined
 export async function detectCronGaps(options: CronGapOptions): Promise<CronGapReport> {
   let runs: RunData[];
   try {
-    const { data } = await options.client.request('GET /repos/{owner}/{repo}/actions/runs', {
-      owner: options.owner,
-      repo: options.repo,
-      event: 'schedule',
-      exclude_pull_requests: true,
-      per_page: 50,
-    });
-    runs = (data as { workflow_runs: RunData[] }).workflow_runs;
+    const answer = await requestData(
+      options.client,
+      'GET /repos/{owner}/{repo}/actions/runs',
+      {
+        owner: options.owner,
+        repo: options.repo,
+        event: 'schedule',
+        exclude_pull_requests: true,
+        per_page: 50,
+      },
+      RunsSchema,
+    );
+    runs = answer.workflow_runs;
   } catch (error) {
     const hint =
       errorStatus(error) === 403 || errorStatus(error) === 404

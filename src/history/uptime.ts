@@ -26,10 +26,5 @@ export function uptimeWindows(
   return out;
 }
 
-/** `99.95%`, `100%`, `—` for no data: 2 decimals, never rounded up to 100 while there was downtime. */
-export function formatPercent(value: number | undefined): string {
-  if (value === undefined) return '—';
-  if (value >= 100) return '100%';
-  const floored = Math.floor(value * 100) / 100;
-  return `${floored.toFixed(2).replace(/\.?0+$/, '')}%`;
-}
+/** The one percentage format (src/report/format.ts). */
+export { formatPercent } from '../report/format.js';

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { incidentSchema } from '../state/schema.js';
 import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ServiceConfig } from '../config/schema.js';
@@ -11,6 +13,12 @@ interface IncidentIndex {
   next: number;
   open: Record<string, IncidentRef>;
 }
+
+/** The index as read from disk: a file anyone can edit, parsed before use. */
+const IndexSchema = z.object({
+  next: z.number().int().positive().optional(),
+  open: z.record(z.string(), incidentSchema).optional(),
+});
 
 /**
  * Incidents for the CLI, with no GitHub: an append-only Markdown log (`incidents.md`) that people read, and a
@@ -84,18 +92,27 @@ export class FileIncidentLog implements IncidentLog {
     try {
       text = await readFile(this.indexPath, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { next: 1, open: {} };
+      // Not `instanceof Error`: fs errors may come from another realm (jest's VM).
+      if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT')
+        return { next: 1, open: {} };
       throw error;
     }
+    let parsed: z.infer<typeof IndexSchema>;
     try {
-      const parsed = JSON.parse(text) as Partial<IncidentIndex>;
-      return { next: typeof parsed.next === 'number' ? parsed.next : 1, open: parsed.open ?? {} };
+      parsed = IndexSchema.parse(JSON.parse(text));
     } catch (error) {
+      const why =
+        error instanceof z.ZodError
+          ? error.issues[0]?.message
+          : error instanceof Error
+            ? error.message
+            : String(error);
       throw new Error(
-        `Incident index ${this.indexPath} is not valid JSON (${error instanceof Error ? error.message : String(error)}). Fix: delete it; ${this.logPath} keeps the history.`,
+        `Incident index ${this.indexPath} is not a valid index (${why}). Fix: delete it; ${this.logPath} keeps the history.`,
         { cause: error },
       );
     }
+    return { next: parsed.next ?? 1, open: parsed.open ?? {} };
   }
 
   /** Write-then-rename, so a crash never leaves half an index. */

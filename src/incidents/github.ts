@@ -1,3 +1,4 @@
+import { field } from '../util/fields.js';
 import type { ServiceConfig } from '../config/schema.js';
 import {
   describeError,
@@ -5,9 +6,10 @@ import {
   errorStatus,
   fixFor,
   type GitHubClient,
-  type IssueData,
   type RepoRef,
 } from '../github/client.js';
+import { IssueSchema, LabelsSchema, requestData, type IssueData } from '../github/request.js';
+import { z } from 'zod';
 import type { IncidentRef } from '../state/types.js';
 import type { Logger } from '../util/logger.js';
 import type { IncidentLog } from './types.js';
@@ -58,13 +60,13 @@ export class GitHubIncidentLog implements IncidentLog {
 
   /** Open incident issues of a service, oldest (lowest number) first. */
   private async listOpen(service: ServiceConfig): Promise<IssueData[]> {
-    const { data } = await this.options.client.request('GET /repos/{owner}/{repo}/issues', {
-      ...this.repo,
-      state: 'open',
-      labels: `incident,${serviceLabel(service)}`,
-      per_page: 100,
-    });
-    return (data as IssueData[]).filter((issue) => !issue.pull_request).sort((a, b) => a.number - b.number);
+    const issues = await requestData(
+      this.options.client,
+      'GET /repos/{owner}/{repo}/issues',
+      { ...this.repo, state: 'open', labels: `incident,${serviceLabel(service)}`, per_page: 100 },
+      z.array(IssueSchema),
+    );
+    return issues.filter((issue) => !issue.pull_request).sort((a, b) => a.number - b.number);
   }
 
   async findOpen(service: ServiceConfig): Promise<IncidentRef | undefined> {
@@ -86,13 +88,17 @@ export class GitHubIncidentLog implements IncidentLog {
       const existing = (await this.listOpen(service))[0];
       if (existing) return await this.reuse(service, existing, kind, body);
       await this.ensureLabels(service);
-      const { data } = await this.options.client.request('POST /repos/{owner}/{repo}/issues', {
-        ...this.repo,
-        title: incidentTitle(service, kind),
-        body: this.options.redact ? this.options.redact(body) : body,
-        labels: [...INCIDENT_LABELS, serviceLabel(service)],
-      });
-      const created = data as IssueData;
+      const created = await requestData(
+        this.options.client,
+        'POST /repos/{owner}/{repo}/issues',
+        {
+          ...this.repo,
+          title: incidentTitle(service, kind),
+          body: this.options.redact ? this.options.redact(body) : body,
+          labels: [...INCIDENT_LABELS, serviceLabel(service)],
+        },
+        IssueSchema,
+      );
       this.options.logger.info(`Opened incident #${created.number} for ${service.name}: ${created.html_url}`);
       const kept = await this.closeDuplicates(service, created);
       // Ours survived: it started at the detection time. Theirs survived: it says when and what it was.
@@ -120,7 +126,7 @@ export class GitHubIncidentLog implements IncidentLog {
       await this.close(ref.number, 'completed');
       this.options.logger.info(`Closed incident #${ref.number} for ${service.name}.`);
     } catch (error) {
-      const status = errorStatus(error) ?? errorStatus((error as { cause?: unknown }).cause);
+      const status = errorStatus(error) ?? errorStatus(field(error, 'cause'));
       if (status === 404 || status === 410) {
         // Someone deleted or transferred the issue; there is nothing left to close.
         this.options.logger.warn(
@@ -223,11 +229,13 @@ export class GitHubIncidentLog implements IncidentLog {
   /** Names (lower case: GitHub's labels are case-insensitive) of the repository's first 100 labels; none if the read fails. */
   private async existingLabels(): Promise<Set<string>> {
     try {
-      const { data } = await this.options.client.request('GET /repos/{owner}/{repo}/labels', {
-        ...this.repo,
-        per_page: 100,
-      });
-      return new Set((data as Array<{ name: string }>).map((label) => label.name.toLowerCase()));
+      const labels = await requestData(
+        this.options.client,
+        'GET /repos/{owner}/{repo}/labels',
+        { ...this.repo, per_page: 100 },
+        LabelsSchema,
+      );
+      return new Set(labels.map((label) => label.name.toLowerCase()));
     } catch {
       return new Set();
     }

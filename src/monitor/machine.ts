@@ -18,7 +18,7 @@ export const WORSENING_FACTOR = 1.15;
  */
 export const CONFIRM_POLICY: ConfirmPolicy = { fastFailures: 2, timeouts: 1 };
 
-/** The policy before issue 14 (one confirm re-probe for every failure), kept as the bench's named baseline. */
+/** The earlier policy (one confirm re-probe for every failure), kept as the bench's named baseline. */
 export const SINGLE_CONFIRM_POLICY: ConfirmPolicy = { fastFailures: 1, timeouts: 1 };
 
 /** A failure that took a whole probe timeout to observe (re-checking it costs another timeout). */

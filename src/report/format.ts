@@ -27,10 +27,15 @@ export function rowEmoji(row: Pick<StatusRow, 'status' | 'failing'>): string {
 }
 
 /** `99.95%`, `100%`; rounded down so 99.999 never shows as 100. */
+/**
+ * `99.9%`, `97.5%`, `100%` (floored to two decimals, trailing zeros dropped): the one format of a percentage,
+ * on the site, the badges, the job summary and the terminal alike.
+ */
 export function formatPercent(value: number | undefined): string {
   if (value === undefined || !Number.isFinite(value)) return NONE;
   if (value >= 100) return '100%';
-  return `${(Math.floor(value * 100) / 100).toFixed(2)}%`;
+  const floored = Math.floor(value * 100) / 100;
+  return `${floored.toFixed(2).replace(/\.?0+$/, '')}%`;
 }
 
 export function formatMs(value: number | undefined): string {

@@ -1,18 +1,21 @@
+import { runRedactor } from './redactor.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { octokitCommentGitHub } from '../commands/octokit.js';
-import { runCommentCommand, type IssueCommentPayload, type RunCommentResult } from '../commands/run.js';
+import { runCommentCommand, type RunCommentResult } from '../commands/run.js';
+import { parseAnswer } from '../github/request.js';
+import { z } from 'zod';
 import type { Mode } from '../config/presets.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { providerSecretEnv } from '../providers/registry.js';
 import type { GitHubClient, RepoRef } from '../github/client.js';
 import { cronIntervalMs, detectCronGaps, workflowPathFromRef } from '../github/cron.js';
 import { githubServices } from '../engine/github-services.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
-import { createRedactor, redactDeep } from '../util/redact.js';
-import { runScheduled, type ScheduledRunResult } from '../engine/scheduled.js';
+import { redactDeep } from '../util/redact.js';
+import type { RunResult } from '../report/run-report.js';
+import { runSweep } from './sweep.js';
 
 /**
  * The Action's one core call: every decision of a run (config source, cron-gap policy, services, what is
@@ -77,16 +80,11 @@ export interface ActionRunResult {
 
 /** Runs the Action for one event: slash commands on `issue_comment`, otherwise a scheduled sweep. */
 export async function runActionEvent(options: ActionRunOptions): Promise<ActionRunResult> {
-  return options.event.name === 'issue_comment' ? runCommand(options) : runSweep(options);
+  return options.event.name === 'issue_comment' ? runCommand(options) : runScheduledSweep(options);
 }
 
 function redactorFor(options: ActionRunOptions, config?: Config) {
-  return createRedactor({
-    env: options.env,
-    config,
-    extra: [options.inputs.token, ...(options.secrets ?? [])],
-    names: providerSecretEnv(),
-  });
+  return runRedactor(options.env, config, [options.inputs.token, ...(options.secrets ?? [])]);
 }
 
 /** The logger with every line redacted (a config's `${VAR}` values are not in the face's redactor). */
@@ -117,7 +115,7 @@ function wire(options: ActionRunOptions, config: Config, redact: (t: string) => 
   return { ...services, logger, writes };
 }
 
-async function runSweep(options: ActionRunOptions): Promise<ActionRunResult> {
+async function runScheduledSweep(options: ActionRunOptions): Promise<ActionRunResult> {
   const { inputs, event, env, clock } = options;
   const config = await loadConfig({
     path: resolve(event.workspace, inputs.configPath),
@@ -126,10 +124,11 @@ async function runSweep(options: ActionRunOptions): Promise<ActionRunResult> {
   });
   const redact = redactorFor(options, config);
   const { engine, store, writes, site } = wire(options, config, redact, inputs.dryRun);
+  const payload = parseAnswer(`the ${event.name} event`, event.payload, ScheduledPayloadSchema);
   // Cron-gap policy: only scheduled runs, with the interval of the cron that started this one.
-  const cron = typeof event.payload.schedule === 'string' ? event.payload.schedule : undefined;
+  const cron = payload.schedule;
   const intervalMs = cron ? cronIntervalMs(cron) : undefined;
-  const result = await runScheduled({
+  const result = await runSweep({
     // A scheduled run watches the time until the next one: uptime counts it (not only the seconds of a watch).
     deps: intervalMs ? { ...engine, runIntervalMs: intervalMs } : engine,
     store,
@@ -137,7 +136,7 @@ async function runSweep(options: ActionRunOptions): Promise<ActionRunResult> {
     mode: inputs.mode,
     watchMs: inputs.watchMs,
     storeWrites: () => writes,
-    lastActivityAt: lastActivity(event.payload),
+    lastActivityAt: lastActivity(payload),
     detectGaps:
       event.name === 'schedule' && intervalMs
         ? () =>
@@ -161,14 +160,41 @@ function withoutClientRetries(client: GitHubClient): GitHubClient {
     request: (route, parameters = {}) =>
       client.request(route, {
         ...parameters,
-        request: { ...(parameters.request as object | undefined), retries: 0 },
+        request: { ...requestOptions(parameters.request), retries: 0 },
       }),
   };
 }
 
+/** The fields of a workflow event's payload the Action reads (outside data: parsed, never cast). */
+const ScheduledPayloadSchema = z.object({
+  schedule: z.string().optional(),
+  repository: z.object({ pushed_at: z.union([z.string(), z.number()]).nullish() }).optional(),
+});
+
+/** An `issue_comment` event's payload, as the slash commands read it. */
+const CommentPayloadSchema = z.object({
+  action: z.string(),
+  comment: z.object({
+    id: z.number(),
+    body: z.string().nullish(),
+    user: z.object({ login: z.string(), type: z.string().optional() }).nullish(),
+  }),
+  issue: z.object({
+    number: z.number(),
+    labels: z.array(z.union([z.string(), z.object({ name: z.string().optional() })])).nullish(),
+  }),
+  sender: z.object({ login: z.string(), type: z.string().optional() }),
+  repository: z.object({ default_branch: z.string().optional() }).optional(),
+});
+
+/** The `request` options a caller passed (an object), else none. */
+function requestOptions(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? { ...value } : {};
+}
+
 /** `repository.pushed_at` of the payload (ISO text, or epoch seconds on push events); no extra request. */
-function lastActivity(payload: Record<string, unknown>): number | undefined {
-  const pushed = (payload.repository as { pushed_at?: unknown } | undefined)?.pushed_at;
+function lastActivity(payload: z.infer<typeof ScheduledPayloadSchema>): number | undefined {
+  const pushed = payload.repository?.pushed_at;
   if (typeof pushed === 'number') return pushed * 1000;
   if (typeof pushed === 'string') {
     const at = Date.parse(pushed);
@@ -178,18 +204,38 @@ function lastActivity(payload: Record<string, unknown>): number | undefined {
 }
 
 function printable(
-  result: ScheduledRunResult,
+  result: RunResult,
   config: Config,
   redact: (t: string) => string,
   dryRun: boolean,
 ): ActionRunResult {
-  const annotations: ActionAnnotation[] = [];
-  for (const w of config.warnings ?? [])
-    annotations.push({
-      level: 'warning',
-      message: `${w.path}: ${w.message}${w.fix ? ` ${w.fix}` : ''}`,
-      title: 'Configuration',
-    });
+  return {
+    outputs: {
+      status: redact(result.status),
+      'down-services': redact(result.down.join(',')),
+      'recovered-services': redact(result.recovered.join(',')),
+      'incident-issues': redact(result.incidents.join(',')),
+      report: JSON.stringify(redactDeep(result.report, redact)),
+    },
+    summary: redact(result.summary),
+    annotations: uniqueAnnotations(annotationsOf(result, config)).map((a) => ({
+      ...a,
+      message: redact(a.message),
+      title: a.title && redact(a.title),
+    })),
+    lines: [...result.done.map(redact), `Status: ${result.status}${dryRun ? ' (dry run)' : ''}.`],
+    failure: result.failure && redact(result.failure),
+    redact,
+  };
+}
+
+/** Config warnings, then one per service that is down, failing, degraded or slow, then the run's warnings. */
+function annotationsOf(result: RunResult, config: Config): ActionAnnotation[] {
+  const annotations: ActionAnnotation[] = (config.warnings ?? []).map((w) => ({
+    level: 'warning',
+    message: `${w.path}: ${w.message}${w.fix ? ` ${w.fix}` : ''}`,
+    title: 'Configuration',
+  }));
   for (const [id, s] of Object.entries(result.report.services)) {
     const where = `${s.name} (${id})`;
     if (s.status === 'down')
@@ -212,24 +258,7 @@ function printable(
       });
   }
   for (const warning of result.warnings) annotations.push({ level: 'warning', message: warning });
-  return {
-    outputs: {
-      status: redact(result.status),
-      'down-services': redact(result.down.join(',')),
-      'recovered-services': redact(result.recovered.join(',')),
-      'incident-issues': redact(result.incidents.join(',')),
-      report: JSON.stringify(redactDeep(result.report, redact)),
-    },
-    summary: redact(result.summary),
-    annotations: uniqueAnnotations(annotations).map((a) => ({
-      ...a,
-      message: redact(a.message),
-      title: a.title && redact(a.title),
-    })),
-    lines: [...result.done.map(redact), `Status: ${result.status}${dryRun ? ' (dry run)' : ''}.`],
-    failure: result.failure && redact(result.failure),
-    redact,
-  };
+  return annotations;
 }
 
 /** Each message once. */
@@ -241,9 +270,7 @@ function uniqueAnnotations(list: ActionAnnotation[]): ActionAnnotation[] {
 async function runCommand(options: ActionRunOptions): Promise<ActionRunResult> {
   const { inputs, event, env, clock } = options;
   let redact = redactorFor(options);
-  const payload = event.payload as unknown as IssueCommentPayload & {
-    repository?: { default_branch?: string };
-  };
+  const payload = parseAnswer('the issue_comment event', event.payload, CommentPayloadSchema);
   const github = octokitCommentGitHub(options.client, {
     ...event.repo,
     issueNumber: payload.issue.number,

@@ -1,3 +1,4 @@
+import { field } from '../util/fields.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -212,7 +213,7 @@ function hashOf(bytes: Buffer): string {
 }
 
 function codeOf(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
+  const code = field(error, 'code');
   return typeof code === 'string' ? code : undefined;
 }
 

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { BlobSchema, ContentWriteSchema, RefSchema, requestData, ShaSchema } from '../github/request.js';
 import {
   describeError,
   errorStatus,
@@ -59,6 +61,13 @@ const needs = 'contents: write';
  * writes only when the state changed, with compare-and-swap on the blob sha; on a conflict (409/422) it re-reads
  * and re-applies `change`, so an Action run and a bot command writing at the same moment both survive.
  */
+/** The state file from the contents API (`content` absent for a file over 1 MB: read through the blob API). */
+const FileSchema = z.object({
+  sha: z.string(),
+  content: z.string().optional(),
+  encoding: z.string().optional(),
+});
+
 export class GitHubStateStore implements StateStore {
   private last?: Snapshot;
   private createdBranch = false;
@@ -134,8 +143,9 @@ export class GitHubStateStore implements StateStore {
    * A GET under the shared retry policy: the client's own retries are off for it, and `withRetry` tries at most
    * `readRetries` more times after a network error or a 5xx, so an unreachable GitHub is known in seconds.
    */
-  private get(route: string, parameters: Record<string, unknown>) {
-    return withRetry(() => this.options.client.request(route, { ...parameters, request: { retries: 0 } }), {
+  private get<S extends z.ZodType>(route: string, parameters: Record<string, unknown>, schema: S) {
+    const request = { ...parameters, request: { retries: 0 } };
+    return withRetry(() => requestData(this.options.client, route, request, schema), {
       retries: this.options.readRetries ?? 2,
       baseDelayMs: 500,
       maxDelayMs: 2000,
@@ -151,13 +161,13 @@ export class GitHubStateStore implements StateStore {
 
   /** One GET of the contents API; a missing branch or file is the empty state (and no write). */
   private async load(): Promise<Snapshot> {
-    let data: { sha: string; content?: string; encoding?: string; size?: number };
+    let data: z.infer<typeof FileSchema>;
     try {
-      ({ data } = await this.get('GET /repos/{owner}/{repo}/contents/{path}', {
-        ...this.repo,
-        path: this.path,
-        ref: this.branch,
-      }));
+      data = await this.get(
+        'GET /repos/{owner}/{repo}/contents/{path}',
+        { ...this.repo, path: this.path, ref: this.branch },
+        FileSchema,
+      );
     } catch (error) {
       if (errorStatus(error) === 404) return { state: emptyState() };
       throw this.failure('read', error, 'contents: read');
@@ -172,12 +182,12 @@ export class GitHubStateStore implements StateStore {
 
   private async readBlob(sha: string): Promise<string> {
     try {
-      const { data } = await this.get('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', {
-        ...this.repo,
-        file_sha: sha,
-      });
-      const blob = data as { content?: unknown; encoding?: unknown };
-      if (typeof blob.content !== 'string') throw new Error('the blob answer has no content');
+      const blob = await this.get(
+        'GET /repos/{owner}/{repo}/git/blobs/{file_sha}',
+        { ...this.repo, file_sha: sha },
+        BlobSchema,
+      );
+      if (blob.content === undefined) throw new Error('the blob answer has no content');
       return Buffer.from(blob.content, blob.encoding === 'utf-8' ? 'utf8' : 'base64').toString('utf8');
     } catch (error) {
       throw this.failure('read', error, 'contents: read');
@@ -218,15 +228,20 @@ export class GitHubStateStore implements StateStore {
   private async write(body: string, sha: string | undefined): Promise<string> {
     if (sha === undefined && !(await this.branchExists())) return this.createBranch(body);
     try {
-      const { data } = await this.options.client.request('PUT /repos/{owner}/{repo}/contents/{path}', {
-        ...this.repo,
-        path: this.path,
-        branch: this.branch,
-        message: `uptime: update state [skip ci]`,
-        content: Buffer.from(body, 'utf8').toString('base64'),
-        ...(sha ? { sha } : {}),
-      });
-      return (data as { content: { sha: string } }).content.sha;
+      const written = await requestData(
+        this.options.client,
+        'PUT /repos/{owner}/{repo}/contents/{path}',
+        {
+          ...this.repo,
+          path: this.path,
+          branch: this.branch,
+          message: `uptime: update state [skip ci]`,
+          content: Buffer.from(body, 'utf8').toString('base64'),
+          ...(sha ? { sha } : {}),
+        },
+        ContentWriteSchema,
+      );
+      return written.content.sha;
     } catch (error) {
       const status = errorStatus(error);
       // 409: the sha is stale; 422: a sha was missing because the file appeared meanwhile.
@@ -237,10 +252,11 @@ export class GitHubStateStore implements StateStore {
 
   private async branchExists(): Promise<boolean> {
     try {
-      await this.get('GET /repos/{owner}/{repo}/git/ref/{ref}', {
-        ...this.repo,
-        ref: `heads/${this.branch}`,
-      });
+      await this.get(
+        'GET /repos/{owner}/{repo}/git/ref/{ref}',
+        { ...this.repo, ref: `heads/${this.branch}` },
+        RefSchema,
+      );
       return true;
     } catch (error) {
       if (errorStatus(error) === 404) return false;
@@ -254,21 +270,25 @@ export class GitHubStateStore implements StateStore {
    */
   private async createBranch(body: string): Promise<string> {
     try {
-      const { data: blob } = await this.options.client.request('POST /repos/{owner}/{repo}/git/blobs', {
-        ...this.repo,
-        content: Buffer.from(body, 'utf8').toString('base64'),
-        encoding: 'base64',
-      });
-      const { data: tree } = await this.options.client.request('POST /repos/{owner}/{repo}/git/trees', {
-        ...this.repo,
-        tree: [{ path: this.path, mode: '100644', type: 'blob', sha: blob.sha }],
-      });
-      const { data: commit } = await this.options.client.request('POST /repos/{owner}/{repo}/git/commits', {
-        ...this.repo,
-        message: 'uptime: start the state branch [skip ci]',
-        tree: tree.sha,
-        parents: [],
-      });
+      const { client } = this.options;
+      const blob = await requestData(
+        client,
+        'POST /repos/{owner}/{repo}/git/blobs',
+        { ...this.repo, content: Buffer.from(body, 'utf8').toString('base64'), encoding: 'base64' },
+        ShaSchema,
+      );
+      const tree = await requestData(
+        client,
+        'POST /repos/{owner}/{repo}/git/trees',
+        { ...this.repo, tree: [{ path: this.path, mode: '100644', type: 'blob', sha: blob.sha }] },
+        ShaSchema,
+      );
+      const commit = await requestData(
+        client,
+        'POST /repos/{owner}/{repo}/git/commits',
+        { ...this.repo, message: 'uptime: start the state branch [skip ci]', tree: tree.sha, parents: [] },
+        ShaSchema,
+      );
       await this.options.client.request('POST /repos/{owner}/{repo}/git/refs', {
         ...this.repo,
         ref: `refs/heads/${this.branch}`,
@@ -278,7 +298,7 @@ export class GitHubStateStore implements StateStore {
       this.options.logger.info(
         `Created the state branch ${this.branch} (an orphan branch holding ${this.path}).`,
       );
-      return blob.sha as string;
+      return blob.sha;
     } catch (error) {
       // 422 "Reference already exists": another writer created the branch first; re-read and merge.
       if (errorStatus(error) === 422) throw new ConflictError('the branch was created meanwhile');

@@ -41,7 +41,8 @@ const attemptSchema = z.object({
   authFailed: z.optional(z.boolean()),
 });
 const outageSchema = z.object({ start: num, end: z.optional(num), reason: z.optional(z.string()) });
-const incidentSchema = z.object({
+/** An open incident as the state keeps it (also the CLI's local incident index). */
+export const incidentSchema = z.object({
   number: int,
   url: z.optional(z.string()),
   openedAt: num,

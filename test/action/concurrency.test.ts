@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { parseConfig } from '../../src/config/load.js';
-import { runScheduled } from '../../src/engine/scheduled.js';
+import { runSweep } from '../../src/run/sweep.js';
 import { githubServices } from '../../src/engine/github-services.js';
 import type { Provider } from '../../src/providers/types.js';
 import { GitHubStateStore } from '../../src/state/github.js';
@@ -73,8 +73,8 @@ describe('runs at the same moment', () => {
       baseDelayMs: 5,
     });
     const [ra, rb] = await Promise.all([
-      runScheduled({ deps: a.engine, store: a.store, watchMs: 0 }),
-      runScheduled({ deps: b.engine, store: b.store, watchMs: 0 }),
+      runSweep({ deps: a.engine, store: a.store, watchMs: 0 }),
+      runSweep({ deps: b.engine, store: b.store, watchMs: 0 }),
       bot.update((s) => ({ ...s, mode: 'normal', modeSetBy: 'octocat' })),
     ]);
     expect(ra.status).toBe('down');
@@ -93,7 +93,7 @@ describe('runs at the same moment', () => {
     api.set({ kind: 'up' });
     const s = services();
     setTimeout(() => web.set({ kind: 'status', status: 500 }), 1200).unref();
-    const result = await runScheduled({ deps: s.engine, store: s.store, watchMs: 2500, mode: 'extreme' });
+    const result = await runSweep({ deps: s.engine, store: s.store, watchMs: 2500, mode: 'extreme' });
     expect(result.report.sweeps).toBeGreaterThanOrEqual(2);
     expect(result.down).toEqual(['web']);
     expect(result.failure).toMatch(/web is still down/);

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, jest, test } from '@jest/globals';
 import { actionEnv, applyEnv, freshContext } from './env.js';
 
 // The core throws something that is not an Error (a string): the step must still fail, redacted.
-jest.unstable_mockModule('../../src/engine/scheduled.js', () => ({
-  runScheduled: () => Promise.reject('boom with ghs_failure_token_7 inside'),
+jest.unstable_mockModule('../../src/run/sweep.js', () => ({
+  runSweep: () => Promise.reject('boom with ghs_failure_token_7 inside'),
 }));
 const { run } = await import('../../action/main.js');
 

@@ -78,26 +78,27 @@ describe('uptime-action sweep', () => {
     expect(String(summary.services.web.error)).not.toBe('');
   });
 
-  it('--mode normal needs two failures: one failed check is reported failing, not yet down', async () => {
+  it('--mode normal needs two failures: one failed check is degraded and failing, not yet down (as in the Action)', async () => {
     const api = await startTestServer({ kind: 'status', status: 500 });
     const ws = await setup(`services:\n  api:\n    url: ${api.url}\n`);
-    const run = await runCli([
-      'sweep',
-      '--json',
-      '--mode',
-      'normal',
-      '--config',
-      ws.config,
-      '--state',
-      ws.state,
-    ]);
-    expect(run.code).toBe(1);
-    const summary = JSON.parse(run.stdout) as { mode: string; services: Record<string, { status: string }> };
-    expect(summary.mode).toBe('normal');
-    expect(summary.services.api.status).not.toBe('down');
-    // Failing, never "up" with an error.
-    expect(summary.services.api.status).toBe('failing');
+    const argv = ['sweep', '--mode', 'normal', '--config', ws.config, '--state', ws.state];
+    const run = await runCli([...argv, '--json']);
+    // Not down yet: the Action's step would not fail either (src/report/status.ts is the one definition).
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(run.stdout) as {
+      status: string;
+      mode: string;
+      downServices: string[];
+      services: Record<string, { status: string; failing?: boolean }>;
+    };
+    expect(summary).toMatchObject({ status: 'degraded', mode: 'normal', downServices: [] });
+    // Never "up" with an error.
+    expect(summary.services.api).toMatchObject({ status: 'degraded', failing: true });
     expect(api.requests).toBe(1);
+    // The text report names it `failing`; the second failure makes it down (exit 1).
+    const second = await runCli(argv);
+    expect(second.code).toBe(1);
+    expect(second.stdout).toMatch(/❌ api\s+down/);
   });
 
   it('exits 2 on a broken config with a message naming the key and the fix', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { RawConfigInput } from '../../src/config/schema.js';
 import { runManualAction } from '../../src/engine/manual.js';
 import { mergeSweep, sweep } from '../../src/engine/sweep.js';
+import { notificationEvents } from '../../src/notify/events.js';
 import { MemoryStateStore } from '../../src/state/memory.js';
 import { emptyRecord, emptyState } from '../../src/state/records.js';
 import type { UptimeState } from '../../src/state/types.js';
@@ -105,6 +106,8 @@ describe('recovery safety', () => {
     const issue = incidents.issues[0];
     expect(issue.open).toBe(false);
     expect(issue.comments.at(-1)).toContain('came back on its own');
-    expect(back.notifications.map((n) => n.type)).toEqual(['resolved']);
+    expect(notificationEvents(back.events, back.state, w.deps.config).map((n) => n.transition)).toEqual([
+      'resolved',
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { parseConfig } from '../../src/config/load.js';
-import { runScheduled } from '../../src/engine/scheduled.js';
+import { runSweep } from '../../src/run/sweep.js';
 import { githubServices } from '../../src/engine/github-services.js';
 import { GitHubStateStore } from '../../src/state/github.js';
 import { emptyRecord } from '../../src/state/records.js';
@@ -72,7 +72,7 @@ describe('a state file larger than the contents API returns', () => {
       fetch: globalThis.fetch,
       onStateWrite: (line) => writes.push(line),
     });
-    const result = await runScheduled({
+    const result = await runSweep({
       deps: engine,
       store: shared,
       watchMs: 0,

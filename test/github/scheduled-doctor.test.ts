@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { parseConfig } from '../../src/config/load.js';
 import type { EngineDeps } from '../../src/engine/types.js';
-import { runScheduled } from '../../src/engine/scheduled.js';
+import { runSweep } from '../../src/run/sweep.js';
 import { probeService } from '../../src/probe/probe.js';
 import { providerFor } from '../../src/providers/registry.js';
 import { MemoryStateStore } from '../../src/state/memory.js';
@@ -50,7 +50,7 @@ describe('a scheduled run whose platform refuses the token', () => {
         clock: systemClock,
         logger: { ...silentLogger, info: (m) => void logs.push(m) },
       };
-      const result = await runScheduled({ deps, store: new MemoryStateStore(), watchMs: 0 });
+      const result = await runSweep({ deps, store: new MemoryStateStore(), watchMs: 0 });
       expect(result.status).toBe('down');
       expect(result.report.services.backend.actions[0]).toMatchObject({ action: 'restart', ok: false });
       expect(result.summary).toMatch(/#### Doctor \(a platform refused the token\)/);
@@ -96,7 +96,7 @@ describe('a scheduled run with no platform token at all', () => {
         clock: systemClock,
         logger: silentLogger,
       };
-      const result = await runScheduled({ deps, store: new MemoryStateStore(), watchMs: 0 });
+      const result = await runSweep({ deps, store: new MemoryStateStore(), watchMs: 0 });
       expect(result.status).toBe('down');
       expect(result.summary).toMatch(/no RAILWAY_TOKEN or RAILWAY_API_TOKEN or LEGACY_TOKEN is set/);
       expect(result.summary).not.toContain('refused RAILWAY_TOKEN');

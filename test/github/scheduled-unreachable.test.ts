@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { runScheduled } from '../../src/engine/scheduled.js';
+import { runSweep } from '../../src/run/sweep.js';
 import type { StateStore } from '../../src/state/types.js';
 import { makeWorld } from '../helpers/world.js';
 
@@ -26,7 +26,7 @@ describe('a scheduled run when GitHub is unreachable', () => {
         return Promise.reject(new Error('unreachable'));
       },
     };
-    const result = await runScheduled({ deps: { ...w.deps, dryRun: true }, store: unreachable, watchMs: 0 });
+    const result = await runSweep({ deps: { ...w.deps, dryRun: true }, store: unreachable, watchMs: 0 });
     expect(w.probeCount()).toBeGreaterThan(0);
     expect(result.report.services.api.status).not.toBe('up');
     expect(result.warnings.filter((x) => x.includes('ECONNREFUSED'))).toHaveLength(1);

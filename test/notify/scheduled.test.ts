@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { Publisher } from '../../src/engine/publish.js';
 import { watch } from '../../src/engine/watch.js';
-import { runScheduled } from '../../src/engine/scheduled.js';
+import { runSweep } from '../../src/run/sweep.js';
 import { MemoryStateStore } from '../../src/state/memory.js';
 import { MemoryIncidentLog } from '../helpers/memory-incidents.js';
 import { makeWorld } from '../helpers/world.js';
@@ -49,7 +49,7 @@ describe('notifications in scheduled runs', () => {
     const w = world({ api: { up: false, restartFixes: false, redeployFixes: false } });
     const store = new MemoryStateStore(undefined, { now: () => w.clock.now(), conflictEvery: 3 });
     const incidents = new MemoryIncidentLog();
-    const run = () => runScheduled({ deps: { ...w.deps, store, incidents }, store, watchMs: 0 });
+    const run = () => runSweep({ deps: { ...w.deps, store, incidents }, store, watchMs: 0 });
     const [a, b] = await Promise.all([run(), run()]);
     expect([a.status, b.status]).toEqual(['down', 'down']);
     expect(told()).toEqual(['api:down']);
@@ -118,7 +118,7 @@ describe('history in scheduled runs', () => {
     const w = world({});
     const store = new MemoryStateStore(undefined, { now: () => w.clock.now() });
     for (let i = 0; i < 288; i++) {
-      await runScheduled({ deps: { ...w.deps, store }, store, watchMs: 0 });
+      await runSweep({ deps: { ...w.deps, store }, store, watchMs: 0 });
       w.clock.advance(5 * 60_000);
     }
     // The first run writes the first checks; after that only the first run of each hour.

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { runActionCost } from '../../bench/action-cost.js';
-import { runEndurance } from '../../bench/endurance.js';
-import { historyMarkdown, runHistoryBench } from '../../bench/history.js';
-import { runScale } from '../../bench/scale.js';
+import { runActionCost } from '../../../bench/action-cost.js';
+import { runEndurance } from '../../../bench/endurance.js';
+import { historyMarkdown, runHistoryBench } from '../../../bench/history.js';
+import { runScale } from '../../../bench/scale.js';
 
 describe('bench sections, tiny versions', () => {
   it('sweep scale: probes loopback endpoints, the hanging ones fail at the timeout', async () => {

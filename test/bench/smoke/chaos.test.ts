@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { chaosMarkdown, scoreChaos } from '../../bench/chaos.js';
-import { runChaos } from '../../bench/chaos/run.js';
+import { chaosMarkdown, scoreChaos } from '../../../bench/chaos.js';
+import { runChaos } from '../../../bench/chaos/run.js';
 
 describe('chaos run, short', () => {
   it('survives the faults with no duplicate issue, no leaked secret and no false recovery', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { runEnduranceSection } from '../../bench/endurance.js';
+import { runEnduranceSection } from '../../../bench/endurance.js';
 
 describe('bench endurance with history, notifications and the site (tiny)', () => {
   it('sends the transitions, keeps the site, and reports heap growth and the state file next to their targets', async () => {

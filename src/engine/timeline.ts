@@ -45,7 +45,7 @@ export function openedBody(
 export function attemptComment(service: ServiceConfig, attempt: RecoveryAttempt): string {
   const icon = attempt.healthy ? '✅' : '❌';
   const who = attempt.by
-    ? ` (asked by @${attempt.by}${attempt.forced ? `, ${neutralize(attempt.forced)}` : ''})`
+    ? ` (asked by @${attempt.by}${attempt.forced ? `, ${mdReason(attempt.forced)}` : ''})`
     : attempt.trigger === 'predictive'
       ? ' (predictive)'
       : '';

@@ -106,7 +106,12 @@ export async function executePlan(deps: EngineDeps, plan: SweepPlan): Promise<Sw
   for (const id of forensics.keys()) {
     if (openIncident(state, id)) await apply(await withForensics(id, []));
   }
-  for (const id of Object.keys(outcomes)) outcomes[id].incident = openIncident(state, id)?.number;
+  for (const id of Object.keys(outcomes)) {
+    // A dependent failing because of its dependency links the dependency's incident (src/recovery/dependencies.ts).
+    const causedBy = outcomes[id].causedBy;
+    outcomes[id].incident =
+      openIncident(state, id)?.number ?? (causedBy ? openIncident(state, causedBy)?.number : undefined);
+  }
   state.lastSweepAt = plan.now;
   state.updatedAt = deps.clock.now();
   return {

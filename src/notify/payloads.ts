@@ -34,6 +34,7 @@ const COLORS: Record<NotificationEvent['transition'], number> = {
   degraded: 0xbf8700,
   escalated: 0x8250df,
   resolved: 0x1a7f37,
+  burn: 0xbc4c00,
   test: 0x0969da,
 };
 
@@ -153,6 +154,7 @@ const NTFY_PRIORITY: Record<NotificationEvent['transition'], string> = {
   escalated: '5',
   degraded: '4',
   resolved: '3',
+  burn: '4',
   test: '3',
 };
 const NTFY_TAGS: Record<NotificationEvent['transition'], string> = {
@@ -160,6 +162,7 @@ const NTFY_TAGS: Record<NotificationEvent['transition'], string> = {
   escalated: 'sos',
   degraded: 'warning',
   resolved: 'white_check_mark',
+  burn: 'fire',
   test: 'bell',
 };
 

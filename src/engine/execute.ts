@@ -1,4 +1,5 @@
 import { executeAction, runAll } from '../recovery/executor.js';
+import { checkDeploys } from '../recovery/deploy-check.js';
 import type { IncidentRef, UptimeState } from '../state/types.js';
 import { planAfterAttempt } from './after-attempt.js';
 import { forensicsComment, rollbackDecision, startForensics, type PendingForensics } from './forensics.js';
@@ -45,6 +46,8 @@ export async function executePlan(deps: EngineDeps, plan: SweepPlan): Promise<Sw
     return at < 0 ? [...actions, comment] : [...actions.slice(0, at), comment, ...actions.slice(at)];
   };
   await apply(plan.incidents);
+  // A deploy that made a service slower or erroring without taking it down (src/recovery/deploy-check.ts).
+  if (await checkDeploys(deps, plan, { apply, emit, outcomes })) changed = true;
 
   if (deps.dryRun) {
     for (const item of plan.recoveries)

@@ -64,10 +64,10 @@ interface TokenState {
 export class CallBudgets {
   private readonly tokens = new Map<string, TokenState>();
 
-  /** `railway:3f1a…`: the provider and a fingerprint of the token (never the token). */
-  static keyOf(provider: string, token: string | undefined): string {
+  /** `railway@host:3f1a…`: where the calls go and a fingerprint of the token (never the token). */
+  static keyOf(endpoint: string, token: string | undefined): string {
     const print = token ? createHash('sha256').update(token).digest('hex').slice(0, 12) : 'anonymous';
-    return `${provider}:${print}`;
+    return `${endpoint}:${print}`;
   }
 
   private stateOf(key: string, now: number): TokenState {
@@ -124,13 +124,17 @@ export class CallBudgets {
   }
 
   /** Books a call made now and what its answer said about the limits. */
-  record(key: string, now: number, answer?: { status: number; headers: Headers }): void {
+  record(
+    key: string,
+    now: number,
+    answer?: { status: number; headers: Headers; retryAfterMs?: number },
+  ): void {
     const state = this.stateOf(key, now);
     state.calls.push(now);
     if (!answer) return;
     const { status, headers } = answer;
     const remaining = Number(headers.get('x-ratelimit-remaining') ?? NaN);
-    const reset = retryAfterFromHeaders(headers, now) ?? resetMs(headers, now);
+    const reset = answer.retryAfterMs ?? retryAfterFromHeaders(headers, now) ?? resetMs(headers, now);
     if (Number.isFinite(remaining)) {
       state.remaining = Math.max(0, remaining);
       state.remainingResetAt = reset !== undefined ? now + reset : now + HOUR;
@@ -147,8 +151,13 @@ function resetMs(headers: Headers, now: number): number | undefined {
   return value > 1e9 ? Math.max(0, value * 1000 - now) : Math.max(0, value * 1000);
 }
 
-/** The process's shared budgets (one per process: a platform counts per token, not per sweep). */
-let shared: CallBudgets | undefined;
-export function sharedCallBudgets(): CallBudgets {
-  return (shared ??= new CallBudgets());
+/**
+ * The shared budgets of one timeline: one per clock (a process has one; each test its own virtual one), so
+ * every sweep, command and forensics call of a process counts against the same budget, as the platform does.
+ */
+const byClock = new WeakMap<object, CallBudgets>();
+export function sharedCallBudgets(clock: object): CallBudgets {
+  let budgets = byClock.get(clock);
+  if (!budgets) byClock.set(clock, (budgets = new CallBudgets()));
+  return budgets;
 }

@@ -252,9 +252,10 @@ export const MAX_BUDGET_WAIT_MS = 60_000;
  * diagnostics yield at once); after each answer, book it and its rate-limit headers.
  */
 function callGate(ctx: ProviderContext, req: HttpRequest) {
-  const budgets: CallBudgets = ctx.callBudgets ?? sharedCallBudgets();
+  const budgets: CallBudgets = ctx.callBudgets ?? sharedCallBudgets(ctx.clock);
   const token = req.tokenEnv ? ctx.env[req.tokenEnv] : undefined;
-  const key = CallBudgets.keyOf(req.provider, token ?? hostOf(req.url));
+  // Per endpoint and token: a platform counts per token; a proxy or another endpoint has its own limits.
+  const key = CallBudgets.keyOf(`${req.provider}@${hostOf(req.url)}`, token);
   const purpose = ctx.callPurpose ?? 'recovery';
   const limit = limitFor(req.provider, ctx.apiBudget);
   let booked = false;
@@ -286,10 +287,12 @@ function callGate(ctx: ProviderContext, req: HttpRequest) {
     after: (answer?: Response) => {
       if (booked) return;
       booked = true;
+      const now = ctx.clock.now();
+      const asked = answer ? retryAfterMs(answer.headers, now) : undefined;
       budgets.record(
         key,
-        ctx.clock.now(),
-        answer ? { status: answer.status, headers: answer.headers } : undefined,
+        now,
+        answer && { status: answer.status, headers: answer.headers, retryAfterMs: asked },
       );
     },
   };

@@ -191,10 +191,15 @@ function holdDependent(
       body: `🔗 **${service.name}** (\`${id}\`) is ${because} (its own check: ${neutralize(record.health.lastError ?? 'failed')}). Its recovery waits for ${rootName}'s; it gets its own incident only if it stays down after ${rootName} is back.`,
     });
   }
+  // What people are told says why (the notify targets read the status events).
+  const why = (reason: string) => (reason.includes(because) ? reason : `${reason} (${because})`);
   plan.notifications = plan.notifications.map((n) =>
-    n.service === id && (n.type === 'down' || n.type === 'degraded')
-      ? { ...n, reason: `${n.reason} (${because})` }
-      : n,
+    n.service === id && (n.type === 'down' || n.type === 'degraded') ? { ...n, reason: why(n.reason) } : n,
+  );
+  plan.events = plan.events.map((e) =>
+    e.type === 'status' && e.service === id && (e.to === 'down' || e.to === 'degraded')
+      ? { ...e, reason: why(e.reason) }
+      : e,
   );
   plan.events.push({
     type: 'waiting',

@@ -38,6 +38,7 @@ export function recoveryRecordFields(field: Field): RecoveryFields {
           id: z.string().check(z.maxLength(200)),
           at: num,
           verdict: z.enum(['ok', 'worse', 'undecided']),
+          lookedAt: z.optional(num),
         }),
       ),
       undefined,

@@ -77,7 +77,7 @@ export interface ServiceRecord {
   /** Burn-rate alerts sent and not yet re-armed (src/slo/burn.ts): when each fired (epoch ms). */
   burnAlerts?: { fast?: number; slow?: number };
   /** The deployment deploy analysis last looked at (src/recovery/deploy-check.ts), so it is judged once. */
-  deployChecked?: { id: string; at: number; verdict: 'ok' | 'worse' | 'undecided' };
+  deployChecked?: { id: string; at: number; verdict: 'ok' | 'worse' | 'undecided'; lookedAt?: number };
 }
 
 /** An open incident issue (or local incident) for a service. */

@@ -6,7 +6,13 @@ import type { Deployment, DeploymentHistory, Provider } from '../providers/types
 import { recordAttempt } from '../state/records.js';
 import type { ServiceRecord } from '../state/types.js';
 import { formatDuration } from '../util/duration.js';
-import { analyzeDeploy, deployAnalysisPolicy, suspectChange, type DeployVerdict } from './deploy.js';
+import {
+  analyzeDeploy,
+  baselineBefore,
+  deployAnalysisPolicy,
+  suspectChange,
+  type DeployVerdict,
+} from './deploy.js';
 import { executeAction } from './executor.js';
 import { budgetFor } from './planner.js';
 
@@ -110,7 +116,7 @@ async function checkOne(
     }
     known = { id: latest.id, at, verdict: 'undecided', lookedAt: plan.now };
   }
-  const verdict = analyzeDeploy(checks, known.at, policy);
+  const verdict = analyzeDeploy(checks, known.at, policy, baselineBefore(record.checkSeries, known.at));
   save({ ...known, verdict: verdict.verdict });
   if (verdict.verdict !== 'worse') return true;
   await reportAndRollback(

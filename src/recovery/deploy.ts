@@ -6,7 +6,7 @@ import { percentile } from '../history/record.js';
  * A new version is "clearly worse" when, with at least `minChecks` checks on each side,
  * - its p95 response time is at least `p95Ratio` × the one before, and several answers (not one) are that slow; or
  * - its success rate dropped by at least `errorRateIncrease` points and that many failures would be very
- *   unlikely at the old failure rate (a one-sided binomial test at 0.1 %), so a flaky check decides nothing.
+ *   unlikely at the old failure rate (a one-sided binomial test at 0.01 %, strict because the sweep looks again after every check), so a flaky check decides nothing.
  */
 
 export interface DeployAnalysisPolicy {
@@ -26,7 +26,7 @@ export const DEFAULT_DEPLOY_ANALYSIS: DeployAnalysisPolicy = {
 };
 
 /** Significance of the error-rate test: a good deploy is called worse by chance at most this often per look. */
-export const ERROR_TEST_ALPHA = 0.001;
+export const ERROR_TEST_ALPHA = 0.0001;
 
 export function deployAnalysisPolicy(config: Pick<Config, 'deployAnalysis'>): DeployAnalysisPolicy {
   const d = config.deployAnalysis ?? {};
@@ -94,10 +94,32 @@ export function analyzeDeploy(
   checks: readonly CheckPoint[],
   deployAt: number,
   policy: DeployAnalysisPolicy,
+  baseline?: Baseline,
 ): DeployVerdict {
   const after = checks.filter((c) => c[0] >= deployAt).slice(0, policy.checks);
   const before = checks.filter((c) => c[0] < deployAt).slice(-Math.max(policy.checks, after.length));
-  return compare(before, after, policy);
+  return compare(before, after, policy, baseline);
+}
+
+/** The old version's failures over a longer stretch (the burn-rate series before the deploy), for the error test. */
+export interface Baseline {
+  ok: number;
+  total: number;
+}
+
+/** Checks of the per-minute series that ended before `at` (src/slo/burn.ts keeps it). */
+export function baselineBefore(
+  series: ReadonlyArray<readonly [number, number, number]> | undefined,
+  at: number,
+): Baseline {
+  let ok = 0;
+  let total = 0;
+  for (const [start, good, count] of series ?? [])
+    if (start + 60_000 <= at) {
+      ok += good;
+      total += count;
+    }
+  return { ok, total };
 }
 
 /** The verdict on two samples (see the module's comment). */
@@ -105,6 +127,7 @@ export function compare(
   beforeChecks: readonly CheckPoint[],
   afterChecks: readonly CheckPoint[],
   policy: DeployAnalysisPolicy,
+  baseline?: Baseline,
 ): DeployVerdict {
   const before = statsOf(beforeChecks);
   const after = statsOf(afterChecks);
@@ -121,8 +144,11 @@ export function compare(
       );
   }
   const drop = before.successRate - after.successRate;
-  // The old failure rate, smoothed (no failures before is not "failures are impossible").
-  const p0 = (before.failures + 1) / (before.n + 2);
+  // The old failure rate, smoothed (no failures before is not "failures are impossible"), over the longer
+  // baseline when there is one: 60 checks can't tell 0.1 % from 1 %, six hours of them can.
+  const base =
+    baseline && baseline.total > before.n ? baseline : { ok: before.n - before.failures, total: before.n };
+  const p0 = (base.total - base.ok + 1) / (base.total + 2);
   if (drop >= policy.errorRateIncrease && binomialTail(after.failures, after.n, p0) < ERROR_TEST_ALPHA)
     reasons.push(`success rate ${pct(before.successRate)} → ${pct(after.successRate)}`);
   if (reasons.length)

@@ -124,6 +124,25 @@ export function errorRatio(
   return Math.min(1, Math.max(time, checks));
 }
 
+/**
+ * Time charged to failed checks outside outages (the failures that never took the service down): each
+ * bucket of the series charges its failed share of its length. Buckets inside an outage are already counted
+ * as downtime.
+ */
+export function failedCheckTimeMs(
+  record: Pick<ServiceRecord, 'outages' | 'checkSeries'>,
+  now: number,
+): number {
+  let charged = 0;
+  for (const [start, ok, total] of record.checkSeries ?? []) {
+    if (total <= 0 || ok >= total) continue;
+    const length = start < now - FINE_MS ? COARSE_MS : MINUTE;
+    const inOutage = record.outages.some((o) => o.start < start + length && (o.end ?? now) > start);
+    if (!inOutage) charged += ((total - ok) / total) * length;
+  }
+  return charged;
+}
+
 /** Burn rate: the error ratio over what the SLO allows (1 = the budget lasts exactly its period). */
 export function burnRate(ratio: number, sloPercent: number): number {
   return ratio / (1 - sloPercent / 100);
@@ -138,7 +157,7 @@ export interface BurnReading {
 export interface BurnStatus {
   fast: BurnReading;
   slow: BurnReading;
-  /** The 30-day error budget left, in percent (time-based; negative when overspent). */
+  /** The 30-day error budget left, in percent: downtime plus the failed share of checks outside it (negative when overspent). */
   budgetLeftPercent: number;
 }
 
@@ -155,7 +174,7 @@ export function evaluateBurn(
     return { long, short, firing: policy.enabled && long >= w.factor && short >= w.factor };
   };
   const allowed = BUDGET_PERIOD_MS * (1 - sloPercent / 100);
-  const used = downtimeMs(record, now, now - BUDGET_PERIOD_MS);
+  const used = downtimeMs(record, now, now - BUDGET_PERIOD_MS) + failedCheckTimeMs(record, now);
   return { fast: read(policy.fast), slow: read(policy.slow), budgetLeftPercent: 100 * (1 - used / allowed) };
 }
 

@@ -206,6 +206,7 @@ describe('deploy analysis in the sweep', () => {
     w.deploy();
     state = await sweeps(w, state, 20);
     expect(w.rollbacks).toEqual([]);
+    expect(state.services.api.attempts).toHaveLength(3);
     expect(w.incidents.issues[0].comments.join('\n')).toContain('not rolled back: the restart budget');
   });
 });

@@ -1,6 +1,5 @@
 import * as z from 'zod/mini';
 import { duration } from '../util/duration.js';
-import { dependencyCycle } from '../recovery/dependencies.js';
 
 /**
  * The config keys of dependency-, deploy- and budget-aware recovery (docs/recovery.md), kept apart from
@@ -80,4 +79,29 @@ export function dependencyProblems(
       message: `dependsOn forms a cycle: ${cycle.join(' → ')}; a service can't wait for one that waits for it. Remove one of these links.`,
     });
   return problems;
+}
+
+/** The first cycle in `dependsOn`, as `[a, b, a]`; undefined when there is none. */
+export function dependencyCycle(services: Record<string, { dependsOn?: string[] }>): string[] | undefined {
+  const state = new Map<string, 'visiting' | 'done'>();
+  const path: string[] = [];
+  const visit = (id: string): string[] | undefined => {
+    if (state.get(id) === 'done') return undefined;
+    if (state.get(id) === 'visiting') return [...path.slice(path.indexOf(id)), id];
+    state.set(id, 'visiting');
+    path.push(id);
+    const deps = Object.hasOwn(services, id) ? (services[id].dependsOn ?? []) : [];
+    for (const dep of deps) {
+      const cycle = Object.hasOwn(services, dep) ? visit(dep) : undefined;
+      if (cycle) return cycle;
+    }
+    path.pop();
+    state.set(id, 'done');
+    return undefined;
+  };
+  for (const id of Object.keys(services)) {
+    const cycle = visit(id);
+    if (cycle) return cycle;
+  }
+  return undefined;
 }

@@ -1,5 +1,5 @@
 import { executeAction, runAll } from '../recovery/executor.js';
-import { checkDeploys } from '../recovery/deploy-check.js';
+import { checkDeploys } from './deploy-check.js';
 import type { IncidentRef, UptimeState } from '../state/types.js';
 import { planAfterAttempt } from './after-attempt.js';
 import { forensicsComment, rollbackDecision, startForensics, type PendingForensics } from './forensics.js';

@@ -8,7 +8,7 @@ import {
   DEFAULT_DEPLOY_ANALYSIS as P,
   type CheckPoint,
 } from '../../src/recovery/deploy.js';
-import { noteDeploy } from '../../src/recovery/deploy-check.js';
+import { noteDeploy } from '../../src/engine/deploy-check.js';
 import { emptyState } from '../../src/state/records.js';
 import type { UptimeState } from '../../src/state/types.js';
 import { MemoryIncidentLog } from '../helpers/memory-incidents.js';

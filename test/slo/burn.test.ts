@@ -10,7 +10,7 @@ import {
   evaluateBurn,
   DEFAULT_BURN_POLICY,
 } from '../../src/slo/burn.js';
-import { burnSummary } from '../../src/slo/burn-plan.js';
+import { burnSummary } from '../../src/engine/burn-alerts.js';
 import { emptyRecord, emptyState } from '../../src/state/records.js';
 import type { UptimeState } from '../../src/state/types.js';
 import { makeWorld } from '../helpers/world.js';

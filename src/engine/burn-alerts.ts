@@ -1,9 +1,9 @@
 import type { Config, ServiceConfig } from '../config/schema.js';
-import type { SweepPlan } from '../engine/plan.js';
+import type { SweepPlan } from './plan.js';
 import type { ProbeResult } from '../probe/types.js';
 import { deployAnalysisPolicy } from '../recovery/deploy.js';
 import type { ServiceRecord } from '../state/types.js';
-import { addToSeries, budgetLeft, burnPolicy, decideBurnAlerts, evaluateBurn } from './burn.js';
+import { addToSeries, budgetLeft, burnPolicy, decideBurnAlerts, evaluateBurn } from '../slo/burn.js';
 
 /** The series are kept at most this long (7 days of 10-minute buckets stay under the state's bound). */
 const MAX_KEEP_MS = 7 * 86_400_000;

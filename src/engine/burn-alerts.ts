@@ -3,7 +3,7 @@ import type { SweepPlan } from './plan.js';
 import type { ProbeResult } from '../probe/types.js';
 import { deployAnalysisPolicy } from '../recovery/deploy.js';
 import type { ServiceRecord } from '../state/types.js';
-import { addToSeries, budgetLeft, burnPolicy, decideBurnAlerts, evaluateBurn } from '../slo/burn.js';
+import { addToSeries, burnPolicy, decideBurnAlerts, evaluateBurn } from '../slo/burn.js';
 
 /** The series are kept at most this long (7 days of 10-minute buckets stay under the state's bound). */
 const MAX_KEEP_MS = 7 * 86_400_000;
@@ -62,21 +62,4 @@ export function planBurnAlerts(plan: SweepPlan, config: Config, services: Servic
       plan.notifications.push({ type: 'burn', service: id, at: plan.now, reason: alert.reason });
     }
   }
-}
-
-/** One line for the summary, `/status` and the page: `fast burn 60× (1h) · 97.9% of the 30-day error budget left`. */
-export function burnSummary(
-  record: ServiceRecord,
-  config: Config,
-  service: ServiceConfig,
-  now: number,
-): string | undefined {
-  const policy = burnPolicy(config, service);
-  if (!policy.enabled || record.firstCheckAt === undefined) return undefined;
-  const status = evaluateBurn(record, policy, config.slo, now);
-  const firing = (['fast', 'slow'] as const).filter((k) => status[k].firing);
-  const rates = firing.length
-    ? firing.map((k) => `${k} burn ${Math.round(status[k].long * 10) / 10}×`).join(', ')
-    : 'no fast or slow burn';
-  return `${rates} · ${budgetLeft(status.budgetLeftPercent)}`;
 }

@@ -1,3 +1,4 @@
+import { formatBurn } from '../slo/burn.js';
 import type { Config } from '../config/schema.js';
 import type { UptimeState } from '../state/types.js';
 import { formatDuration } from '../util/duration.js';
@@ -39,6 +40,9 @@ export function renderStatusMarkdown(config: Config, state: UptimeState, options
   ];
   const budget = budgetLine(rows, header);
   if (budget) lines.push('', budget);
+  // Burn-rate alerts (src/slo/burn.ts): only the services burning now.
+  const burning = rows.filter((r) => r.burn?.burning).map((r) => `\`${r.id}\` ${formatBurn(r.burn!)}`);
+  if (burning.length) lines.push('', `🔥 **Burning the error budget**: ${burning.join(' · ')}`);
   return lines.join('\n');
 }
 

@@ -1,3 +1,4 @@
+import { formatBurn } from '../slo/burn.js';
 import { formatPercent, UPTIME_WINDOWS, type UptimeWindow } from '../history/uptime.js';
 import { formatDuration } from '../util/duration.js';
 import { responseChart } from './chart.js';
@@ -91,7 +92,7 @@ function serviceCard(s: ServiceView, index: number, now: number): string {
 <article aria-labelledby="${headingId}">
 <div class="service-head"><h3 id="${headingId}">${esc(s.name)}</h3>
 <p class="status s-${s.status}"><span class="status-text">${STATUS[s.status]}</span><span class="muted">${since}${until}</span></p></div>
-${note}<dl class="uptime">${uptime}</dl>
+${note}<dl class="uptime">${uptime}${s.errorBudget ? `<div><dt>Error budget (30 d)</dt><dd data-burn="${s.errorBudget.burning ?? 'none'}">${esc(formatBurn(s.errorBudget))}</dd></div>` : ''}</dl>
 <figure>
 ${responseChart(`chart-${index}`, s.name, s.hourly, now)}
 <figcaption>${response} <span class="legend-p50">Solid line: hourly median</span>; <span class="legend-p95">dashed line: hourly 95th percentile</span>.</figcaption>

@@ -1,3 +1,4 @@
+import { burnView, type BurnView } from '../slo/burn.js';
 import { SERVICE_KEY, type Config } from '../config/schema.js';
 import { historyOf, type StateWithHistory } from '../history/state.js';
 import type { Bucket } from '../history/schema.js';
@@ -25,6 +26,8 @@ export interface ServiceView {
   responseMs?: { p50: number; p95: number };
   /** Hourly buckets of the last 7 days, oldest first. */
   hourly: Bucket[];
+  /** The 30-day error budget left and the burn firing now (src/slo/burn.ts); absent before the first check. */
+  errorBudget?: BurnView;
 }
 
 /** One incident (with an issue) or outage (without) in the history list. */
@@ -65,7 +68,8 @@ export function siteModel(config: Config, state: StateWithHistory, options: Site
   const history = historyOf(state);
   const services: ServiceView[] = Object.values(config.services)
     .filter((s) => SERVICE_KEY.test(s.id))
-    .map((s) => serviceView(s.id, s.name, state, history.services[s.id]?.hourly ?? [], now));
+    .map((s) => serviceView(s.id, s.name, state, history.services[s.id]?.hourly ?? [], now))
+    .map((view) => withErrorBudget(view, config, state, now));
   const names = new Map(services.map((s) => [s.id, s.name]));
   const incidents = incidentViews(state, names, options);
   const configTitle = config.statusPage?.title;
@@ -105,6 +109,12 @@ function serviceView(
   else if (record?.health.lastResponseMs !== undefined)
     view.responseMs = { p50: record.health.lastResponseMs, p95: record.health.lastResponseMs };
   return view;
+}
+
+function withErrorBudget(view: ServiceView, config: Config, state: UptimeState, now: number): ServiceView {
+  const record = Object.hasOwn(state.services, view.id) ? state.services[view.id] : undefined;
+  const budget = burnView(record, config, config.services[view.id], now);
+  return budget ? { ...view, errorBudget: budget } : view;
 }
 
 function overall(services: ServiceView[]): OverallStatus {

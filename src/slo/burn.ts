@@ -1,6 +1,5 @@
 import type { BurnRateConfig } from '../config/recovery-keys.js';
 import type { Config, ServiceConfig } from '../config/schema.js';
-import { downtimeMs } from '../report/uptime.js';
 import type { ServiceRecord } from '../state/types.js';
 import { formatDuration } from '../util/duration.js';
 
@@ -65,6 +64,17 @@ export function burnPolicy(
     };
   }
   return policy;
+}
+
+/** Milliseconds of recorded outage inside `[from, now]` (as report/uptime.ts counts it; kept here so src/report can show burns). */
+function downtimeMs(record: Pick<ServiceRecord, 'outages'>, now: number, from: number): number {
+  let total = 0;
+  for (const outage of record.outages) {
+    const start = Math.max(outage.start, from);
+    const end = Math.min(outage.end ?? now, now);
+    if (end > start) total += end - start;
+  }
+  return total;
 }
 
 /** Minutes are kept one by one this long; older ones are folded into 10-minute buckets (bounded size). */
@@ -236,4 +246,34 @@ export function budgetLeft(percent: number): string {
 
 function round(n: number): string {
   return n >= 100 ? String(Math.round(n)) : String(Math.round(n * 10) / 10);
+}
+
+/** What the summary, `/status` and the status page show: the burns firing now and the 30-day budget left. */
+export interface BurnView {
+  /** `fast` or `slow` when one is firing (fast first). */
+  burning?: BurnKind;
+  /** The burn factor over the firing alert's long window. */
+  rate?: number;
+  budgetLeftPercent: number;
+}
+
+export function burnView(
+  record: ServiceRecord | undefined,
+  config: Pick<Config, 'burnRate' | 'slo'>,
+  service: Pick<ServiceConfig, 'burnRate'>,
+  now: number,
+): BurnView | undefined {
+  const policy = burnPolicy(config, service);
+  if (!policy.enabled || record?.firstCheckAt === undefined) return undefined;
+  const status = evaluateBurn(record, policy, config.slo, now);
+  const burning = status.fast.firing ? 'fast' : status.slow.firing ? 'slow' : undefined;
+  const view: BurnView = { budgetLeftPercent: Math.round(status.budgetLeftPercent * 10) / 10 };
+  if (burning) Object.assign(view, { burning, rate: Math.round(status[burning].long * 10) / 10 });
+  return view;
+}
+
+/** `fast burn 200× · 97.9% of the 30-day error budget left`, or `no fast or slow burn · …`. */
+export function formatBurn(view: BurnView): string {
+  const rate = view.burning ? `${view.burning} burn ${view.rate}×` : 'no fast or slow burn';
+  return `${rate} · ${budgetLeft(view.budgetLeftPercent)}`;
 }

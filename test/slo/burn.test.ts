@@ -9,11 +9,16 @@ import {
   errorRatio,
   evaluateBurn,
   DEFAULT_BURN_POLICY,
+  burnView,
+  formatBurn,
 } from '../../src/slo/burn.js';
-import { burnSummary } from '../../src/engine/burn-alerts.js';
 import { emptyRecord, emptyState } from '../../src/state/records.js';
 import type { UptimeState } from '../../src/state/types.js';
 import { makeWorld } from '../helpers/world.js';
+import { renderStatusMarkdown } from '../../src/report/markdown.js';
+import { renderStatusText } from '../../src/report/text.js';
+import { siteModel } from '../../src/site/model.js';
+import { renderIndexHtml } from '../../src/site/html.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const MIN = 60_000;
@@ -43,9 +48,18 @@ describe('burn-rate alerts in the watch loop', () => {
       /^fast: api: fast burn of the error budget: 20\d× over 1h \(confirmed 19\d× over 5m; alert at 14\.4×\); (8\d|9\d)(\.\d)?% of the 30-day error budget left$/,
     );
     expect(sent.filter((id) => id.startsWith('api:burn:'))).toHaveLength(1);
+    // Shown on the summary, /status and the status page.
+    const now = w.clock.now();
+    expect(renderStatusMarkdown(w.config, state, { now })).toMatch(
+      /🔥 \*\*Burning the error budget\*\*: `api` fast burn \d+(\.\d)?× · \d+(\.\d)?% of the 30-day error budget left/,
+    );
+    expect(renderStatusText(w.config, state, { now })).toMatch(/Burn rate.*fast burn/);
+    const model = siteModel(w.config, state, { now });
+    expect(model.services[0].errorBudget).toMatchObject({ burning: 'fast' });
+    expect(renderIndexHtml(model)).toMatch(/<dt>Error budget \(30 d\)<\/dt><dd data-burn="fast">fast burn/);
     // It fired once half the hour was covered by checks (before that, unknown counts as good).
     expect(state.services.api.burnAlerts?.fast).toBe(T0 + 29 * MIN);
-    expect(burnSummary(state.services.api, w.config, w.config.services.api, w.clock.now())).toMatch(
+    expect(formatBurn(burnView(state.services.api, w.config, w.config.services.api, w.clock.now())!)).toMatch(
       /^fast burn \d+(\.\d)?×.* · \d+(\.\d)?% of the 30-day error budget left$/,
     );
   });

@@ -93,7 +93,7 @@ async function checkOne(
     plan.state.services[id] = { ...recordOf(plan.state, id)!, deployChecked: next };
   };
   if (!known || known.verdict !== 'undecided') {
-    if (!suspectChange(checks, policy)) return false;
+    if (!suspectChange(checks, policy, (from) => baselineBefore(record.checkSeries, from))) return false;
     if (known?.lookedAt !== undefined && plan.now - known.lookedAt < LOOKUP_EVERY_MS) return false;
     if (deps.dryRun || !provider?.deployments) return false;
     try {

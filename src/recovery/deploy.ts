@@ -167,10 +167,16 @@ export function compare(
  * `minChecks`..`checks` against the `checks` before. A suspicion only: it is what makes the deployment list
  * worth one platform call (never on a healthy, unchanged service).
  */
-export function suspectChange(checks: readonly CheckPoint[], policy: DeployAnalysisPolicy): boolean {
-  if (checks.length < 2 * policy.minChecks) return false;
-  const afterCount = Math.min(policy.minChecks, Math.floor(checks.length / 2));
-  const after = checks.slice(-afterCount);
-  const before = checks.slice(0, -afterCount).slice(-policy.checks);
-  return compare(before, after, policy).verdict === 'worse';
+export function suspectChange(
+  checks: readonly CheckPoint[],
+  policy: DeployAnalysisPolicy,
+  baseline?: (from: number) => Baseline,
+): boolean {
+  // The latest minChecks, 2 × minChecks, … checks: a slow-down shows in a few, an error rate needs more.
+  for (let n = policy.minChecks; n <= policy.checks && 2 * n <= checks.length; n *= 2) {
+    const after = checks.slice(-n);
+    const before = checks.slice(0, -n).slice(-policy.checks);
+    if (compare(before, after, policy, baseline?.(after[0][0])).verdict === 'worse') return true;
+  }
+  return false;
 }

@@ -117,7 +117,11 @@ async function checkOne(
     known = { id: latest.id, at, verdict: 'undecided', lookedAt: plan.now };
   }
   const verdict = analyzeDeploy(checks, known.at, policy, baselineBefore(record.checkSeries, known.at));
-  save({ ...known, verdict: verdict.verdict });
+  // A deploy that can never be judged (older than every kept check, or dated in the future) is let go, so the
+  // next suspicion looks the deployments up again instead of waiting on it forever.
+  const unjudgeable =
+    verdict.verdict === 'undecided' && (verdict.after.n >= policy.checks || known.at > plan.now);
+  save({ ...known, verdict: unjudgeable ? 'ok' : verdict.verdict });
   if (verdict.verdict !== 'worse') return true;
   await reportAndRollback(
     deps,

@@ -210,3 +210,57 @@ describe('deploy analysis in the sweep', () => {
     expect(w.incidents.issues[0].comments.join('\n')).toContain('not rolled back: the restart budget');
   });
 });
+
+describe('deploy analysis against hostile or odd platform answers', () => {
+  it('a deploy older than every kept check, or dated in the future, is let go: the next bad deploy is still caught', async () => {
+    for (const when of ['old', 'future'] as const) {
+      const w = deployWorld(true);
+      let state = await sweeps(w, emptyState(), 200);
+      // A suspicion now (two slow answers) finds a deployment that can't be judged.
+      const odd = when === 'old' ? w.clock.now() - 86_400_000 : w.clock.now() + 86_400_000;
+      state = {
+        ...state,
+        services: {
+          api: { ...state.services.api, deployChecked: { id: 'dep-odd', at: odd, verdict: 'undecided' } },
+        },
+      };
+      state = await sweeps(w, state, 70);
+      expect(state.services.api.deployChecked).toMatchObject({ id: 'dep-odd', verdict: 'ok' });
+      w.deploy();
+      state = await sweeps(w, state, 40);
+      expect(w.rollbacks).toEqual(['dep-1']);
+    }
+  });
+
+  it('a hostile state cannot make the engine carry huge check lists', async () => {
+    const { parseStateData } = await import('../../src/state/schema.js');
+    const huge = Array.from({ length: 5000 }, (_, i) => [i, 1, 50]);
+    const parsed = parseStateData({
+      version: 1,
+      services: {
+        api: {
+          health: {
+            status: 'up',
+            since: 0,
+            consecutiveFailures: 0,
+            consecutiveSuccesses: 1,
+            degradingStreak: 0,
+            recentResponseMs: [],
+          },
+          checks: { ok: 0, total: 0, slow: 0, responseMsTotal: 0 },
+          recentChecks: huge,
+          checkSeries: 'x',
+          causedBy: { evil: true },
+        },
+      },
+      pauses: {},
+      incidents: {},
+      unmonitored: [],
+    });
+    const api = parsed.state.services.api;
+    expect(api.recentChecks).toBeUndefined();
+    expect(api.checkSeries).toBeUndefined();
+    expect(api.causedBy).toBeUndefined();
+    expect(parsed.problems.join('\n')).toMatch(/services\.api\.recentChecks reset/);
+  });
+});

@@ -147,14 +147,17 @@ export class SlowDeployWorld {
     }
   }
 
-  /** The deploy live at `t` (a rolled-back one is replaced by the one before it 30 s after the rollback). */
+  /**
+   * The deploy live at `t`: the newest one not undone (a rolled-back one is replaced 30 s after the rollback; a
+   * bad one nobody rolled back is undone by a person after {@link HUMAN_ROLLBACK_MS}).
+   */
   live(t: number): WorldDeploy {
     const past = this.deploys.filter((d) => d.at <= t);
-    const latest = past[past.length - 1];
     const undone = (d: WorldDeploy) =>
       (d.rolledBackAt !== undefined && t >= d.rolledBackAt + 30 * SECOND) ||
       (d.kind !== 'good' && t >= d.at + HUMAN_ROLLBACK_MS);
-    return undone(latest) && past.length > 1 ? past[past.length - 2] : latest;
+    for (let i = past.length - 1; i > 0; i--) if (!undone(past[i])) return past[i];
+    return past[0];
   }
 
   answer(t: number): Answer {

@@ -18,18 +18,23 @@ export function recordCheckWindows(
   config: Config,
   service: ServiceConfig,
 ): ServiceRecord {
+  // Kept only where they are used (each is a few KB per service at a 5 s interval: docs/recovery.md).
   const policy = burnPolicy(config, service);
-  const keepMs = Math.min(MAX_KEEP_MS, Math.max(policy.fast.longMs, policy.slow.longMs));
-  const keepChecks = 2 * deployAnalysisPolicy(config).checks + 10;
-  const recent: Array<[number, number, number]> = [
-    ...(record.recentChecks ?? []),
-    [probe.at, probe.ok ? 1 : 0, probe.ok ? probe.responseMs : 0],
-  ];
-  return {
-    ...record,
-    checkSeries: addToSeries(record.checkSeries, probe.at, probe.ok, keepMs),
-    recentChecks: recent.slice(-keepChecks),
-  };
+  const next = { ...record };
+  if (policy.enabled) {
+    const keepMs = Math.min(MAX_KEEP_MS, Math.max(policy.fast.longMs, policy.slow.longMs));
+    next.checkSeries = addToSeries(record.checkSeries, probe.at, probe.ok, keepMs);
+  }
+  // Deploy analysis needs a platform to ask for deployments and to roll back.
+  if (service.recovery) {
+    const keepChecks = 2 * deployAnalysisPolicy(config).checks + 10;
+    const recent: Array<[number, number, number]> = [
+      ...(record.recentChecks ?? []),
+      [probe.at, probe.ok ? 1 : 0, probe.ok ? probe.responseMs : 0],
+    ];
+    next.recentChecks = recent.slice(-keepChecks);
+  }
+  return next;
 }
 
 /**

@@ -6,6 +6,7 @@ import { runScaleCurve } from './scale-curve.js';
 import { runEnduranceSection } from './endurance.js';
 import { runActionCost } from './action-cost.js';
 import type { SectionResult } from './lib/stats.js';
+import { runRecoverySection } from './recovery.js';
 
 /** Sizes of each section: the full run of `npm run bench`, and `--quick` for a smoke run. */
 export const SECTIONS = {
@@ -33,6 +34,12 @@ export const SECTIONS = {
   endurance: (quick: boolean) =>
     runEnduranceSection(quick ? { checks: 5_000 } : { checks: 100_000, checkpoints: 8 }),
   action: (quick: boolean) => runActionCost({ runs: quick ? 2 : 10 }),
+  recovery: (quick: boolean) =>
+    runRecoverySection(
+      quick
+        ? { cascadeHours: 4, cascadeOutages: 3, deployDays: 2, seed: 42 }
+        : { cascadeHours: 24, cascadeOutages: 12, deployDays: 10, seed: 42 },
+    ),
 } satisfies Record<string, (quick: boolean) => Promise<SectionResult>>;
 
 export type SectionName = keyof typeof SECTIONS;

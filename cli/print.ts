@@ -95,6 +95,8 @@ export function formatEvent(event: EngineEvent, config: Config, options: EventFo
     }
     case 'escalated':
       return line(event.at, `🆘 ${name(event.service)}: recovery handed to humans — ${event.reason}`);
+    case 'burn':
+      return line(event.at, `🔥 ${event.reason}`);
     case 'waiting':
       return line(
         options.now(),

@@ -10,6 +10,15 @@ import {
   type StatusPageConfig,
 } from '../notify/schema.js';
 import { MODES, PRESETS, type Mode, type Preset, type Tuning } from './presets.js';
+import {
+  apiBudgetSchema,
+  burnRateSchema,
+  deployAnalysisSchema,
+  dependencyProblems,
+  type ApiBudgetConfig,
+  type BurnRateConfig,
+  type DeployAnalysisConfig,
+} from './recovery-keys.js';
 
 /**
  * The config file (`.github/uptime.yml`), validated once at the edge into `Config`.
@@ -75,6 +84,12 @@ const serviceSchema = z.strictObject({
   expect: z.optional(expectSchema),
   timeout: z._default(duration({ min: 100, max: 300_000 }), 10_000),
   recovery: z.optional(recoverySchema),
+  /** Services this one needs (docs/recovery.md): while one of them fails, this one waits for its recovery. */
+  dependsOn: z.optional(z.array(z.string())),
+  /** `degraded-deploy`: the `rollback` step may run for a deploy that made the service slower or erroring. */
+  rollbackOn: z.optional(z.enum(['degraded-deploy'])),
+  /** Burn-rate alert tuning for this service (docs/recovery.md). */
+  burnRate: z.optional(burnRateSchema),
 });
 
 /** `rollbackWindow` when the config does not set it: 30 minutes. */
@@ -135,6 +150,12 @@ export const configSchema = z
     incidentOnDegraded: z._default(z.boolean(), false),
     /** A `rollback` step runs only when the outage began this soon after the latest deploy. @default 30m */
     rollbackWindow: z._default(duration({ min: 0, max: 30 * 86_400_000 }), DEFAULT_ROLLBACK_WINDOW_MS),
+    /** Deploy analysis thresholds (docs/recovery.md). */
+    deployAnalysis: z.optional(deployAnalysisSchema),
+    /** Burn-rate alert defaults for every service (docs/recovery.md). */
+    burnRate: z.optional(burnRateSchema),
+    /** The platforms' API call budgets (docs/recovery.md). */
+    apiBudget: z.optional(apiBudgetSchema),
     /** Notification targets (src/notify/schema.ts). */
     notify: z.optional(notifySchema),
     /** The status page (src/site). */
@@ -151,6 +172,7 @@ export const configSchema = z
           message: 'has no services; add at least one under services:.',
         });
       }
+      for (const problem of dependencyProblems(config.services)) ctx.addIssue({ code: 'custom', ...problem });
       for (const key of keys) {
         if (!SERVICE_KEY.test(key)) {
           ctx.addIssue({
@@ -191,6 +213,12 @@ export interface ServiceConfig {
   /** Probe timeout in ms. */
   timeout: number;
   recovery?: RecoveryConfig;
+  /** `dependsOn`: the services this one needs. */
+  dependsOn?: string[];
+  /** `rollbackOn: degraded-deploy`. */
+  rollbackOn?: 'degraded-deploy';
+  /** Per-service burn-rate tuning (over the config's `burnRate`). */
+  burnRate?: BurnRateConfig;
 }
 
 export interface Config {
@@ -207,6 +235,12 @@ export interface Config {
   incidentOnDegraded: boolean;
   /** `rollbackWindow` in ms (absent in configs built by hand: {@link DEFAULT_ROLLBACK_WINDOW_MS}). */
   rollbackWindow?: number;
+  /** `deployAnalysis:` thresholds; absent = the defaults (src/recovery/deploy.ts). */
+  deployAnalysis?: DeployAnalysisConfig;
+  /** `burnRate:` defaults for every service. */
+  burnRate?: BurnRateConfig;
+  /** `apiBudget:` per platform; absent = the defaults (src/providers/budget.ts). */
+  apiBudget?: ApiBudgetConfig;
   /** `notify:` targets; absent = none. */
   notify?: NotifyTarget[];
   /** `statusPage:`. */
@@ -279,6 +313,9 @@ export function toConfig(
       },
       timeout: s.timeout,
       recovery,
+      ...(s.dependsOn?.length ? { dependsOn: s.dependsOn } : {}),
+      ...(s.rollbackOn ? { rollbackOn: s.rollbackOn } : {}),
+      ...(s.burnRate ? { burnRate: s.burnRate } : {}),
     };
   }
   if (problems.length) return { problems };
@@ -298,6 +335,9 @@ export function toConfig(
     permissions: { ...DEFAULT_PERMISSIONS, ...parsed.permissions },
     incidentOnDegraded: parsed.incidentOnDegraded,
     rollbackWindow: parsed.rollbackWindow,
+    ...(parsed.deployAnalysis ? { deployAnalysis: parsed.deployAnalysis } : {}),
+    ...(parsed.burnRate ? { burnRate: parsed.burnRate } : {}),
+    ...(parsed.apiBudget ? { apiBudget: parsed.apiBudget } : {}),
     ...(parsed.notify ? { notify: parsed.notify } : {}),
     ...(parsed.statusPage ? { statusPage: parsed.statusPage } : {}),
     services,

@@ -1,4 +1,5 @@
 import { executeAction, runAll } from '../recovery/executor.js';
+import { checkDeploys } from './deploy-check.js';
 import type { IncidentRef, UptimeState } from '../state/types.js';
 import { planAfterAttempt, planSkippedStep } from './after-attempt.js';
 import {
@@ -22,6 +23,15 @@ export async function executePlan(deps: EngineDeps, plan: SweepPlan): Promise<Sw
   const run = new PlanRun(deps, plan);
   for (const event of plan.events) run.emit(event);
   await run.apply(plan.incidents);
+  // A deploy that made a service slower or erroring without taking it down (src/engine/deploy-check.ts).
+  if (
+    await checkDeploys(deps, plan, {
+      apply: (a) => run.apply(a),
+      emit: (e) => run.emit(e),
+      outcomes: run.outcomes,
+    })
+  )
+    run.markChanged();
   if (deps.dryRun) {
     for (const item of plan.recoveries)
       run.emit({
@@ -60,6 +70,10 @@ class PlanRun {
       deps.dryRun || !deps.incidents ? undefined : new IncidentWriter(deps.incidents, deps.config);
     // Forensics run beside recovery (never before it): started now, awaited only to write the incident.
     this.forensics = deps.dryRun ? new Map() : startForensics(deps, plan);
+  }
+
+  markChanged(): void {
+    this.changed = true;
   }
 
   emit(event: EngineEvent): void {
@@ -126,7 +140,12 @@ class PlanRun {
     const { state } = this.plan;
     for (const id of this.forensics.keys())
       if (openIncident(state, id)) await this.apply(await this.withForensics(id, []));
-    for (const id of Object.keys(this.outcomes)) this.outcomes[id].incident = openIncident(state, id)?.number;
+    for (const id of Object.keys(this.outcomes)) {
+      // A dependent failing because of its dependency links the dependency's incident (src/recovery/dependencies.ts).
+      const causedBy = this.outcomes[id].causedBy;
+      this.outcomes[id].incident =
+        openIncident(state, id)?.number ?? (causedBy ? openIncident(state, causedBy)?.number : undefined);
+    }
     state.lastSweepAt = this.plan.now;
     state.updatedAt = this.deps.clock.now();
     const { mode, tuning } = this.plan;

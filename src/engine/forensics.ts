@@ -52,7 +52,13 @@ export function forensicsFor(deps: EngineDeps, plan: SweepPlan, id: string): Pro
   const outageStart = outageStartOf(record, plan.now);
   try {
     const provider = deps.provider(service.recovery.provider);
-    return collectForensics(provider, service, deps.providerContext, {
+    // Forensics yield to recovery in the platform's API budget (src/providers/call-budget.ts).
+    const ctx = {
+      ...deps.providerContext,
+      callPurpose: 'forensics' as const,
+      apiBudget: deps.config.apiBudget,
+    };
+    return collectForensics(provider, service, ctx, {
       outageStart,
       detectedAt: plan.now,
       trend: predictive ? record?.health.recentResponseMs : undefined,

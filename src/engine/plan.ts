@@ -4,6 +4,8 @@ import { observe } from '../monitor/machine.js';
 import type { HealthStatus, ServiceHealth } from '../monitor/types.js';
 import type { ProbeResult } from '../probe/types.js';
 import { nextAction } from '../recovery/planner.js';
+import { planBurnAlerts, recordCheckWindows } from './burn-alerts.js';
+import { planCascade } from './cascade.js';
 import { emptyRecord, pruneState, recordCheck } from '../state/records.js';
 import type { ServiceRecord, UptimeState } from '../state/types.js';
 import { openIncidentIfNone, wantsIncident } from './incident-rule.js';
@@ -110,7 +112,10 @@ export function planSweep(input: PlanInput): SweepPlan {
   };
   const services = sweptServices(config, input.only);
   for (const service of services) planCheck(plan, input, service);
-  for (const service of services) planRecovery(plan, config, service);
+  // Dependencies hold their dependents' recovery; burn-rate alerts (docs/recovery.md).
+  const heldByDependency = planCascade(plan, config, services);
+  planBurnAlerts(plan, config, services);
+  for (const service of services) if (!heldByDependency.has(service.id)) planRecovery(plan, config, service);
   return plan;
 }
 
@@ -162,6 +167,7 @@ function planCheck(plan: SweepPlan, input: PlanInput, service: ServiceConfig): v
     slowThresholdMs: tuning.slowResponseThreshold,
     maxGapMs: maxWatchedGapMs(tuning, input.runIntervalMs),
   });
+  record = recordCheckWindows(record, seen.first, input.config, service);
   if (significant(before.health) !== significant(record.health)) plan.changed = true;
   plan.events.push({ type: 'check', service: id, result: final, health: record.health });
   const transition = obs.transition;

@@ -31,6 +31,8 @@ export type EngineEvent =
     }
   | { type: 'recovery-end'; service: string; attempt: RecoveryAttempt }
   | { type: 'escalated'; service: string; reason: string; at: number }
+  /** An error-budget burn-rate alert started (src/slo/burn.ts); sent once per episode. */
+  | { type: 'burn'; service: string; kind: 'fast' | 'slow'; reason: string; at: number }
   | { type: 'waiting'; service: string; reason: string; nextAttemptAt: number }
   | { type: 'skipped'; service: string; reason: string }
   | { type: 'incident-opened'; service: string; number: number; url?: string }
@@ -94,6 +96,8 @@ export interface ServiceOutcome {
    * service is neither failing nor healthy this sweep.
    */
   unchecked?: true;
+  /** Failing because this dependency fails (`dependsOn`): `incident` is then the dependency's. */
+  causedBy?: string;
   incident?: number;
 }
 

@@ -75,6 +75,16 @@ export function notificationEvents(
         reason: e.reason,
         incident: open,
       });
+    } else if (e.type === 'burn') {
+      const marked = state.services[e.service]?.burnAlerts?.[e.kind] ?? e.at;
+      out.push({
+        ...base,
+        id: notificationId(e.service, 'burn', `${e.kind}@${marked}`),
+        transition: 'burn',
+        at: e.at,
+        reason: e.reason,
+        incident: open,
+      });
     } else if (
       e.type === 'status' &&
       (e.from === 'down' || e.from === 'degraded') &&

@@ -38,6 +38,7 @@ const COLORS: Record<NotificationEvent['transition'], number> = {
   degraded: 0xbf8700,
   escalated: 0x8250df,
   resolved: 0x1a7f37,
+  burn: 0xbc4c00,
   test: 0x0969da,
 };
 
@@ -162,6 +163,7 @@ const NTFY_PRIORITY: Record<NotificationEvent['transition'], string> = {
   escalated: '5',
   degraded: '4',
   resolved: '3',
+  burn: '4',
   test: '3',
 };
 const NTFY_TAGS: Record<NotificationEvent['transition'], string> = {
@@ -169,6 +171,7 @@ const NTFY_TAGS: Record<NotificationEvent['transition'], string> = {
   escalated: 'sos',
   degraded: 'warning',
   resolved: 'white_check_mark',
+  burn: 'fire',
   test: 'bell',
 };
 

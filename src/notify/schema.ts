@@ -8,7 +8,7 @@ import * as z from 'zod/mini';
  */
 
 /** Transitions that notify. `test` is only sent by `uptime-action notify --test`. */
-export const TRANSITIONS = ['down', 'degraded', 'escalated', 'resolved'] as const;
+export const TRANSITIONS = ['down', 'degraded', 'escalated', 'resolved', 'burn'] as const;
 export type Transition = (typeof TRANSITIONS)[number];
 
 export const NOTIFY_TYPES = ['slack', 'discord', 'teams', 'telegram', 'ntfy', 'webhook'] as const;

@@ -12,6 +12,7 @@ const TITLES: Record<NotificationEvent['transition'], string> = {
   degraded: '🟠 {name} is degraded',
   escalated: '🚨 {name} needs a person: recovery gave up',
   resolved: '✅ {name} is back up',
+  burn: '🔥 {name} is burning its error budget',
   test: '🔔 Test notification from uptime-action',
 };
 

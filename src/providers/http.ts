@@ -8,6 +8,7 @@ import * as z from 'zod/mini';
 import { RetryableError, isRetryableStatus, retryAfterFromHeaders, withRetry } from '../util/retry.js';
 import { makeRedactor, secretValues } from '../util/secrets.js';
 import { ProviderError, type ProviderContext, type ProviderTiming } from './types.js';
+import { CallBudgets, limitFor, sharedCallBudgets } from './call-budget.js';
 
 /** Display names used in messages, filled from the descriptors by the registry (`registerProvider`). */
 export const PROVIDER_NAMES: Record<string, string> = {};
@@ -146,11 +147,13 @@ export async function requestJson<S extends z.ZodMiniType>(
   const secrets = secretValues(ctx.env, req.secrets);
   const redact = makeRedactor(secrets);
   let attempts = 0;
+  const gate = callGate(ctx, req);
   try {
     return await withRetry(
       async () => {
+        await gate.before();
         attempts++;
-        return await attempt(schema, ctx, req, timeoutMs, redact);
+        return await attempt(schema, ctx, req, timeoutMs, redact, gate.after);
       },
       {
         retries: timing.retries,
@@ -188,6 +191,7 @@ async function attempt<S extends z.ZodMiniType>(
   req: HttpRequest,
   timeoutMs: number,
   redact: (text: string) => string,
+  booked: (answer?: Response) => void = () => undefined,
 ): Promise<HttpResponse<z.output<S>>> {
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = ctx.signal ? AbortSignal.any([timeout, ctx.signal]) : timeout;
@@ -202,9 +206,11 @@ async function attempt<S extends z.ZodMiniType>(
       body: req.body === undefined ? undefined : JSON.stringify(req.body),
       signal,
     });
+    booked(response);
     text = await readCapped(response, MAX_ANSWER_BYTES);
   } catch (error: unknown) {
     if (error instanceof FinalHttpError) throw error;
+    booked();
     if (ctx.signal?.aborted) throw new FinalHttpError({ cause: 'cancelled' });
     if (timeout.aborted) {
       throw new RetryableHttpError({ cause: `no answer within ${formatMs(timeoutMs)}`, timeout: true });
@@ -235,6 +241,61 @@ async function attempt<S extends z.ZodMiniType>(
     );
   }
   throw new FinalHttpError({ cause, status: response.status });
+}
+
+/** Waits longer than this for a platform's Retry-After are not made inside a sweep: the call fails and says why. */
+export const MAX_BUDGET_WAIT_MS = 60_000;
+
+/**
+ * The call budget around one request (src/providers/call-budget.ts): before each attempt, wait out a
+ * platform's Retry-After (recovery, up to MAX_BUDGET_WAIT_MS) or give up with the reason (forensics and
+ * diagnostics yield at once); after each answer, book it and its rate-limit headers.
+ */
+function callGate(ctx: ProviderContext, req: HttpRequest) {
+  const budgets: CallBudgets = ctx.callBudgets ?? sharedCallBudgets(ctx.clock);
+  const token = req.tokenEnv ? ctx.env[req.tokenEnv] : undefined;
+  // Per endpoint and token: a platform counts per token; a proxy or another endpoint has its own limits.
+  const key = CallBudgets.keyOf(`${req.provider}@${hostOf(req.url)}`, token);
+  const purpose = ctx.callPurpose ?? 'recovery';
+  const limit = limitFor(req.provider, ctx.apiBudget);
+  let booked = false;
+  return {
+    before: async () => {
+      booked = false;
+      for (;;) {
+        const now = ctx.clock.now();
+        const permit = budgets.permit(key, purpose, now, limit, displayName(req.provider));
+        if (permit.ok) return;
+        if (
+          purpose === 'recovery' &&
+          permit.until !== undefined &&
+          permit.until - now <= MAX_BUDGET_WAIT_MS
+        ) {
+          await ctx.clock.sleep(permit.until - now, ctx.signal);
+          continue;
+        }
+        throw providerError(
+          req,
+          `not called: ${permit.reason}`,
+          purpose === 'recovery'
+            ? "Wait for the platform's limit to reset, or raise apiBudget for this platform if your plan allows more."
+            : 'Skipped so recovery keeps its share of the API budget; it is fetched again when there is room.',
+          { status: 429 },
+        );
+      }
+    },
+    after: (answer?: Response) => {
+      if (booked) return;
+      booked = true;
+      const now = ctx.clock.now();
+      const asked = answer ? retryAfterMs(answer.headers, now) : undefined;
+      budgets.record(
+        key,
+        now,
+        answer && { status: answer.status, headers: answer.headers, retryAfterMs: asked },
+      );
+    },
+  };
 }
 
 /** Retry-After / X-RateLimit-Reset, else the IETF `RateLimit-Reset` (seconds from now, Render). */

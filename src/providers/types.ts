@@ -1,6 +1,8 @@
 import type { RecoveryAction, ServiceConfig } from '../config/schema.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
+import type { ApiBudgetConfig } from '../config/recovery-keys.js';
+import type { CallBudgets, CallPurpose } from './call-budget.js';
 
 /** What a provider needs from the outside world; passed in, never read at import. */
 export interface ProviderContext {
@@ -24,6 +26,12 @@ export interface ProviderContext {
   allowedEnv?: (name: string) => boolean;
   /** Overrides of the providers' request and follow-through timing (tests, demos, chaos runs). */
   timing?: ProviderTiming;
+  /** Why these calls are made: forensics and diagnostics yield to recovery (src/providers/call-budget.ts). @default 'recovery' */
+  callPurpose?: CallPurpose;
+  /** The call budgets to use. @default the process's shared ones */
+  callBudgets?: CallBudgets;
+  /** The config's `apiBudget` (limits per platform); absent = the defaults. */
+  apiBudget?: ApiBudgetConfig;
 }
 
 /** How long providers wait; every field optional, defaults in each provider's doc comment. */

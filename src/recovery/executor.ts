@@ -116,6 +116,7 @@ export async function executeAction(
   const retries: string[] = [];
   const ctx = {
     ...deps.providerContext,
+    apiBudget: deps.config.apiBudget,
     onRetry: (message: string) => {
       retries.push(message);
       deps.providerContext.onRetry?.(message);

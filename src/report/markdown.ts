@@ -1,3 +1,4 @@
+import { formatBurn } from '../slo/burn.js';
 import type { Config } from '../config/schema.js';
 import type { UptimeState } from '../state/types.js';
 import { gitHubMarkdown, MAX_NAME, plainText } from '../util/escape.js';
@@ -40,6 +41,9 @@ export function renderStatusMarkdown(config: Config, state: UptimeState, options
   ];
   const budget = budgetLine(rows, header);
   if (budget) lines.push('', budget);
+  // Burn-rate alerts (src/slo/burn.ts): only the services burning now.
+  const burning = rows.filter((r) => r.burn?.burning).map((r) => `\`${r.id}\` ${formatBurn(r.burn!)}`);
+  if (burning.length) lines.push('', `🔥 **Burning the error budget**: ${burning.join(' · ')}`);
   return lines.join('\n');
 }
 

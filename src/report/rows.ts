@@ -9,6 +9,7 @@ import {
   uptimeFromTime,
   type ErrorBudget,
 } from './uptime.js';
+import { burnView, type BurnView } from '../slo/burn.js';
 
 /** One service's line of the dashboard, as plain data (renderers only format it). */
 export interface StatusRow {
@@ -42,6 +43,8 @@ export interface StatusRow {
   lastRepair?: RecoveryAttempt & { agoMs: number };
   /** Error budget for the config's SLO. */
   budget?: ErrorBudget;
+  /** Burn-rate alerts and the 30-day budget left (src/slo/burn.ts). */
+  burn?: BurnView;
   /** Open incident issue number. */
   incident?: number;
   incidentUrl?: string;
@@ -120,6 +123,7 @@ export function buildStatusRows(
         record.checks.total > 0
           ? errorBudget(record, config.slo, { now, windowMs: options.windowMs })
           : undefined,
+      burn: burnView(record, config, service, now),
     };
   });
 }

@@ -1,3 +1,4 @@
+import { formatBurn } from '../slo/burn.js';
 import type { Config } from '../config/schema.js';
 import type { UptimeState } from '../state/types.js';
 import { formatDuration } from '../util/duration.js';
@@ -61,6 +62,7 @@ function serviceBlock(row: StatusRow, header: StatusHeader): string[] {
   lines.push(field('Last repair', formatLastRepair(row)));
   if (row.budget && header.slo !== undefined)
     lines.push(field(`Budget (SLO ${header.slo}%)`, formatBudget(row.budget)));
+  if (row.burn) lines.push(field('Burn rate', formatBurn(row.burn)));
   if (row.incident !== undefined)
     lines.push(field('Incident', `#${row.incident}${row.incidentUrl ? ` ${row.incidentUrl}` : ''}`));
   return lines;

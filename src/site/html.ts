@@ -1,3 +1,4 @@
+import { formatBurn } from '../slo/burn.js';
 import { formatPercent, UPTIME_WINDOWS, type UptimeWindow } from '../history/uptime.js';
 import { formatDuration } from '../util/duration.js';
 import { shorten } from '../util/escape.js';
@@ -120,7 +121,7 @@ function serviceCard(s: ServiceView, index: number, now: number): string {
 <div class="service-head"><h3 id="${headingId}">${esc(s.name)}</h3>
 <p class="status s-${s.status}"><span class="status-text">${STATUS[s.status]}</span><span class="muted">${since}${until}</span></p></div>
 ${note}${uptimeBars(s, index, now)}
-<dl class="uptime">${uptimeWindows(s, now)}</dl>
+<dl class="uptime">${uptimeWindows(s, now)}${s.errorBudget ? `<div><dt>Error budget (30 d)</dt><dd data-burn="${s.errorBudget.burning ?? 'none'}">${esc(formatBurn(s.errorBudget))}</dd></div>` : ''}</dl>
 <figure class="response">
 <figcaption>${response} <span class="legend-p50">Solid: hourly median</span>; <span class="legend-p95">dashed: hourly 95th percentile</span>.</figcaption>
 ${responseChart(`chart-${index}`, s.name, s.hourly, now, s.lastResponse)}

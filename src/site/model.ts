@@ -1,3 +1,4 @@
+import { burnView, type BurnView } from '../slo/burn.js';
 import { SERVICE_KEY, type Config } from '../config/schema.js';
 import { historyOf, type StateWithHistory } from '../history/state.js';
 import type { Bucket } from '../history/schema.js';
@@ -34,6 +35,8 @@ export interface ServiceView {
   watchedSince?: number;
   /** The last check's response time, for a page of the first hour (no hourly sample yet). */
   lastResponse?: { at: number; ms: number };
+  /** The 30-day error budget left and the burn firing now (src/slo/burn.ts); absent before the first check. */
+  errorBudget?: BurnView;
 }
 
 /** One incident (with an issue) or outage (without) in the history list. */
@@ -79,7 +82,8 @@ export function siteModel(config: Config, state: StateWithHistory, options: Site
   const services: ServiceView[] = Object.values(config.services)
     .filter((s) => SERVICE_KEY.test(s.id))
     // One line (no control or bidi characters), never shortened: the page wraps a long name.
-    .map((s) => serviceView(s.id, oneLine(s.name), state, history.services[s.id]?.hourly ?? [], now));
+    .map((s) => serviceView(s.id, oneLine(s.name), state, history.services[s.id]?.hourly ?? [], now))
+    .map((view) => withErrorBudget(view, config, state, now));
   const names = new Map(services.map((s) => [s.id, s.name]));
   const incidents = incidentViews(state, names, options);
   for (const service of services) {
@@ -129,6 +133,12 @@ function serviceView(
   else if (record?.health.lastResponseMs !== undefined)
     view.responseMs = { p50: record.health.lastResponseMs, p95: record.health.lastResponseMs };
   return view;
+}
+
+function withErrorBudget(view: ServiceView, config: Config, state: UptimeState, now: number): ServiceView {
+  const record = Object.hasOwn(state.services, view.id) ? state.services[view.id] : undefined;
+  const budget = burnView(record, config, config.services[view.id], now);
+  return budget ? { ...view, errorBudget: budget } : view;
 }
 
 function overall(services: ServiceView[]): OverallStatus {

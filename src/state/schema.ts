@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { MODES } from '../config/presets.js';
 import { incidentEntrySchema, serviceHistorySchema } from '../history/schema.js';
 import { emptyRecord, emptyState } from './records.js';
+import { recoveryRecordFields } from './recovery-fields.js';
 import type { ServiceRecord, UptimeState } from './types.js';
 
 /**
@@ -159,6 +160,7 @@ function recordOf(data: unknown, where: string, problems: string[]): ServiceReco
     outages: listOf(data.outages, `${where}.outages`, outageSchema, problems),
     monitoredMs: field('monitoredMs', num, 0),
     firstCheckAt: field('firstCheckAt', z.optional(num), undefined),
+    ...recoveryRecordFields(field),
   };
 }
 

@@ -73,6 +73,16 @@ export interface ServiceRecord {
   monitoredMs: number;
   /** First time this service was checked. */
   firstCheckAt?: number;
+  /** The dependency (`dependsOn`) its current failure is recorded against (src/recovery/dependencies.ts). */
+  causedBy?: string;
+  /** The latest checks, for deploy analysis (src/recovery/deploy.ts): `[at, ok 1|0, responseMs]`, bounded. */
+  recentChecks?: Array<[number, number, number]>;
+  /** Checks per minute (older: per 10 minutes) for burn-rate alerts (src/slo/burn.ts): `[start, ok, total]`. */
+  checkSeries?: Array<[number, number, number]>;
+  /** Burn-rate alerts sent and not yet re-armed (src/slo/burn.ts): when each fired (epoch ms). */
+  burnAlerts?: { fast?: number; slow?: number };
+  /** The deployment deploy analysis last looked at (src/recovery/deploy-check.ts), so it is judged once. */
+  deployChecked?: { id: string; at: number; verdict: 'ok' | 'worse' | 'undecided'; lookedAt?: number };
 }
 
 /** An open incident issue (or local incident) for a service. */

@@ -15,6 +15,7 @@ import { RetryableError, withRetry } from '../src/util/retry.js';
 import { hostedConfigLoad } from './hosted.js';
 import { createRedactor } from '../src/util/redact.js';
 import { providerSecretEnv } from '../src/providers/registry.js';
+import type { Listener } from '../src/events/listener.js';
 
 /**
  * Hosted watch: when the bot runs as a server and `UPTIME_WATCH_REPOS` lists `owner/repo` entries, it runs
@@ -50,6 +51,13 @@ export interface HostedWatchOptions {
   notify?: PublisherOptions;
   /** Keep the status site under `site/` on the state branch (at most hourly, only when changed). @default true */
   site?: boolean;
+  /**
+   * The server's heartbeat and platform-event routes (src/events/listener.ts): each watched repository's config
+   * is attached to it, its events at `/events/<owner>/<repo>/<key>` (`eventsPath`).
+   */
+  listener?: Listener;
+  /** The events path of a repository (after `/events/`); none = no platform events. */
+  eventsPath?: (ref: RepoRef) => string | undefined;
 }
 
 /**
@@ -140,6 +148,7 @@ export async function watchRepository(
       break; // only when stopped
     }
     const { client, config, policy } = session;
+    const attached = options.listener?.attach(name, config, { eventsKey: options.eventsPath?.(ref), logger });
     const { engine, store, site } = githubServices(config, {
       ...ref,
       client,
@@ -153,6 +162,7 @@ export async function watchRepository(
       provider: options.provider,
       stateBranch: options.stateBranch,
       onEvent: options.onEvent && ((event) => options.onEvent!(name, event)),
+      heartbeats: attached?.heartbeats,
     });
     logger.info(`Watching ${name}: ${Object.keys(config.services).join(', ')}.`);
     // History and notifications as the Action's scheduled run books and sends them; messages to URLs from the
@@ -164,6 +174,7 @@ export async function watchRepository(
         signal,
         publisher,
         site: options.site === false ? undefined : site,
+        checkNow: attached?.checkNow,
       });
     } catch (error: unknown) {
       logger.error(`Watch of ${name} stopped: ${describeError(error)} Restarting it.`);

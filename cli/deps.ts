@@ -3,6 +3,7 @@ import type { Config } from '../src/config/schema.js';
 import type { EngineDeps, EngineEvent } from '../src/engine/types.js';
 import { FileIncidentLog } from '../src/incidents/file.js';
 import { probeService } from '../src/probe/probe.js';
+import type { HeartbeatView } from '../src/monitors/heartbeat-book.js';
 import { getProvider, providerSecretEnv } from '../src/providers/registry.js';
 import { FileStateStore } from '../src/state/file.js';
 import type { StateStore } from '../src/state/types.js';
@@ -22,6 +23,8 @@ export interface CliDepsOptions {
   dryRun?: boolean;
   onEvent?: (event: EngineEvent) => void;
   clock?: Clock;
+  /** Pings received by `watch --listen` (heartbeat monitors); absent = heartbeats are "not checked". */
+  heartbeats?: HeartbeatView;
 }
 
 /**
@@ -37,7 +40,12 @@ export function buildDeps(config: Config, options: CliDepsOptions): { deps: Engi
     provider: redactingProviders(getProvider, redact),
     providerContext: { env: options.env, fetch: fetchImpl, clock, logger: options.logger },
     probe: (service, probeOptions) =>
-      probeService(service, { fetch: fetchImpl, now: () => clock.now(), confirm: probeOptions?.confirm }),
+      probeService(service, {
+        fetch: fetchImpl,
+        now: () => clock.now(),
+        confirm: probeOptions?.confirm,
+        heartbeats: options.heartbeats,
+      }),
     incidents:
       options.incidents === 'file'
         ? new FileIncidentLog(incidentsPath(options.statePath), () => clock.now(), redact)

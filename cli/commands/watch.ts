@@ -14,6 +14,7 @@ import { colorsFor, interruptSignal } from '../io.js';
 import { ResponseHistory, renderLiveTable } from '../live-table.js';
 import { formatEvent, renderBanner } from '../print.js';
 import { renderStatus } from '../status-block.js';
+import { startListening } from '../listen.js';
 
 /** How often `watch` prints the status block when piped (the seed printed it every minute). */
 export const STATUS_EVERY_MS = 60_000;
@@ -39,12 +40,14 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
   const colors = colorsFor(io);
   const history = new ResponseHistory();
   const recent: string[] = [];
+  const listening = args.listen ? await startListening(args.listen, config, io.env, ctx.logger) : undefined;
   const { deps, store } = buildDeps(config, {
     env: io.env,
     logger: ctx.logger,
     statePath: args.state,
     incidents: 'file',
     dryRun: args.dryRun,
+    heartbeats: listening?.attachment.heartbeats,
     onEvent: (event) => {
       if (event.type === 'check' && !event.result.confirm)
         history.push(event.service, event.result.ok ? event.result.responseMs : undefined);
@@ -64,6 +67,10 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
     ? `⏳ Stops after ${formatDuration(args.durationMs)} (Ctrl-C stops earlier)`
     : '⏹️  Ctrl-C stops and saves the state';
   io.out(renderBanner(config, mode, resolveTuning(config, mode), stopNote));
+  if (listening)
+    io.out(
+      `📡 Listening on ${listening.url}: heartbeats at /ping/<token>${listening.events ? ', platform events at /events/<UPTIME_EVENTS_KEY>' : ' (set UPTIME_EVENTS_KEY to receive platform events)'}`,
+    );
   io.out('');
   const { signal, dispose } = interruptSignal(io);
   signal.addEventListener(
@@ -88,6 +95,7 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
       persist: 'always',
       publisher,
       site,
+      checkNow: listening?.attachment.checkNow,
       onSweep: (result) => {
         if (live) {
           io.redraw?.update(
@@ -110,6 +118,7 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
       },
     });
   } finally {
+    await listening?.close();
     dispose();
     if (live) io.redraw?.done();
     // Messages still in flight get a bounded time (15 s) to arrive; their failures are in the incident log.

@@ -2,6 +2,7 @@ import type { Config, ProviderType } from '../config/schema.js';
 import type { EngineDeps, EngineEvent } from './types.js';
 import { GitHubIncidentLog } from '../incidents/github.js';
 import { probeService } from '../probe/probe.js';
+import type { HeartbeatView } from '../monitors/heartbeat-book.js';
 import { getProvider } from '../providers/registry.js';
 import type { Provider } from '../providers/types.js';
 import { GitHubSiteSink } from './site.js';
@@ -38,6 +39,8 @@ export interface GitHubServicesOptions extends RepoRef {
   /** @default the provider registry */
   provider?: (type: ProviderType) => Provider;
   onEvent?: (event: EngineEvent) => void;
+  /** Pings received by the bot's server (heartbeat monitors); absent = heartbeats are "not checked". */
+  heartbeats?: HeartbeatView;
 }
 
 /**
@@ -76,6 +79,7 @@ export function githubServices(config: Config, options: GitHubServicesOptions) {
         now: () => clock.now(),
         confirm: probe?.confirm,
         privateTargets: options.privateTargets,
+        heartbeats: options.heartbeats,
       }),
     incidents,
     // Recovery attempts are claimed in the shared state before the provider is called (the budget holds

@@ -1,5 +1,6 @@
 import type { Mode } from '../config/presets.js';
 import type { StateStore } from '../state/types.js';
+import type { CheckNow } from '../events/check-now.js';
 import type { Publisher } from './publish.js';
 import { SiteKeeper, type SiteSink } from './site.js';
 import { mergeSweep, sweep } from './sweep.js';
@@ -31,6 +32,11 @@ export interface WatchOptions {
    * minutes later. Not in a dry run.
    */
   site?: SiteSink | SiteKeeper;
+  /**
+   * Platform events and `/fail` pings (src/events): between sweeps, a service asked for is checked at once in a
+   * sweep of its own; the regular sweeps keep their schedule.
+   */
+  checkNow?: CheckNow;
 }
 
 /**
@@ -82,9 +88,13 @@ export async function watch(
     }
     lastSync = clock.now();
   };
+  // When the next full sweep is due; a sweep asked for by an event (`only`) does not move it.
+  let nextFullAt = clock.now();
+  let only: string[] | undefined;
   while (!options.signal?.aborted && clock.now() < end) {
     const started = clock.now();
-    const result = await sweep(deps, state, { mode: options.mode });
+    const result = await sweep(deps, state, { mode: options.mode, ...(only ? { only } : {}) });
+    if (!only) nextFullAt = started + result.tuning.healthCheckInterval;
     last = result;
     state = result.state;
     // Bounded: after 100 failed saves in a row only the newest sweeps are kept (each carries the full records).
@@ -112,8 +122,11 @@ export async function watch(
     // After the write (never racing it on the state branch), at most once an hour.
     await site?.keep(deps.config, state, clock.now());
     await options.onSweep?.(result);
-    const wait = Math.min(started + result.tuning.healthCheckInterval, end) - clock.now();
-    if (wait > 0 && !options.signal?.aborted) await clock.sleep(wait, options.signal);
+    const wait = Math.min(nextFullAt, end) - clock.now();
+    only = undefined;
+    if (options.checkNow && !options.signal?.aborted)
+      only = await options.checkNow.wait(wait, clock, options.signal);
+    else if (wait > 0 && !options.signal?.aborted) await clock.sleep(wait, options.signal);
   }
   if (pending.length > 0 && (unsavedChange || publishDue || persist === 'always')) await save();
   return last;

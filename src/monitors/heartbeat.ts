@@ -28,16 +28,14 @@ export const heartbeatKeys = {
   grace: z.optional(duration({ min: 0, max: 31 * 86_400_000 })),
   /** The ping URL's secret, from the environment (`token: ${NIGHTLY_PING_TOKEN}`); never written in the file. */
   token: z.optional(
-    z
-      .string()
-      .check(
-        z.minLength(MIN_TOKEN_LENGTH, {
-          error: `must be at least ${MIN_TOKEN_LENGTH} characters (use a UUID: uuidgen).`,
-        }),
-        z.regex(/^[A-Za-z0-9_-]+$/, {
-          error: 'may hold only letters, digits, "-" and "_" (it is part of a URL path).',
-        }),
-      ),
+    z.string().check(
+      z.minLength(MIN_TOKEN_LENGTH, {
+        error: `must be at least ${MIN_TOKEN_LENGTH} characters (use a UUID: uuidgen).`,
+      }),
+      z.regex(/^[A-Za-z0-9_-]+$/, {
+        error: 'may hold only letters, digits, "-" and "_" (it is part of a URL path).',
+      }),
+    ),
   ),
 };
 

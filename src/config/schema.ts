@@ -112,7 +112,7 @@ function monitorKeyProblems(
     if (service[name] === undefined)
       problems.push({
         path: ['services', key, name],
-        message: `is required for ${monitor.type === 'http' ? 'an' : 'a'} ${monitor.type} service; ${fix}`,
+        message: `is missing (${monitor.type === 'http' ? 'an' : 'a'} ${monitor.type} service needs it); ${fix}`,
       });
   }
   return problems;

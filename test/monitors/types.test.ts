@@ -12,6 +12,10 @@ import { probeService } from '../../src/probe/probe.js';
 import { refusedUrl } from '../helpers/servers.js';
 import type { DnsResolver } from '../../src/monitors/dns.js';
 import type { LookupFunction } from '../../src/util/net-address.js';
+import { buildDeps } from '../../cli/deps.js';
+import { sweep } from '../../src/engine/sweep.js';
+import { emptyState } from '../../src/state/records.js';
+import { silentLogger } from '../../src/util/logger.js';
 
 /**
  * The non-HTTP monitor types against real sockets on 127.0.0.1, and a certificate made for the test with the
@@ -225,6 +229,53 @@ describe('TLS certificates (a local HTTPS server whose certificate expires in 5 
     expect(result.ok).toBe(false);
     expect(result.error).toMatch(/refused to connect to 127\.0\.0\.1/);
     expect(result.certDaysLeft).toBeUndefined();
+  });
+});
+
+describe('a certificate through the whole sweep (plan and recovery)', () => {
+  const sweepOnce = async (raw: Record<string, unknown>) => {
+    const config = parseConfig(
+      {
+        mode: 'extreme',
+        services: { web: { ...raw, recovery: { provider: 'command', restart: 'exit 0' } } },
+      },
+      'test.yml',
+      {},
+    );
+    const { deps } = buildDeps(config, {
+      env: {},
+      logger: silentLogger,
+      statePath: join(dir, 'state.json'),
+      incidents: 'none',
+    });
+    const dispatcher = new Agent({ connect: { ca: cert } });
+    const fetchCa = ((input: string | URL | Request, init?: RequestInit) =>
+      fetch(input, { ...init, dispatcher } as RequestInit)) as typeof fetch;
+    deps.probe = (s, o) =>
+      probeService(s, { ...o, fetch: fetchCa, tls: { ca: cert }, certificates: new Map() });
+    return sweep(deps, emptyState());
+  };
+
+  it('5 days left: degraded with a notification and its days left, and no restart even with predictiveRestart', async () => {
+    const result = await sweepOnce({ url: `https://127.0.0.1:${httpsPort}/health` });
+    expect(result.services.web).toMatchObject({ status: 'degraded', attempts: [], planned: [] });
+    expect(result.state.services.web.health).toMatchObject({ status: 'degraded', certDaysLeft: 5 });
+    expect(result.notifications).toEqual([
+      expect.objectContaining({
+        type: 'degraded',
+        reason: 'TLS certificate expires in 5 days (warning at 14 days or fewer)',
+      }),
+    ]);
+  });
+
+  it('at expiredDays: down, and people are told instead of a restart', async () => {
+    const result = await sweepOnce({ type: 'tls', host: '127.0.0.1', port: httpsPort, expiredDays: 5 });
+    expect(result.services.web.status).toBe('down');
+    expect(result.services.web.attempts).toEqual([]);
+    expect(result.services.web.planned).toEqual([
+      expect.objectContaining({ action: 'escalate', reason: expect.stringMatching(/no restart fixes this/) }),
+    ]);
+    expect(result.notifications.map((n) => n.type)).toEqual(['down', 'escalated']);
   });
 });
 

@@ -42,6 +42,8 @@ export interface StatusRow {
   lastRepair?: RecoveryAttempt & { agoMs: number };
   /** Error budget for the config's SLO. */
   budget?: ErrorBudget;
+  /** Days left on the TLS certificate at the last check (https services, `type: tls`). */
+  certDaysLeft?: number;
   /** Open incident issue number. */
   incident?: number;
   incidentUrl?: string;
@@ -114,6 +116,7 @@ export function buildStatusRows(
       uptimePercent: uptimeFromChecks(record.checks),
       uptimeTimePercent: uptimeFromTime(record, now, options.windowMs),
       lastResponseMs: record.health.lastResponseMs,
+      certDaysLeft: record.health.certDaysLeft,
       averageResponseMs: averageResponseMs(record.checks),
       lastRepair: last ? { ...last, agoMs: Math.max(0, now - last.at) } : undefined,
       budget:

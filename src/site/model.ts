@@ -25,6 +25,8 @@ export interface ServiceView {
   responseMs?: { p50: number; p95: number };
   /** Hourly buckets of the last 7 days, oldest first. */
   hourly: Bucket[];
+  /** Days left on the TLS certificate at the last check (https services, `type: tls`). */
+  certificateDaysLeft?: number;
 }
 
 /** One incident (with an issue) or outage (without) in the history list. */
@@ -98,6 +100,7 @@ function serviceView(
     hourly: recent,
   };
   if (paused && pause.until !== undefined) view.pausedUntil = pause.until;
+  if (record?.health.certDaysLeft !== undefined) view.certificateDaysLeft = record.health.certDaysLeft;
   const day = recent.filter((b) => b.t > now - DAY_MS && b.p50 !== null);
   const medians = day.map((b) => b.p50 as number).sort((a, b) => a - b);
   const p95s = day.map((b) => b.p95 as number).sort((a, b) => a - b);

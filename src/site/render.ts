@@ -19,6 +19,7 @@ export function statusJson(model: SiteModel): string {
       pausedUntil: s.pausedUntil === undefined ? null : new Date(s.pausedUntil).toISOString(),
       uptime: s.uptime,
       responseTimeMs: s.responseMs ?? null,
+      certificateDaysLeft: s.certificateDaysLeft ?? null,
       hourly: s.hourly.map(({ t, ok, total, p50, p95, max }) => ({
         t: new Date(t).toISOString(),
         ok,

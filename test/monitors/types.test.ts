@@ -16,6 +16,10 @@ import { buildDeps } from '../../cli/deps.js';
 import { sweep } from '../../src/engine/sweep.js';
 import { emptyState } from '../../src/state/records.js';
 import { silentLogger } from '../../src/util/logger.js';
+import { renderStatusMarkdown } from '../../src/report/markdown.js';
+import { siteModel } from '../../src/site/model.js';
+import { renderIndexHtml } from '../../src/site/html.js';
+import { statusJson } from '../../src/site/render.js';
 
 /**
  * The non-HTTP monitor types against real sockets on 127.0.0.1, and a certificate made for the test with the
@@ -266,6 +270,22 @@ describe('a certificate through the whole sweep (plan and recovery)', () => {
         reason: 'TLS certificate expires in 5 days (warning at 14 days or fewer)',
       }),
     ]);
+  });
+
+  it('the days left show on /status and the job summary (Markdown), status.json and the status page', async () => {
+    const result = await sweepOnce({ url: `https://127.0.0.1:${httpsPort}/health` });
+    const config = parseConfig(
+      { services: { web: { url: `https://127.0.0.1:${httpsPort}/health` } } },
+      'x',
+      {},
+    );
+    const now = result.state.services.web.health.lastCheckAt!;
+    expect(renderStatusMarkdown(config, result.state, { now })).toMatch(
+      /degraded.*certificate: 5 days left/i,
+    );
+    const model = siteModel(config, result.state, { now });
+    expect(JSON.parse(statusJson(model)).services[0]).toMatchObject({ id: 'web', certificateDaysLeft: 5 });
+    expect(renderIndexHtml(model)).toContain('TLS certificate: 5 days left.');
   });
 
   it('at expiredDays: down, and people are told instead of a restart', async () => {

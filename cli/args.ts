@@ -88,6 +88,7 @@ export const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
   redeploy: ['config', 'state', 'dry-run', 'verbose'],
   rollback: ['config', 'state', 'dry-run', 'verbose'],
   doctor: ['config', 'json', 'verbose'],
+  'events-path': [],
   init: ['service', 'provider', 'schedule', 'force'],
   site: ['config', 'state', 'out', 'title'],
   badges: ['config', 'base-url'],

@@ -92,6 +92,14 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     summary: 'probe every URL and check tokens, service IDs and permissions (read-only)',
     details: ['Never restarts anything. Exit 0 when every check passes, 1 otherwise, 2 bad config.'],
   },
+  'events-path': {
+    usage: 'events-path <owner/repo>',
+    summary: "the bot's platform-events path for a repository (needs the bot's WEBHOOK_SECRET)",
+    details: [
+      "Prints /events/<owner>/<repo>/<key>: append it to the bot's URL in Railway's, Render's or Heroku's",
+      'webhook settings (docs/platform-events.md). Exit 0 printed, 2 no WEBHOOK_SECRET or not owner/repo.',
+    ],
+  },
   init: {
     usage: 'init [--service name=url ...] [--provider railway] [--schedule "*/30 * * * *"]',
     summary: 'write .github/uptime.yml and .github/workflows/uptime.yml',

@@ -5,6 +5,7 @@ import { runScale } from './scale.js';
 import { runScaleCurve } from './scale-curve.js';
 import { runEnduranceSection } from './endurance.js';
 import { runActionCost } from './action-cost.js';
+import { runMonitorsSection } from './monitors.js';
 import type { SectionResult } from './lib/stats.js';
 
 /** Sizes of each section: the full run of `npm run bench`, and `--quick` for a smoke run. */
@@ -33,6 +34,12 @@ export const SECTIONS = {
   endurance: (quick: boolean) =>
     runEnduranceSection(quick ? { checks: 5_000 } : { checks: 100_000, checkpoints: 8 }),
   action: (quick: boolean) => runActionCost({ runs: quick ? 2 : 10 }),
+  monitors: (quick: boolean) =>
+    runMonitorsSection(
+      quick
+        ? { trials: 3, forged: 10, heartbeatTrials: 20, monitors: 1_000 }
+        : { trials: 20, forged: 100, heartbeatTrials: 200, monitors: 10_000 },
+    ),
 } satisfies Record<string, (quick: boolean) => Promise<SectionResult>>;
 
 export type SectionName = keyof typeof SECTIONS;

@@ -18,7 +18,7 @@ import { sweep } from '../src/engine/sweep.js';
 import type { EngineDeps, EngineEvent } from '../src/engine/types.js';
 import { watch } from '../src/engine/watch.js';
 import { Listener } from '../src/events/listener.js';
-import { probeService } from '../src/probe/probe.js';
+import { probeMonitor } from '../src/monitors/registry.js';
 import type { ActionResult, Provider } from '../src/providers/types.js';
 import { emptyState } from '../src/state/records.js';
 import { MemoryStateStore } from '../src/state/memory.js';
@@ -113,7 +113,7 @@ async function detection(options: MonitorsBenchOptions) {
     config,
     provider: () => provider,
     providerContext: { env: {}, fetch: globalThis.fetch, clock: systemClock, logger: silentLogger },
-    probe: (s, o) => probeService(s, { confirm: o?.confirm }),
+    probe: (s, o) => probeMonitor(s, { confirm: o?.confirm }),
     clock: systemClock,
     logger: silentLogger,
     onEvent: (event) => events.push({ at: performance.now(), event }),
@@ -212,7 +212,7 @@ async function heartbeatDetection(trials: number) {
       }),
       providerContext: { env: {}, fetch: globalThis.fetch, clock, logger: silentLogger },
       probe: (s, o) =>
-        probeService(s, { confirm: o?.confirm, now: () => clock.now(), heartbeats: attachment.heartbeats }),
+        probeMonitor(s, { confirm: o?.confirm, now: () => clock.now(), heartbeats: attachment.heartbeats }),
       clock,
       logger: silentLogger,
       onEvent: (e) => {
@@ -265,7 +265,7 @@ async function manyHeartbeats(count: number) {
   const heapAfter = process.memoryUsage().heapUsed;
   const all = Object.values(config.services);
   const t = performance.now();
-  const results = await Promise.all(all.map((s) => probeService(s, { heartbeats: attachment.heartbeats })));
+  const results = await Promise.all(all.map((s) => probeMonitor(s, { heartbeats: attachment.heartbeats })));
   const probeMs = performance.now() - t;
   const healthy = results.filter((r) => r.ok).length;
   return {

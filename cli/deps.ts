@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Config } from '../src/config/schema.js';
 import type { EngineDeps, EngineEvent } from '../src/engine/types.js';
 import { FileIncidentLog } from '../src/incidents/file.js';
-import { probeService } from '../src/probe/probe.js';
+import { probeMonitor } from '../src/monitors/registry.js';
 import type { HeartbeatView } from '../src/monitors/heartbeat-book.js';
 import { getProvider, providerSecretEnv } from '../src/providers/registry.js';
 import { FileStateStore } from '../src/state/file.js';
@@ -40,7 +40,7 @@ export function buildDeps(config: Config, options: CliDepsOptions): { deps: Engi
     provider: redactingProviders(getProvider, redact),
     providerContext: { env: options.env, fetch: fetchImpl, clock, logger: options.logger },
     probe: (service, probeOptions) =>
-      probeService(service, {
+      probeMonitor(service, {
         fetch: fetchImpl,
         now: () => clock.now(),
         confirm: probeOptions?.confirm,

@@ -1,6 +1,6 @@
 import { resolveTuning, type Mode } from '../../src/config/presets.js';
 import type { Config } from '../../src/config/schema.js';
-import { probeService } from '../../src/probe/probe.js';
+import { probeMonitor } from '../../src/monitors/registry.js';
 import { probeAll } from '../../src/probe/sweep.js';
 import type { ProbeResult } from '../../src/probe/types.js';
 import { loadCliConfig, rejectPositionals, type CommandContext } from '../context.js';
@@ -80,7 +80,7 @@ export async function checkCommand(ctx: CommandContext): Promise<number> {
   const fetchImpl: typeof fetch = (...a) => globalThis.fetch(...a);
   const results = await probeAll(
     Object.values(config.services),
-    (service) => probeService(service, { fetch: fetchImpl, now: ctx.now }),
+    (service) => probeMonitor(service, { fetch: fetchImpl, now: ctx.now }),
     config.probeConcurrency,
   );
   const report = checkReport(config, results, mode, ctx.now());

@@ -1,5 +1,5 @@
 import { renderDoctor, runDoctor, type DoctorReport } from '../../src/providers/doctor.js';
-import { probeService } from '../../src/probe/probe.js';
+import { probeMonitor } from '../../src/monitors/registry.js';
 import { probeAll } from '../../src/probe/sweep.js';
 import type { ProbeResult } from '../../src/probe/types.js';
 import { buildDeps } from '../deps.js';
@@ -66,7 +66,7 @@ export async function doctorCommand(ctx: CommandContext): Promise<number> {
   const fetchImpl = deps.providerContext.fetch;
   const services = Object.values(config.services);
   const [probes, providers] = await Promise.all([
-    probeAll(services, (s) => probeService(s, { fetch: fetchImpl, now: ctx.now }), config.probeConcurrency),
+    probeAll(services, (s) => probeMonitor(s, { fetch: fetchImpl, now: ctx.now }), config.probeConcurrency),
     runDoctor(config, deps.provider, deps.providerContext),
   ]);
   const report: DoctorReport = {

@@ -1,7 +1,7 @@
 import type { Config, ProviderType } from '../config/schema.js';
 import type { EngineDeps, EngineEvent } from './types.js';
 import { GitHubIncidentLog } from '../incidents/github.js';
-import { probeService } from '../probe/probe.js';
+import { probeMonitor } from '../monitors/registry.js';
 import type { HeartbeatView } from '../monitors/heartbeat-book.js';
 import { getProvider } from '../providers/registry.js';
 import type { Provider } from '../providers/types.js';
@@ -74,7 +74,7 @@ export function githubServices(config: Config, options: GitHubServicesOptions) {
       logger,
     },
     probe: (service, probe) =>
-      probeService(service, {
+      probeMonitor(service, {
         fetch: options.fetch,
         now: () => clock.now(),
         confirm: probe?.confirm,

@@ -3,7 +3,7 @@
  * days left are read too (at most once an hour per host) and judged against `warnDays` / `expiredDays`.
  */
 import * as z from 'zod/mini';
-import { probeHttp } from '../probe/probe.js';
+import { probeService as probeHttp } from '../probe/probe.js';
 import { cachedCertificate, daysLeft, judgeCertificate, thresholds } from './certificate.js';
 import { defineMonitor } from './types.js';
 

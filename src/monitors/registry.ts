@@ -39,7 +39,11 @@ export function monitorFor(type: string | undefined): MonitorDescriptor {
   return found as unknown as MonitorDescriptor;
 }
 
-/** One check of a service by its type's monitor. */
-export function probeMonitor(service: ServiceConfig, options: MonitorOptions): Promise<ProbeResult> {
+/**
+ * One check of a service by the monitor of its `type` (http by default, heartbeat, tls, tcp, dns): what every
+ * face calls (src/probe's `probeService` is the HTTP monitor itself), so each type goes through the same
+ * confirm, plan and recovery. Never throws.
+ */
+export function probeMonitor(service: ServiceConfig, options: MonitorOptions = {}): Promise<ProbeResult> {
   return monitorFor(service.type).probe(service, options);
 }

@@ -4,8 +4,6 @@ import { formatDuration } from '../util/duration.js';
 import type { LookupFunction } from '../util/net-address.js';
 import { createSafeFetch, MAX_REDIRECTS, PrivateTargetError, type PrivateTargets } from '../util/net.js';
 import type { ProbeResult } from './types.js';
-import { probeMonitor } from '../monitors/registry.js';
-import type { MonitorOptions } from '../monitors/types.js';
 
 /** Most of a body read for the body/JSON assertions; the rest is discarded. @default 1 MiB */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -38,24 +36,13 @@ type Outcome = Pick<ProbeResult, 'ok' | 'kind' | 'status' | 'error' | 'local'>;
 class ProbeTimeout extends Error {}
 
 /**
- * Checks one service once with the monitor of its `type` (src/monitors: http by default, heartbeat, tls, tcp,
- * dns); every face calls this, so each type goes through the same confirm, plan and recovery. Never throws.
- */
-export async function probeService(
-  service: ServiceConfig,
-  options: MonitorOptions = {},
-): Promise<ProbeResult> {
-  return probeMonitor(service, options);
-}
-
-/**
- * The HTTP probe (`type: http`): `service.method` on `service.url` with its headers, following redirects, under a
+ * Probes one service once: `service.method` on `service.url` with its headers, following redirects, under a
  * hard timeout (`service.timeout` ms) that covers connecting, the headers and the body, so a server that
  * hangs or trickles fails at the timeout instead of blocking the sweep. Healthy = a status in
  * `service.expect.status` (inclusive ranges), the body containing `expect.body`, and every `expect.json` path
  * deep-equal to its value. Never throws: every failure is a result with `kind` and a readable `error`.
  */
-export async function probeHttp(service: ServiceConfig, options: ProbeOptions = {}): Promise<ProbeResult> {
+export async function probeService(service: ServiceConfig, options: ProbeOptions = {}): Promise<ProbeResult> {
   // Redirects are followed by the safe fetch (checked per hop, secret headers dropped across origins).
   const doFetch = createSafeFetch({
     fetch: options.fetch,

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Agent } from 'undici';
 import { parseConfig } from '../../src/config/load.js';
-import { probeService } from '../../src/probe/probe.js';
+import { probeMonitor as probeService } from '../../src/monitors/registry.js';
 import { refusedUrl } from '../helpers/servers.js';
 import type { DnsResolver } from '../../src/monitors/dns.js';
 import type { LookupFunction } from '../../src/util/net-address.js';

@@ -7,12 +7,12 @@
  *   per repository; an event only makes the affected services' next check happen now.
  *
  * Tokens and keys are never logged nor echoed; both are looked up by digest and compared in constant time.
- * Each client address gets a request budget (429 beyond it), smaller for wrong tokens and keys.
+ * Each token and key has a request budget, and each client address a budget of wrong guesses (429 beyond).
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config/schema.js';
-import { HeartbeatBook, type HeartbeatView, type PingKind } from '../monitors/heartbeat-book.js';
+import { HeartbeatBook, tokenDigest, type HeartbeatView, type PingKind } from '../monitors/heartbeat-book.js';
 import type { Logger } from '../util/logger.js';
 import { CheckNow } from './check-now.js';
 import { parsePlatformEvent, servicesFor, type PlatformEvent } from './index.js';
@@ -20,13 +20,17 @@ import { parsePlatformEvent, servicesFor, type PlatformEvent } from './index.js'
 /** Largest event body read. @default 256 KiB (Railway's and Render's payloads are a few KB) */
 export const MAX_EVENT_BYTES = 256 * 1024;
 
-/** Request budgets per client address. */
+/**
+ * Request budgets. A right token or key is limited per token or key, never by what others send: behind a
+ * proxy every client has the same address, and a guesser must not be able to silence real pings (a silenced
+ * heartbeat would be "missed" and restarted). Wrong tokens and keys are limited per client address.
+ */
 export interface ListenerLimits {
-  /** Requests per window. @default 120 */
+  /** Requests per window for one token or events key. @default 120 */
   requests: number;
-  /** Wrong tokens or keys per window. @default 10 */
+  /** Wrong tokens or keys per client address per window × 6. @default 10 (a minute) */
   misses: number;
-  /** @default 10 s for requests, a minute for misses */
+  /** @default 10 s */
   windowMs: number;
 }
 
@@ -51,11 +55,6 @@ class Budget {
     }
     known.count++;
     return known.count <= this.limit;
-  }
-  /** Over budget without counting. */
-  over(key: string): boolean {
-    const known = this.counts.get(key);
-    return known !== undefined && this.now() - known.start < this.windowMs && known.count > this.limit;
   }
 }
 
@@ -138,13 +137,20 @@ export class Listener {
     const isPing = path.startsWith('/ping/');
     if (!isPing && !path.startsWith('/events/')) return false;
     const client = req.socket.remoteAddress ?? 'unknown';
-    if (this.misses.over(client) || !this.requests.take(client)) {
-      answer(req, res, 429, 'Too many requests; slow down.');
-      return true;
-    }
     if (isPing) this.ping(req, res, path.slice('/ping/'.length), client);
     else void this.event(req, res, path.slice('/events/'.length), client);
     return true;
+  }
+
+  /** A wrong token, key or path: 404, or 429 once this client sent too many in a minute. */
+  private miss(req: IncomingMessage, res: ServerResponse, client: string): void {
+    const allowed = this.misses.take(client);
+    answer(
+      req,
+      res,
+      allowed ? 404 : 429,
+      allowed ? 'not found' : 'Too many wrong tokens or keys; slow down.',
+    );
   }
 
   private ping(req: IncomingMessage, res: ServerResponse, rest: string, client: string): void {
@@ -163,12 +169,11 @@ export class Listener {
                 ? 'success'
                 : 'fail'
               : undefined;
-    if (!token || kind === undefined || extra !== undefined) return answer(req, res, 404, 'not found');
+    if (!token || kind === undefined || extra !== undefined) return this.miss(req, res, client);
+    const hex = tokenDigest(token).toString('hex');
+    if (!this.book.knows(token)) return this.miss(req, res, client);
+    if (!this.requests.take(`ping:${hex}`)) return answer(req, res, 429, 'Too many pings; slow down.');
     const reached = this.book.ping(token, kind);
-    if (reached.length === 0) {
-      this.misses.take(client);
-      return answer(req, res, 404, 'not found');
-    }
     // A reported failure is checked at once (the job said so; no need to wait for the deadline).
     if (kind === 'fail')
       for (const { owner, service } of reached) this.owners.get(owner)?.checkNow.request([service]);
@@ -179,10 +184,10 @@ export class Listener {
     if (req.method !== 'POST') return answer(req, res, 405, 'Use POST.');
     const digest = digestOf(key);
     const target = this.routes.get(digest.toString('hex'));
-    if (!target || !target.digest || !timingSafeEqual(target.digest, digest)) {
-      this.misses.take(client);
-      return answer(req, res, 404, 'not found');
-    }
+    if (!target || !target.digest || !timingSafeEqual(target.digest, digest))
+      return this.miss(req, res, client);
+    if (!this.requests.take(`events:${digest.toString('hex')}`))
+      return answer(req, res, 429, 'Too many events; slow down.');
     let body: unknown;
     try {
       body = JSON.parse(await readBody(req, MAX_EVENT_BYTES));

@@ -74,6 +74,12 @@ export class HeartbeatBook {
       if (entry.owner === owner && !keep.has(key)) this.remove(key, entry);
   }
 
+  /** Whether some watched service has this token (constant-time on the digest). */
+  knows(token: string): boolean {
+    const digest = tokenDigest(token);
+    return (this.byDigest.get(digest.toString('hex')) ?? []).some((e) => timingSafeEqual(e.digest, digest));
+  }
+
   /** Stops watching every service of `owner`. */
   unwatch(owner: string): void {
     this.watch(owner, []);

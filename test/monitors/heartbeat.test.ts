@@ -183,17 +183,37 @@ describe('a cron-like job that stops pinging', () => {
 });
 
 describe('the ping endpoint under attack', () => {
-  it('an unknown token is 404 and says nothing; repeated guesses are refused with 429, also for a right token', async () => {
+  it('an unknown token is 404 and says nothing; more guesses get 429, and cannot silence the right token', async () => {
     engine(configFor());
     for (let i = 0; i < 3; i++) {
       const wrong = await fetch(`${base}/ping/${TOKEN.slice(0, -1)}x`, { method: 'POST' });
       expect(wrong.status).toBe(404);
       expect(await wrong.text()).toBe('not found');
     }
-    expect((await fetch(`${base}/ping/guess-number-four-000000`, { method: 'POST' })).status).toBe(404);
-    expect((await ping()).status).toBe(429);
-    clock.advance(61_000);
+    expect((await fetch(`${base}/ping/guess-number-four-000000`, { method: 'POST' })).status).toBe(429);
+    // Same client address (behind a proxy every client is): the job's real ping still counts.
     expect((await ping()).status).toBe(200);
+    clock.advance(61_000);
+    expect((await fetch(`${base}/ping/guess-number-five-000000`, { method: 'POST' })).status).toBe(404);
+  });
+
+  it('one token flooding gets 429 beyond its budget; another token is not affected', async () => {
+    const flooding = new Listener({ now: () => clock.now(), limits: { requests: 5 } });
+    flooding.attach('local', configFor());
+    const statuses: number[] = [];
+    const fake = {
+      method: 'POST',
+      url: `/ping/${TOKEN}`,
+      socket: { remoteAddress: '203.0.113.9' },
+      resume() {},
+    };
+    for (let i = 0; i < 7; i++) {
+      let status = 0;
+      const res = { writeHead: (s: number) => ((status = s), { end: () => undefined }) };
+      flooding.handle(fake as never, res as never);
+      statuses.push(status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
   });
 
   it('paths that are not pings are 404, other methods 405, and nothing is logged with the token', async () => {

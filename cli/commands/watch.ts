@@ -40,6 +40,7 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
   const colors = colorsFor(io);
   const history = new ResponseHistory();
   const recent: string[] = [];
+  const site = args.site && !args.dryRun ? await siteKeeper(ctx, args.site) : undefined;
   const listening = args.listen ? await startListening(args.listen, config, io.env, ctx.logger) : undefined;
   const { deps, store } = buildDeps(config, {
     env: io.env,
@@ -58,7 +59,6 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
       if (recent.length > RECENT_LINES) recent.shift();
     },
   });
-  const site = args.site && !args.dryRun ? await siteKeeper(ctx, args.site) : undefined;
   const publisher = new Publisher(deps);
   const initial = await store.read();
   const mode = effectiveMode(config, initial, args.mode);
@@ -67,6 +67,11 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
     ? `⏳ Stops after ${formatDuration(args.durationMs)} (Ctrl-C stops earlier)`
     : '⏹️  Ctrl-C stops and saves the state';
   io.out(renderBanner(config, mode, resolveTuning(config, mode), stopNote));
+  const heartbeats = Object.values(config.services).filter((s) => s.type === 'heartbeat');
+  if (heartbeats.length && !listening)
+    io.out(
+      `⚠️  ${heartbeats.map((s) => s.name).join(', ')}: heartbeat(s) not checked without --listen (nothing receives their pings); see docs/monitors.md`,
+    );
   if (listening)
     io.out(
       `📡 Listening on ${listening.url}: heartbeats at /ping/<token>${listening.events ? ', platform events at /events/<UPTIME_EVENTS_KEY>' : ' (set UPTIME_EVENTS_KEY to receive platform events)'}`,

@@ -16,6 +16,9 @@ export const DEFAULT_EXPIRED_DAYS = 3;
 /** How long a certificate read is reused by an `https` service's checks. @default 1 hour */
 export const CERTIFICATE_TTL_MS = 3_600_000;
 
+/** How long an unreadable certificate is not tried again. @default 5 minutes */
+export const CERTIFICATE_RETRY_MS = 300_000;
+
 const DAY_MS = 86_400_000;
 
 /** What was read from a host's certificate. */
@@ -118,14 +121,21 @@ export async function cachedCertificate(
   const cache = options.certificates ?? sharedCache;
   const key = `${target.host}:${target.port}`;
   const known = cache.get(key);
-  if (known && now() - known.readAt < CERTIFICATE_TTL_MS) return known;
+  if (
+    known &&
+    now() - known.readAt < (Number.isNaN(known.validTo) ? CERTIFICATE_RETRY_MS : CERTIFICATE_TTL_MS)
+  )
+    return Number.isNaN(known.validTo) ? undefined : known;
+  if (cache.size > 10_000) cache.clear();
   try {
     const info = await readCertificate(target, { verify: false, tls: options.tls, now });
-    if (cache.size > 10_000) cache.clear();
     cache.set(key, info);
     return info;
   } catch {
     // Unreadable (TLS refused, private target under deny, timeout): the HTTP probe's own result says why.
+    // Not retried before CERTIFICATE_RETRY_MS, so a host without a readable certificate costs no extra
+    // connection on every check.
+    cache.set(key, { validTo: NaN, readAt: now() });
     return undefined;
   }
 }

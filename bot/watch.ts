@@ -163,6 +163,7 @@ export async function watchRepository(
       stateBranch: options.stateBranch,
       onEvent: options.onEvent && ((event) => options.onEvent!(name, event)),
       heartbeats: attached?.heartbeats,
+      recentEvents: attached?.recentEvents,
     });
     logger.info(`Watching ${name}: ${Object.keys(config.services).join(', ')}.`);
     // History and notifications as the Action's scheduled run books and sends them; messages to URLs from the

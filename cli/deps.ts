@@ -4,6 +4,7 @@ import type { EngineDeps, EngineEvent } from '../src/engine/types.js';
 import { FileIncidentLog } from '../src/incidents/file.js';
 import { probeMonitor } from '../src/monitors/registry.js';
 import type { HeartbeatView } from '../src/monitors/heartbeat-book.js';
+import type { MonitorOptions } from '../src/monitors/types.js';
 import { getProvider, providerSecretEnv } from '../src/providers/registry.js';
 import { FileStateStore } from '../src/state/file.js';
 import type { StateStore } from '../src/state/types.js';
@@ -25,6 +26,8 @@ export interface CliDepsOptions {
   clock?: Clock;
   /** Pings received by `watch --listen` (heartbeat monitors); absent = heartbeats are "not checked". */
   heartbeats?: HeartbeatView;
+  /** Platform events received by `watch --listen`, quoted in the incident of a failed check. */
+  recentEvents?: MonitorOptions['recentEvents'];
 }
 
 /**
@@ -45,6 +48,7 @@ export function buildDeps(config: Config, options: CliDepsOptions): { deps: Engi
         now: () => clock.now(),
         confirm: probeOptions?.confirm,
         heartbeats: options.heartbeats,
+        recentEvents: options.recentEvents,
       }),
     incidents:
       options.incidents === 'file'

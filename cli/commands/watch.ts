@@ -49,6 +49,7 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
     incidents: 'file',
     dryRun: args.dryRun,
     heartbeats: listening?.attachment.heartbeats,
+    recentEvents: listening?.attachment.recentEvents,
     onEvent: (event) => {
       if (event.type === 'check' && !event.result.confirm)
         history.push(event.service, event.result.ok ? event.result.responseMs : undefined);

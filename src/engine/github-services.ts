@@ -3,6 +3,7 @@ import type { EngineDeps, EngineEvent } from './types.js';
 import { GitHubIncidentLog } from '../incidents/github.js';
 import { probeMonitor } from '../monitors/registry.js';
 import type { HeartbeatView } from '../monitors/heartbeat-book.js';
+import type { MonitorOptions } from '../monitors/types.js';
 import { getProvider } from '../providers/registry.js';
 import type { Provider } from '../providers/types.js';
 import { GitHubSiteSink } from './site.js';
@@ -41,6 +42,8 @@ export interface GitHubServicesOptions extends RepoRef {
   onEvent?: (event: EngineEvent) => void;
   /** Pings received by the bot's server (heartbeat monitors); absent = heartbeats are "not checked". */
   heartbeats?: HeartbeatView;
+  /** Platform events received by the bot's server, quoted in the incident of a failed check. */
+  recentEvents?: MonitorOptions['recentEvents'];
 }
 
 /**
@@ -80,6 +83,7 @@ export function githubServices(config: Config, options: GitHubServicesOptions) {
         confirm: probe?.confirm,
         privateTargets: options.privateTargets,
         heartbeats: options.heartbeats,
+        recentEvents: options.recentEvents,
       }),
     incidents,
     // Recovery attempts are claimed in the shared state before the provider is called (the budget holds

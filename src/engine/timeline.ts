@@ -27,6 +27,7 @@ export function openedBody(
     `- Reason: ${neutralize(reason)}`,
   ];
   if (probe?.status !== undefined) lines.push(`- Last answer: HTTP ${probe.status} in ${probe.responseMs}ms`);
+  if (probe?.platformEvent) lines.push(`- Platform event: ${neutralize(probe.platformEvent)}`);
   lines.push(
     `- Recovery: ${service.recovery ? `${service.recovery.provider} (${service.recovery.actions.join(' → ')})` : 'none configured'}`,
   );

@@ -3,7 +3,7 @@
  * "update", data: { app: { id, name }, name: "web.1", state: "crashed", ... } }`; `api:release` events carry
  * `data.status` (`failed`, `succeeded`). A crashed dyno or a failed release alarms.
  */
-import { str, type EventParser } from './types.js';
+import { word as str, type EventParser } from './types.js';
 
 export const herokuEvents: EventParser = {
   platform: 'heroku',

@@ -3,7 +3,7 @@
  * details: { id, status, ... }, resource: { project, environment, service: { id, name }, deployment: { id } },
  * severity, timestamp }`. Every deployment status change is posted; crashed, failed and removed ones alarm.
  */
-import { str, type EventParser } from './types.js';
+import { word as str, type EventParser } from './types.js';
 
 const ALARMING = /^Deployment\.(crashed|failed|removed|oom_?killed|slept)$/i;
 

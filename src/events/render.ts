@@ -2,7 +2,7 @@
  * Render webhooks (https://render.com/docs/webhooks): `{ type: "server_failed", timestamp, data: { id,
  * serviceId, serviceName, status? } }`. Failures and ended deploys or runs alarm (an ended deploy may have failed).
  */
-import { str, type EventParser } from './types.js';
+import { word as str, type EventParser } from './types.js';
 
 const ALARMING = new Set([
   'server_failed',

@@ -35,6 +35,12 @@ export function servicesFor(services: readonly ServiceConfig[], event: PlatformE
     .map((s) => s.id);
 }
 
+/** An identifier-like string field (ids, event names: letters, digits, `._:-`, at most 100), else undefined. */
+export function word(value: unknown, ...path: string[]): string | undefined {
+  const text = str(value, ...path);
+  return text !== undefined && /^[A-Za-z0-9_.:-]{1,100}$/.test(text) ? text : undefined;
+}
+
 /** A string field of an object, else undefined. */
 export function str(value: unknown, ...path: string[]): string | undefined {
   let at: unknown = value;

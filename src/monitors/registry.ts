@@ -12,6 +12,7 @@ import { http, httpKeys } from './http.js';
 import { tcp, tcpKeys } from './tcp.js';
 import { tls, tlsKeys } from './tls.js';
 import type { MonitorDescriptor, MonitorOptions } from './types.js';
+import { formatDuration } from '../util/duration.js';
 
 /** Every built-in monitor type, one line each; the first is the default. */
 export const MONITORS = [http, heartbeat, tls, tcp, dns] as const;
@@ -44,6 +45,18 @@ export function monitorFor(type: string | undefined): MonitorDescriptor {
  * face calls (src/probe's `probeService` is the HTTP monitor itself), so each type goes through the same
  * confirm, plan and recovery. Never throws.
  */
-export function probeMonitor(service: ServiceConfig, options: MonitorOptions = {}): Promise<ProbeResult> {
-  return monitorFor(service.type).probe(service, options);
+export async function probeMonitor(
+  service: ServiceConfig,
+  options: MonitorOptions = {},
+): Promise<ProbeResult> {
+  const result = await monitorFor(service.type).probe(service, options);
+  // A failure right after the platform reported trouble: the incident says what the platform said.
+  const event = result.ok ? undefined : options.recentEvents?.(service.id).at(-1);
+  if (event && result.at - event.at <= PLATFORM_EVENT_WINDOW_MS && result.at >= event.at)
+    result.platformEvent = `${PLATFORM_NAMES[event.platform] ?? event.platform} ${event.type}${event.deployment ? ` (deployment ${event.deployment})` : ''}, ${formatDuration(result.at - event.at)} before this check`;
+  return result;
 }
+
+/** How recent a platform event must be to be quoted with a failed check. @default 10 minutes */
+export const PLATFORM_EVENT_WINDOW_MS = 600_000;
+const PLATFORM_NAMES: Record<string, string> = { railway: 'Railway', render: 'Render', heroku: 'Heroku' };

@@ -24,6 +24,10 @@ export interface MonitorOptions extends ProbeOptions {
   resolver?: DnsResolver;
   /** Certificates already read (host:port → expiry), shared across sweeps. @default one per process */
   certificates?: CertificateCache;
+  /** Platform events received for a service, newest last (src/events/listener.ts), for the incident. */
+  recentEvents?: (
+    service: string,
+  ) => ReadonlyArray<{ platform: string; type: string; deployment?: string; at: number }>;
   /** Extra TLS options for the certificate reads (tests pass `ca`). */
   tls?: Pick<ConnectionOptions, 'ca' | 'rejectUnauthorized'>;
 }

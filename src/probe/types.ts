@@ -27,4 +27,6 @@ export interface ProbeResult {
   warning?: string;
   /** A failure or warning that no restart fixes (a certificate): the planner escalates to people instead. */
   noRecovery?: true;
+  /** What the platform said shortly before this check (a Railway `Deployment.crashed`), for the incident. */
+  platformEvent?: string;
 }

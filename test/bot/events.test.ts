@@ -195,5 +195,9 @@ describe('platform events on the bot', () => {
     const incidents = stub.issues.filter((i) => i.labels.includes('incident'));
     expect(incidents).toHaveLength(1);
     expect(incidents[0].title).toContain('coqui is down');
+    // The incident says what the platform said (forensics), next to what the check saw.
+    expect(incidents[0].body).toMatch(
+      /- Platform event: Railway Deployment\.crashed \(deployment dep-coqui-1\), \d+ms before this check/,
+    );
   }, 20_000);
 });

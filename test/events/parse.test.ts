@@ -116,6 +116,13 @@ describe('the platforms’ payloads', () => {
     expect(
       parsePlatformEvent({ ...railway, resource: { service: { id: 'x'.repeat(500) } } }),
     ).toBeUndefined();
+    // Text meant for the incident issue (a mention, a link) is not an id: not taken.
+    const hostile = {
+      ...railway,
+      details: {},
+      resource: { ...railway.resource, deployment: { id: '@admins [x](https://evil.example.com)' } },
+    };
+    expect(parsePlatformEvent(hostile)!.deployment).toBeUndefined();
     // A service of another platform with the same id is not matched.
     expect(
       servicesFor(services, {

@@ -187,7 +187,7 @@ async function detection(options: MonitorsBenchOptions) {
 }
 
 /** Part 3: stop a job at a random moment; how long after its deadline is it down? (virtual clock, extreme) */
-async function heartbeatDetection(trials: number) {
+export async function heartbeatDetection(trials: number) {
   const every = 60_000;
   const grace = 30_000;
   const lateness: number[] = [];
@@ -245,7 +245,7 @@ async function heartbeatDetection(trials: number) {
 }
 
 /** Part 4: many heartbeat monitors in one process. */
-async function manyHeartbeats(count: number) {
+export async function manyHeartbeats(count: number) {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const heapBefore = process.memoryUsage().heapUsed;

@@ -14,7 +14,7 @@ export function probeCheck(
     return {
       check: 'health URL answers',
       ok: true,
-      detail: `${url} → HTTP ${result.status} in ${result.responseMs}ms`,
+      detail: `${url} → ${result.status !== undefined ? `HTTP ${result.status}` : 'answered'} in ${result.responseMs}ms${result.certDaysLeft !== undefined ? `, certificate ${result.certDaysLeft} days left` : ''}`,
     };
   }
   const fix: Record<ProbeResult['kind'], string> = {

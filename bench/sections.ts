@@ -5,6 +5,7 @@ import { runScale } from './scale.js';
 import { runScaleCurve } from './scale-curve.js';
 import { runEnduranceSection } from './endurance.js';
 import { runActionCost } from './action-cost.js';
+import { runMonitorsSection } from './monitors.js';
 import type { SectionResult } from './lib/stats.js';
 import { runRecoverySection } from './recovery.js';
 
@@ -39,6 +40,12 @@ export const SECTIONS = {
       quick
         ? { cascadeHours: 4, cascadeOutages: 3, deployDays: 2, seed: 42 }
         : { cascadeHours: 24, cascadeOutages: 12, deployDays: 10, seed: 42 },
+    ),
+  monitors: (quick: boolean) =>
+    runMonitorsSection(
+      quick
+        ? { trials: 3, forged: 10, heartbeatTrials: 20, monitors: 1_000 }
+        : { trials: 20, forged: 100, heartbeatTrials: 200, monitors: 10_000 },
     ),
 } satisfies Record<string, (quick: boolean) => Promise<SectionResult>>;
 

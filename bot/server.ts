@@ -9,6 +9,7 @@ import { checkBotEnv } from './env.js';
 import { createReceiver, type Receiver } from './receiver.js';
 import { startWebhookProxy } from './proxy.js';
 import { parseWatchRepos, startHostedWatch, type HostedWatchOptions } from './watch.js';
+import { Listener, repositoryEventsPath } from '../src/events/listener.js';
 
 /**
  * The bot as a server: a bounded webhook receiver (bot/receiver.ts: 413 above 25 MB, signature before
@@ -62,6 +63,8 @@ export interface BotServerOptions extends UptimeAppOptions {
   limits?: Partial<ServerLimits>;
   /** Probot's logger (tests capture what is logged). */
   log?: PinoLogger;
+  /** Heartbeat and platform-event routes (tests pass one with their own clock and limits). @default a new Listener */
+  listener?: Listener;
 }
 
 export interface RunningBot {
@@ -92,6 +95,9 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
   });
   const redact = makeRedactor(secretValues(env));
   let hosted: { stop(): Promise<void> } | undefined;
+  // Heartbeats (`/ping/<token>`) and platform events (`/events/<owner>/<repo>/<key>`, the key derived from
+  // WEBHOOK_SECRET: src/events/listener.ts) for the watched repositories.
+  const listener = options.listener ?? new Listener();
   const appFn: ApplicationFunction = async (app, fnOptions) => {
     await uptimeApp({ ...options, clock })(app, fnOptions);
     if (repos.length) {
@@ -103,6 +109,9 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
         provider: options.provider,
         configPath: options.configPath,
         stateBranch: options.stateBranch,
+        listener,
+        eventsPath: (ref) =>
+          env.WEBHOOK_SECRET ? repositoryEventsPath(env.WEBHOOK_SECRET, ref.owner, ref.repo) : undefined,
         ...options.watch,
       });
     }
@@ -125,6 +134,8 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
         res.writeHead(200, { 'content-type': 'text/plain' }).end('PONG');
       } else if (req.method === 'POST' && path === WEBHOOK_PATH) {
         receiver.handle(req, res);
+      } else if (listener.handle(req, res)) {
+        // a heartbeat ping or a platform event
       } else {
         res.on('finish', () => req.destroy());
         res

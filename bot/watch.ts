@@ -14,6 +14,7 @@ import type { Logger } from '../src/util/logger.js';
 import { githubServices } from '../src/engine/github-services.js';
 import { RetryableError, withRetry } from '../src/util/retry.js';
 import { hostedConfigLoad } from './hosted.js';
+import type { Listener } from '../src/events/listener.js';
 
 /**
  * Hosted watch: when the bot runs as a server and `UPTIME_WATCH_REPOS` lists `owner/repo` entries, it runs
@@ -51,6 +52,13 @@ export interface HostedWatchOptions {
   notify?: PublisherOptions;
   /** Keep the status site under `site/` on the state branch (at most hourly, only when changed). @default true */
   site?: boolean;
+  /**
+   * The server's heartbeat and platform-event routes (src/events/listener.ts): each watched repository's config
+   * is attached to it, its events at `/events/<owner>/<repo>/<key>` (`eventsPath`).
+   */
+  listener?: Listener;
+  /** The events path of a repository (after `/events/`); none = no platform events. */
+  eventsPath?: (ref: RepoRef) => string | undefined;
 }
 
 /**
@@ -176,6 +184,10 @@ async function runSession(
 ): Promise<RunSweepResult> {
   const name = `${ref.owner}/${ref.repo}`;
   const { client, config, policy } = session;
+  const attached = options.listener?.attach(name, config, {
+    eventsKey: options.eventsPath?.(ref),
+    logger: options.logger,
+  });
   const { engine, store, site } = githubServices(config, {
     ...ref,
     client,
@@ -189,6 +201,8 @@ async function runSession(
     provider: options.provider,
     stateBranch: options.stateBranch,
     onEvent: options.onEvent && ((event) => options.onEvent!(name, event)),
+    heartbeats: attached?.heartbeats,
+    recentEvents: attached?.recentEvents,
   });
   options.logger.info(`Watching ${name}: ${Object.keys(config.services).join(', ')}.`);
   return runSweep({
@@ -198,6 +212,7 @@ async function runSession(
     signal,
     notify: options.notify,
     site: options.site === false ? undefined : site,
+    checkNow: attached?.checkNow,
     // An unreadable state ends the session; it is retried like a failed start.
     unreadableState: 'throw',
     // Messages still in flight settle in the background: the next session's first sweep is not delayed.

@@ -33,6 +33,8 @@ export interface CliArgs {
   durationMs?: number;
   /** `watch --site <dir>`: keep the status site in this folder up to date. */
   site?: string;
+  /** `watch --listen [host:]port`: serve heartbeat pings and platform events. */
+  listen?: string;
   /** `init --service name=url` (repeatable). */
   services: string[];
   /** `init --provider`. */
@@ -71,6 +73,7 @@ export const OPTIONS = {
   verbose: { type: 'boolean', short: 'v' },
   duration: { type: 'string', short: 'd' },
   site: { type: 'string' },
+  listen: { type: 'string' },
   service: { type: 'string', multiple: true },
   provider: { type: 'string' },
   'service-id': { type: 'string', multiple: true },
@@ -96,12 +99,13 @@ export type OptionName = keyof typeof OPTIONS;
 export const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
   check: ['config', 'mode', 'json', 'verbose'],
   sweep: ['config', 'mode', 'state', 'json', 'dry-run', 'verbose'],
-  watch: ['config', 'mode', 'state', 'duration', 'site', 'dry-run', 'verbose'],
+  watch: ['config', 'mode', 'state', 'duration', 'site', 'listen', 'dry-run', 'verbose'],
   status: ['config', 'mode', 'state', 'json'],
   restart: ['config', 'state', 'dry-run', 'force', 'reason', 'verbose'],
   redeploy: ['config', 'state', 'dry-run', 'force', 'reason', 'verbose'],
   rollback: ['config', 'state', 'dry-run', 'force', 'reason', 'verbose'],
   doctor: ['config', 'json', 'verbose'],
+  'events-path': [],
   init: [
     'service',
     'provider',
@@ -161,6 +165,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     verbose: values.verbose ?? false,
     durationMs: parseDurationOption(values.duration, command),
     site: values.site,
+    listen: values.listen,
     services: values.service ?? [],
     provider: values.provider,
     serviceIds: values['service-id'] ?? [],

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { Config } from '../src/config/schema.js';
 import type { EngineDeps, EngineEvent } from '../src/engine/types.js';
 import { FileIncidentLog } from '../src/incidents/file.js';
-import { probeService } from '../src/probe/probe.js';
+import { probeMonitor } from '../src/monitors/registry.js';
+import type { HeartbeatView } from '../src/monitors/heartbeat-book.js';
+import type { MonitorOptions } from '../src/monitors/types.js';
 import { getProvider } from '../src/providers/registry.js';
 import { FileStateStore } from '../src/state/file.js';
 import type { StateStore } from '../src/state/types.js';
@@ -22,6 +24,10 @@ export interface CliDepsOptions {
   dryRun?: boolean;
   onEvent?: (event: EngineEvent) => void;
   clock?: Clock;
+  /** Pings received by `watch --listen` (heartbeat monitors); absent = heartbeats are "not checked". */
+  heartbeats?: HeartbeatView;
+  /** Platform events received by `watch --listen`, quoted in the incident of a failed check. */
+  recentEvents?: MonitorOptions['recentEvents'];
 }
 
 /**
@@ -37,7 +43,13 @@ export function buildDeps(config: Config, options: CliDepsOptions): { deps: Engi
     provider: redactingProviders(getProvider, redact),
     providerContext: { env: options.env, fetch: fetchImpl, clock, logger: options.logger },
     probe: (service, probeOptions) =>
-      probeService(service, { fetch: fetchImpl, now: () => clock.now(), confirm: probeOptions?.confirm }),
+      probeMonitor(service, {
+        fetch: fetchImpl,
+        now: () => clock.now(),
+        confirm: probeOptions?.confirm,
+        heartbeats: options.heartbeats,
+        recentEvents: options.recentEvents,
+      }),
     incidents:
       options.incidents === 'file'
         ? new FileIncidentLog(incidentsPath(options.statePath), () => clock.now(), redact)

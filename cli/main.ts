@@ -5,6 +5,7 @@ import { parseCliArgs, UsageError, type CliArgs } from './args.js';
 import { cliLogger, type Command, type CommandContext } from './context.js';
 import { checkCommand } from './commands/check.js';
 import { doctorCommand } from './commands/doctor.js';
+import { eventsPathCommand } from './commands/events-path.js';
 import { HELP, commandHelp } from './commands/help.js';
 import { initCommand } from './commands/init.js';
 import { sweepCommand } from './commands/sweep.js';
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, Command> = {
   redeploy: manualCommand('redeploy'),
   rollback: manualCommand('rollback'),
   doctor: doctorCommand,
+  'events-path': eventsPathCommand,
   demo: demoCommand,
   init: initCommand,
   site: siteCommand,

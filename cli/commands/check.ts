@@ -1,6 +1,6 @@
 import { resolveTuning, type Mode } from '../../src/config/presets.js';
 import type { Config } from '../../src/config/schema.js';
-import { probeService } from '../../src/probe/probe.js';
+import { probeMonitor } from '../../src/monitors/registry.js';
 import { probeAll } from '../../src/probe/sweep.js';
 import type { ProbeResult } from '../../src/probe/types.js';
 import { loadCliConfig, rejectPositionals, type CommandContext } from '../context.js';
@@ -29,6 +29,8 @@ export interface CheckReport {
   downServices: string[];
   /** Services the monitor could not probe (its own EMFILE); listed only when there are some. */
   uncheckedServices?: string[];
+  /** Heartbeat services: not checked by `check`, which cannot receive pings (docs/monitors.md). */
+  heartbeatServices?: string[];
   services: Record<string, CheckedService>;
 }
 
@@ -50,10 +52,14 @@ export function checkReport(config: Config, results: ProbeResult[], mode: Mode, 
   }
   const all = Object.entries(services);
   const downServices = all.filter(([, s]) => s.status === 'down' || s.status === 'failing').map(([id]) => id);
-  const unchecked = all.filter(([, s]) => s.status === 'unchecked').map(([id]) => id);
+  // A heartbeat is checked only where pings arrive (the bot's server, `watch --listen`): here it is not checked
+  // by design, which says nothing about the job and does not fail the check.
+  const pushed = (id: string) => config.services[id]?.type === 'heartbeat';
+  const unchecked = all.filter(([id, s]) => s.status === 'unchecked' && !pushed(id)).map(([id]) => id);
+  const heartbeats = all.filter(([id]) => pushed(id)).map(([id]) => id);
   const status = downServices.length
     ? 'down'
-    : all.some(([, s]) => s.status === 'slow' || s.status === 'unchecked')
+    : all.some(([id, s]) => s.status === 'slow' || (s.status === 'unchecked' && !pushed(id)))
       ? 'degraded'
       : 'up';
   return {
@@ -62,6 +68,7 @@ export function checkReport(config: Config, results: ProbeResult[], mode: Mode, 
     checkedAt: new Date(at).toISOString(),
     downServices,
     ...(unchecked.length ? { uncheckedServices: unchecked } : {}),
+    ...(heartbeats.length ? { heartbeatServices: heartbeats } : {}),
     services,
   };
 }
@@ -78,7 +85,7 @@ export async function checkCommand(ctx: CommandContext): Promise<number> {
   const fetchImpl: typeof fetch = (...a) => globalThis.fetch(...a);
   const results = await probeAll(
     Object.values(config.services),
-    (service) => probeService(service, { fetch: fetchImpl, now: ctx.now }),
+    (service) => probeMonitor(service, { fetch: fetchImpl, now: ctx.now }),
     config.probeConcurrency,
   );
   const report = checkReport(config, results, mode, ctx.now());
@@ -93,10 +100,14 @@ export async function checkCommand(ctx: CommandContext): Promise<number> {
     io.out(renderServiceLines(lines, colorsFor(io)));
     const total = lines.length;
     const unchecked = report.uncheckedServices?.length ?? 0;
+    const pushed = report.heartbeatServices?.length ?? 0;
     io.out(
-      `${report.status.toUpperCase()}: ${total - report.downServices.length - unchecked} of ${total} services healthy` +
+      `${report.status.toUpperCase()}: ${total - report.downServices.length - unchecked - pushed} of ${total - pushed} services healthy` +
         (unchecked
           ? `, ${unchecked} not checked (the monitor ran out of file descriptors: lower probeConcurrency or raise ulimit -n)`
+          : '') +
+        (pushed
+          ? `; ${pushed} heartbeat(s) not checked here: \`check\` (and a scheduled Action run) cannot receive pings; the bot's server or \`uptime-action watch --listen\` checks them`
           : '') +
         ` (mode ${mode}; check only: nothing restarted or saved).`,
     );

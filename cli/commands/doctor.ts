@@ -1,5 +1,5 @@
 import { renderDoctor, runDoctor, type DoctorReport } from '../../src/providers/doctor.js';
-import { probeService } from '../../src/probe/probe.js';
+import { probeMonitor } from '../../src/monitors/registry.js';
 import { probeAll } from '../../src/probe/sweep.js';
 import type { ProbeResult } from '../../src/probe/types.js';
 import { buildDeps } from '../deps.js';
@@ -14,7 +14,7 @@ export function probeCheck(
     return {
       check: 'health URL answers',
       ok: true,
-      detail: `${url} → HTTP ${result.status} in ${result.responseMs}ms`,
+      detail: `${url} → ${result.status !== undefined ? `HTTP ${result.status}` : 'answered'} in ${result.responseMs}ms${result.certDaysLeft !== undefined ? `, certificate ${result.certDaysLeft} days left` : ''}`,
     };
   }
   const fix: Record<ProbeResult['kind'], string> = {
@@ -25,12 +25,26 @@ export function probeCheck(
     timeout: 'no answer in time: is the service up? raise timeout if it is just slow.',
     refused: 'nothing listens there: check the host and port, and that the service runs.',
     network: 'the host could not be reached: check the host name, DNS and your network.',
+    missed: 'the job has not pinged in time: check that it runs and pings its URL (docs/monitors.md).',
+    certificate: 'the TLS certificate is about to expire or has expired: renew it (a restart will not).',
   };
   return {
     check: 'health URL answers',
     ok: false,
     detail: `${url} → ${result.error ?? result.kind}`,
     fix: `${fix[result.kind]}`,
+  };
+}
+
+/**
+ * Which face checks a heartbeat: only one that receives pings. Not a failure: the doctor says where to run it.
+ */
+export function heartbeatFaceCheck(): DoctorReport['services'][number]['checks'][number] {
+  return {
+    check: 'heartbeat is served',
+    ok: true,
+    detail:
+      'pinged at POST /ping/<token> (also /start, /fail) on the bot’s server (hosted watch) or on `uptime-action watch --listen`; a scheduled Action run cannot receive pings and reports it "not checked"',
   };
 }
 
@@ -52,13 +66,15 @@ export async function doctorCommand(ctx: CommandContext): Promise<number> {
   const fetchImpl = deps.providerContext.fetch;
   const services = Object.values(config.services);
   const [probes, providers] = await Promise.all([
-    probeAll(services, (s) => probeService(s, { fetch: fetchImpl, now: ctx.now }), config.probeConcurrency),
+    probeAll(services, (s) => probeMonitor(s, { fetch: fetchImpl, now: ctx.now }), config.probeConcurrency),
     runDoctor(config, deps.provider, deps.providerContext),
   ]);
   const report: DoctorReport = {
     ok: false,
     services: providers.services.map((s, i) => {
-      const checks = [probeCheck(probes[i], services[i].url), ...s.checks];
+      const first =
+        services[i].type === 'heartbeat' ? heartbeatFaceCheck() : probeCheck(probes[i], services[i].url);
+      const checks = [first, ...s.checks];
       return { ...s, ok: checks.every((c) => c.ok), checks };
     }),
   };

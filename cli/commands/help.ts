@@ -10,6 +10,8 @@ const OPTION_HELP: Record<OptionName, string> = {
   'dry-run': '    --dry-run         plan and report, change nothing (no restart, no state written)',
   verbose: '-v, --verbose         more log lines (healthy checks, debug)',
   duration: '-d, --duration <d>    stop after this long, e.g. 30s, 2m, 1h (default: until Ctrl-C)',
+  listen:
+    '    --listen <[host:]port> serve heartbeat pings (/ping/<token>) and platform events (/events/<UPTIME_EVENTS_KEY>)',
   site: '    --site <dir>      keep the status site (index.html, status.json, badges/) in this folder, hourly',
   service: '    --service <n=url> a service to watch, e.g. api=https://api.example.com/health (repeatable)',
   provider: '    --provider <p>    railway | render | fly | heroku | webhook | command (default: none)',
@@ -59,13 +61,15 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     ],
   },
   watch: {
-    usage: 'watch [--duration 2m] [--site public]',
+    usage: 'watch [--duration 2m] [--site public] [--listen 8787]',
     summary: "keep checking at the mode's interval with recovery; a live table in a terminal",
     details: [
       'In a terminal the table (status, response time with a history bar, uptime, last repair) is redrawn',
       'in place; piped, one log line per event. Ctrl-C stops and saves the state.',
       'Books the hourly response-time history in the state and sends each transition to the notify: targets;',
       'with --site the status site in that folder is re-rendered every hour (written only when it changed).',
+      'With --listen it also receives heartbeat pings (type: heartbeat) and platform events (Railway, Render,',
+      'Heroku webhooks at /events/<UPTIME_EVENTS_KEY>), which check the affected service at once (docs/monitors.md).',
       "Exit 0 when it ran its duration or was stopped (whatever the services' health), 2 bad config.",
     ],
   },
@@ -103,6 +107,14 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     usage: 'doctor',
     summary: 'probe every URL and check tokens, service IDs and permissions (read-only)',
     details: ['Never restarts anything. Exit 0 when every check passes, 1 otherwise, 2 bad config.'],
+  },
+  'events-path': {
+    usage: 'events-path <owner/repo>',
+    summary: "the bot's platform-events path for a repository (needs the bot's WEBHOOK_SECRET)",
+    details: [
+      "Prints /events/<owner>/<repo>/<key>: append it to the bot's URL in Railway's, Render's or Heroku's",
+      'webhook settings (docs/platform-events.md). Exit 0 printed, 2 no WEBHOOK_SECRET or not owner/repo.',
+    ],
   },
   init: {
     usage: 'init [--service name=url ...] [--provider railway --service-id <id>] [--schedule "*/30 * * * *"]',

@@ -14,6 +14,7 @@ import { colorsFor, interruptSignal, type Colors } from '../io.js';
 import { ResponseHistory, renderLiveTable } from '../live-table.js';
 import { formatEvent, renderBanner } from '../print.js';
 import { renderStatus } from '../status-block.js';
+import { startListening } from '../listen.js';
 
 /** How often `watch` prints the status block when piped (the seed printed it every minute). */
 export const STATUS_EVERY_MS = 60_000;
@@ -36,17 +37,21 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
   rejectPositionals(ctx);
   const config = await loadCliConfig(ctx);
   const screen = new WatchScreen(ctx, config);
+  const site = args.site && !args.dryRun ? await siteKeeper(ctx, args.site) : undefined;
+  const listening = args.listen ? await startListening(args.listen, config, io.env, ctx.logger) : undefined;
   const { deps, store } = buildDeps(config, {
     env: io.env,
     logger: ctx.logger,
     statePath: args.state,
     incidents: 'file',
     dryRun: args.dryRun,
+    heartbeats: listening?.attachment.heartbeats,
+    recentEvents: listening?.attachment.recentEvents,
     onEvent: (event) => screen.event(event),
   });
-  const site = args.site && !args.dryRun ? await siteKeeper(ctx, args.site) : undefined;
   const mode = effectiveMode(config, await store.read(), args.mode);
   io.out(renderBanner(config, mode, resolveTuning(config, mode), screen.stopNote()));
+  screen.listening(listening);
   io.out('');
   const { signal, dispose } = interruptSignal(io);
   signal.addEventListener('abort', () => screen.stopping(), { once: true });
@@ -63,8 +68,10 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
       persist: 'always',
       settle: 'background',
       onSweep: (sweep) => screen.sweep(sweep),
+      checkNow: listening?.attachment.checkNow,
     });
   } finally {
+    await listening?.close();
     dispose();
     screen.done();
   }
@@ -116,6 +123,19 @@ class WatchScreen {
     if (!this.live) return this.ctx.io.out(line);
     this.recent.push(line);
     if (this.recent.length > RECENT_LINES) this.recent.shift();
+  }
+
+  /** Says what `--listen` serves, or that heartbeats go unchecked without it. */
+  listening(listening: { url: string; events: unknown } | undefined): void {
+    const heartbeats = Object.values(this.config.services).filter((s) => s.type === 'heartbeat');
+    if (heartbeats.length && !listening)
+      this.ctx.io.out(
+        `⚠️  ${heartbeats.map((s) => s.name).join(', ')}: heartbeat(s) not checked without --listen (nothing receives their pings); see docs/monitors.md`,
+      );
+    if (listening)
+      this.ctx.io.out(
+        `📡 Listening on ${listening.url}: heartbeats at /ping/<token>${listening.events ? ', platform events at /events/<UPTIME_EVENTS_KEY>' : ' (set UPTIME_EVENTS_KEY to receive platform events)'}`,
+      );
   }
 
   stopping(): void {

@@ -1,3 +1,4 @@
+import { clearTokenProblems } from '../monitors/heartbeat.js';
 import { readFile } from 'node:fs/promises';
 import { parseDocument, YAMLParseError } from 'yaml';
 import { rememberExpandedSecrets } from '../util/redact.js';
@@ -96,7 +97,7 @@ export function parseConfig(
   }
   const tooBig = expansionProblem(raw);
   if (tooBig) throw new ConfigError(source, [tooBig]);
-  const keyProblems = prototypeKeyProblems(raw);
+  const keyProblems = [...prototypeKeyProblems(raw), ...clearTokenProblems(raw)];
   if (keyProblems.length) throw new ConfigError(source, keyProblems);
   const expansionProblems: ConfigProblem[] = [];
   const used = new Map<string, string>();

@@ -19,6 +19,13 @@ import {
   type BurnRateConfig,
   type DeployAnalysisConfig,
 } from './recovery-keys.js';
+import {
+  MONITOR_KEYS,
+  MONITOR_TYPES,
+  monitorFor,
+  type MonitorSettings,
+  type MonitorType,
+} from '../monitors/registry.js';
 
 /**
  * The config file (`.github/uptime.yml`), validated once at the edge into `Config`.
@@ -75,11 +82,16 @@ export const SERVICE_KEY = /^[a-z0-9][a-z0-9_-]*$/i;
 
 const serviceSchema = z.strictObject({
   name: z.optional(z.string().check(z.minLength(1))),
-  url: z.url({
-    protocol: /^https?$/,
-    error: 'must be a full http(s) URL such as https://api.example.com/health.',
-  }),
-  method: z._default(z.enum(['GET', 'HEAD', 'POST']), 'GET'),
+  /** What is checked (src/monitors): http (default), heartbeat, tls, tcp or dns. */
+  type: z.optional(z.enum(MONITOR_TYPES)),
+  /** The health URL; required for `type: http` only. */
+  url: z.optional(
+    z.url({
+      protocol: /^https?$/,
+      error: 'must be a full http(s) URL such as https://api.example.com/health.',
+    }),
+  ),
+  method: z.optional(z.enum(['GET', 'HEAD', 'POST'])),
   headers: z.optional(z.record(z.string(), z.string())),
   expect: z.optional(expectSchema),
   timeout: z._default(duration({ min: 100, max: 300_000 }), 10_000),
@@ -90,7 +102,36 @@ const serviceSchema = z.strictObject({
   rollbackOn: z.optional(z.enum(['degraded-deploy'])),
   /** Burn-rate alert tuning for this service (docs/recovery.md). */
   burnRate: z.optional(burnRateSchema),
+  // The keys of the other monitor types (every, grace, token, host, port, records, warnDays, ...).
+  ...MONITOR_KEYS,
 });
+
+/** Service keys every monitor type accepts. */
+const COMMON_SERVICE_KEYS = new Set(['name', 'type', 'timeout', 'recovery']);
+
+/** Keys set for a monitor type that does not use them, and keys it needs that are missing. */
+function monitorKeyProblems(
+  key: string,
+  service: Record<string, unknown>,
+): Array<{ path: string[]; message: string }> {
+  const monitor = monitorFor(service.type as string | undefined);
+  const problems: Array<{ path: string[]; message: string }> = [];
+  for (const [name, value] of Object.entries(service)) {
+    if (value === undefined || COMMON_SERVICE_KEYS.has(name) || monitor.uses.includes(name)) continue;
+    problems.push({
+      path: ['services', key, name],
+      message: `is not used by ${monitor.type === 'http' ? 'an' : 'a'} ${monitor.type} service; remove it${name === 'url' ? ' (a non-http service has no url)' : ''}, or set type: to the kind of check it belongs to.`,
+    });
+  }
+  for (const [name, fix] of Object.entries(monitor.requires)) {
+    if (service[name] === undefined)
+      problems.push({
+        path: ['services', key, name],
+        message: `is missing (${monitor.type === 'http' ? 'an' : 'a'} ${monitor.type} service needs it); ${fix}`,
+      });
+  }
+  return problems;
+}
 
 /** `rollbackWindow` when the config does not set it: 30 minutes. */
 export const DEFAULT_ROLLBACK_WINDOW_MS = 30 * 60_000;
@@ -181,6 +222,8 @@ export const configSchema = z
             message: `"${key}" is not a valid service key; use letters, digits, "-" and "_" (it is typed in commands like /restart ${key}).`,
           });
         }
+        for (const problem of monitorKeyProblems(key, config.services[key] as Record<string, unknown>))
+          ctx.addIssue({ code: 'custom', ...problem });
         const recovery = config.services[key].recovery;
         if (
           recovery?.provider === 'command' &&
@@ -206,7 +249,12 @@ export interface ServiceConfig {
   id: string;
   /** Display name (default: the key). */
   name: string;
+  /** The monitor type (src/monitors). @default 'http' (absent in configs built by hand) */
+  type?: MonitorType;
+  /** The health URL for http; for the other types what is checked, e.g. `tcp://db.internal:5432` (never a secret). */
   url: string;
+  /** The type-specific settings (`every`, `grace`, `token`, `host`, `port`, `records`, `warnDays`, ...). */
+  monitor?: MonitorSettings;
   method: 'GET' | 'HEAD' | 'POST';
   headers: Record<string, string>;
   expect: { status: Array<[number, number]>; body?: string; json?: Record<string, unknown> };
@@ -300,11 +348,17 @@ export function toConfig(
       const defaults: RecoveryAction[] = descriptorFor(s.recovery.provider).defaultActions(s.recovery);
       recovery = { ...s.recovery, actions: s.recovery.actions ?? defaults } as RecoveryConfig;
     }
+    const settings: MonitorSettings = {};
+    for (const name of Object.keys(MONITOR_KEYS) as Array<keyof MonitorSettings>) {
+      if (s[name] !== undefined) (settings as Record<string, unknown>)[name] = s[name];
+    }
     services[key] = {
       id: key,
       name: s.name ?? key,
-      url: s.url,
-      method: s.method,
+      ...(s.type && s.type !== 'http' ? { type: s.type } : {}),
+      url: s.url ?? monitorFor(s.type).target({ id: key, ...settings }),
+      ...(Object.keys(settings).length ? { monitor: settings } : {}),
+      method: s.method ?? 'GET',
       headers: s.headers ?? {},
       expect: {
         status: typeof status === 'string' ? [] : status,

@@ -1,7 +1,9 @@
 import type { Config, ProviderType } from '../config/schema.js';
 import type { EngineDeps, EngineEvent } from './types.js';
 import { GitHubIncidentLog } from '../incidents/github.js';
-import { probeService } from '../probe/probe.js';
+import { probeMonitor } from '../monitors/registry.js';
+import type { HeartbeatView } from '../monitors/heartbeat-book.js';
+import type { MonitorOptions } from '../monitors/types.js';
 import { getProvider } from '../providers/registry.js';
 import type { Provider } from '../providers/types.js';
 import { GitHubSiteSink } from './site.js';
@@ -38,6 +40,10 @@ export interface GitHubServicesOptions extends RepoRef {
   /** @default the provider registry */
   provider?: (type: ProviderType) => Provider;
   onEvent?: (event: EngineEvent) => void;
+  /** Pings received by the bot's server (heartbeat monitors); absent = heartbeats are "not checked". */
+  heartbeats?: HeartbeatView;
+  /** Platform events received by the bot's server, quoted in the incident of a failed check. */
+  recentEvents?: MonitorOptions['recentEvents'];
 }
 
 /**
@@ -71,11 +77,13 @@ export function githubServices(config: Config, options: GitHubServicesOptions) {
       logger,
     },
     probe: (service, probe) =>
-      probeService(service, {
+      probeMonitor(service, {
         fetch: options.fetch,
         now: () => clock.now(),
         confirm: probe?.confirm,
         privateTargets: options.privateTargets,
+        heartbeats: options.heartbeats,
+        recentEvents: options.recentEvents,
       }),
     incidents,
     // Recovery attempts are claimed in the shared state before the provider is called (the budget holds

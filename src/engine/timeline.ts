@@ -28,6 +28,7 @@ export function openedBody(
     `- Reason: ${mdReason(reason)}`,
   ];
   if (probe?.status !== undefined) lines.push(`- Last answer: HTTP ${probe.status} in ${probe.responseMs}ms`);
+  if (probe?.platformEvent) lines.push(`- Platform event: ${mdReason(probe.platformEvent)}`);
   lines.push(
     `- Recovery: ${service.recovery ? `${service.recovery.provider} (${service.recovery.actions.join(' → ')})` : 'none configured'}`,
   );

@@ -1,5 +1,6 @@
 import type { Mode } from '../config/presets.js';
 import type { StateStore, UptimeState } from '../state/types.js';
+import type { CheckNow } from '../events/check-now.js';
 import type { Publisher } from './publish.js';
 import { SiteKeeper, type SiteSink } from './site.js';
 import { mergeSweep, sweep, withSweptRecords } from './sweep.js';
@@ -39,6 +40,11 @@ export interface WatchOptions {
    * minutes later. Not in a dry run.
    */
   site?: SiteSink | SiteKeeper;
+  /**
+   * Platform events and `/fail` pings (src/events): between sweeps, a service asked for is checked at once in a
+   * sweep of its own; the regular sweeps keep their schedule.
+   */
+  checkNow?: CheckNow;
 }
 
 /**
@@ -148,10 +154,16 @@ export async function sweepLoop(
   let lastSync = clock.now();
   let last: SweepResult | undefined;
   let sweeps = 0;
+  // When the next full sweep is due; a sweep asked for by an event (`only`) does not move it.
+  let nextFullAt = clock.now();
+  let only: string[] | undefined;
   while (!options.signal?.aborted && clock.now() < end && sweeps < maxSweeps) {
     const started = clock.now();
-    const result = await sweep(deps, state, { mode: options.mode });
-    sweeps++;
+    const result = await sweep(deps, state, { mode: options.mode, ...(only ? { only } : {}) });
+    if (!only) {
+      nextFullAt = started + result.tuning.healthCheckInterval;
+      sweeps++;
+    }
     last = result;
     state = result.state;
     const writeNow = ledger.add(result);
@@ -167,8 +179,11 @@ export async function sweepLoop(
     await site?.keep(deps.config, state, clock.now());
     await options.onSweep?.(result);
     if (sweeps >= maxSweeps) break;
-    const wait = Math.min(started + result.tuning.healthCheckInterval, end) - clock.now();
-    if (wait > 0 && !options.signal?.aborted) await clock.sleep(wait, options.signal);
+    const wait = Math.min(nextFullAt, end) - clock.now();
+    only = undefined;
+    if (options.checkNow && !options.signal?.aborted)
+      only = await options.checkNow.wait(wait, clock, options.signal);
+    else if (wait > 0 && !options.signal?.aborted) await clock.sleep(wait, options.signal);
   }
   if (ledger.due) state = (await ledger.save()) ?? state;
   return { last, state };

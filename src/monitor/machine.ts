@@ -68,7 +68,14 @@ export function isDegradingAnswer(health: ServiceHealth, responseMs: number, tun
  * back up needs `successThreshold` healthy answers in a row.
  */
 export function observe(prev: ServiceHealth, probe: ProbeResult, tuning: Tuning): Observation {
-  const base = { ...prev, lastCheckAt: probe.at, lastCheckMs: probe.responseMs };
+  const base: ServiceHealth = {
+    ...prev,
+    lastCheckAt: probe.at,
+    lastCheckMs: probe.responseMs,
+    noRecovery: probe.noRecovery,
+  };
+  if (probe.certDaysLeft !== undefined) base.certDaysLeft = probe.certDaysLeft;
+  if (base.noRecovery === undefined) delete base.noRecovery;
   let health: ServiceHealth;
   let needsConfirm = false;
   let reason: string;
@@ -97,18 +104,21 @@ export function observe(prev: ServiceHealth, probe: ProbeResult, tuning: Tuning)
     const slow = probe.responseMs > tuning.slowResponseThreshold;
     let status: HealthStatus;
     if (prev.status === 'down' && successes < tuning.successThreshold) status = 'down';
+    else if (probe.warning !== undefined) status = 'degraded';
     else if (streak >= tuning.degradationThreshold) status = 'degraded';
     else if (prev.status === 'degraded' && streak > 0) status = 'degraded';
     else if (slow) status = 'slow';
     else status = 'up';
     reason =
-      status === 'degraded'
-        ? `${streak} slow or worsening answers in a row (last ${probe.responseMs}ms, slow above ${tuning.slowResponseThreshold}ms)`
-        : status === 'slow'
-          ? `answered in ${probe.responseMs}ms (slow above ${tuning.slowResponseThreshold}ms)`
-          : status === 'down'
-            ? `answered healthy ${successes} of ${tuning.successThreshold} times needed`
-            : `healthy in ${probe.responseMs}ms`;
+      status === 'degraded' && probe.warning !== undefined
+        ? probe.warning
+        : status === 'degraded'
+          ? `${streak} slow or worsening answers in a row (last ${probe.responseMs}ms, slow above ${tuning.slowResponseThreshold}ms)`
+          : status === 'slow'
+            ? `answered in ${probe.responseMs}ms (slow above ${tuning.slowResponseThreshold}ms)`
+            : status === 'down'
+              ? `answered healthy ${successes} of ${tuning.successThreshold} times needed`
+              : `healthy in ${probe.responseMs}ms`;
     health = {
       ...base,
       status,

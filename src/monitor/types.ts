@@ -21,6 +21,13 @@ export interface ServiceHealth {
   lastCheckMs?: number;
   /** Reason of the last failed check. */
   lastError?: string;
+  /** Days left on the TLS certificate at the last check that read it (https services, `type: tls`). */
+  certDaysLeft?: number;
+  /**
+   * The last check failed or warned for something no restart fixes (a certificate): the planner escalates a
+   * down service to people instead of restarting it, and makes no predictive restart of a degraded one.
+   */
+  noRecovery?: true;
 }
 
 /**

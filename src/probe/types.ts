@@ -5,7 +5,7 @@ export interface ProbeResult {
   /** Healthy: answered in time with an expected status and every body/JSON assertion true. */
   ok: boolean;
   /** Why it failed (or `ok`). */
-  kind: 'ok' | 'status' | 'body' | 'json' | 'timeout' | 'refused' | 'network';
+  kind: 'ok' | 'status' | 'body' | 'json' | 'timeout' | 'refused' | 'network' | 'missed' | 'certificate';
   /** HTTP status, when there was an answer. */
   status?: number;
   /** Milliseconds from request start to full body (or to the timeout). */
@@ -21,4 +21,12 @@ export interface ProbeResult {
    * ENOBUFS). Says nothing about the service: the sweep does not count it as a failed check.
    */
   local?: true;
+  /** Days until the TLS certificate expires (https services and `type: tls`; src/monitors/certificate.ts). */
+  certDaysLeft?: number;
+  /** A passing check with something to warn about (a certificate close to expiry): the service is degraded. */
+  warning?: string;
+  /** A failure or warning that no restart fixes (a certificate): the planner escalates to people instead. */
+  noRecovery?: true;
+  /** What the platform said shortly before this check (a Railway `Deployment.crashed`), for the incident. */
+  platformEvent?: string;
 }

@@ -76,6 +76,13 @@ export function nextAction(input: {
     item: { service: service.id, action: 'escalate', trigger, reason },
   });
   const what = status === 'down' ? 'is down' : 'keeps degrading';
+  // A certificate about to expire: no restart renews it. People are told when it is down; degraded waits.
+  if (record.health.noRecovery) {
+    if (status !== 'down') return { kind: 'none' };
+    return escalate(
+      `${service.name} is down (${record.health.lastError ?? 'failed checks'}): no restart fixes this`,
+    );
+  }
   if (!service.recovery) return escalate(`${service.name} ${what} and has no recovery configured`);
 
   const actions = service.recovery.actions;

@@ -104,6 +104,9 @@ export function statusDetail(row: StatusRow, now: number): string {
   if (row.status !== 'unknown' && row.since !== undefined && row.status !== 'up') {
     parts.push(`for ${formatDuration(now - row.since)}`);
   }
+  // Certificates: said when they need attention (degraded or worse); the site shows the days left always.
+  if (row.certDaysLeft !== undefined && row.status !== 'up')
+    parts.push(`certificate: ${row.certDaysLeft} day${row.certDaysLeft === 1 ? '' : 's'} left`);
   return parts.join(', ');
 }
 

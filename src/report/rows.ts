@@ -45,6 +45,8 @@ export interface StatusRow {
   budget?: ErrorBudget;
   /** Burn-rate alerts and the 30-day budget left (src/slo/burn.ts). */
   burn?: BurnView;
+  /** Days left on the TLS certificate at the last check (https services, `type: tls`). */
+  certDaysLeft?: number;
   /** Open incident issue number. */
   incident?: number;
   incidentUrl?: string;
@@ -117,6 +119,7 @@ export function buildStatusRows(
       uptimePercent: uptimeFromChecks(shownChecks(record)),
       uptimeTimePercent: uptimeFromTime(record, now, options.windowMs),
       lastResponseMs: record.health.lastResponseMs,
+      certDaysLeft: record.health.certDaysLeft,
       averageResponseMs: averageResponseMs(record.checks),
       lastRepair: last ? { ...last, agoMs: Math.max(0, now - last.at) } : undefined,
       budget:

@@ -11,6 +11,7 @@ import { runResult, RunTally, type RunContext, type RunResult } from '../report/
 import { MemoryStateStore } from '../state/memory.js';
 import { emptyState } from '../state/records.js';
 import type { StateStore, UptimeState } from '../state/types.js';
+import type { CheckNow } from '../events/check-now.js';
 
 /**
  * The one use case every face runs (docs/architecture.md, "A sweep"): read the state → probe → plan →
@@ -52,6 +53,8 @@ export interface RunSweepOptions {
   settle?: 'await' | 'background';
   /** After each sweep (and its write): the live dashboard of `watch`. */
   onSweep?: (result: SweepResult) => void | Promise<void>;
+  /** Platform events and `/fail` pings: a service asked for is checked at once between sweeps (docs/monitors.md). */
+  checkNow?: CheckNow;
 }
 
 export interface RunSweepResult extends RunResult {
@@ -101,6 +104,7 @@ export async function runSweep(options: RunSweepOptions): Promise<RunSweepResult
     persist: options.persist,
     publisher,
     site,
+    checkNow: options.checkNow,
     onSweep: async (result) => {
       tally.add(result);
       await options.onSweep?.(result);

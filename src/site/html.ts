@@ -116,11 +116,15 @@ function serviceCard(s: ServiceView, index: number, now: number): string {
   const response = s.responseMs
     ? `Response time (24 h): median ${Math.round(s.responseMs.p50)} ms, 95th percentile ${Math.round(s.responseMs.p95)} ms.`
     : 'No response time recorded yet.';
+  const certificate =
+    s.certificateDaysLeft === undefined
+      ? ''
+      : `<p class="muted certificate">TLS certificate: ${s.certificateDaysLeft} day${s.certificateDaysLeft === 1 ? '' : 's'} left.</p>\n`;
   return `<li class="service" data-service="${esc(s.id)}" data-status="${s.status}">
 <article aria-labelledby="${headingId}">
 <div class="service-head"><h3 id="${headingId}">${esc(s.name)}</h3>
 <p class="status s-${s.status}"><span class="status-text">${STATUS[s.status]}</span><span class="muted">${since}${until}</span></p></div>
-${note}${uptimeBars(s, index, now)}
+${note}${certificate}${uptimeBars(s, index, now)}
 <dl class="uptime">${uptimeWindows(s, now)}${s.errorBudget ? `<div><dt>Error budget (30 d)</dt><dd data-burn="${s.errorBudget.burning ?? 'none'}">${esc(formatBurn(s.errorBudget))}</dd></div>` : ''}</dl>
 <figure class="response">
 <figcaption>${response} <span class="legend-p50">Solid: hourly median</span>; <span class="legend-p95">dashed: hourly 95th percentile</span>.</figcaption>

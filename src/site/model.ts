@@ -37,6 +37,8 @@ export interface ServiceView {
   lastResponse?: { at: number; ms: number };
   /** The 30-day error budget left and the burn firing now (src/slo/burn.ts); absent before the first check. */
   errorBudget?: BurnView;
+  /** Days left on the TLS certificate at the last check (https services, `type: tls`). */
+  certificateDaysLeft?: number;
 }
 
 /** One incident (with an issue) or outage (without) in the history list. */
@@ -126,6 +128,7 @@ function serviceView(
   if (record?.health.lastResponseMs !== undefined && record.health.lastCheckAt !== undefined)
     view.lastResponse = { at: record.health.lastCheckAt, ms: record.health.lastResponseMs };
   if (paused && pause.until !== undefined) view.pausedUntil = pause.until;
+  if (record?.health.certDaysLeft !== undefined) view.certificateDaysLeft = record.health.certDaysLeft;
   const day = recent.filter((b) => b.t > now - DAY_MS && b.p50 !== null);
   const medians = day.map((b) => b.p50 as number).sort((a, b) => a - b);
   const p95s = day.map((b) => b.p95 as number).sort((a, b) => a - b);

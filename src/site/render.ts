@@ -29,6 +29,7 @@ export function statusJson(model: SiteModel): string {
           watchedMs: d.watchedMs,
           incidents: d.incidents,
         })),
+      certificateDaysLeft: s.certificateDaysLeft ?? null,
       hourly: s.hourly.map(({ t, ok, total, p50, p95, max }) => ({
         t: new Date(t).toISOString(),
         ok,

@@ -25,6 +25,8 @@ const healthSchema = z.object({
   lastResponseMs: z.optional(num),
   lastCheckMs: z.optional(num),
   lastError: z.optional(z.string()),
+  certDaysLeft: z.optional(z.number().check(z.int())),
+  noRecovery: z.optional(z.literal(true)),
 });
 const totalsSchema = z.object({ ok: int, total: int, slow: int, responseMsTotal: num });
 const attemptSchema = z.object({

@@ -64,6 +64,9 @@ const expectSchema = z.strictObject({
 
 export const SERVICE_KEY = /^[a-z0-9][a-z0-9_-]*$/i;
 
+/** `locations: { quorum: 2 }`: down (and recovered) only when this many live locations see it failing. */
+const locationsSchema = z.strictObject({ quorum: positiveInt(50) });
+
 const serviceSchema = z.strictObject({
   name: z.optional(z.string().check(z.minLength(1))),
   url: z.url({
@@ -75,6 +78,8 @@ const serviceSchema = z.strictObject({
   expect: z.optional(expectSchema),
   timeout: z._default(duration({ min: 100, max: 300_000 }), 10_000),
   recovery: z.optional(recoverySchema),
+  /** This service's own quorum of locations (docs/scale-out.md); overrides the top-level `locations`. */
+  locations: z.optional(locationsSchema),
 });
 
 /** `rollbackWindow` when the config does not set it: 30 minutes. */
@@ -139,6 +144,8 @@ export const configSchema = z
     notify: z.optional(notifySchema),
     /** The status page (src/site). */
     statusPage: z.optional(statusPageSchema),
+    /** Scale-out: the quorum of locations (docs/scale-out.md). */
+    locations: z.optional(locationsSchema),
     services: z.record(z.string(), serviceSchema),
   })
   .check(
@@ -191,6 +198,8 @@ export interface ServiceConfig {
   /** Probe timeout in ms. */
   timeout: number;
   recovery?: RecoveryConfig;
+  /** This service's quorum of locations (scale-out); absent = the config's. */
+  locations?: { quorum: number };
 }
 
 export interface Config {
@@ -211,6 +220,8 @@ export interface Config {
   notify?: NotifyTarget[];
   /** `statusPage:`. */
   statusPage?: StatusPageConfig;
+  /** `locations:` (scale-out): absent = every failure counts, as with one location. */
+  locations?: { quorum: number };
   services: Record<string, ServiceConfig>;
   /** Valid but probably a mistake (`timeout: 10 means 10 ms`): faces print them. Absent when none. */
   warnings?: Array<{ path: string; message: string; fix?: string }>;
@@ -279,6 +290,7 @@ export function toConfig(
       },
       timeout: s.timeout,
       recovery,
+      ...(s.locations ? { locations: s.locations } : {}),
     };
   }
   if (problems.length) return { problems };
@@ -300,6 +312,7 @@ export function toConfig(
     rollbackWindow: parsed.rollbackWindow,
     ...(parsed.notify ? { notify: parsed.notify } : {}),
     ...(parsed.statusPage ? { statusPage: parsed.statusPage } : {}),
+    ...(parsed.locations ? { locations: parsed.locations } : {}),
     services,
   };
 }

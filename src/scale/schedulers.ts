@@ -1,0 +1,64 @@
+import type { Queue } from 'bullmq';
+import type { SweepJobData } from './types.js';
+
+/** A repository to watch and how often. */
+export interface WatchedRepo {
+  repo: string;
+  /** The mode's `healthCheckInterval` (ms). */
+  everyMs: number;
+  /** Changes with the config or the mode: workers re-open the repository when it does. */
+  version?: string;
+}
+
+/** The Job Scheduler's id for a repository. */
+export function schedulerId(repo: string): string {
+  return `repo:${repo}`;
+}
+
+/** Sweep jobs are kept briefly for inspection (a day of failures), never forever. */
+const SWEEP_JOB_OPTIONS = {
+  removeOnComplete: { age: 3600, count: 200 },
+  removeOnFail: { age: 86_400, count: 1000 },
+};
+
+/** Creates or updates the repository's scheduler (BullMQ `upsertJobScheduler`): one sweep job per interval. */
+export async function upsertRepo(queue: Queue<SweepJobData>, watched: WatchedRepo): Promise<void> {
+  await queue.upsertJobScheduler(
+    schedulerId(watched.repo),
+    { every: watched.everyMs },
+    { name: 'sweep', data: { repo: watched.repo, version: watched.version }, opts: SWEEP_JOB_OPTIONS },
+  );
+}
+
+/** Stops watching a repository (uninstalled, config removed). */
+export async function removeRepo(queue: Queue<SweepJobData>, repo: string): Promise<boolean> {
+  return queue.removeJobScheduler(schedulerId(repo));
+}
+
+/**
+ * Makes the queue's schedulers exactly `desired`: upserts each (an unchanged one keeps its rhythm), removes
+ * the schedulers of repositories no longer listed. Returns what changed, by repository.
+ */
+export async function syncSchedulers(
+  queue: Queue<SweepJobData>,
+  desired: WatchedRepo[],
+): Promise<{ upserted: string[]; removed: string[] }> {
+  const existing = await queue.getJobSchedulers(0, -1);
+  const byId = new Map(existing.map((s) => [s.key, s]));
+  const wanted = new Set(desired.map((w) => schedulerId(w.repo)));
+  const upserted: string[] = [];
+  for (const watched of desired) {
+    const current = byId.get(schedulerId(watched.repo));
+    const data = current?.template?.data as SweepJobData | undefined;
+    if (current && Number(current.every) === watched.everyMs && data?.version === watched.version) continue;
+    await upsertRepo(queue, watched);
+    upserted.push(watched.repo);
+  }
+  const removed: string[] = [];
+  for (const scheduler of existing) {
+    if (wanted.has(scheduler.key) || !scheduler.key.startsWith('repo:')) continue;
+    await queue.removeJobScheduler(scheduler.key);
+    removed.push(scheduler.key.slice('repo:'.length));
+  }
+  return { upserted, removed };
+}

@@ -73,7 +73,7 @@ type InstallationData = Endpoints['GET /repos/{owner}/{repo}/installation']['res
 type RepositoryData = Endpoints['GET /repos/{owner}/{repo}']['response']['data'];
 
 /** Reaches the repository with the installation's client and reads its config under the hosted policy. */
-async function startSession(app: AppAuth, ref: RepoRef, options: HostedWatchOptions) {
+export async function startSession(app: AppAuth, ref: RepoRef, options: HostedWatchOptions) {
   const appClient = await app.auth();
   const { data: installation }: { data: InstallationData } = await appClient.request(
     'GET /repos/{owner}/{repo}/installation',

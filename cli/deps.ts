@@ -22,6 +22,8 @@ export interface CliDepsOptions {
   dryRun?: boolean;
   onEvent?: (event: EngineEvent) => void;
   clock?: Clock;
+  /** @default globalThis.fetch */
+  fetch?: typeof fetch;
 }
 
 /**
@@ -31,7 +33,7 @@ export interface CliDepsOptions {
 export function buildDeps(config: Config, options: CliDepsOptions): { deps: EngineDeps; store: StateStore } {
   const clock = options.clock ?? systemClock;
   const redact = createRedactor({ env: options.env, config, names: providerSecretEnv() });
-  const fetchImpl: typeof fetch = (...args) => globalThis.fetch(...args);
+  const fetchImpl: typeof fetch = options.fetch ?? ((...args) => globalThis.fetch(...args));
   const deps: EngineDeps = {
     config,
     provider: redactingProviders(getProvider, redact),

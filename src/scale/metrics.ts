@@ -41,6 +41,7 @@ export class ScaleMetrics {
     this.sweepSeconds = new Histogram({ name: 'uptime_sweep_duration_seconds', help: 'Duration of one sweep', labelNames: ['location'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers });
     this.queueLagSeconds = new Histogram({ name: 'uptime_queue_lag_seconds', help: 'From the time a job was due to the time a worker started it', labelNames: ['queue'], buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers });
     this.stalledJobs = new Counter({ name: 'uptime_stalled_jobs_total', help: 'Jobs found stalled (their worker died or hung) and handed to another worker', labelNames: ['queue'], registers });
+    for (const queue of ['sweeps', 'probes']) this.stalledJobs.inc({ queue }, 0); // shown as 0, not absent
     this.lastSweep = new Gauge({ name: 'uptime_last_sweep_timestamp_seconds', help: 'When this worker last finished a sweep of the repository', labelNames: ['repo'], registers });
     this.locationProblems = new Counter({ name: 'uptime_location_problems_total', help: 'Checks failing from fewer locations than the quorum (not counted as down)', labelNames: ['location', 'failing_from'], registers });
   }

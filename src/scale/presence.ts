@@ -7,13 +7,17 @@ import type { Redis } from 'ioredis';
  */
 export class Presence {
   private readonly key: string;
+  private readonly known: string;
   private readonly member: string;
+  private readonly location: string;
 
   constructor(
     private readonly redis: Redis,
     options: { prefix: string; location: string; workerId: string; ttlMs: number },
   ) {
     this.key = `${options.prefix}:workers`;
+    this.known = `${options.prefix}:locations`;
+    this.location = options.location;
     this.member = `${options.location}|${options.workerId}`;
     this.ttlMs = options.ttlMs;
   }
@@ -25,25 +29,27 @@ export class Presence {
     await this.redis
       .multi()
       .zadd(this.key, now, this.member)
+      .hset(this.known, this.location, String(now))
       .zremrangebyscore(this.key, '-inf', now - 86_400_000)
       .exec();
   }
 
-  /** Leaves at once on a clean shutdown (a killed worker just stops beating). */
+  /**
+   * Leaves at once on a clean shutdown (a killed worker just stops beating). The location stays known for a
+   * day: with no other worker there it is reported as having none.
+   */
   async leave(): Promise<void> {
     await this.redis.zrem(this.key, this.member);
   }
 
   /** Live locations and locations seen today with no live worker now, both sorted. */
   async locations(now: number): Promise<{ live: string[]; gone: string[] }> {
-    const entries = await this.redis.zrangebyscore(this.key, '-inf', '+inf', 'WITHSCORES');
-    const live = new Set<string>();
-    const seen = new Set<string>();
-    for (let i = 0; i < entries.length; i += 2) {
-      const location = entries[i].split('|')[0];
-      seen.add(location);
-      if (Number(entries[i + 1]) >= now - this.ttlMs) live.add(location);
-    }
+    const [entries, known] = await Promise.all([
+      this.redis.zrangebyscore(this.key, now - this.ttlMs, '+inf'),
+      this.redis.hgetall(this.known),
+    ]);
+    const live = new Set(entries.map((member) => member.split('|')[0]));
+    const seen = new Set(Object.keys(known).filter((l) => Number(known[l]) >= now - 86_400_000));
     return { live: [...live].sort(), gone: [...seen].filter((l) => !live.has(l)).sort() };
   }
 }

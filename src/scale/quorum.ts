@@ -54,8 +54,8 @@ export function decideQuorum(observations: LocationObservation[], quorum: number
   const base = {
     quorum: applied,
     ...lowered,
-    failingFrom: failing.map((o) => o.location),
-    okFrom: ok.map((o) => o.location),
+    failingFrom: failing.map((o) => o.location).sort(),
+    okFrom: ok.map((o) => o.location).sort(),
     missing,
   };
   if (counted.length === 0) {

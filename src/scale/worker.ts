@@ -116,7 +116,9 @@ export async function startScaleWorker(options: ScaleWorkerOptions): Promise<Run
     return opened;
   };
 
-  const sweepJob = async (job: Job<SweepJobData>): Promise<{ skipped?: string; status?: string; locationNotes: string[] }> => {
+  /** A sweep job's return value (kept by BullMQ briefly, seen in QueueEvents' `completed`). */
+  type SweepJobResult = { workerId: string; location: string; skipped?: string; status?: string; locationNotes: string[] };
+  const sweepJob = async (job: Job<SweepJobData>): Promise<SweepJobResult> => {
     const { repo, version } = job.data;
     const startedAt = now();
     const due = job.timestamp + (job.opts.delay ?? 0);
@@ -126,7 +128,7 @@ export async function startScaleWorker(options: ScaleWorkerOptions): Promise<Run
       const skipped = 'another worker is still sweeping this repository';
       metrics.sweeps.inc({ location, outcome: 'skipped' });
       options.onSweep?.({ repo, location, workerId, jobId: job.id, startedAt, endedAt: now(), skipped, verdicts: {}, locationNotes: [] });
-      return { skipped, locationNotes: [] };
+      return { workerId, location, skipped, locationNotes: [] };
     }
     try {
       const opened = await session(repo, version);
@@ -170,7 +172,7 @@ export async function startScaleWorker(options: ScaleWorkerOptions): Promise<Run
         verdicts: Object.fromEntries(verdicts),
         locationNotes,
       });
-      return { status: result.status, locationNotes };
+      return { workerId, location, status: result.status, locationNotes };
     } catch (error: unknown) {
       metrics.sweeps.inc({ location, outcome: 'failed' });
       logger.error(`Sweep of ${repo} failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -9,6 +9,7 @@ import { checkBotEnv } from './env.js';
 import { createReceiver, type Receiver } from './receiver.js';
 import { startWebhookProxy } from './proxy.js';
 import { parseWatchRepos, startHostedWatch, type HostedWatchOptions } from './watch.js';
+import { followScaleEvents, startScaleCoordinator, type ScaleCoordinator } from './scale.js';
 
 /**
  * The bot as a server: a bounded webhook receiver (bot/receiver.ts: 413 above 25 MB, signature before
@@ -94,7 +95,23 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
   let hosted: { stop(): Promise<void> } | undefined;
   const appFn: ApplicationFunction = async (app, fnOptions) => {
     await uptimeApp({ ...options, clock })(app, fnOptions);
-    if (repos.length) {
+    if (env.UPTIME_REDIS_URL) {
+      // Scale-out (docs/scale-out.md): schedule the repositories on BullMQ; `uptime-action worker`s sweep them.
+      let coordinator: ScaleCoordinator | undefined;
+      followScaleEvents(app, () => coordinator, options.configPath);
+      coordinator = startScaleCoordinator(app, {
+        redisUrl: env.UPTIME_REDIS_URL,
+        repos,
+        env,
+        clock,
+        logger: probotLogger(app.log, redact),
+        fetch: options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args)),
+        configPath: options.configPath,
+        stateBranch: options.stateBranch,
+        reloadEveryMs: options.watch?.reloadEveryMs,
+      });
+      hosted = coordinator;
+    } else if (repos.length) {
       hosted = startHostedWatch(app, repos, {
         logger: probotLogger(app.log, redact),
         env,

@@ -13,7 +13,11 @@ import { parseWatchRepos, startSession } from './watch.js';
  * config from the default branch under the hosted policy, the state branch and incident issues. Needs the App's
  * `APP_ID` and `PRIVATE_KEY` (checked here, exit 2 with what to fix); no webhook server.
  */
-export function githubRepoOpener(options: { env: NodeJS.ProcessEnv; logger: Logger; fetch?: typeof fetch }): RepoOpener {
+export function githubRepoOpener(options: {
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  fetch?: typeof fetch;
+}): RepoOpener {
   const env = { WEBHOOK_SECRET: 'unused-by-workers', ...options.env };
   checkBotEnv(env);
   const probot = createProbot({ env });

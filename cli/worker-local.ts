@@ -22,7 +22,10 @@ export function localRepoOpener(
 ): RepoOpener {
   return async (repo) => {
     const entry = Object.hasOwn(repos, repo) ? repos[repo] : undefined;
-    if (!entry) throw new Error(`Repository "${repo}" is not watched by this worker (known: ${Object.keys(repos).join(', ')}).`);
+    if (!entry)
+      throw new Error(
+        `Repository "${repo}" is not watched by this worker (known: ${Object.keys(repos).join(', ')}).`,
+      );
     const config = await loadConfig({ path: resolve(entry.configPath), explicit: true, env: options.env });
     const { deps, store } = buildDeps(config, {
       env: options.env,

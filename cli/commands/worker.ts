@@ -60,8 +60,12 @@ export async function workerCommand(ctx: CommandContext): Promise<number> {
         // Only this repository's scheduler: others on the same Redis are left alone.
         const existing = (await queue.getJobSchedulers(0, -1)).filter((s) => s.key !== `repo:${name}`);
         await syncSchedulers(queue, [
-          ...existing.map((s) => ({ repo: s.key.replace(/^repo:/, ''), everyMs: Number(s.every), version: (s.template?.data as { version?: string } | undefined)?.version })),
-          { repo: name, everyMs, version },
+          ...existing.map((s) => ({
+            repo: s.key.replace(/^repo:/, ''),
+            everyMs: Number(s.every),
+            ...(s.template?.data as object),
+          })),
+          { repo: name, everyMs, version, mode },
         ]);
       } finally {
         await queue.close();
@@ -81,7 +85,9 @@ export async function workerCommand(ctx: CommandContext): Promise<number> {
     heartbeatMs: numberEnv(env.UPTIME_HEARTBEAT_MS),
   });
   ctx.io.out(`worker ${worker.workerId} in ${location} · /health and /metrics on ${worker.url}`);
-  const syncTimer = localSync && setInterval(() => void localSync().catch((e: Error) => ctx.logger.warn(e.message)), LOCAL_SYNC_MS);
+  const syncTimer =
+    localSync &&
+    setInterval(() => void localSync().catch((e: Error) => ctx.logger.warn(e.message)), LOCAL_SYNC_MS);
   try {
     await localSync?.();
     await new Promise<void>((resolve) => {

@@ -41,7 +41,9 @@ export class LocationProber {
       return (await job.waitUntilFinished(events, waitMs)) as ProbeResult[];
     } catch (error: unknown) {
       const message = error instanceof Error ? error.message : String(error);
-      return /timed out/i.test(message) ? `no answer within ${formatDuration(waitMs)}` : `probe failed there: ${message}`;
+      return /timed out/i.test(message)
+        ? `no answer within ${formatDuration(waitMs)}`
+        : `probe failed there: ${message}`;
     }
   }
 

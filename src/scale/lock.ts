@@ -21,11 +21,14 @@ export class SweepLock {
   async acquire(): Promise<boolean> {
     const ok = await this.redis.set(this.key, this.token, 'PX', this.ttlMs, 'NX');
     if (ok !== 'OK') return false;
-    this.timer = setInterval(() => {
-      this.redis
-        .eval(RENEW, 1, this.key, this.token, String(this.ttlMs))
-        .catch(() => undefined /* the next renewal or the TTL settles it */);
-    }, Math.max(50, Math.floor(this.ttlMs / 3)));
+    this.timer = setInterval(
+      () => {
+        this.redis
+          .eval(RENEW, 1, this.key, this.token, String(this.ttlMs))
+          .catch(() => undefined /* the next renewal or the TTL settles it */);
+      },
+      Math.max(50, Math.floor(this.ttlMs / 3)),
+    );
     this.timer.unref();
     return true;
   }

@@ -24,7 +24,12 @@ export class ScaleMetrics {
     const registers = [this.registry];
     this.registry.setDefaultLabels({ location });
     collectDefaultMetrics({ register: this.registry, prefix: 'uptime_worker_' });
-    this.checks = new Counter({ name: 'uptime_checks_total', help: 'HTTP checks made by this worker', labelNames: ['location'], registers });
+    this.checks = new Counter({
+      name: 'uptime_checks_total',
+      help: 'HTTP checks made by this worker',
+      labelNames: ['location'],
+      registers,
+    });
     const recent = this.recentChecks;
     const clock = this.now;
     new Gauge({
@@ -37,20 +42,53 @@ export class ScaleMetrics {
         this.set(recent.length / 60);
       },
     });
-    this.sweeps = new Counter({ name: 'uptime_sweeps_total', help: 'Sweep jobs, by outcome (swept, skipped, failed)', labelNames: ['location', 'outcome'], registers });
-    this.sweepSeconds = new Histogram({ name: 'uptime_sweep_duration_seconds', help: 'Duration of one sweep', labelNames: ['location'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers });
-    this.queueLagSeconds = new Histogram({ name: 'uptime_queue_lag_seconds', help: 'From the time a job was due to the time a worker started it', labelNames: ['queue'], buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers });
-    this.stalledJobs = new Counter({ name: 'uptime_stalled_jobs_total', help: 'Jobs found stalled (their worker died or hung) and handed to another worker', labelNames: ['queue'], registers });
+    this.sweeps = new Counter({
+      name: 'uptime_sweeps_total',
+      help: 'Sweep jobs, by outcome (swept, skipped, failed)',
+      labelNames: ['location', 'outcome'],
+      registers,
+    });
+    this.sweepSeconds = new Histogram({
+      name: 'uptime_sweep_duration_seconds',
+      help: 'Duration of one sweep',
+      labelNames: ['location'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    this.queueLagSeconds = new Histogram({
+      name: 'uptime_queue_lag_seconds',
+      help: 'From the time a job was due to the time a worker started it',
+      labelNames: ['queue'],
+      buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.stalledJobs = new Counter({
+      name: 'uptime_stalled_jobs_total',
+      help: 'Jobs found stalled (their worker died or hung) and handed to another worker',
+      labelNames: ['queue'],
+      registers,
+    });
     for (const queue of ['sweeps', 'probes']) this.stalledJobs.inc({ queue }, 0); // shown as 0, not absent
-    this.lastSweep = new Gauge({ name: 'uptime_last_sweep_timestamp_seconds', help: 'When this worker last finished a sweep of the repository', labelNames: ['repo'], registers });
-    this.locationProblems = new Counter({ name: 'uptime_location_problems_total', help: 'Checks failing from fewer locations than the quorum (not counted as down)', labelNames: ['location', 'failing_from'], registers });
+    this.lastSweep = new Gauge({
+      name: 'uptime_last_sweep_timestamp_seconds',
+      help: 'When this worker last finished a sweep of the repository',
+      labelNames: ['repo'],
+      registers,
+    });
+    this.locationProblems = new Counter({
+      name: 'uptime_location_problems_total',
+      help: 'Checks failing from fewer locations than the quorum (not counted as down)',
+      labelNames: ['location', 'failing_from'],
+      registers,
+    });
   }
 
   /** One check made here. */
   checked(): void {
     this.checks.inc({ location: this.location });
     this.recentChecks.push(this.now());
-    if (this.recentChecks.length > 1_000_000) this.recentChecks.splice(0, this.recentChecks.length - 1_000_000);
+    if (this.recentChecks.length > 1_000_000)
+      this.recentChecks.splice(0, this.recentChecks.length - 1_000_000);
   }
 }
 
@@ -74,7 +112,9 @@ export async function startMetricsServer(options: {
     const path = (req.url ?? '').split('?')[0];
     if (req.method === 'GET' && path === '/health') {
       const report = options.health();
-      res.writeHead(report.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(report));
+      res
+        .writeHead(report.ok ? 200 : 503, { 'content-type': 'application/json' })
+        .end(JSON.stringify(report));
     } else if (req.method === 'GET' && path === '/metrics') {
       options.metrics.registry.metrics().then(
         (text) => res.writeHead(200, { 'content-type': options.metrics.registry.contentType }).end(text),

@@ -35,7 +35,9 @@ export function quorumProbe(options: QuorumProbeOptions): {
   const { engine, prober, own } = options;
   const verdicts = new Map<string, QuorumVerdict>();
   const remote = options.live.filter((l) => l !== own);
-  const quorumServices = Object.keys(engine.config.services).filter((id) => quorumOf(engine, id) !== undefined);
+  const quorumServices = Object.keys(engine.config.services).filter(
+    (id) => quorumOf(engine, id) !== undefined,
+  );
   const maxTimeout = Math.max(1000, ...quorumServices.map((id) => engine.config.services[id].timeout));
   const waitMs = Math.ceil(maxTimeout * (1 + (options.waitFactor ?? 0.3)));
   const local: EngineDeps['probe'] = async (service, probeOptions) => {
@@ -48,7 +50,13 @@ export function quorumProbe(options: QuorumProbeOptions): {
         location,
         prober.ask(
           location,
-          { repo: options.repo, version: options.version, services, confirm, deadline: options.now() + waitMs },
+          {
+            repo: options.repo,
+            version: options.version,
+            services,
+            confirm,
+            deadline: options.now() + waitMs,
+          },
           waitMs,
         ),
       ]),
@@ -59,7 +67,9 @@ export function quorumProbe(options: QuorumProbeOptions): {
     if (quorum === undefined) return local(service, probeOptions);
     // The sweep's first check of each service shares one request per location; later ones are asked alone.
     const first = !probeOptions?.confirm && !verdicts.has(service.id);
-    const round = first ? (firstRound ??= ask(quorumServices, false)) : ask([service.id], probeOptions?.confirm ?? false);
+    const round = first
+      ? (firstRound ??= ask(quorumServices, false))
+      : ask([service.id], probeOptions?.confirm ?? false);
     const [mine, ...theirs] = await Promise.all([
       local(service, probeOptions),
       ...remote.map(async (location): Promise<LocationObservation> => {

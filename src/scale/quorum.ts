@@ -8,7 +8,8 @@ import type { ProbeResult } from '../probe/types.js';
  */
 
 /** What one location saw: its probe, or why there is none. */
-export type LocationObservation = { location: string; result: ProbeResult } | { location: string; missing: string };
+export type LocationObservation =
+  { location: string; result: ProbeResult } | { location: string; missing: string };
 
 export interface QuorumVerdict {
   /** `failing`: the quorum saw it fail; `location-problem`: some failed, fewer than the quorum; else `ok`. */
@@ -34,9 +35,14 @@ const list = (names: string[]) => names.join(', ');
  * agrees with the verdict, so response times stay comparable sweep to sweep). Throws when no location answered
  * at all (the caller always has its own probe).
  */
-export function decideQuorum(observations: LocationObservation[], quorum: number, own?: string): QuorumVerdict {
+export function decideQuorum(
+  observations: LocationObservation[],
+  quorum: number,
+  own?: string,
+): QuorumVerdict {
   const answered = observations.filter((o): o is { location: string; result: ProbeResult } => 'result' in o);
-  if (answered.length === 0) throw new Error('decideQuorum: no location answered; the sweeping worker always probes.');
+  if (answered.length === 0)
+    throw new Error('decideQuorum: no location answered; the sweeping worker always probes.');
   // A probe the monitor itself could not make (`local`: out of sockets) says nothing about the service.
   const counted = answered.filter((o) => !o.result.local);
   const failing = counted.filter((o) => !o.result.ok);
@@ -50,7 +56,8 @@ export function decideQuorum(observations: LocationObservation[], quorum: number
   const missingNote = missing.length
     ? `; not counted: ${missing.map((m) => `${m.location} (${m.why})`).join(', ')}`
     : '';
-  const loweredNote = applied < quorum ? `; quorum lowered from ${quorum} to ${applied} (live locations)` : '';
+  const loweredNote =
+    applied < quorum ? `; quorum lowered from ${quorum} to ${applied} (live locations)` : '';
   const base = {
     quorum: applied,
     ...lowered,
@@ -60,18 +67,33 @@ export function decideQuorum(observations: LocationObservation[], quorum: number
   };
   if (counted.length === 0) {
     // Every answer was the monitor's own trouble: pass it on as such (the sweep does not count it).
-    return { ...base, verdict: 'ok', result: pick(answered), note: `not checked from any location${missingNote}` };
+    return {
+      ...base,
+      verdict: 'ok',
+      result: pick(answered),
+      note: `not checked from any location${missingNote}`,
+    };
   }
   if (failing.length >= applied) {
     const result = pick(failing);
     const from = `failing from ${list(base.failingFrom)}`;
     const note = `${from}${ok.length ? ` (${list(base.okFrom)} ok)` : ''}${loweredNote}${missingNote}`;
     // The error says from where, so the incident's timeline and the summary carry it.
-    return { ...base, verdict: 'failing', result: { ...result, error: `${result.error ?? 'failed'} — ${from}` }, note };
+    return {
+      ...base,
+      verdict: 'failing',
+      result: { ...result, error: `${result.error ?? 'failed'} — ${from}` },
+      note,
+    };
   }
   if (failing.length > 0) {
     const note = `failing from ${list(base.failingFrom)} only (${list(base.okFrom)} ok): a location problem, not counted as down${loweredNote}${missingNote}`;
     return { ...base, verdict: 'location-problem', result: pick(ok), note };
   }
-  return { ...base, verdict: 'ok', result: pick(ok), note: `${loweredNote}${missingNote}`.replace(/^; /, '') };
+  return {
+    ...base,
+    verdict: 'ok',
+    result: pick(ok),
+    note: `${loweredNote}${missingNote}`.replace(/^; /, ''),
+  };
 }

@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import type { Mode } from '../config/presets.js';
 import type { SweepJobData } from './types.js';
 
 /** A repository to watch and how often. */
@@ -8,6 +9,8 @@ export interface WatchedRepo {
   everyMs: number;
   /** Changes with the config or the mode: workers re-open the repository when it does. */
   version?: string;
+  /** The mode `everyMs` comes from (workers re-time the scheduler when another is in force). */
+  mode?: Mode;
 }
 
 /** The Job Scheduler's id for a repository. */
@@ -26,7 +29,11 @@ export async function upsertRepo(queue: Queue<SweepJobData>, watched: WatchedRep
   await queue.upsertJobScheduler(
     schedulerId(watched.repo),
     { every: watched.everyMs },
-    { name: 'sweep', data: { repo: watched.repo, version: watched.version }, opts: SWEEP_JOB_OPTIONS },
+    {
+      name: 'sweep',
+      data: { repo: watched.repo, version: watched.version, mode: watched.mode },
+      opts: SWEEP_JOB_OPTIONS,
+    },
   );
 }
 
@@ -50,7 +57,13 @@ export async function syncSchedulers(
   for (const watched of desired) {
     const current = byId.get(schedulerId(watched.repo));
     const data = current?.template?.data as SweepJobData | undefined;
-    if (current && Number(current.every) === watched.everyMs && data?.version === watched.version) continue;
+    if (
+      current &&
+      Number(current.every) === watched.everyMs &&
+      data?.version === watched.version &&
+      data?.mode === watched.mode
+    )
+      continue;
     await upsertRepo(queue, watched);
     upserted.push(watched.repo);
   }

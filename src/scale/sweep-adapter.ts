@@ -8,6 +8,9 @@ import type { RepoSession } from './types.js';
  * send notifications), with the worker's quorum-aware `probe`. Kept to this one function so the core's sweep
  * use case can be re-pointed here in one line.
  */
-export function sweepRepository(session: RepoSession, probe: EngineDeps['probe']): Promise<ScheduledRunResult> {
+export function sweepRepository(
+  session: RepoSession,
+  probe: EngineDeps['probe'],
+): Promise<ScheduledRunResult> {
   return runScheduled({ deps: { ...session.engine, probe }, store: session.store, watchMs: 0 });
 }

@@ -1,3 +1,4 @@
+import type { Mode } from '../config/presets.js';
 import type { EngineDeps } from '../engine/types.js';
 import type { StateStore } from '../state/types.js';
 
@@ -18,6 +19,8 @@ export interface SweepJobData {
   repo: string;
   /** Changes when the config (or the mode) changes, so workers re-open the repository. */
   version?: string;
+  /** The mode the scheduler was timed for; a worker that finds another in force re-times it. */
+  mode?: Mode;
 }
 
 /** A request to one location: probe these services of this repository now. */
@@ -57,6 +60,8 @@ export function parseLocation(value: string | undefined): string {
 
 /** The quorum of locations a service asks for, or undefined (no `locations:`: today's behaviour). */
 export function quorumOf(engine: EngineDeps, serviceId: string): number | undefined {
-  const service = Object.hasOwn(engine.config.services, serviceId) ? engine.config.services[serviceId] : undefined;
+  const service = Object.hasOwn(engine.config.services, serviceId)
+    ? engine.config.services[serviceId]
+    : undefined;
   return service?.locations?.quorum ?? engine.config.locations?.quorum;
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Worker, type Job } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
+import { resolveTuning, type Mode } from '../config/presets.js';
+import { upsertRepo } from './schedulers.js';
 import { Redis } from 'ioredis';
 import type { ScheduledRunResult } from '../engine/scheduled.js';
 import { mapBounded } from '../probe/sweep.js';
@@ -102,9 +104,13 @@ export async function startScaleWorker(options: ScaleWorkerOptions): Promise<Run
   const metrics = new ScaleMetrics(location, now);
   const presence = new Presence(redis, { prefix, location, workerId, ttlMs: heartbeatMs * 3 });
   await presence.beat(now());
-  const beat = setInterval(() => presence.beat(now()).catch((e: Error) => logger.warn(`presence: ${e.message}`)), heartbeatMs);
+  const beat = setInterval(
+    () => presence.beat(now()).catch((e: Error) => logger.warn(`presence: ${e.message}`)),
+    heartbeatMs,
+  );
   beat.unref();
   const prober = new LocationProber(connect, prefix);
+  const sweepQueue = new Queue<SweepJobData>(SWEEP_QUEUE, { connection: redis, prefix });
 
   const sessions = new Map<string, { version?: string; at: number; session: Promise<RepoSession> }>();
   const session = (repo: string, version?: string): Promise<RepoSession> => {
@@ -117,17 +123,36 @@ export async function startScaleWorker(options: ScaleWorkerOptions): Promise<Run
   };
 
   /** A sweep job's return value (kept by BullMQ briefly, seen in QueueEvents' `completed`). */
-  type SweepJobResult = { workerId: string; location: string; skipped?: string; status?: string; locationNotes: string[] };
+  type SweepJobResult = {
+    workerId: string;
+    location: string;
+    skipped?: string;
+    status?: string;
+    locationNotes: string[];
+  };
   const sweepJob = async (job: Job<SweepJobData>): Promise<SweepJobResult> => {
     const { repo, version } = job.data;
     const startedAt = now();
     const due = job.timestamp + (job.opts.delay ?? 0);
-    metrics.queueLagSeconds.observe({ queue: SWEEP_QUEUE }, Math.max(0, (job.processedOn ?? startedAt) - due) / 1000);
+    metrics.queueLagSeconds.observe(
+      { queue: SWEEP_QUEUE },
+      Math.max(0, (job.processedOn ?? startedAt) - due) / 1000,
+    );
     const lock = new SweepLock(redis, `${prefix}:sweeping:${repo}`, `${workerId}:${job.id}`, lockDurationMs);
     if (!(await lock.acquire())) {
       const skipped = 'another worker is still sweeping this repository';
       metrics.sweeps.inc({ location, outcome: 'skipped' });
-      options.onSweep?.({ repo, location, workerId, jobId: job.id, startedAt, endedAt: now(), skipped, verdicts: {}, locationNotes: [] });
+      options.onSweep?.({
+        repo,
+        location,
+        workerId,
+        jobId: job.id,
+        startedAt,
+        endedAt: now(),
+        skipped,
+        verdicts: {},
+        locationNotes: [],
+      });
       return { workerId, location, skipped, locationNotes: [] };
     }
     try {
@@ -154,12 +179,22 @@ export async function startScaleWorker(options: ScaleWorkerOptions): Promise<Run
       if (locationNotes.length) {
         logger.warn(`${repo}: ${locationNotes.join('; ')}`);
         // For `/status` and the dashboard: the latest location notes of the repository, kept a day.
-        await redis.set(`${prefix}:location-notes:${repo}`, JSON.stringify({ at: now(), notes: locationNotes }), 'EX', 86_400);
+        await redis.set(
+          `${prefix}:location-notes:${repo}`,
+          JSON.stringify({ at: now(), notes: locationNotes }),
+          'EX',
+          86_400,
+        );
       }
+      const { mode } = result.report;
+      await retime(job, mode, resolveTuning(opened.engine.config, mode).healthCheckInterval);
       metrics.sweeps.inc({ location, outcome: 'swept' });
       metrics.lastSweep.set({ repo }, now() / 1000);
       const summary = locationNotes.length
-        ? { ...result, summary: `${result.summary}\n\n#### Locations\n\n${locationNotes.map((n) => `- ${n}`).join('\n')}` }
+        ? {
+            ...result,
+            summary: `${result.summary}\n\n#### Locations\n\n${locationNotes.map((n) => `- ${n}`).join('\n')}`,
+          }
         : result;
       options.onSweep?.({
         repo,
@@ -182,9 +217,22 @@ export async function startScaleWorker(options: ScaleWorkerOptions): Promise<Run
     }
   };
 
+  /**
+   * After `/mode` the state's mode differs from the one the scheduler was timed for (`mode` in the job): re-time
+   * the repository's scheduler at once (the bot's next sync agrees), so extreme means 5-s sweeps from the next.
+   */
+  const retime = async (job: Job<SweepJobData>, mode: Mode, everyMs: number) => {
+    if (job.data.mode === undefined || job.data.mode === mode) return;
+    await upsertRepo(sweepQueue, { repo: job.data.repo, everyMs, version: job.data.version, mode });
+    logger.info(`${job.data.repo}: sweeping every ${everyMs} ms from now (the mode is ${mode}).`);
+  };
+
   const probeJob = async (job: Job<ProbeJobData>): Promise<ProbeResult[] | null> => {
     const { repo, version, services, confirm, deadline } = job.data;
-    metrics.queueLagSeconds.observe({ queue: 'probes' }, Math.max(0, (job.processedOn ?? now()) - job.timestamp) / 1000);
+    metrics.queueLagSeconds.observe(
+      { queue: 'probes' },
+      Math.max(0, (job.processedOn ?? now()) - job.timestamp) / 1000,
+    );
     if (now() > deadline) return null; // nobody waits for it any more
     const { engine } = await session(repo, version);
     const known = services.filter((id) => Object.hasOwn(engine.config.services, id));
@@ -194,7 +242,12 @@ export async function startScaleWorker(options: ScaleWorkerOptions): Promise<Run
     });
   };
 
-  const common = { prefix, lockDuration: lockDurationMs, stalledInterval: stalledIntervalMs, maxStalledCount: 1 };
+  const common = {
+    prefix,
+    lockDuration: lockDurationMs,
+    stalledInterval: stalledIntervalMs,
+    maxStalledCount: 1,
+  };
   const sweeps = new Worker<SweepJobData>(SWEEP_QUEUE, sweepJob, {
     ...common,
     connection: connect(),
@@ -231,7 +284,9 @@ export async function startScaleWorker(options: ScaleWorkerOptions): Promise<Run
             redis: redis.status,
           }),
         });
-  logger.info(`Worker ${workerId} in ${location}: taking sweeps${server ? `; /health and /metrics on ${server.url}` : ''}.`);
+  logger.info(
+    `Worker ${workerId} in ${location}: taking sweeps${server ? `; /health and /metrics on ${server.url}` : ''}.`,
+  );
   return {
     workerId,
     location,
@@ -243,6 +298,7 @@ export async function startScaleWorker(options: ScaleWorkerOptions): Promise<Run
       clearInterval(beat);
       await Promise.all([sweeps.close(), probes.close()]);
       await prober.close();
+      await sweepQueue.close();
       await presence.leave().catch(() => undefined);
       await server?.close();
       await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));

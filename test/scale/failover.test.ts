@@ -23,12 +23,17 @@ beforeAll(async () => {
   redis = await startRedis();
 });
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await closeAllTestServers();
   await redis.stop();
 });
 
-function startWorker(location: string, configPath: string, statePath: string): Promise<{ child: ChildProcess; pid: number }> {
+function startWorker(
+  location: string,
+  configPath: string,
+  statePath: string,
+): Promise<{ child: ChildProcess; pid: number }> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'cli/index.ts', 'worker', 'shop', '--config', configPath, '--state', statePath],
@@ -65,7 +70,10 @@ describe('a worker killed with SIGKILL in the middle of a sweep', () => {
     const restarts: number[] = [];
     const service = await startTestServer({ kind: 'status', status: 503 });
     // The restart call hangs: the worker is killed while it waits for the platform.
-    const hook = await startTestServer({ kind: 'custom', handle: () => void restarts.push(Date.now()) }, '/restart');
+    const hook = await startTestServer(
+      { kind: 'custom', handle: () => void restarts.push(Date.now()) },
+      '/restart',
+    );
     const repos = writeRepos({
       shop: `mode: extreme
 healthCheckInterval: 1s
@@ -83,7 +91,10 @@ services:
     await events.waitUntilReady();
     const completed: Array<{ at: number; workerId: string; skipped?: string }> = [];
     events.on('completed', ({ returnvalue }) => {
-      const value = (typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as { workerId: string; skipped?: string };
+      const value = (typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as {
+        workerId: string;
+        skipped?: string;
+      };
       completed.push({ at: Date.now(), ...value });
     });
     const redisClient = new Redis(redis.url);
@@ -106,15 +117,22 @@ services:
       // Within 2 intervals + the stalled-job check (plus process scheduling slack on a shared 2-core machine).
       expect(takeover.at - killedAt).toBeLessThanOrEqual(2 * INTERVAL_MS + STALLED_MS + 500);
       // Three more sweeps by the survivor: the service is still down, and the claimed restart is not repeated.
-      await until(() => completed.filter((c) => c.at > killedAt && !c.skipped).length >= 4, 15_000, 'more sweeps');
+      await until(
+        () => completed.filter((c) => c.at > killedAt && !c.skipped).length >= 4,
+        15_000,
+        'more sweeps',
+      );
       expect(restarts).toHaveLength(1);
-      const state = JSON.parse(readFileSync(repos.shop.statePath, 'utf8')) as { services: { api: { attempts: unknown[] } } };
+      const state = JSON.parse(readFileSync(repos.shop.statePath, 'utf8')) as {
+        services: { api: { attempts: unknown[] } };
+      };
       expect(state.services.api.attempts).toHaveLength(1);
     } finally {
       await events.close();
       eventsConnection.disconnect();
       redisClient.disconnect();
-      for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      for (const child of children)
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     }
   }, 60_000);
 });

@@ -25,14 +25,22 @@ services:
 `;
 
 describe('two workers share repositories', () => {
-  it('runs each repository\'s sweep once per interval, never two at once, spread over both workers', async () => {
+  it("runs each repository's sweep once per interval, never two at once, spread over both workers", async () => {
     const service = await startTestServer({ kind: 'up' });
-    const world = new ScaleWorld(redis.url, 'share', writeRepos({ a: healthy(service.url), b: healthy(service.url), c: healthy(service.url) }));
+    const world = new ScaleWorld(
+      redis.url,
+      'share',
+      writeRepos({ a: healthy(service.url), b: healthy(service.url), c: healthy(service.url) }),
+    );
     try {
       await world.worker('fra');
       await world.worker('fra');
       await world.schedule();
-      await world.until((r) => ['a', 'b', 'c'].every((repo) => r.filter((x) => x.repo === repo && !x.skipped).length >= 10), 15_000, '10 sweeps of each repository');
+      await world.until(
+        (r) => ['a', 'b', 'c'].every((repo) => r.filter((x) => x.repo === repo && !x.skipped).length >= 10),
+        15_000,
+        '10 sweeps of each repository',
+      );
       for (const repo of ['a', 'b', 'c']) {
         const sweeps = world.swept(repo).slice(0, 10);
         const span = sweeps.at(-1)!.startedAt - sweeps[0].startedAt;
@@ -88,7 +96,11 @@ describe('a quorum of locations', () => {
       },
       '/restart',
     );
-    const world = new ScaleWorld(redis.url, 'quorum', writeRepos({ shop: quorumConfig(service.url, hook.url) }));
+    const world = new ScaleWorld(
+      redis.url,
+      'quorum',
+      writeRepos({ shop: quorumConfig(service.url, hook.url) }),
+    );
     try {
       await world.worker('fra');
       await world.worker('iad');
@@ -105,15 +117,25 @@ describe('a quorum of locations', () => {
         expect(sweep.result!.summary).toContain('api: failing from fra only (iad, sin ok)');
       }
       // Every location took part in each check: the service saw all three.
-      expect(new Set(service.log.map((l) => l.headers['x-test-location']))).toEqual(new Set(['fra', 'iad', 'sin']));
+      expect(new Set(service.log.map((l) => l.headers['x-test-location']))).toEqual(
+        new Set(['fra', 'iad', 'sin']),
+      );
 
       failingFrom.add('iad');
       await world.until(() => restarts.length >= 1, 15_000, 'the restart');
       const after = world.reports.length;
-      await world.until((r) => r.slice(after).filter((x) => x.result?.report.services.api.status === 'up').length >= 5, 15_000, 'healthy again');
+      await world.until(
+        (r) => r.slice(after).filter((x) => x.result?.report.services.api.status === 'up').length >= 5,
+        15_000,
+        'healthy again',
+      );
       expect(restarts).toHaveLength(1);
       const recovered = world.swept('shop').find((s) => s.result!.report.services.api.actions.length > 0)!;
-      expect(recovered.result!.report.services.api.actions[0]).toMatchObject({ action: 'restart', ok: true, healthy: true });
+      expect(recovered.result!.report.services.api.actions[0]).toMatchObject({
+        action: 'restart',
+        ok: true,
+        healthy: true,
+      });
       expect(recovered.result!.summary).toContain('failing from fra, iad');
     } finally {
       await world.close();
@@ -122,7 +144,11 @@ describe('a quorum of locations', () => {
 
   it('a location with no live worker is reported in the summary and does not count', async () => {
     const service = await startTestServer({ kind: 'up' });
-    const world = new ScaleWorld(redis.url, 'gone', writeRepos({ web: quorumConfig(service.url, `${service.origin}/restart`) }));
+    const world = new ScaleWorld(
+      redis.url,
+      'gone',
+      writeRepos({ web: quorumConfig(service.url, `${service.origin}/restart`) }),
+    );
     try {
       await world.worker('fra');
       const iad = await world.worker('iad');
@@ -130,9 +156,18 @@ describe('a quorum of locations', () => {
       await world.until((r) => r.filter((x) => x.result).length >= 2, 10_000, 'two sweeps');
       await iad.close(); // leaves: the next sweeps see only fra
       const from = world.reports.length;
-      await world.until((r) => r.slice(from).some((x) => x.result?.summary.includes('iad (no live worker)')), 10_000, 'iad reported gone');
+      await world.until(
+        (r) => r.slice(from).some((x) => x.result?.summary.includes('iad (no live worker)')),
+        10_000,
+        'iad reported gone',
+      );
       const last = world.reports.filter((x) => x.result).at(-1)!;
-      expect(last.verdicts.api).toMatchObject({ verdict: 'ok', quorum: 1, configuredQuorum: 2, okFrom: ['fra'] });
+      expect(last.verdicts.api).toMatchObject({
+        verdict: 'ok',
+        quorum: 1,
+        configuredQuorum: 2,
+        okFrom: ['fra'],
+      });
     } finally {
       await world.close();
     }
@@ -144,9 +179,22 @@ describe('schedulers in step with the watched repositories', () => {
     const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
     const queue = new Queue(SWEEP_QUEUE, { connection, prefix: 'sync' });
     try {
-      expect(await syncSchedulers(queue, [{ repo: 'acme/api', everyMs: 10_000 }, { repo: 'acme/web', everyMs: 10_000 }])).toEqual({ upserted: ['acme/api', 'acme/web'], removed: [] });
-      expect(await syncSchedulers(queue, [{ repo: 'acme/api', everyMs: 5000, version: 'extreme' }, { repo: 'acme/web', everyMs: 10_000 }])).toEqual({ upserted: ['acme/api'], removed: [] });
-      expect(await syncSchedulers(queue, [{ repo: 'acme/api', everyMs: 5000, version: 'extreme' }])).toEqual({ upserted: [], removed: ['acme/web'] });
+      expect(
+        await syncSchedulers(queue, [
+          { repo: 'acme/api', everyMs: 10_000 },
+          { repo: 'acme/web', everyMs: 10_000 },
+        ]),
+      ).toEqual({ upserted: ['acme/api', 'acme/web'], removed: [] });
+      expect(
+        await syncSchedulers(queue, [
+          { repo: 'acme/api', everyMs: 5000, version: 'extreme' },
+          { repo: 'acme/web', everyMs: 10_000 },
+        ]),
+      ).toEqual({ upserted: ['acme/api'], removed: [] });
+      expect(await syncSchedulers(queue, [{ repo: 'acme/api', everyMs: 5000, version: 'extreme' }])).toEqual({
+        upserted: [],
+        removed: ['acme/web'],
+      });
       const left = await queue.getJobSchedulers(0, -1);
       expect(left.map((s) => [s.key, Number(s.every)])).toEqual([['repo:acme/api', 5000]]);
     } finally {

@@ -36,7 +36,10 @@ export function writeRepos(configs: Record<string, string>): Record<string, Loca
   for (const [name, yaml] of Object.entries(configs)) {
     mkdirSync(join(dir, name, '.uptime'), { recursive: true });
     writeFileSync(join(dir, name, 'uptime.yml'), yaml);
-    repos[name] = { configPath: join(dir, name, 'uptime.yml'), statePath: join(dir, name, '.uptime', 'state.json') };
+    repos[name] = {
+      configPath: join(dir, name, 'uptime.yml'),
+      statePath: join(dir, name, '.uptime', 'state.json'),
+    };
   }
   return repos;
 }
@@ -84,7 +87,11 @@ export class ScaleWorld {
   }
 
   /** Resolves when `done(reports)` holds, checked after each sweep; rejects after `timeoutMs`. */
-  until(done: (reports: SweepReport[]) => boolean, timeoutMs = 15_000, what = 'the condition'): Promise<void> {
+  until(
+    done: (reports: SweepReport[]) => boolean,
+    timeoutMs = 15_000,
+    what = 'the condition',
+  ): Promise<void> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
       const check = () => {
@@ -102,7 +109,8 @@ export class ScaleWorld {
   }
 
   async close(): Promise<void> {
-    for (const repo of Object.keys(this.repos)) await this.queue.removeJobScheduler(`repo:${repo}`).catch(() => false);
+    for (const repo of Object.keys(this.repos))
+      await this.queue.removeJobScheduler(`repo:${repo}`).catch(() => false);
     await Promise.all(this.workers.map((w) => w.close()));
     await this.queue.close();
     await this.connection.quit();

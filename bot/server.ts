@@ -97,9 +97,7 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     await uptimeApp({ ...options, clock })(app, fnOptions);
     if (env.UPTIME_REDIS_URL) {
       // Scale-out (docs/scale-out.md): schedule the repositories on BullMQ; `uptime-action worker`s sweep them.
-      let coordinator: ScaleCoordinator | undefined;
-      followScaleEvents(app, () => coordinator, options.configPath);
-      coordinator = startScaleCoordinator(app, {
+      const coordinator: ScaleCoordinator = startScaleCoordinator(app, {
         redisUrl: env.UPTIME_REDIS_URL,
         repos,
         env,
@@ -110,6 +108,7 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
         stateBranch: options.stateBranch,
         reloadEveryMs: options.watch?.reloadEveryMs,
       });
+      followScaleEvents(app, () => coordinator, options.configPath);
       hosted = coordinator;
     } else if (repos.length) {
       hosted = startHostedWatch(app, repos, {

@@ -17,7 +17,7 @@ const LOCAL_SYNC_MS = 30_000;
 
 /**
  * `uptime-action worker [name]`: a scale-out worker (docs/scale-out.md). Needs `UPTIME_REDIS_URL`; probes from
- * `UPTIME_LOCATION`; serves `/health` and `/metrics` on `PORT` (default 9464). With the App's `APP_ID` it sweeps
+ * `UPTIME_LOCATION` (default Fly.io's `FLY_REGION`, else `default`); serves `/health` and `/metrics` on `PORT` (default 9464). With the App's `APP_ID` it sweeps
  * the repositories the bot schedules; without it (local mode) it watches the local config under `name`
  * (default `local`) with the local state file, scheduling it itself. Runs until SIGINT / SIGTERM or `--duration`.
  */
@@ -31,7 +31,7 @@ export async function workerCommand(ctx: CommandContext): Promise<number> {
     );
   let location: string;
   try {
-    location = parseLocation(env.UPTIME_LOCATION);
+    location = parseLocation(env.UPTIME_LOCATION || env.FLY_REGION); // Fly.io sets FLY_REGION on each machine
   } catch (error: unknown) {
     throw new UsageError((error as Error).message, 'worker');
   }

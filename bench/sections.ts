@@ -5,6 +5,7 @@ import { runScale } from './scale.js';
 import { runScaleCurve } from './scale-curve.js';
 import { runEnduranceSection } from './endurance.js';
 import { runActionCost } from './action-cost.js';
+import { runScaleOut } from './scaleout.js';
 import type { SectionResult } from './lib/stats.js';
 
 /** Sizes of each section: the full run of `npm run bench`, and `--quick` for a smoke run. */
@@ -33,6 +34,12 @@ export const SECTIONS = {
   endurance: (quick: boolean) =>
     runEnduranceSection(quick ? { checks: 5_000 } : { checks: 100_000, checkpoints: 8 }),
   action: (quick: boolean) => runActionCost({ runs: quick ? 2 : 10 }),
+  scaleout: (quick: boolean) =>
+    runScaleOut(
+      quick
+        ? { sizes: [200, 400], intervals: 2, failoverTrials: 1, replayDays: 2 }
+        : { sizes: [500, 1000, 2000, 4000, 8000], intervals: 3, failoverTrials: 3, replayDays: 30 },
+    ),
 } satisfies Record<string, (quick: boolean) => Promise<SectionResult>>;
 
 export type SectionName = keyof typeof SECTIONS;

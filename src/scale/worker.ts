@@ -68,6 +68,8 @@ export interface SweepReport {
   verdicts: Record<string, QuorumVerdict>;
   /** `coqui: failing from fra only (iad, sin ok)…`, one line per service with something to say. */
   locationNotes: string[];
+  /** Probes this worker made for the sweep (other locations' are theirs). */
+  checks: number;
 }
 
 export interface RunningScaleWorker {
@@ -152,11 +154,13 @@ export async function startScaleWorker(options: ScaleWorkerOptions): Promise<Run
         skipped,
         verdicts: {},
         locationNotes: [],
+        checks: 0,
       });
       return { workerId, location, skipped, locationNotes: [] };
     }
     try {
       const opened = await session(repo, version);
+      let checks = 0;
       const { live, gone } = await presence.locations(now());
       const { probe, verdicts } = quorumProbe({
         engine: opened.engine,
@@ -167,7 +171,10 @@ export async function startScaleWorker(options: ScaleWorkerOptions): Promise<Run
         gone,
         prober,
         now,
-        onCheck: () => metrics.checked(),
+        onCheck: () => {
+          checks++;
+          metrics.checked();
+        },
       });
       const timer = metrics.sweepSeconds.startTimer({ location });
       const result = await sweepRepository(opened, probe);
@@ -206,6 +213,7 @@ export async function startScaleWorker(options: ScaleWorkerOptions): Promise<Run
         result: summary,
         verdicts: Object.fromEntries(verdicts),
         locationNotes,
+        checks,
       });
       return { workerId, location, status: result.status, locationNotes };
     } catch (error: unknown) {

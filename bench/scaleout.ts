@@ -158,7 +158,8 @@ async function capacity(redis: TestRedis, options: ScaleOutOptions, workers: num
     for (const endpoints of options.sizes) {
       const repos = Array.from({ length: endpoints / PER_REPO }, (_, i) => `r${i}`);
       for (const repo of repos) await upsertRepo(queue, { repo, everyMs: EVERY_MS });
-      await sleep(EVERY_MS * 1.5); // warm-up: sessions opened, first state written
+      // Warm-up: sessions opened, and the hanging endpoints called down (their first sweep re-probes each once).
+      await sleep(EVERY_MS * 2.5);
       const from = Date.now();
       const before = await redisCounters(stats);
       await sleep(EVERY_MS * options.intervals);

@@ -38,7 +38,7 @@ export const SECTIONS = {
     runScaleOut(
       quick
         ? { sizes: [200, 400], intervals: 2, failoverTrials: 1, replayDays: 2 }
-        : { sizes: [500, 1000, 2000, 4000, 8000], intervals: 3, failoverTrials: 3, replayDays: 30 },
+        : { sizes: [100, 200, 300, 500, 1000, 2000, 4000], intervals: 3, failoverTrials: 3, replayDays: 30 },
     ),
 } satisfies Record<string, (quick: boolean) => Promise<SectionResult>>;
 

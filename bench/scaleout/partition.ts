@@ -45,7 +45,7 @@ const inside = (list: Array<[number, number]>, t: number) => list.some(([s, e]) 
 export function replayPartitions(options: { days: number; seed: number }) {
   const random = rng(options.seed);
   const total = options.days * 86_400_000;
-  const outages = episodes(random, total, 12 * 3_600_000, 60_000, 600_000);
+  const outages = episodes(random, total, 2 * 3_600_000, 60_000, 600_000);
   const partitions = episodes(random, total, 3 * 3_600_000, 120_000, 900_000);
   const result = (ok: boolean, location: string): ProbeResult => ({
     service: 'api',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Mode } from '../config/presets.js';
 import type { SweepJobData } from './types.js';
@@ -24,11 +25,19 @@ const SWEEP_JOB_OPTIONS = {
   removeOnFail: { age: 86_400, count: 1000 },
 };
 
+/**
+ * Where in each interval a repository's sweeps fall (ms): a stable hash of its name, so many repositories at the
+ * same interval spread over it instead of all starting on the same boundary (BullMQ aligns `every` to it).
+ */
+export function offsetFor(repo: string, everyMs: number): number {
+  return createHash('sha256').update(repo).digest().readUInt32BE(0) % everyMs;
+}
+
 /** Creates or updates the repository's scheduler (BullMQ `upsertJobScheduler`): one sweep job per interval. */
 export async function upsertRepo(queue: Queue<SweepJobData>, watched: WatchedRepo): Promise<void> {
   await queue.upsertJobScheduler(
     schedulerId(watched.repo),
-    { every: watched.everyMs },
+    { every: watched.everyMs, offset: offsetFor(watched.repo, watched.everyMs) },
     {
       name: 'sweep',
       data: { repo: watched.repo, version: watched.version, mode: watched.mode },

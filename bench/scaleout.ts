@@ -20,7 +20,15 @@ import { Redis } from 'ioredis';
 import { upsertRepo } from '../src/scale/schedulers.js';
 import { SWEEP_QUEUE } from '../src/scale/types.js';
 import { startRedis, type TestRedis } from '../test/helpers/redis.js';
-import { humanBytes, humanMs, markdownTable, median, verdict, type SectionResult, type Target } from './lib/stats.js';
+import {
+  humanBytes,
+  humanMs,
+  markdownTable,
+  median,
+  verdict,
+  type SectionResult,
+  type Target,
+} from './lib/stats.js';
 import { replayPartitions } from './scaleout/partition.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -56,11 +64,30 @@ const EVERY_MS = 5000;
 const PER_REPO = 100;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function spawnWorker(redisUrl: string, prefix: string, location: string, reposFile: string, lockMs: number): Promise<BenchWorker> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'scaleout', 'worker.ts'), redisUrl, prefix, location, reposFile, String(lockMs)], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+function spawnWorker(
+  redisUrl: string,
+  prefix: string,
+  location: string,
+  reposFile: string,
+  lockMs: number,
+): Promise<BenchWorker> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(here, 'scaleout', 'worker.ts'),
+      redisUrl,
+      prefix,
+      location,
+      reposFile,
+      String(lockMs),
+    ],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const reports: Report[] = [];
   return new Promise((resolve, reject) => {
     let buffer = '';
@@ -90,9 +117,13 @@ function spawnWorker(redisUrl: string, prefix: string, location: string, reposFi
 }
 
 function startFarm(servers: number, hangEvery: number): Promise<{ ports: number[]; stop(): void }> {
-  const child = spawn(process.execPath, [join(here, 'lib', 'farm.mjs'), String(servers), String(hangEvery)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(here, 'lib', 'farm.mjs'), String(servers), String(hangEvery)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   return new Promise((resolve) => {
-    child.stdout!.once('data', (chunk: Buffer) => resolve({ ports: JSON.parse(chunk.toString()).ports, stop: () => child.stdin!.end() }));
+    child.stdout!.once('data', (chunk: Buffer) =>
+      resolve({ ports: JSON.parse(chunk.toString()).ports, stop: () => child.stdin!.end() }),
+    );
   });
 }
 
@@ -101,7 +132,10 @@ function writeRepos(dir: string, configs: Record<string, string>): string {
   for (const [name, yaml] of Object.entries(configs)) {
     mkdirSync(join(dir, name, '.uptime'), { recursive: true });
     writeFileSync(join(dir, name, 'uptime.yml'), yaml);
-    repos[name] = { configPath: join(dir, name, 'uptime.yml'), statePath: join(dir, name, '.uptime', 'state.json') };
+    repos[name] = {
+      configPath: join(dir, name, 'uptime.yml'),
+      statePath: join(dir, name, '.uptime', 'state.json'),
+    };
   }
   writeFileSync(join(dir, 'repos.json'), JSON.stringify(repos));
   return join(dir, 'repos.json');
@@ -124,7 +158,9 @@ async function redisCounters(client: Redis): Promise<{ calls: number; bytes: num
   const commandstats = await client.info('commandstats');
   const calls = [...commandstats.matchAll(/calls=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
   const stats = await client.info('stats');
-  const bytes = Number(/total_net_input_bytes:(\d+)/.exec(stats)?.[1]) + Number(/total_net_output_bytes:(\d+)/.exec(stats)?.[1]);
+  const bytes =
+    Number(/total_net_input_bytes:(\d+)/.exec(stats)?.[1]) +
+    Number(/total_net_output_bytes:(\d+)/.exec(stats)?.[1]);
   return { calls, bytes };
 }
 
@@ -141,7 +177,11 @@ interface CapacityStep {
   rss: number[];
 }
 
-async function capacity(redis: TestRedis, options: ScaleOutOptions, workers: number): Promise<CapacityStep[]> {
+async function capacity(
+  redis: TestRedis,
+  options: ScaleOutOptions,
+  workers: number,
+): Promise<CapacityStep[]> {
   const maxRepos = Math.max(...options.sizes) / PER_REPO;
   const farm = await startFarm(8, 20);
   const dir = mkdtempSync(join(tmpdir(), 'uptime-scaleout-'));
@@ -149,7 +189,9 @@ async function capacity(redis: TestRedis, options: ScaleOutOptions, workers: num
   for (let i = 0; i < maxRepos; i++) configs[`r${i}`] = farmConfig(farm.ports, i);
   const reposFile = writeRepos(dir, configs);
   const prefix = `cap${workers}`;
-  const procs = await Promise.all(Array.from({ length: workers }, (_, i) => spawnWorker(redis.url, prefix, `loc${i}`, reposFile, 5000)));
+  const procs = await Promise.all(
+    Array.from({ length: workers }, (_, i) => spawnWorker(redis.url, prefix, `loc${i}`, reposFile, 5000)),
+  );
   const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
   const stats = new Redis(redis.url);
   const queue = new Queue(SWEEP_QUEUE, { connection, prefix });
@@ -166,7 +208,9 @@ async function capacity(redis: TestRedis, options: ScaleOutOptions, workers: num
       const after = await redisCounters(stats);
       const to = Date.now();
       for (const repo of repos) await queue.removeJobScheduler(`repo:${repo}`);
-      const window = procs.flatMap((p) => p.reports).filter((r) => !r.skipped && r.startedAt >= from && r.startedAt < to);
+      const window = procs
+        .flatMap((p) => p.reports)
+        .filter((r) => !r.skipped && r.startedAt >= from && r.startedAt < to);
       const ratios = window.map((r) => (r.endedAt - r.startedAt) / TIMEOUT_MS);
       const checks = window.reduce((sum, r) => sum + r.checks, 0);
       const expected = repos.length * options.intervals;
@@ -205,11 +249,18 @@ interface FailoverTrial {
 function listen(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; url: string }> {
   const server = createServer(handler);
   return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })),
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }),
+    ),
   );
 }
 
-async function failover(redis: TestRedis, trial: number, everyMs: number, lockMs: number): Promise<FailoverTrial> {
+async function failover(
+  redis: TestRedis,
+  trial: number,
+  everyMs: number,
+  lockMs: number,
+): Promise<FailoverTrial> {
   const restarts: number[] = [];
   const service = await listen((_req, res) => res.writeHead(503).end('down'));
   const hook = await listen(() => void restarts.push(Date.now())); // hangs: the worker dies waiting
@@ -219,7 +270,8 @@ async function failover(redis: TestRedis, trial: number, everyMs: number, lockMs
   const configs: Record<string, string> = {
     down: `${base}services:\n  api:\n    url: ${service.url}/health\n    timeout: 1s\n    recovery: { provider: webhook, url: "${hook.url}/restart" }\n`,
   };
-  for (let i = 0; i < 5; i++) configs[`ok${i}`] = `${base}services:\n  api:\n    url: ${healthy.url}/health\n    timeout: 1s\n`;
+  for (let i = 0; i < 5; i++)
+    configs[`ok${i}`] = `${base}services:\n  api:\n    url: ${healthy.url}/health\n    timeout: 1s\n`;
   const reposFile = writeRepos(dir, configs);
   const prefix = `fo${trial}`;
   const procs = await Promise.all([0, 1].map(() => spawnWorker(redis.url, prefix, 'fra', reposFile, lockMs)));
@@ -235,10 +287,16 @@ async function failover(redis: TestRedis, trial: number, everyMs: number, lockMs
     const killedAt = Date.now();
     victim.child.kill('SIGKILL');
     // The victim's repositories: those it swept in the last two intervals, and the one it died in.
-    const mine = new Set(['down', ...victim.reports.filter((r) => !r.skipped && r.startedAt > killedAt - 2 * everyMs).map((r) => r.repo)]);
+    const mine = new Set([
+      'down',
+      ...victim.reports.filter((r) => !r.skipped && r.startedAt > killedAt - 2 * everyMs).map((r) => r.repo),
+    ]);
     const deadline = killedAt + 30_000;
     const takenOver = () =>
-      [...mine].map((repo) => survivor.reports.find((r) => r.repo === repo && !r.skipped && r.startedAt > killedAt)?.endedAt);
+      [...mine].map(
+        (repo) =>
+          survivor.reports.find((r) => r.repo === repo && !r.skipped && r.startedAt > killedAt)?.endedAt,
+      );
     while (takenOver().some((t) => t === undefined) && Date.now() < deadline) await sleep(20);
     const takeoverMs = Math.max(...takenOver().map((t) => (t ?? deadline) - killedAt));
     await sleep(3 * everyMs); // more sweeps of a still-down service: the claimed restart must not repeat
@@ -276,7 +334,9 @@ export async function runScaleOut(options: ScaleOutOptions): Promise<SectionResu
     const targets: Target[] = [
       {
         figure: 'scale-out: checks/s one worker sustains at 5 s, sweeps ≤ 1.3 × timeout',
-        value: cap1 ? `${cap1.endpoints / EVERY_S}/s (${cap1.endpoints} endpoints, max ${cap1.maxRatio.toFixed(2)} ×)` : 'below the smallest step',
+        value: cap1
+          ? `${cap1.endpoints / EVERY_S}/s (${cap1.endpoints} endpoints, max ${cap1.maxRatio.toFixed(2)} ×)`
+          : 'below the smallest step',
         target: 'measured (≤ 1.3 × the probe timeout)',
         ok: cap1 !== undefined,
       },
@@ -291,13 +351,22 @@ export async function runScaleOut(options: ScaleOutOptions): Promise<SectionResu
         target: `≤ ${humanMs(failoverTarget)} (2 intervals + stalled check)`,
         ok: worstTakeover <= failoverTarget,
       },
-      { figure: 'scale-out: restarts done twice after SIGKILL', value: String(doubles), target: '0', ok: doubles === 0 },
+      {
+        figure: 'scale-out: restarts done twice after SIGKILL',
+        value: String(doubles),
+        target: '0',
+        ok: doubles === 0,
+      },
       {
         figure: 'scale-out: Redis commands / bytes per check (1 worker)',
         value: `${cost.commandsPerCheck.toFixed(2)} / ${humanBytes(cost.bytesPerCheck)}`,
         target: 'reported',
       },
-      { figure: 'scale-out: memory per worker (RSS)', value: humanBytes(Math.max(...cost.rss)), target: 'reported' },
+      {
+        figure: 'scale-out: memory per worker (RSS)',
+        value: humanBytes(Math.max(...cost.rss)),
+        target: 'reported',
+      },
       {
         figure: `partition replay (${options.replayDays} days): false restarts, quorum 2 of 3`,
         value: String(replay.quorum.falseRestarts),
@@ -333,7 +402,21 @@ export async function runScaleOut(options: ScaleOutOptions): Promise<SectionResu
       '',
       `Each step schedules 100-endpoint repositories every ${EVERY_S} s (probe timeout ${TIMEOUT_MS} ms) for ${options.intervals} intervals after a warm-up; ✅ = every sweep within 1.3 × the timeout and none dropped.`,
       '',
-      markdownTable(['workers', 'endpoints', 'checks/s', 'sweeps', 'p50 sweep', 'max sweep', 'Redis cmds/check', 'bytes/check', 'RSS per worker', 'ok'], capRows),
+      markdownTable(
+        [
+          'workers',
+          'endpoints',
+          'checks/s',
+          'sweeps',
+          'p50 sweep',
+          'max sweep',
+          'Redis cmds/check',
+          'bytes/check',
+          'RSS per worker',
+          'ok',
+        ],
+        capRows,
+      ),
       '',
       `Beyond the cores: each worker is one Node event loop; on this 2-core machine (with the farm and Redis sharing the cores) two workers give ${cap1 && cap2 ? (cap2.endpoints / cap1.endpoints).toFixed(2) : '—'} × one. On paper, workers on separate cores or machines add capacity linearly until Redis (single-threaded) is the limit: at ${cost.commandsPerCheck.toFixed(2)} commands per check and the order of 100,000 simple commands/s a Redis core serves, that is about ${Math.round(100_000 / Math.max(cost.commandsPerCheck, 0.001)).toLocaleString('en')} checks/s.`,
       '',
@@ -349,5 +432,3 @@ export async function runScaleOut(options: ScaleOutOptions): Promise<SectionResu
     await redis.stop();
   }
 }
-
-

@@ -29,7 +29,13 @@ function rng(seed: number): () => number {
 }
 
 /** Intervals [start, end) of a Poisson process with mean gap `gapMs`, lengths uniform in [minMs, maxMs]. */
-function episodes(random: () => number, totalMs: number, gapMs: number, minMs: number, maxMs: number): Array<[number, number]> {
+function episodes(
+  random: () => number,
+  totalMs: number,
+  gapMs: number,
+  minMs: number,
+  maxMs: number,
+): Array<[number, number]> {
   const list: Array<[number, number]> = [];
   let t = -Math.log(1 - random()) * gapMs;
   while (t < totalMs) {
@@ -65,7 +71,10 @@ export function replayPartitions(options: { days: number; seed: number }) {
       const own = locations[Math.floor(random() * locations.length)];
       const down = inside(outages, t);
       const observe = (): LocationObservation[] =>
-        locations.map((location) => ({ location, result: result(!down && !(location === PARTITIONED && inside(partitions, t)), location) }));
+        locations.map((location) => ({
+          location,
+          result: result(!down && !(location === PARTITIONED && inside(partitions, t)), location),
+        }));
       const verdict = decideQuorum(observe(), quorum, own);
       const round = Math.max(...locations.map((l) => RTT[l]));
       if (verdict.verdict === 'location-problem') locationProblems++;
@@ -82,7 +91,13 @@ export function replayPartitions(options: { days: number; seed: number }) {
       }
       failing = now;
     }
-    return { falseRestarts, restarts, locationProblems, detectionP50: percentile(detections, 50) ?? NaN, detected: detections.length };
+    return {
+      falseRestarts,
+      restarts,
+      locationProblems,
+      detectionP50: percentile(detections, 50) ?? NaN,
+      detected: detections.length,
+    };
   };
   const quorum = run(LOCATIONS, 2);
   const single = run([PARTITIONED], 1);
@@ -91,10 +106,31 @@ export function replayPartitions(options: { days: number; seed: number }) {
     `### Partition replay (${options.days} days, virtual time, interval 5 s; ${outages.length} real outages of 1–10 min; ${PARTITIONED} loses its network ${partitions.length} times for 2–15 min)`,
     '',
     markdownTable(
-      ['watch', 'restarts', 'false restarts', 'location problems reported (sweeps)', 'outages detected', 'detection p50'],
       [
-        ['quorum 2 of fra, iad, sin', quorum.restarts, quorum.falseRestarts, quorum.locationProblems, `${quorum.detected}/${outages.length}`, humanMs(quorum.detectionP50)],
-        [`single location (${PARTITIONED})`, single.restarts, single.falseRestarts, '—', `${single.detected}/${outages.length}`, humanMs(single.detectionP50)],
+        'watch',
+        'restarts',
+        'false restarts',
+        'location problems reported (sweeps)',
+        'outages detected',
+        'detection p50',
+      ],
+      [
+        [
+          'quorum 2 of fra, iad, sin',
+          quorum.restarts,
+          quorum.falseRestarts,
+          quorum.locationProblems,
+          `${quorum.detected}/${outages.length}`,
+          humanMs(quorum.detectionP50),
+        ],
+        [
+          `single location (${PARTITIONED})`,
+          single.restarts,
+          single.falseRestarts,
+          '—',
+          `${single.detected}/${outages.length}`,
+          humanMs(single.detectionP50),
+        ],
       ],
     ),
     '',

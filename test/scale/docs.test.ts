@@ -34,7 +34,10 @@ describe('docs/scale-out.md', () => {
     const service = await startTestServer({ kind: 'up' });
     const dir = mkdtempSync(join(tmpdir(), 'uptime-doc-'));
     const config = join(dir, 'uptime.yml');
-    writeFileSync(config, `mode: extreme\nhealthCheckInterval: 1s\nservices:\n  api:\n    url: ${service.url}\n`);
+    writeFileSync(
+      config,
+      `mode: extreme\nhealthCheckInterval: 1s\nservices:\n  api:\n    url: ${service.url}\n`,
+    );
     const ports = [await freePort(), await freePort()];
     const workers = lines.filter((l) => l.includes('npm run worker'));
     expect(workers).toHaveLength(2);
@@ -46,7 +49,11 @@ describe('docs/scale-out.md', () => {
         .replaceAll('.uptime/state.json', join(dir, 'state.json'));
       const env = { PATH: process.env.PATH, UPTIME_REDIS_URL: redis.url, HOST: '127.0.0.1' };
       expect(lines[1]).toBe('export UPTIME_REDIS_URL=redis://127.0.0.1:6379');
-      const child = spawn('bash', ['-c', `exec ${command.replace(/^(\S+=\S+ )+/, (vars) => `env ${vars}`)}`], { cwd: ROOT, env, stdio: 'ignore', detached: true });
+      const child = spawn(
+        'bash',
+        ['-c', `exec ${command.replace(/^(\S+=\S+ )+/, (vars) => `env ${vars}`)}`],
+        { cwd: ROOT, env, stdio: 'ignore', detached: true },
+      );
       children.push(child);
     }
     const health = lines.at(-1)!.replace('9464', String(ports[0]));
@@ -59,15 +66,26 @@ describe('docs/scale-out.md', () => {
     expect(answer.location).toBe('fra');
     // Both locations' workers take sweeps of `shop` (served in the metrics of the one that swept last).
     await poll(async () => {
-      const texts = await Promise.all(ports.map((p) => fetch(`http://127.0.0.1:${p}/metrics`).then((r) => r.text()).catch(() => '')));
-      return texts.filter((t) => /uptime_last_sweep_timestamp_seconds\{repo="shop"/.test(t)).length === 2 || undefined;
+      const texts = await Promise.all(
+        ports.map((p) =>
+          fetch(`http://127.0.0.1:${p}/metrics`)
+            .then((r) => r.text())
+            .catch(() => ''),
+        ),
+      );
+      return (
+        texts.filter((t) => /uptime_last_sweep_timestamp_seconds\{repo="shop"/.test(t)).length === 2 ||
+        undefined
+      );
     }, 30_000);
     for (const child of children) stopGroup(child);
   }, 60_000);
 
   it('the Fly.io example and docker-compose.scale.yml use the names the worker reads', () => {
     const toml = block('## Worked example: Fly.io regions', 'toml');
-    const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const scripts = (
+      JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    ).scripts;
     expect(toml).toContain('worker = "npm run worker"');
     expect(scripts.worker).toBe('tsx cli/index.ts worker');
     expect(toml).toMatch(/path = "\/health"/);
@@ -77,7 +95,8 @@ describe('docs/scale-out.md', () => {
     };
     const workers = Object.values(compose.services).filter((s) => s.command?.join(' ') === 'npm run worker');
     expect(workers.map((w) => w.environment?.UPTIME_LOCATION).sort()).toEqual(['fra', 'iad']);
-    for (const service of [...workers, compose.services.bot]) expect(service.environment?.UPTIME_REDIS_URL).toBe('redis://redis:6379');
+    for (const service of [...workers, compose.services.bot])
+      expect(service.environment?.UPTIME_REDIS_URL).toBe('redis://redis:6379');
   });
 });
 

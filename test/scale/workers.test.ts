@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -137,6 +139,9 @@ describe('a quorum of locations', () => {
         healthy: true,
       });
       expect(recovered.result!.summary).toContain('failing from fra, iad');
+      // The incident's timeline (the local log beside the state) says from where it failed.
+      const log = readFileSync(join(dirname(world.repos.shop.statePath), 'incidents.md'), 'utf8');
+      expect(log).toContain('failing from fra, iad');
     } finally {
       await world.close();
     }

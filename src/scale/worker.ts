@@ -7,9 +7,9 @@ import { Redis } from 'ioredis';
 import type { ScheduledRunResult } from '../engine/scheduled.js';
 import { mapBounded } from '../probe/sweep.js';
 import type { ProbeResult } from '../probe/types.js';
-import { formatDuration } from '../util/duration.js';
 import type { Logger } from '../util/logger.js';
 import { LocationProber } from './fanout.js';
+import { reachable } from './redis.js';
 import { SweepLock } from './lock.js';
 import { ScaleMetrics, startMetricsServer } from './metrics.js';
 import { Presence } from './presence.js';
@@ -320,35 +320,4 @@ export async function startScaleWorker(options: ScaleWorkerOptions): Promise<Run
       await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
     },
   };
-}
-
-/** Where Redis is, without the password a URL may carry (`redis://:secret@host` → `redis://host:6379`). */
-export function redisWhere(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.hostname}:${parsed.port || 6379}`;
-  } catch {
-    return 'the URL given (not a valid URL)';
-  }
-}
-
-/** Resolves when Redis answers PING; rejects after `timeoutMs` with where it tried and what to check. */
-async function reachable(redis: Redis, url: string, timeoutMs: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new Error(
-            `UPTIME_REDIS_URL: Redis at ${redisWhere(url)} did not answer within ${formatDuration(timeoutMs)}. Fix: check that Redis runs there and this machine can reach it (host, port, password, TLS with rediss://).`,
-          ),
-        ),
-      timeoutMs,
-    );
-  });
-  try {
-    await Promise.race([redis.ping(), late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -6,6 +6,7 @@ import { runScaleCurve } from './scale-curve.js';
 import { runEnduranceSection } from './endurance.js';
 import { runActionCost } from './action-cost.js';
 import { runMonitorsSection } from './monitors.js';
+import { runScaleOut } from './scaleout.js';
 import type { SectionResult } from './lib/stats.js';
 import { runRecoverySection } from './recovery.js';
 
@@ -46,6 +47,12 @@ export const SECTIONS = {
       quick
         ? { trials: 3, forged: 10, heartbeatTrials: 20, monitors: 1_000 }
         : { trials: 20, forged: 100, heartbeatTrials: 200, monitors: 10_000 },
+    ),
+  scaleout: (quick: boolean) =>
+    runScaleOut(
+      quick
+        ? { sizes: [200, 400], intervals: 2, failoverTrials: 1, replayDays: 2 }
+        : { sizes: [100, 200, 300, 500, 1000, 2000, 4000], intervals: 3, failoverTrials: 3, replayDays: 30 },
     ),
 } satisfies Record<string, (quick: boolean) => Promise<SectionResult>>;
 

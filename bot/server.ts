@@ -10,6 +10,7 @@ import { createReceiver, type Receiver } from './receiver.js';
 import { startWebhookProxy } from './proxy.js';
 import { parseWatchRepos, startHostedWatch, type HostedWatchOptions } from './watch.js';
 import { Listener, repositoryEventsPath } from '../src/events/listener.js';
+import { followScaleEvents, startScaleCoordinator, type ScaleCoordinator } from './scale.js';
 
 /**
  * The bot as a server: a bounded webhook receiver (bot/receiver.ts: 413 above 25 MB, signature before
@@ -100,7 +101,22 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
   const listener = options.listener ?? new Listener();
   const appFn: ApplicationFunction = async (app, fnOptions) => {
     await uptimeApp({ ...options, clock })(app, fnOptions);
-    if (repos.length) {
+    if (env.UPTIME_REDIS_URL) {
+      // Scale-out (docs/scale-out.md): schedule the repositories on BullMQ; `uptime-action worker`s sweep them.
+      const coordinator: ScaleCoordinator = startScaleCoordinator(app, {
+        redisUrl: env.UPTIME_REDIS_URL,
+        repos,
+        env,
+        clock,
+        logger: probotLogger(app.log, redact),
+        fetch: options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args)),
+        configPath: options.configPath,
+        stateBranch: options.stateBranch,
+        reloadEveryMs: options.watch?.reloadEveryMs,
+      });
+      followScaleEvents(app, () => coordinator, options.configPath);
+      hosted = coordinator;
+    } else if (repos.length) {
       hosted = startHostedWatch(app, repos, {
         logger: probotLogger(app.log, redact),
         env,

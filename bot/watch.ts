@@ -79,7 +79,7 @@ export function parseWatchRepos(value: string | undefined): RepoRef[] {
 }
 
 /** Reaches the repository with the installation's client and reads its config under the hosted policy. */
-async function startSession(app: AppAuth, ref: RepoRef, options: HostedWatchOptions) {
+export async function startSession(app: AppAuth, ref: RepoRef, options: HostedWatchOptions) {
   const appClient = await app.auth();
   const installation = await requestData(
     appClient,

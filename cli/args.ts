@@ -121,6 +121,7 @@ export const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
   badges: ['config', 'base-url'],
   notify: ['config', 'test', 'verbose'],
   demo: ['verbose'],
+  worker: ['config', 'state', 'duration', 'verbose'],
   help: [],
   version: [],
 };

@@ -28,6 +28,8 @@ export interface CliDepsOptions {
   heartbeats?: HeartbeatView;
   /** Platform events received by `watch --listen`, quoted in the incident of a failed check. */
   recentEvents?: MonitorOptions['recentEvents'];
+  /** @default globalThis.fetch */
+  fetch?: typeof fetch;
 }
 
 /**
@@ -37,7 +39,7 @@ export interface CliDepsOptions {
 export function buildDeps(config: Config, options: CliDepsOptions): { deps: EngineDeps; store: StateStore } {
   const clock = options.clock ?? systemClock;
   const redact = runRedactor(options.env, config);
-  const fetchImpl: typeof fetch = (...args) => globalThis.fetch(...args);
+  const fetchImpl: typeof fetch = options.fetch ?? ((...args) => globalThis.fetch(...args));
   const deps: EngineDeps = {
     config,
     provider: redactingProviders(getProvider, redact),

@@ -16,6 +16,7 @@ import { siteCommand } from './commands/site.js';
 import { badgesCommand } from './commands/badges.js';
 import { notifyCommand } from './commands/notify.js';
 import { demoCommand } from './demo/command.js';
+import { workerCommand } from './commands/worker.js';
 import { processIO, redactedIO, type CliIO } from './io.js';
 
 const COMMANDS: Record<string, Command> = {
@@ -33,6 +34,7 @@ const COMMANDS: Record<string, Command> = {
   site: siteCommand,
   badges: badgesCommand,
   notify: notifyCommand,
+  worker: workerCommand,
 };
 
 /** The package version (package.json sits one folder up from cli/ and from dist/). */

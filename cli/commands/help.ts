@@ -146,6 +146,16 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     summary: 'send a test message to every notify: target',
     details: ['Exit 0 when every target accepted it, 1 when one failed, 2 bad config.'],
   },
+  worker: {
+    usage: 'worker [name]',
+    summary: 'a scale-out worker: sweeps from the Redis queue at UPTIME_LOCATION (docs/scale-out.md)',
+    details: [
+      'Needs UPTIME_REDIS_URL; UPTIME_LOCATION names where it probes from (default "default"). With APP_ID it',
+      'sweeps the repositories the bot schedules; without it, the local config under [name] (default local).',
+      'Serves /health and /metrics on PORT (default 9464). Runs until Ctrl-C, SIGTERM or --duration.',
+      'Exit 0 stopped, 2 bad config or setting.',
+    ],
+  },
   demo: {
     usage: 'demo',
     summary: 'start two local services, crash one, slow the other, show detection and recovery',

@@ -80,6 +80,9 @@ const expectSchema = z.strictObject({
 
 export const SERVICE_KEY = /^[a-z0-9][a-z0-9_-]*$/i;
 
+/** `locations: { quorum: 2 }`: down (and recovered) only when this many live locations see it failing. */
+const locationsSchema = z.strictObject({ quorum: positiveInt(50) });
+
 const serviceSchema = z.strictObject({
   name: z.optional(z.string().check(z.minLength(1))),
   /** What is checked (src/monitors): http (default), heartbeat, tls, tcp or dns. */
@@ -104,6 +107,8 @@ const serviceSchema = z.strictObject({
   burnRate: z.optional(burnRateSchema),
   // The keys of the other monitor types (every, grace, token, host, port, records, warnDays, ...).
   ...MONITOR_KEYS,
+  /** This service's own quorum of locations (docs/scale-out.md); overrides the top-level `locations`. */
+  locations: z.optional(locationsSchema),
 });
 
 /** Service keys every monitor type accepts. */
@@ -201,6 +206,8 @@ export const configSchema = z
     notify: z.optional(notifySchema),
     /** The status page (src/site). */
     statusPage: z.optional(statusPageSchema),
+    /** Scale-out: the quorum of locations (docs/scale-out.md). */
+    locations: z.optional(locationsSchema),
     services: z.record(z.string(), serviceSchema),
   })
   .check(
@@ -267,6 +274,8 @@ export interface ServiceConfig {
   rollbackOn?: 'degraded-deploy';
   /** Per-service burn-rate tuning (over the config's `burnRate`). */
   burnRate?: BurnRateConfig;
+  /** This service's quorum of locations (scale-out); absent = the config's. */
+  locations?: { quorum: number };
 }
 
 export interface Config {
@@ -293,6 +302,8 @@ export interface Config {
   notify?: NotifyTarget[];
   /** `statusPage:`. */
   statusPage?: StatusPageConfig;
+  /** `locations:` (scale-out): absent = every failure counts, as with one location. */
+  locations?: { quorum: number };
   services: Record<string, ServiceConfig>;
   /** Valid but probably a mistake (`timeout: 10 means 10 ms`): faces print them. Absent when none. */
   warnings?: Array<{ path: string; message: string; fix?: string }>;
@@ -370,6 +381,7 @@ export function toConfig(
       ...(s.dependsOn?.length ? { dependsOn: s.dependsOn } : {}),
       ...(s.rollbackOn ? { rollbackOn: s.rollbackOn } : {}),
       ...(s.burnRate ? { burnRate: s.burnRate } : {}),
+      ...(s.locations ? { locations: s.locations } : {}),
     };
   }
   if (problems.length) return { problems };
@@ -394,6 +406,7 @@ export function toConfig(
     ...(parsed.apiBudget ? { apiBudget: parsed.apiBudget } : {}),
     ...(parsed.notify ? { notify: parsed.notify } : {}),
     ...(parsed.statusPage ? { statusPage: parsed.statusPage } : {}),
+    ...(parsed.locations ? { locations: parsed.locations } : {}),
     services,
   };
 }

@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import type { Mode } from '../config/presets.js';
+import type { SweepJobData } from './types.js';
+
+/** A repository to watch and how often. */
+export interface WatchedRepo {
+  repo: string;
+  /** The mode's `healthCheckInterval` (ms). */
+  everyMs: number;
+  /** Changes with the config or the mode: workers re-open the repository when it does. */
+  version?: string;
+  /** The mode `everyMs` comes from (workers re-time the scheduler when another is in force). */
+  mode?: Mode;
+}
+
+/** The Job Scheduler's id for a repository. */
+export function schedulerId(repo: string): string {
+  return `repo:${repo}`;
+}
+
+/** Sweep jobs are kept briefly for inspection (a day of failures), never forever. */
+const SWEEP_JOB_OPTIONS = {
+  removeOnComplete: { age: 3600, count: 200 },
+  removeOnFail: { age: 86_400, count: 1000 },
+};
+
+/**
+ * Where in each interval a repository's sweeps fall (ms): a stable hash of its name, so many repositories at the
+ * same interval spread over it instead of all starting on the same boundary (BullMQ aligns `every` to it).
+ */
+export function offsetFor(repo: string, everyMs: number): number {
+  return createHash('sha256').update(repo).digest().readUInt32BE(0) % everyMs;
+}
+
+/** Creates or updates the repository's scheduler (BullMQ `upsertJobScheduler`): one sweep job per interval. */
+export async function upsertRepo(queue: Queue<SweepJobData>, watched: WatchedRepo): Promise<void> {
+  await queue.upsertJobScheduler(
+    schedulerId(watched.repo),
+    { every: watched.everyMs, offset: offsetFor(watched.repo, watched.everyMs) },
+    {
+      name: 'sweep',
+      data: { repo: watched.repo, version: watched.version, mode: watched.mode },
+      opts: SWEEP_JOB_OPTIONS,
+    },
+  );
+}
+
+/** Stops watching a repository (uninstalled, config removed). */
+export async function removeRepo(queue: Queue<SweepJobData>, repo: string): Promise<boolean> {
+  return queue.removeJobScheduler(schedulerId(repo));
+}
+
+/**
+ * Makes the queue's schedulers exactly `desired`: upserts each (an unchanged one keeps its rhythm), removes
+ * the schedulers of repositories no longer listed. Returns what changed, by repository.
+ */
+export async function syncSchedulers(
+  queue: Queue<SweepJobData>,
+  desired: WatchedRepo[],
+): Promise<{ upserted: string[]; removed: string[] }> {
+  const existing = await queue.getJobSchedulers(0, -1);
+  const byId = new Map(existing.map((s) => [s.key, s]));
+  const wanted = new Set(desired.map((w) => schedulerId(w.repo)));
+  const upserted: string[] = [];
+  for (const watched of desired) {
+    const current = byId.get(schedulerId(watched.repo));
+    const data = current?.template?.data as SweepJobData | undefined;
+    if (
+      current &&
+      Number(current.every) === watched.everyMs &&
+      data?.version === watched.version &&
+      data?.mode === watched.mode
+    )
+      continue;
+    await upsertRepo(queue, watched);
+    upserted.push(watched.repo);
+  }
+  const removed: string[] = [];
+  for (const scheduler of existing) {
+    if (wanted.has(scheduler.key) || !scheduler.key.startsWith('repo:')) continue;
+    await queue.removeJobScheduler(scheduler.key);
+    removed.push(scheduler.key.slice('repo:'.length));
+  }
+  return { upserted, removed };
+}

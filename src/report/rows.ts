@@ -95,8 +95,8 @@ export function buildStatusRows(
       id,
       name: service.name,
       status: paused ? 'paused' : (record?.health.status ?? 'unknown'),
-      checksOk: record ? shownChecks(record).ok : 0,
-      checksTotal: record ? shownChecks(record).total : 0,
+      checksOk: record ? record.checks.ok : 0,
+      checksTotal: record ? record.checks.total : 0,
       predictiveRestarts: record?.predictiveRestarts ?? 0,
       repairs: record?.repairs ?? 0,
     };
@@ -116,7 +116,7 @@ export function buildStatusRows(
       failing,
       since: record.health.since,
       lastError: record.health.status === 'up' && !failing ? undefined : record.health.lastError,
-      uptimePercent: uptimeFromChecks(shownChecks(record)),
+      uptimePercent: uptimeFromChecks(record.checks),
       uptimeTimePercent: uptimeFromTime(record, now, options.windowMs),
       lastResponseMs: record.health.lastResponseMs,
       certDaysLeft: record.health.certDaysLeft,
@@ -129,28 +129,6 @@ export function buildStatusRows(
       burn: burnView(record, config, service, now),
     };
   });
-}
-
-/**
- * The checks the dashboards count: those the sweeps booked, plus the probe that found the service healthy
- * after its newest recovery while that probe is still its latest check (it set `health.since` and
- * `lastCheckAt`; the totals do not book it). Without it a service just restarted on its first run reads
- * "Checks 0/1, Uptime 0.00%" while it is up. The next booked check takes its place: nothing counts twice.
- * Response times come from `record.checks` only.
- */
-export function shownChecks(record: ServiceRecord): CheckTotals {
-  const { health } = record;
-  const newest = record.attempts[record.attempts.length - 1];
-  const probeIsLatestCheck =
-    health.status === 'up' &&
-    newest !== undefined &&
-    newest.healthy &&
-    !newest.pending &&
-    health.lastCheckAt === health.since &&
-    health.since >= newest.at &&
-    health.since <= newest.at + newest.durationMs;
-  if (!probeIsLatestCheck) return record.checks;
-  return { ...record.checks, ok: record.checks.ok + 1, total: record.checks.total + 1 };
 }
 
 /**

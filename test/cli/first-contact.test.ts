@@ -395,7 +395,10 @@ describe('messages that say the true thing', () => {
       );
       const check = JSON.parse((await runCli(['check', '--json'], { cwd })).stdout);
       const sweep = JSON.parse((await runCli(['sweep', '--json'], { cwd })).stdout);
-      expect({ mode, check: check.services.api.status, sweep: sweep.services.api.status }).toEqual({
+      // sweep --json keeps the Action's report shape (a failing, unconfirmed service is `degraded` with
+      // `failing: true`, docs/cli.md); the word people read is the same.
+      const sweepWord = sweep.services.api.failing === true ? 'failing' : sweep.services.api.status;
+      expect({ mode, check: check.services.api.status, sweep: sweepWord }).toEqual({
         mode,
         check: word,
         sweep: word,

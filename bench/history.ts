@@ -66,7 +66,7 @@ export async function runHistoryBench(options: HistoryBenchOptions) {
       const minute = (day * DAY + run * EVERY) / 60_000;
       w.world.voice.up = !(day % 7 === 3 && run === 100);
       for (const sim of Object.values(w.world)) sim.responseMs = 40 + ((minute * 7) % 60);
-      // As the Action wires it (src/engine/github-services.ts): `site/` on the state branch only with
+      // As the Action wires it (src/run/github-services.ts): `site/` on the state branch only with
       // `statusPage.branch: true`; by default the Pages workflow renders the page from state.json.
       await runSweep({
         deps: { ...w.deps, store },

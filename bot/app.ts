@@ -6,7 +6,7 @@ import type { Provider } from '../src/providers/types.js';
 import { systemClock, type Clock } from '../src/util/clock.js';
 import type { Logger } from '../src/util/logger.js';
 import { makeRedactor, secretValues } from '../src/util/secrets.js';
-import { githubServices } from '../src/engine/github-services.js';
+import { githubServices } from '../src/run/github-services.js';
 import { hostedConfigLoad } from './hosted.js';
 
 /**

@@ -11,7 +11,7 @@ import type { Provider } from '../src/providers/types.js';
 import type { Clock } from '../src/util/clock.js';
 import { formatDuration } from '../src/util/duration.js';
 import type { Logger } from '../src/util/logger.js';
-import { githubServices } from '../src/engine/github-services.js';
+import { githubServices } from '../src/run/github-services.js';
 import { RetryableError, withRetry } from '../src/util/retry.js';
 import { hostedConfigLoad } from './hosted.js';
 import type { Listener } from '../src/events/listener.js';

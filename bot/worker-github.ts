@@ -1,5 +1,5 @@
 import { createProbot } from 'probot';
-import { githubServices } from '../src/engine/github-services.js';
+import { githubServices } from '../src/run/github-services.js';
 import { providerSecretEnv } from '../src/providers/registry.js';
 import type { RepoOpener } from '../src/scale/types.js';
 import { systemClock } from '../src/util/clock.js';

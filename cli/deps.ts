@@ -11,7 +11,7 @@ import { FileStateStore } from '../src/state/file.js';
 import type { StateStore } from '../src/state/types.js';
 import { systemClock, type Clock } from '../src/util/clock.js';
 import type { Logger } from '../src/util/logger.js';
-import { redactingProviders } from '../src/util/redact-provider.js';
+import { redactingProviders } from '../src/providers/redacting.js';
 
 /** Options of {@link buildDeps}. */
 export interface CliDepsOptions {

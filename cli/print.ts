@@ -55,29 +55,9 @@ export function formatEvent(event: EngineEvent, config: Config, options: EventFo
   const name = (service?: string) => (service ? (config.services[service]?.name ?? service) : 'engine');
   const line = (at: number, text: string) => `[${stamp(at)}] ${text}`;
   switch (event.type) {
-    case 'check': {
-      const r = event.result;
-      if (!r.ok)
-        return line(
-          r.at,
-          `🔍 ${name(event.service)}: check ${r.confirm ? 'confirmed failing' : 'failed'} — ${r.error ?? r.kind}`,
-        );
-      if (event.health.status === 'slow' || event.health.status === 'degraded')
-        return line(r.at, `🐢 ${name(event.service)}: ${r.responseMs}ms (${event.health.status})`);
-      return options.verbose ? line(r.at, `✅ ${name(event.service)}: ${r.responseMs}ms`) : undefined;
-    }
-    case 'status': {
-      const icon = { up: '🟢', down: '🔴', degraded: '🟠', slow: '🐢', unknown: '❔' }[event.to];
-      // A slow answer already has its own line (the check); a first "up" only matters in verbose mode.
-      if (event.to === 'slow') return undefined;
-      if (event.to === 'up' && (event.from === 'unknown' || event.from === 'slow')) {
-        return options.verbose
-          ? line(event.at, `${icon} ${name(event.service)} is up — ${event.reason}`)
-          : undefined;
-      }
-      const verb = event.to === 'up' ? 'RECOVERED' : event.to.toUpperCase();
-      return line(event.at, `${icon} ${name(event.service)} is ${verb} — ${event.reason}`);
-    }
+    case 'check':
+    case 'status':
+      return formatHealth(event, name(event.service), options);
     case 'recovery-start': {
       const icon =
         event.trigger === 'predictive' ? '🔮 Predictive' : event.trigger === 'command' ? '🔧 Manual' : '🔧';
@@ -117,4 +97,31 @@ export function formatEvent(event: EngineEvent, config: Config, options: EventFo
     case 'error':
       return line(options.now(), `⚠️  ${event.service ? `${name(event.service)}: ` : ''}${event.message}`);
   }
+}
+
+/** A check's answer and a status change, as log lines (a healthy check only in verbose mode). */
+function formatHealth(
+  event: Extract<EngineEvent, { type: 'check' | 'status' }>,
+  name: string,
+  options: EventFormat,
+): string | undefined {
+  const line = (at: number, text: string) => `[${stamp(at)}] ${text}`;
+  if (event.type === 'check') {
+    const r = event.result;
+    if (!r.ok)
+      return line(
+        r.at,
+        `🔍 ${name}: check ${r.confirm ? 'confirmed failing' : 'failed'} — ${r.error ?? r.kind}`,
+      );
+    if (event.health.status === 'slow' || event.health.status === 'degraded')
+      return line(r.at, `🐢 ${name}: ${r.responseMs}ms (${event.health.status})`);
+    return options.verbose ? line(r.at, `✅ ${name}: ${r.responseMs}ms`) : undefined;
+  }
+  const icon = { up: '🟢', down: '🔴', degraded: '🟠', slow: '🐢', unknown: '❔' }[event.to];
+  // A slow answer already has its own line (the check); a first "up" only matters in verbose mode.
+  if (event.to === 'slow') return undefined;
+  if (event.to === 'up' && (event.from === 'unknown' || event.from === 'slow'))
+    return options.verbose ? line(event.at, `${icon} ${name} is up — ${event.reason}`) : undefined;
+  const verb = event.to === 'up' ? 'RECOVERED' : event.to.toUpperCase();
+  return line(event.at, `${icon} ${name} is ${verb} — ${event.reason}`);
 }

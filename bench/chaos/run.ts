@@ -8,7 +8,7 @@ import { parseConfig } from '../../src/config/load.js';
 import type { EngineEvent } from '../../src/engine/types.js';
 import { watch } from '../../src/engine/watch.js';
 import { createOctokit } from '../../src/github/octokit.js';
-import { githubServices } from '../../src/engine/github-services.js';
+import { githubServices } from '../../src/run/github-services.js';
 import { createRailwayProvider } from '../../src/providers/railway.js';
 import type { RecoveryAttempt } from '../../src/state/types.js';
 import { systemClock } from '../../src/util/clock.js';

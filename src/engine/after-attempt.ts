@@ -1,4 +1,4 @@
-import type { Config } from '../config/schema.js';
+import type { Config, ServiceConfig } from '../config/schema.js';
 import { recoveredHealth } from '../monitor/machine.js';
 import type { ProbeResult } from '../probe/types.js';
 import { countVerifiedCheck, recordAttempt } from '../state/records.js';
@@ -45,37 +45,52 @@ export function planAfterAttempt(input: {
   });
   incidents.push({ type: 'comment', service: id, body: attemptComment(service, attempt) });
   if (!healthyProbe) return { record, events, incidents };
-  const from = record.health.status;
-  record = closeOutage(
+  const back = planRecovered(service, record, attempt, healthyProbe, input.open?.openedAt ?? attempt.at);
+  return {
+    record: back.record,
+    events: [...events, ...back.events],
+    incidents: [...incidents, ...back.incidents],
+    recovered: { responseMs: healthyProbe.responseMs },
+  };
+}
+
+/** Pure: a verified recovery closes the outage, resets the ladder and resolves the incident. */
+function planRecovered(
+  service: ServiceConfig,
+  before: ServiceRecord,
+  attempt: RecoveryAttempt,
+  healthyProbe: ProbeResult,
+  openedAt: number,
+): Omit<AfterAttempt, 'recovered'> {
+  const at = healthyProbe.at;
+  // The healthy answer that verified the recovery is a check like any other (Checks 1/2, not 0/1).
+  const record = closeOutage(
     countVerifiedCheck(
       {
-        ...record,
-        health: recoveredHealth(record.health, healthyProbe.at, healthyProbe.responseMs),
+        ...before,
+        health: recoveredHealth(before.health, at, healthyProbe.responseMs),
         ladderStep: 0,
         escalatedAt: undefined,
       },
       healthyProbe.responseMs,
     ),
-    healthyProbe.at,
+    at,
   );
-  events.push({
-    type: 'status',
-    service: id,
-    from,
-    to: 'up',
-    reason: `${attempt.action} worked`,
-    at: healthyProbe.at,
-  });
-  const openedAt = input.open?.openedAt ?? attempt.at;
-  const durationMs = healthyProbe.at - openedAt;
-  incidents.push({
-    type: 'resolve',
-    service: id,
-    at: healthyProbe.at,
-    durationMs,
-    body: `${resolvedComment(service, durationMs, healthyProbe.at)} The ${attempt.action} brought it back.`,
-  });
-  return { record, events, incidents, recovered: { responseMs: healthyProbe.responseMs } };
+  const reason = `${attempt.action} worked`;
+  const durationMs = at - openedAt;
+  return {
+    record,
+    events: [{ type: 'status', service: service.id, from: before.health.status, to: 'up', reason, at }],
+    incidents: [
+      {
+        type: 'resolve',
+        service: service.id,
+        at,
+        durationMs,
+        body: `${resolvedComment(service, durationMs, at)} The ${attempt.action} brought it back.`,
+      },
+    ],
+  };
 }
 
 /**

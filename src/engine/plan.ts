@@ -131,23 +131,7 @@ function planCheck(plan: SweepPlan, input: PlanInput, service: ServiceConfig): v
     attempts: [],
     recovered: false,
   };
-  // The monitor could not make the probe (out of sockets): nothing is known of the service, nothing changes.
-  const unprobed = seen?.first.local ? seen.first : seen?.confirm?.local ? seen.confirm : undefined;
-  if (unprobed && !isPaused(state, id, now)) {
-    const health = (recordOf(state, id) ?? emptyRecord(now)).health;
-    plan.events.push({
-      type: 'skipped',
-      service: id,
-      reason: `${service.name} was not checked this time: ${unprobed.error ?? 'the monitor could not probe it'}`,
-    });
-    plan.services[id] = {
-      ...plan.services[id],
-      status: health.status,
-      error: unprobed.error,
-      unchecked: true,
-    };
-    return;
-  }
+  if (planUnchecked(plan, service, seen)) return;
   if (!seen || isPaused(state, id, now)) {
     plan.events.push({
       type: 'skipped',
@@ -175,7 +159,7 @@ function planCheck(plan: SweepPlan, input: PlanInput, service: ServiceConfig): v
     plan.events.push({ type: 'status', service: id, ...transition, at: final.at });
     if (transition.to === 'up' || transition.to === 'slow')
       record = { ...record, ladderStep: 0, escalatedAt: undefined };
-    planTransition(plan, input.config, service, before, record, final, transition);
+    planTransition(plan, input.config, service, before, final, transition);
   }
   state.services[id] = record;
   plan.services[id] = {
@@ -184,6 +168,29 @@ function planCheck(plan: SweepPlan, input: PlanInput, service: ServiceConfig): v
     responseMs: final.ok ? final.responseMs : undefined,
     error: final.ok ? undefined : final.error,
   };
+}
+
+/**
+ * The monitor could not make the probe (out of sockets): nothing is known of the service, nothing changes;
+ * it is reported `unchecked`. Returns whether that was the case.
+ */
+function planUnchecked(
+  plan: SweepPlan,
+  service: ServiceConfig,
+  seen: ServiceObservation | undefined,
+): boolean {
+  const { state, now } = plan;
+  const id = service.id;
+  const unprobed = seen?.first.local ? seen.first : seen?.confirm?.local ? seen.confirm : undefined;
+  if (!unprobed || isPaused(state, id, now)) return false;
+  const health = (recordOf(state, id) ?? emptyRecord(now)).health;
+  plan.events.push({
+    type: 'skipped',
+    service: id,
+    reason: `${service.name} was not checked this time: ${unprobed.error ?? 'the monitor could not probe it'}`,
+  });
+  plan.services[id] = { ...plan.services[id], status: health.status, error: unprobed.error, unchecked: true };
+  return true;
 }
 
 /**
@@ -201,7 +208,6 @@ function planTransition(
   config: Config,
   service: ServiceConfig,
   before: ServiceRecord,
-  record: ServiceRecord,
   probe: ProbeResult,
   transition: { from: HealthStatus; to: HealthStatus; reason: string },
 ): void {
@@ -243,7 +249,6 @@ function planTransition(
     service: id,
     body: statusComment(service, transition.from, transition.to, transition.reason, at),
   });
-  void record;
 }
 
 /** The service has an incident open, or this plan already opens one. */

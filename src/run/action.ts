@@ -10,7 +10,7 @@ import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { GitHubClient, RepoRef } from '../github/client.js';
 import { cronIntervalMs, detectCronGaps, workflowPathFromRef } from '../github/cron.js';
-import { githubServices } from '../engine/github-services.js';
+import { githubServices } from './github-services.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { redactDeep } from '../util/redact.js';

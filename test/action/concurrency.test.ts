@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { parseConfig } from '../../src/config/load.js';
 import { runSweep } from '../../src/run/sweep.js';
-import { githubServices } from '../../src/engine/github-services.js';
+import { githubServices } from '../../src/run/github-services.js';
 import type { Provider } from '../../src/providers/types.js';
 import { GitHubStateStore } from '../../src/state/github.js';
 import type { UptimeState } from '../../src/state/types.js';

@@ -1,17 +1,17 @@
 import type { Config, ProviderType } from '../config/schema.js';
-import type { EngineDeps, EngineEvent } from './types.js';
+import type { EngineDeps, EngineEvent } from '../engine/types.js';
 import { GitHubIncidentLog } from '../incidents/github.js';
 import { probeMonitor } from '../monitors/registry.js';
 import type { HeartbeatView } from '../monitors/heartbeat-book.js';
 import type { MonitorOptions } from '../monitors/types.js';
 import { getProvider } from '../providers/registry.js';
 import type { Provider } from '../providers/types.js';
-import { GitHubSiteSink } from './site.js';
+import { GitHubSiteSink } from '../engine/site.js';
 import { GitHubStateStore } from '../state/github.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import type { PrivateTargets } from '../util/net-address.js';
-import { redactingProviders } from '../util/redact-provider.js';
+import { redactingProviders } from '../providers/redacting.js';
 import type { GitHubClient, RepoRef } from '../github/client.js';
 
 export interface GitHubServicesOptions extends RepoRef {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { renderSite } from '../../src/site/index.js';
+import { CHROMIUM, chromiumDescribe } from '../helpers/chromium.js';
 import { fixtureConfig, fixtureState, HOSTILE_NAMES, issueUrl, NOW } from '../site/fixture.js';
 
 /**
@@ -15,14 +16,7 @@ import { fixtureConfig, fixtureState, HOSTILE_NAMES, issueUrl, NOW } from '../si
  * The screenshot goes to docs/img/status-page.png when that file is missing or UPDATE_SCREENSHOTS=1 (so a
  * plain test run leaves the work tree clean), else to a temporary folder.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available) {
-  console.warn(
-    `Skipping the browser test: no Chromium at ${CHROMIUM}. Install it: apt-get update && apt-get install -y chromium`,
-  );
-}
-const suite = available ? describe : describe.skip;
+const suite = chromiumDescribe();
 const SCREENSHOT = resolve('docs/img/status-page.png');
 
 suite('status page in Chromium (network off)', () => {

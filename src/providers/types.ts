@@ -24,6 +24,8 @@ export interface ProviderContext {
   allowedEnv?: (name: string) => boolean;
   /** Overrides of the providers' request and follow-through timing (tests, demos, chaos runs). */
   timing?: ProviderTiming;
+  /** Makes the signal that ends one request after `ms` (tests expire it themselves). @default AbortSignal.timeout */
+  timeoutSignal?: (ms: number) => AbortSignal;
 }
 
 /** How long providers wait; every field optional, defaults in each provider's doc comment. */

@@ -7,6 +7,7 @@ import {
 } from '../notify/index.js';
 import type { NotificationEvent, NotifyFailure } from '../notify/index.js';
 import { sendNotifications } from '../notify/index.js';
+import { forgetUnconfigured } from '../state/records.js';
 import type { IncidentRef, StateStore, UptimeState } from '../state/types.js';
 import { mergeSweep, withSweptRecords } from './sweep.js';
 import type { EngineDeps, SweepResult } from './types.js';
@@ -120,7 +121,8 @@ export class Publisher {
    * anyway, so the samples join the current hour.
    */
   apply(state: UptimeState, merge: boolean): UptimeState {
-    const claim = claimNotifications(this.record(state, merge), this.events);
+    const current = forgetUnconfigured(state, Object.keys(this.deps.config.services));
+    const claim = claimNotifications(this.record(current, merge), this.events);
     this.lastClaim = claim.claimed;
     return claim.state;
   }

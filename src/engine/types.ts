@@ -118,4 +118,6 @@ export interface SweepResult {
   notifications: Notification[];
   /** What the sweep wrote outside the state (incident issues, comments, recovery claims), in words. */
   writes: string[];
+  /** The config's service ids: the records of any other service are dropped when the sweep is written. */
+  configured?: string[];
 }

@@ -5,6 +5,10 @@ import type { NotificationEvent } from './events.js';
 import { buildRequest } from './payloads.js';
 import { targetLabel, targetSecrets, type NotifyTarget } from './schema.js';
 import { neutralise } from './text.js';
+import { readPrefix } from '../util/read.js';
+
+/** Bytes of a receiver's error answer read at most (a line of it is quoted). */
+export const MAX_ERROR_BODY_BYTES = 16 * 1024;
 
 /** Options of {@link sendNotifications}. */
 export interface SendOptions {
@@ -120,8 +124,9 @@ async function deliver(
           (error instanceof Error ? error.message : String(error));
         throw new RetryableError(`could not connect (${cause})`);
       }
-      const text = await response.text().catch(() => '');
-      if (response.ok) return;
+      if (response.ok) return void (await response.body?.cancel().catch(() => undefined));
+      // Only quoted in the failure line: a bounded read (a receiver may answer hundreds of MB).
+      const text = await readPrefix(response, MAX_ERROR_BODY_BYTES).catch(() => '');
       const detail = `HTTP ${response.status}${text ? ` ${neutralise(text, 120)}` : ''}`;
       if (isRetryableStatus(response.status))
         throw new RetryableError(detail, response.status, retryAfterFromHeaders(response.headers));

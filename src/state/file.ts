@@ -34,6 +34,8 @@ interface Snapshot {
 }
 
 const MISSING = 'missing';
+/** Problem lines logged for one malformed file; the rest are counted. */
+const MAX_PROBLEM_LINES = 20;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -121,8 +123,13 @@ export class FileStateStore implements StateStore {
       this.keptAside.add(hash);
       const aside = `${this.path}.broken-${this.now()}.json`;
       await writeFile(aside, bytes, { flag: 'wx' }).catch(() => undefined);
-      for (const problem of problems)
+      // Bounded: a file with thousands of bad parts names the first ones and counts the rest.
+      for (const problem of problems.slice(0, MAX_PROBLEM_LINES))
         this.warn(`${problem} (file ${this.path}; the original is kept as ${aside})`);
+      if (problems.length > MAX_PROBLEM_LINES)
+        this.warn(
+          `state: ${problems.length - MAX_PROBLEM_LINES} more parts reset (file ${this.path}; see ${aside})`,
+        );
     }
     return { state, hash };
   }

@@ -69,7 +69,7 @@ export async function watch(
         return publisher ? publisher.apply(merged, merge) : merged;
       });
       if (publishDue && !merge) publisher?.countHistoryWrite();
-      publisher?.written();
+      publisher?.written(store);
       publishDue = false;
       pending = [];
       unsavedChange = false;

@@ -112,7 +112,7 @@ async function deliver(
       try {
         response = await fetchImpl(request.url, {
           method: 'POST',
-          headers: request.headers,
+          headers: { ...request.headers, ...deliveryHeaders(event) },
           body: request.body,
           signal: deadline,
           redirect: 'error',
@@ -134,6 +134,16 @@ async function deliver(
     },
     { retries: options.retries ?? 2, baseDelayMs: 500, maxDelayMs: timeoutMs, sleep },
   );
+}
+
+/**
+ * Every message says which one it is (`X-Uptime-Id`, stable across resends, so a receiver can drop a
+ * repeat) and how many earlier sends never settled (`X-Uptime-Retries`, src/notify/outbox.ts).
+ */
+export function deliveryHeaders(event: NotificationEvent): Record<string, string> {
+  const headers: Record<string, string> = { 'X-Uptime-Id': event.id.replace(/[^\x21-\x7e]/g, '_') };
+  if (event.tries) headers['X-Uptime-Retries'] = String(event.tries);
+  return headers;
 }
 
 function abortableSleep(signal: AbortSignal) {

@@ -38,3 +38,5 @@ export const MAX_RECENT = 100;
 export const MAX_NOTIFIED_STORED = 5000;
 /** Longest stored text (an error, a provider's detail). */
 export const MAX_TEXT = 10_000;
+/** Messages waiting for their send to settle (200 kept). */
+export const MAX_OUTBOX_STORED = 1000;

@@ -60,6 +60,24 @@ const incidentSchema = z.object({
 });
 const pauseSchema = z.object({ until: z.optional(time), by: z.optional(text), at: time });
 
+const outboxEntrySchema = z.object({
+  event: z.object({
+    id: text,
+    service: text,
+    serviceName: text,
+    transition: z.enum(['down', 'degraded', 'escalated', 'resolved', 'test']),
+    at: time,
+    reason: text,
+    incident: z.optional(z.object({ number: int, url: z.optional(text) })),
+    durationMs: z.optional(duration),
+    pageUrl: z.optional(text),
+    tries: z.optional(int),
+  }),
+  queuedAt: time,
+  tries: int,
+  owner: z.object({ host: text, pid: int, run: text, at: time }),
+});
+
 /** Keys never accepted as a service name in stored state: they would reach `Object.prototype`. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'prototype']);
 
@@ -258,6 +276,8 @@ export function parseStateData(data: unknown): ParsedState {
   };
   const history = historyOf(data.history, problems);
   if (history) state.history = history;
+  if (data.outbox !== undefined)
+    state.outbox = listOf(data.outbox, 'outbox', outboxEntrySchema, problems, limits.MAX_OUTBOX_STORED);
   if (data.notified !== undefined)
     state.notified = listOf(data.notified, 'notified', text, problems, limits.MAX_NOTIFIED_STORED);
   const mode = optional('mode', z.enum(MODES));

@@ -6,6 +6,7 @@ import { buildRequest } from './payloads.js';
 import { targetLabel, targetSecrets, type NotifyTarget } from './schema.js';
 import { neutralise } from './text.js';
 import { readPrefix } from '../util/read.js';
+import { neutralize } from '../util/redact.js';
 
 /** Bytes of a receiver's error answer read at most (a line of it is quoted). */
 export const MAX_ERROR_BODY_BYTES = 16 * 1024;
@@ -163,8 +164,9 @@ function abortableSleep(signal: AbortSignal) {
 
 /**
  * The incident timeline entry (Markdown) for a failed notification: `incidents.comment(service, ref, entry)`.
- * Mentions are defused (`@` followed by a zero-width space) so a receiver's echo can't ping anyone.
+ * A receiver's echo is made inert: no live image, link, autolink, HTML or mention.
  */
 export function failureTimelineEntry(failure: NotifyFailure): string {
-  return `⚠️ ${failure.message.replace(/@/g, '@\u200b').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'))}`;
+  // The shared rules (src/util/redact.ts): the receiver's words may hold an image, a link or a mention.
+  return `⚠️ ${neutralize(failure.message)}`;
 }

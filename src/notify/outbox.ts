@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import { processAlive } from '../util/process.js';
 import type { NotificationEvent } from './events.js';
 
 /**
@@ -50,17 +51,6 @@ export const OUTBOX_LEASE_MS = 5 * 60_000;
 /** This process as an owner (one `run` per Publisher, so two in one process don't take each other's). */
 export function outboxOwner(now: number): OutboxOwner {
   return { host: hostname(), pid: process.pid, run: randomUUID(), at: now };
-}
-
-/** Whether `pid` is a live process on this host (`kill -0`). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error: unknown) {
-    // EPERM: it exists, under another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Whether `owner` can no longer be expected to settle its messages. */

@@ -40,3 +40,5 @@ export const MAX_NOTIFIED_STORED = 5000;
 export const MAX_TEXT = 10_000;
 /** Messages waiting for their send to settle (200 kept). */
 export const MAX_OUTBOX_STORED = 1000;
+/** Webhook delivery ids remembered (2,000 kept). */
+export const MAX_DELIVERIES_STORED = 5000;

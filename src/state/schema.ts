@@ -276,6 +276,8 @@ export function parseStateData(data: unknown): ParsedState {
   };
   const history = historyOf(data.history, problems);
   if (history) state.history = history;
+  if (data.deliveries !== undefined)
+    state.deliveries = mapOf(data.deliveries, 'deliveries', time, problems, limits.MAX_DELIVERIES_STORED);
   if (data.outbox !== undefined)
     state.outbox = listOf(data.outbox, 'outbox', outboxEntrySchema, problems, limits.MAX_OUTBOX_STORED);
   if (data.notified !== undefined)

@@ -110,6 +110,8 @@ export interface UptimeState {
   notified?: string[];
   /** Messages recorded but not yet settled (src/notify/outbox.ts): sent again if their sender died. */
   outbox?: OutboxEntry[];
+  /** Webhook deliveries already handled (id → epoch ms), src/commands/deliveries.ts; bounded by age. */
+  deliveries?: Record<string, number>;
 }
 
 /**

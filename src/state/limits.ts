@@ -22,8 +22,8 @@ export const MAX_HOURLY_BUCKETS = 8 * 24;
 export const MAX_DAILY_BUCKETS = 100;
 /** Raw response times of the current hour (60 kept). */
 export const MAX_HOUR_SAMPLES_STORED = 100;
-/** Outages per service (90 days kept); past it, the newest. */
-export const MAX_OUTAGES = 5000;
+/** Outages per service (90 days kept: a service flapping every few minutes has tens of thousands); past it, the newest. */
+export const MAX_OUTAGES = 50_000;
 /** Recovery attempts per service (50 kept). */
 export const MAX_ATTEMPTS_STORED = 200;
 /** Days of daily totals per service (90 kept). */

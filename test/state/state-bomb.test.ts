@@ -99,8 +99,8 @@ describe('parsing a state bomb', () => {
     expect(text).toContain('history.services.api dropped');
     expect(text).toContain('history.services.web dropped');
     expect(text).toContain('history.incidents: 1 malformed entries dropped');
-    expect(text).toContain('services.api.outages: 95000 oldest entries dropped (at most 5000)');
-    expect(state.services.api.outages).toHaveLength(5000);
+    expect(text).toContain('services.api.outages: 50000 oldest entries dropped (at most 50000)');
+    expect(state.services.api.outages).toHaveLength(50_000);
     expect(state.services.api.health.since).toBe(0);
     expect(state.pauses).toEqual({});
     expect(state.history?.services).toEqual({});

@@ -208,6 +208,42 @@ describe('the Action on a schedule', () => {
     expect(github.requests.some((r) => r.url.startsWith('/repos/acme/site/actions/runs?'))).toBe(true);
   });
 
+  test('a state bomb on the state branch (ok: 2e9, 150,000 buckets, times of 1e300): every run succeeds', async () => {
+    await runAction();
+    const url = `${github.url}/repos/acme/site/contents/state.json`;
+    const current = (await (await fetch(`${url}?ref=uptime-state`)).json()) as { sha: string };
+    const hour = Math.floor(clock.now() / 3_600_000) * 3_600_000;
+    const bucket = (t: number, ok: number) => ({ t, ok, total: ok, p50: 10, p95: 10, max: 10 });
+    const bomb = {
+      ...(github.readJson('uptime-state', 'state.json') as object),
+      pauses: { api: { until: 1e300, at: hour } },
+      history: {
+        services: {
+          api: { hourly: [bucket(hour - 3_600_000, 2e9)], daily: [] },
+          old: { hourly: Array.from({ length: 150_000 }, (_, i) => bucket(i, 1)), daily: [] },
+        },
+        incidents: [],
+      },
+    };
+    const put = await fetch(url, {
+      method: 'PUT',
+      body: JSON.stringify({
+        message: 'bomb',
+        branch: 'uptime-state',
+        sha: current.sha,
+        content: Buffer.from(JSON.stringify(bomb)).toString('base64'),
+      }),
+    });
+    expect(put.ok).toBe(true);
+    const { failed, outputs, log } = await runAction();
+    expect(failed).toBe(false);
+    expect(outputs.status).toBe('up');
+    expect(log).toContain('history.services.api dropped');
+    expect(log).not.toMatch(/Invalid array length|Maximum call stack/);
+    // And the next run as well (before, every run failed the same way and the state never healed).
+    expect((await runAction()).failed).toBe(false);
+  });
+
   test('a bad input fails the step with the input named', async () => {
     const { failed, log } = await runAction({ inputs: { watch: 'soon' } });
     expect(failed).toBe(true);

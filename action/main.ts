@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { context as actionsContext } from '@actions/github';
 import { runActionEvent, type ActionRunResult } from '../src/run/action.js';
-import { systemClock } from '../src/util/clock.js';
+import { systemClock, type Clock } from '../src/util/clock.js';
 import type { Logger } from '../src/util/logger.js';
 import { makeRedactor, secretValues } from '../src/util/secrets.js';
 import { actionOctokit } from './github.js';
@@ -15,9 +15,13 @@ export type ActionContext = Pick<typeof actionsContext, 'eventName' | 'payload' 
  * The Action: reads the inputs, builds the client and fetch, calls the one core function
  * (`runActionEvent`: a scheduled sweep, or a slash command on `issue_comment`) and prints its result as
  * outputs, a job summary and annotations. Any failure, an Error or not, fails the step.
- * `context` is @actions/github's; tests pass one read from their own environment.
+ * `context` is @actions/github's; tests pass one read from their own environment (and a clock where the
+ * hour matters).
  */
-export async function run(context: ActionContext = actionsContext): Promise<void> {
+export async function run(
+  context: ActionContext = actionsContext,
+  clock: Clock = systemClock,
+): Promise<void> {
   const env = process.env;
   let redact = makeRedactor([...secretValues(env), ...proxySecrets(env)]);
   const { fetch, dispatcher } = actionFetch(env);
@@ -40,7 +44,7 @@ export async function run(context: ActionContext = actionsContext): Promise<void
       client: actionOctokit(inputs.token, env, logger),
       fetch,
       env,
-      clock: systemClock,
+      clock,
       logger,
       secrets: proxySecrets(env),
     });

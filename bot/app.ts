@@ -69,6 +69,8 @@ async function handleComment(
   });
   await runCommentCommand({
     payload,
+    // Remembered in the repository's state: a replay is ignored even after the bot restarts.
+    delivery: context.id,
     github,
     clock,
     logger,

@@ -31,6 +31,10 @@ export interface ReceiverOptions {
   rememberDeliveries?: number;
   /** The whole body must arrive within this; a slow sender is cut off. @default 30000 */
   bodyTimeoutMs?: number;
+  /** After a 413, what is still arriving is discarded for at most this long. @default bodyTimeoutMs */
+  drainMs?: number;
+  /** After a 413, at most this many bytes are discarded before the connection closes. @default 2 × maxBytes */
+  drainBytes?: number;
 }
 
 /** The receiver: a request handler plus `idle()`, which resolves once every accepted delivery has been handled. */
@@ -57,20 +61,72 @@ export class RecentIds {
 
 class BodyTooLarge extends Error {}
 
-function answer(res: ServerResponse, status: number, text: string, close = false): void {
+function answer(res: ServerResponse, status: number, text: string): void {
   if (res.headersSent) return;
-  const headers: Record<string, string> = { 'content-type': 'text/plain; charset=utf-8' };
-  if (close) headers.connection = 'close';
-  res.writeHead(status, headers).end(`${text}\n`);
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(`${text}\n`);
 }
 
-/** Answers 413 and drops the connection without reading the rest of the body. */
-function refuseTooLarge(req: IncomingMessage, res: ServerResponse, maxBytes: number): void {
-  res.on('finish', () => req.destroy());
-  answer(res, 413, `Payload too large: webhooks are at most ${maxBytes} bytes.`, true);
+/** How a refused oversized body is drained before the connection closes (nginx's "lingering close"). */
+interface Drain {
+  /** Most bytes read and discarded after the 413. */
+  bytes: number;
+  /** Longest the drain lasts. */
+  ms: number;
+  /** The drain stops when nothing arrives for this long. */
+  idleMs: number;
 }
 
-/** Reads the body up to `maxBytes`. @throws BodyTooLarge past the cap (the rest is never read). */
+/**
+ * Answers `status` (a 413, a 400) with `Connection: close`, then reads and discards what the client is still sending
+ * (bounded by `drain`) before the connection closes. Closing a socket with unread bytes makes the kernel
+ * send a reset, and a client that has not read the 413 yet (a busy machine) would see ECONNRESET instead
+ * of the answer; draining first gives it a clean end of stream. Nothing read is kept.
+ */
+function refuseAndDrain(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  message: string,
+  drain: Drain,
+): void {
+  if (res.headersSent) return void req.destroy();
+  const text = `${message}\n`;
+  res.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    connection: 'close',
+  });
+  // The whole answer goes out now; `end()` (after which Node closes the socket) waits for the drain.
+  res.write(text);
+  let drained = 0;
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(total);
+    clearTimeout(idle);
+    req.off('data', discard);
+    res.end();
+    // Still sending past the bounds: stop reading and let the close reset the rest.
+    if (!req.complete) res.once('finish', () => req.destroy());
+  };
+  const discard = (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > drain.bytes) finish();
+    else idle.refresh();
+  };
+  const total = setTimeout(finish, drain.ms);
+  const idle = setTimeout(finish, Math.min(drain.idleMs, drain.ms));
+  total.unref();
+  idle.unref();
+  req.on('data', discard);
+  req.once('end', finish);
+  req.once('close', finish);
+  req.once('error', finish);
+  req.resume();
+}
+
+/** Reads the body up to `maxBytes`. @throws BodyTooLarge past the cap (the caller drains the rest). */
 function readBody(req: IncomingMessage, maxBytes: number, timeoutMs: number): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -82,19 +138,23 @@ function readBody(req: IncomingMessage, maxBytes: number, timeoutMs: number): Pr
     }, timeoutMs);
     deadline.unref();
     const settle = () => clearTimeout(deadline);
-    req.once('end', settle);
-    req.once('close', settle);
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBytes) {
-        req.pause();
+        settle();
+        req.off('data', onData);
+        req.off('end', onEnd);
         chunks.length = 0;
         reject(new BodyTooLarge());
         return;
       }
       chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks).toString('utf8'));
+    req.once('end', settle);
+    req.once('close', settle);
+    req.on('data', onData);
+    req.on('end', onEnd);
     req.on('error', reject);
     req.on('aborted', () => reject(new Error('the client closed the connection')));
   });
@@ -111,6 +171,13 @@ export function createReceiver(options: ReceiverOptions): Receiver {
   const seen = new RecentIds(options.rememberDeliveries ?? 5000);
   const running = new Set<Promise<void>>();
   const { logger } = options;
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? 30_000;
+  const drain: Drain = {
+    bytes: options.drainBytes ?? 2 * maxBytes,
+    ms: options.drainMs ?? bodyTimeoutMs,
+    idleMs: 2000,
+  };
+  const tooLarge = `Payload too large: webhooks are at most ${maxBytes} bytes.`;
 
   const run = (delivery: AcceptedDelivery) => {
     const task = options
@@ -136,22 +203,27 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       logger.warn(
         `Webhook refused: ${length} bytes is over the ${maxBytes}-byte cap (delivery ${id ?? '?'}).`,
       );
-      return refuseTooLarge(req, res, maxBytes);
+      return refuseAndDrain(req, res, 413, tooLarge, drain);
     }
     if (!id || !name || !signature) {
       logger.warn(
         `Webhook refused: missing ${[!id && 'X-GitHub-Delivery', !name && 'X-GitHub-Event', !signature && 'X-Hub-Signature-256'].filter(Boolean).join(', ')}.`,
       );
-      res.on('finish', () => req.destroy());
-      return answer(res, 400, 'Missing X-GitHub-Delivery, X-GitHub-Event or X-Hub-Signature-256.', true);
+      return refuseAndDrain(
+        req,
+        res,
+        400,
+        'Missing X-GitHub-Delivery, X-GitHub-Event or X-Hub-Signature-256.',
+        drain,
+      );
     }
     let body: string;
     try {
-      body = await readBody(req, maxBytes, options.bodyTimeoutMs ?? 30_000);
+      body = await readBody(req, maxBytes, bodyTimeoutMs);
     } catch (error: unknown) {
       if (error instanceof BodyTooLarge) {
         logger.warn(`Webhook refused: the body passed the ${maxBytes}-byte cap (delivery ${id}).`);
-        return refuseTooLarge(req, res, maxBytes);
+        return refuseAndDrain(req, res, 413, tooLarge, drain);
       }
       return void req.destroy();
     }

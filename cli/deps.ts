@@ -61,7 +61,11 @@ export function buildDeps(config: Config, options: CliDepsOptions): { deps: Engi
     dryRun: options.dryRun,
     onEvent: options.onEvent,
   };
-  return { deps, store: new FileStateStore(options.statePath, { now: () => clock.now() }) };
+  const store = new FileStateStore(options.statePath, {
+    now: () => clock.now(),
+    warn: (message) => options.logger.warn(message),
+  });
+  return { deps, store };
 }
 
 /** The local incident log's index lives beside the state file (`incidents.json`, log in `incidents.md`). */

@@ -44,8 +44,18 @@ export async function recover(
     };
   }
   const attempt = result.attempt;
-  if (attempt) await ctx.store.update((fresh) => applyAttempt(fresh, service.id, attempt));
-  return { ...describeAttempt(service, action, result), service, stateChanged: true };
+  let unrecorded = '';
+  if (attempt) {
+    try {
+      await ctx.store.update((fresh) => applyAttempt(fresh, service.id, attempt));
+    } catch (error: unknown) {
+      // The attempt ran: the reply says what it did, and that the state does not know it yet.
+      const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+      unrecorded = `\n\n⚠️ This ${action} is not recorded in the shared state (${echo(reason, 200)}); until the state can be written, at most one attempt runs per restart window.`;
+    }
+  }
+  const described = describeAttempt(service, action, result);
+  return { ...described, reply: `${described.reply}${unrecorded}`, service, stateChanged: !unrecorded };
 }
 
 function refused(service: ServiceConfig, result: ManualResult): HandlerResult {

@@ -6,6 +6,7 @@ import type { IncidentLog } from '../incidents/types.js';
 import type { StateStore } from '../state/types.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
+import { rememberDelivery } from './deliveries.js';
 import { handleCommand, type CommandOutcome } from './handlers.js';
 import { defangMentions, echo, neutralize } from './echo.js';
 import { parseCommand } from './parse.js';
@@ -80,11 +81,16 @@ export interface RunCommentInput {
    * every value the config expanded from `${VAR}` and every `secretEnv` value). @default `redact`
    */
   redactFor?: (config: Config) => (text: string) => string;
+  /**
+   * The webhook's `X-GitHub-Delivery`: recorded in the repository's state before the command runs, so a
+   * replay is ignored even after a restart of the bot (src/commands/deliveries.ts).
+   */
+  delivery?: string;
 }
 
 /** What happened to one comment. */
 export type RunCommentResult =
-  | { handled: false; reason: 'not-created' | 'bot' | 'self' | 'not-command' }
+  | { handled: false; reason: 'not-created' | 'bot' | 'self' | 'not-command' | 'replay' }
   | {
       handled: true;
       ok: boolean;
@@ -184,6 +190,17 @@ export async function runCommentCommand(input: RunCommentInput): Promise<RunComm
   let outcome: CommandOutcome;
   try {
     const services = await input.services(config);
+    // Only the verbs that act on a service (a replay of /status or /mode is harmless): one more write for them.
+    if (
+      input.delivery &&
+      REPLAY_GUARDED.has(parsed.command.name) &&
+      (await alreadyHandled(services.store, input.delivery, input.clock.now(), logger))
+    ) {
+      logger.info(
+        `Delivery ${input.delivery} was already handled (remembered in the state); ignoring the replay.`,
+      );
+      return { handled: false, reason: 'replay' };
+    }
     outcome = await handleCommand(
       { command: parsed.command, text: parsed.text },
       {
@@ -213,6 +230,28 @@ const NO_ACCESS = (actor: string) =>
 
 /** The fixed answer to a malformed command from someone who may not run it. */
 const NOT_A_COMMAND = 'That is not a command you may run here. `/help` lists the ones you may.';
+
+/** Commands whose replay would act twice on a service: their delivery ids are remembered in the state. */
+const REPLAY_GUARDED = new Set(['restart', 'redeploy', 'rollback']);
+
+/**
+ * Records the delivery in the state (compare-and-swap); true when it was already there. A state that can't be
+ * written doesn't stop the command (the receiver's in-memory set still drops a quick replay).
+ */
+async function alreadyHandled(store: StateStore, id: string, now: number, logger: Logger): Promise<boolean> {
+  let seen = false;
+  try {
+    await store.update((fresh) => {
+      const result = rememberDelivery(fresh, id, now);
+      seen = result.seen;
+      return result.state;
+    });
+  } catch (error: unknown) {
+    logger.warn(`Could not record delivery ${id} in the state: ${message(error)}`);
+    return false;
+  }
+  return seen;
+}
 
 /** A failed reaction is cosmetic: log it, carry on with the command. */
 async function react(github: CommentGitHub, kind: ReactionKind, logger: Logger): Promise<void> {

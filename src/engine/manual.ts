@@ -101,6 +101,12 @@ export async function runManualAction(
     // A service whose latest check passed is never rolled back.
     if (record.health.lastCheckAt !== undefined && record.health.consecutiveSuccesses > 0)
       return refuse(`${NOT.rollback} ${service.name}: its latest check passed.`);
+    // The stored check may be old: it may have recovered since. A rollback replaces a deployment, so look now.
+    const now = await deps.probe(service);
+    if (now.ok)
+      return refuse(
+        `Not rolling back ${service.name}: it answers healthy now (HTTP ${now.status ?? 'ok'} in ${now.responseMs} ms), so a rollback would replace a working deployment.`,
+      );
     const found = await findRollbackTarget(deps, service, deps.provider(recovery.provider));
     if (found.from && !found.target) return refuse(`${NOT.rollback} ${service.name}: ${found.problem}.`);
     target = found.target?.id;

@@ -7,7 +7,9 @@ import {
 } from '../notify/index.js';
 import type { NotificationEvent, NotifyFailure } from '../notify/index.js';
 import { sendNotifications } from '../notify/index.js';
-import type { IncidentRef, UptimeState } from '../state/types.js';
+import { hasOrphans, outboxOwner, settleOutbox, stepOutbox, type OutboxEntry } from '../notify/outbox.js';
+import { forgetUnconfigured } from '../state/records.js';
+import type { IncidentRef, StateStore, UptimeState } from '../state/types.js';
 import type { EngineDeps, SweepResult } from './types.js';
 
 /**
@@ -67,6 +69,13 @@ export class Publisher {
   private samples: Record<string, Sample[]> = {};
   private events: NotificationEvent[] = [];
   private lastClaim: NotificationEvent[] = [];
+  /** This process in the outbox (src/notify/outbox.ts): messages it records are its own to send. */
+  private readonly me = outboxOwner(0);
+  /** Messages whose send settled here, not yet removed from the stored outbox. */
+  private readonly settled = new Set<string>();
+  /** What the last `apply` removed from the outbox and dropped for its age. */
+  private lastSettled: string[] = [];
+  private lastExpired: OutboxEntry[] = [];
   /** Batches of messages being sent; each removes itself when settled. */
   private readonly sending = new Set<Promise<void>>();
   private readonly report: PublishReport = {
@@ -110,7 +119,11 @@ export class Publisher {
 
   /** Whether `state` needs a write for what was observed alone (the hour's first sample, an unsent transition). */
   wantsWrite(state: UptimeState): boolean {
-    return this.record(state, false) !== state || pendingNotifications(state, this.events).length > 0;
+    return (
+      this.record(state, false) !== state ||
+      pendingNotifications(state, this.events).length > 0 ||
+      hasOrphans(state, this.me, this.deps.clock.now())
+    );
   }
 
   /**
@@ -119,21 +132,42 @@ export class Publisher {
    * anyway, so the samples join the current hour.
    */
   apply(state: UptimeState, merge: boolean): UptimeState {
-    const claim = claimNotifications(this.record(state, merge), this.events);
-    this.lastClaim = claim.claimed;
-    return claim.state;
+    const current = forgetUnconfigured(state, Object.keys(this.deps.config.services));
+    const claim = claimNotifications(this.record(current, merge), this.events);
+    // The outbox hook: the claimed messages are recorded as pending in this same write, and pending ones
+    // left by a process that died are taken over (src/notify/outbox.ts).
+    const step = stepOutbox(claim.state, claim.claimed, {
+      me: this.me,
+      now: this.deps.clock.now(),
+      settled: this.settled,
+    });
+    this.lastClaim = step.toSend.map((e) => (e.tries ? { ...e.event, tries: e.tries } : e.event));
+    this.lastSettled = [...this.settled];
+    this.lastExpired = step.expired;
+    return step.state;
   }
 
-  /** After the write landed: what was claimed is ours to send (in the background, settled as it finishes). */
-  written(): void {
+  /**
+   * After the write landed: what was claimed is ours to send (in the background, settled as it finishes).
+   * With `store`, a settled batch is removed from the stored outbox by a write of its own; without, by the
+   * next write.
+   */
+  written(store?: StateStore): void {
     const mine = this.lastClaim;
+    const expired = this.lastExpired;
+    for (const id of this.lastSettled) this.settled.delete(id);
     this.samples = {};
     this.events = [];
     this.lastClaim = [];
-    if (mine.length === 0 || this.deps.dryRun) return;
+    this.lastSettled = [];
+    this.lastExpired = [];
+    if (this.deps.dryRun) return;
+    for (const entry of expired) void this.recordFailure(expiredFailure(entry), [entry.event]);
+    if (mine.length === 0) return;
     this.report.claimedCount += mine.length;
     keepNewest(this.report.claimed, mine);
     const job: Promise<void> = this.send(mine)
+      .then(() => this.settle(store, mine))
       .catch((error: unknown) =>
         this.deps.logger.warn(
           `notifications could not be settled: ${error instanceof Error ? error.message : String(error)}`,
@@ -141,6 +175,15 @@ export class Publisher {
       )
       .finally(() => this.sending.delete(job));
     this.sending.add(job);
+  }
+
+  /** Marks a batch settled: removed from the stored outbox now (`store`) or by the next write. */
+  private async settle(store: StateStore | undefined, batch: NotificationEvent[]): Promise<void> {
+    const ids = new Set(batch.map((e) => e.id));
+    for (const id of ids) this.settled.add(id);
+    if (!store) return;
+    await store.update((fresh) => settleOutbox(fresh, ids));
+    for (const id of ids) this.settled.delete(id);
   }
 
   /** Counts a write made only for what this publisher observed. */
@@ -207,6 +250,17 @@ export class Publisher {
       );
     }
   }
+}
+
+/** The timeline line of a message dropped from the outbox for its age. */
+function expiredFailure(entry: OutboxEntry): NotifyFailure {
+  const { event } = entry;
+  return {
+    eventId: event.id,
+    service: event.service,
+    target: 'outbox',
+    message: `Notification about "${event.transition}" of ${event.service || 'the test'} (recorded ${new Date(entry.queuedAt).toISOString()}) was never confirmed sent after ${entry.tries + 1} tries; dropped after 24 h.`,
+  };
 }
 
 /** Appends `items` to `list`, keeping only the newest {@link REPORT_KEEP}. */

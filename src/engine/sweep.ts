@@ -2,7 +2,7 @@ import { resolveTuning, type Mode, type Tuning } from '../config/presets.js';
 import type { Config, ServiceConfig } from '../config/schema.js';
 import { confirmDone, observe } from '../monitor/machine.js';
 import { mapBounded } from '../probe/sweep.js';
-import { emptyRecord, mergeRecord } from '../state/records.js';
+import { emptyRecord, forgetUnconfigured, mergeRecord, pruneState } from '../state/records.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { UptimeState } from '../state/types.js';
 import { executePlan } from './execute.js';
@@ -97,7 +97,7 @@ export async function sweep(
     only: options.only,
     runIntervalMs: deps.runIntervalMs,
   });
-  return executePlan(deps, plan);
+  return { ...(await executePlan(deps, plan)), configured: Object.keys(deps.config.services) };
 }
 
 /**
@@ -122,7 +122,7 @@ export function withSweptRecords(fresh: UptimeState, result: SweepResult): Uptim
  * incidents come from the sweep; mode, pauses and other services from the fresh state; an `/ack` survives.
  */
 export function mergeSweep(fresh: UptimeState, result: SweepResult): UptimeState {
-  const services = { ...fresh.services };
+  const services = { ...(result.configured ? forgetUnconfigured(fresh, result.configured) : fresh).services };
   const incidents = { ...fresh.incidents };
   const resolved = new Set(result.events.flatMap((e) => (e.type === 'incident-resolved' ? [e.number] : [])));
   for (const id of Object.keys(result.services)) {

@@ -112,4 +112,6 @@ export interface SweepResult {
   changed: boolean;
   /** What the sweep wrote outside the state (incident issues, comments, recovery claims), in words. */
   writes: string[];
+  /** The config's service ids: the records of any other service are dropped when the sweep is written. */
+  configured?: string[];
 }

@@ -106,7 +106,7 @@ class SweepLedger {
         return this.publisher ? this.publisher.apply(merged, full) : merged;
       });
       if (this.publishDue && !merge) this.publisher?.countHistoryWrite();
-      this.publisher?.written();
+      this.publisher?.written(this.store);
       this.pending = [];
       this.unsavedChange = false;
       this.publishDue = false;

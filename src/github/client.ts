@@ -74,8 +74,36 @@ export function describeError(error: unknown): string {
   return status ? `HTTP ${status}: ${message}` : message;
 }
 
-/** What to do about a failed GitHub call, by status. */
-export function fixFor(status: number | undefined, needs: string): string {
+/**
+ * A rate limit in a GitHub answer (a 403 or 429 with `retry-after`, `x-ratelimit-remaining: 0`, or GitHub's
+ * "secondary rate limit" message): which one, and the seconds GitHub asks to wait when it says.
+ * See https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api
+ */
+export function rateLimitOf(
+  error: unknown,
+): { kind: 'primary' | 'secondary'; retryAfterS?: number } | undefined {
+  const status = errorStatus(error);
+  if (status !== 403 && status !== 429) return undefined;
+  const response = (error as { response?: { headers?: Record<string, unknown>; data?: unknown } } | undefined)
+    ?.response;
+  const headers = response?.headers ?? {};
+  const text = `${error instanceof Error ? error.message : ''} ${JSON.stringify(response?.data ?? '')}`;
+  const retryAfter = Number(headers['retry-after']);
+  const retryAfterS = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined;
+  if (/secondary rate limit|abuse/i.test(text) || retryAfterS !== undefined)
+    return { kind: 'secondary', retryAfterS };
+  if (String(headers['x-ratelimit-remaining']) === '0' || /rate limit/i.test(text))
+    return { kind: 'primary' };
+  return undefined;
+}
+
+/** What to do about a failed GitHub call, by status (and, for a 403, whether it is a rate limit). */
+export function fixFor(status: number | undefined, needs: string, error?: unknown): string {
+  const limited = error === undefined ? undefined : rateLimitOf(error);
+  if (limited?.kind === 'secondary')
+    return `GitHub's secondary rate limit was hit (too many requests at once, not a permission problem)${limited.retryAfterS !== undefined ? `; GitHub asks to wait ${limited.retryAfterS} s` : ''}; the next run retries. Run less often or watch fewer repositories per token if it keeps happening.`;
+  if (limited?.kind === 'primary')
+    return "the token's hourly rate limit is used up (not a permission problem); the next run after the reset retries.";
   if (status === 401) return 'the token is invalid or expired; check the github-token input.';
   if (status === 403 || status === 404)
     return `the token lacks permission; give the workflow \`permissions: { ${needs} }\` (or the App the same permission).`;

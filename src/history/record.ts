@@ -100,20 +100,43 @@ export function recordSample(
  */
 function rollDay(daily: Bucket[], hourly: Bucket[], day: number): Bucket[] {
   const hours = hourly.filter((b) => dayStart(b.t) === day);
-  const medians: number[] = [];
-  for (const b of hours) if (b.p50 !== null) for (let i = 0; i < Math.max(1, b.ok); i++) medians.push(b.p50);
-  medians.sort((a, b) => a - b);
-  const p95s = hours.map((b) => b.p95).filter((v): v is number => v !== null);
-  const maxes = hours.map((b) => b.max).filter((v): v is number => v !== null);
   const bucket: Bucket = {
     t: day,
     ok: hours.reduce((n, b) => n + b.ok, 0),
     total: hours.reduce((n, b) => n + b.total, 0),
-    p50: percentile(medians, 50),
-    p95: p95s.length ? Math.max(...p95s) : null,
-    max: maxes.length ? Math.max(...maxes) : null,
+    p50: weightedMedian(hours),
+    // Loops, not `Math.max(...list)`: a spread of a long list overflows the call stack.
+    p95: largest(hours.map((b) => b.p95)),
+    max: largest(hours.map((b) => b.max)),
   };
   return [...daily.filter((b) => b.t !== day), bucket].sort((a, b) => a.t - b.t);
+}
+
+/** The largest non-null value; null for none. */
+function largest(values: Array<number | null>): number | null {
+  let top: number | null = null;
+  for (const v of values) if (v !== null && (top === null || v > top)) top = v;
+  return top;
+}
+
+/**
+ * The nearest-rank median of the hourly medians, each counted `max(1, ok)` times, computed on the weights
+ * (never by repeating a value `ok` times: a count is data, and a stored `ok: 2e9` would fill the memory).
+ */
+function weightedMedian(hours: Bucket[]): number | null {
+  const weighted = hours
+    .filter((b) => b.p50 !== null)
+    .map((b) => ({ value: b.p50 as number, weight: Math.max(1, b.ok) }))
+    .sort((a, b) => a.value - b.value);
+  const total = weighted.reduce((n, w) => n + w.weight, 0);
+  if (total === 0) return null;
+  const rank = Math.max(1, Math.ceil(total / 2));
+  let seen = 0;
+  for (const w of weighted) {
+    seen += w.weight;
+    if (seen >= rank) return w.value;
+  }
+  return weighted[weighted.length - 1].value;
 }
 
 /**

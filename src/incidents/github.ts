@@ -244,7 +244,7 @@ export class GitHubIncidentLog implements IncidentLog {
   private failure(service: ServiceConfig, what: string, error: unknown): IncidentError {
     const status = errorStatus(error);
     return new IncidentError(
-      `Service "${service.id}": could not ${what} in ${this.options.owner}/${this.options.repo} (${describeError(error)}). Fix: ${fixFor(status, needs)}`,
+      `Service "${service.id}": could not ${what} in ${this.options.owner}/${this.options.repo} (${describeError(error)}). Fix: ${fixFor(status, needs, error)}`,
       { cause: error },
     );
   }

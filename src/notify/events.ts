@@ -20,6 +20,8 @@ export interface NotificationEvent {
   durationMs?: number;
   /** The published status page, for a link. */
   pageUrl?: string;
+  /** Earlier sends of this message that never settled (src/notify/outbox.ts); sent as `X-Uptime-Retries`. */
+  tries?: number;
 }
 
 /**

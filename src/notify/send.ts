@@ -5,6 +5,11 @@ import type { NotificationEvent } from './events.js';
 import { buildRequest } from './payloads.js';
 import { targetLabel, targetSecrets, type NotifyTarget } from './schema.js';
 import { neutralise } from './text.js';
+import { readPrefix } from '../util/read.js';
+import { neutralize } from '../util/redact.js';
+
+/** Bytes of a receiver's error answer read at most (a line of it is quoted). */
+export const MAX_ERROR_BODY_BYTES = 16 * 1024;
 
 /** Options of {@link sendNotifications}. */
 export interface SendOptions {
@@ -112,7 +117,7 @@ async function deliver(
       try {
         response = await fetchImpl(request.url, {
           method: 'POST',
-          headers: request.headers,
+          headers: { ...request.headers, ...deliveryHeaders(event) },
           body: request.body,
           signal: deadline,
           redirect: 'error',
@@ -124,8 +129,9 @@ async function deliver(
           (error instanceof Error ? error.message : String(error));
         throw new RetryableError(`could not connect (${cause})`);
       }
-      const text = await response.text().catch(() => '');
-      if (response.ok) return;
+      if (response.ok) return void (await response.body?.cancel().catch(() => undefined));
+      // Only quoted in the failure line: a bounded read (a receiver may answer hundreds of MB).
+      const text = await readPrefix(response, MAX_ERROR_BODY_BYTES).catch(() => '');
       const detail = `HTTP ${response.status}${text ? ` ${neutralise(text, 120)}` : ''}`;
       if (isRetryableStatus(response.status))
         throw new RetryableError(detail, response.status, retryAfterFromHeaders(response.headers));
@@ -133,6 +139,16 @@ async function deliver(
     },
     { retries: options.retries ?? 2, baseDelayMs: 500, maxDelayMs: timeoutMs, sleep },
   );
+}
+
+/**
+ * Every message says which one it is (`X-Uptime-Id`, stable across resends, so a receiver can drop a
+ * repeat) and how many earlier sends never settled (`X-Uptime-Retries`, src/notify/outbox.ts).
+ */
+export function deliveryHeaders(event: NotificationEvent): Record<string, string> {
+  const headers: Record<string, string> = { 'X-Uptime-Id': event.id.replace(/[^\x21-\x7e]/g, '_') };
+  if (event.tries) headers['X-Uptime-Retries'] = String(event.tries);
+  return headers;
 }
 
 function abortableSleep(signal: AbortSignal) {
@@ -152,8 +168,9 @@ function abortableSleep(signal: AbortSignal) {
 
 /**
  * The incident timeline entry (Markdown) for a failed notification: `incidents.comment(service, ref, entry)`.
- * Mentions are defused (`@` followed by a zero-width space) so a receiver's echo can't ping anyone.
+ * A receiver's echo is made inert: no live image, link, autolink, HTML or mention.
  */
 export function failureTimelineEntry(failure: NotifyFailure): string {
-  return `⚠️ ${failure.message.replace(/@/g, '@\u200b').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'))}`;
+  // The shared rules (src/util/redact.ts): the receiver's words may hold an image, a link or a mention.
+  return `⚠️ ${neutralize(failure.message)}`;
 }

@@ -193,7 +193,7 @@ async function attempt<S extends z.ZodMiniType>(
   redact: (text: string) => string,
   booked: (answer?: Response) => void = () => undefined,
 ): Promise<HttpResponse<z.output<S>>> {
-  const timeout = AbortSignal.timeout(timeoutMs);
+  const timeout = (ctx.timeoutSignal ?? AbortSignal.timeout)(timeoutMs);
   const signal = ctx.signal ? AbortSignal.any([timeout, ctx.signal]) : timeout;
   const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
   if (req.body !== undefined) headers['content-type'] = 'application/json';

@@ -32,6 +32,8 @@ export interface ProviderContext {
   callBudgets?: CallBudgets;
   /** The config's `apiBudget` (limits per platform); absent = the defaults. */
   apiBudget?: ApiBudgetConfig;
+  /** Makes the signal that ends one request after `ms` (tests expire it themselves). @default AbortSignal.timeout */
+  timeoutSignal?: (ms: number) => AbortSignal;
 }
 
 /** How long providers wait; every field optional, defaults in each provider's doc comment. */

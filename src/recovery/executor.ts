@@ -7,6 +7,7 @@ import { performAction } from '../providers/actions.js';
 import { ProviderError } from '../providers/types.js';
 import { randomUUID } from 'node:crypto';
 import { claimAttempt } from './claim.js';
+import { noteUnrecorded, oneAtATime, serviceKey, unrecordedWithin } from './unrecorded.js';
 import { formatDuration } from '../util/duration.js';
 
 /** How often the executor re-probes while waiting for a recovered service to answer healthy. */
@@ -77,26 +78,40 @@ export async function executeAction(
   };
   let claimNote = '';
   if (deps.store && service.recovery) {
-    try {
-      const claim = {
-        ...base,
-        durationMs: 0,
-        providerOk: false,
-        healthy: false,
-        pending: true,
-        detail: 'claimed',
-      };
-      const refused = await claimAttempt(deps.store, service.id, claim, tuning, {
-        force: item.forced !== undefined,
-      });
-      if (refused) return { refused: `Not running ${item.action} of ${service.name}: ${refused}.` };
-    } catch (error) {
-      // The shared state can't be written (GitHub unreachable): recover anyway, and say the budget was local.
-      claimNote = ` (not claimed in the shared state: ${errorMessage(error).split('\n')[0]})`;
-      deps.logger.warn(
-        `Service "${service.id}": could not claim the ${item.action} in the shared state; going ahead.`,
-      );
-    }
+    const store = deps.store;
+    const key = serviceKey(service);
+    const claim = {
+      ...base,
+      durationMs: 0,
+      providerOk: false,
+      healthy: false,
+      pending: true,
+      detail: 'claimed',
+    };
+    // One claim at a time per service in this process, so the count kept here when the state can't be
+    // written (src/recovery/unrecorded.ts) sees every attempt before it.
+    const refusal = await oneAtATime(key, async () => {
+      try {
+        const refused = await claimAttempt(store, service.id, claim, tuning, {
+          force: item.forced !== undefined,
+        });
+        return refused ? `Not running ${item.action} of ${service.name}: ${refused}.` : undefined;
+      } catch (error) {
+        const reason = errorMessage(error).split('\n')[0];
+        const earlier = unrecordedWithin(key, at, tuning.restartWindow);
+        if (earlier !== undefined) {
+          return `Not running ${item.action} of ${service.name}: the shared state can't be written (${reason}), so the restart budget can't be checked across runs; one attempt already ran unrecorded ${formatDuration(at - earlier)} ago, and at most one runs per ${formatDuration(tuning.restartWindow)} until the state can be written again.`;
+        }
+        // The shared state can't be written (GitHub down): one attempt goes ahead, counted here, and says so.
+        noteUnrecorded(key, at);
+        claimNote = ` (not recorded in the shared state: ${reason}; until it can be written, at most one attempt runs per ${formatDuration(tuning.restartWindow)})`;
+        deps.logger.warn(
+          `Service "${service.id}": could not claim the ${item.action} in the shared state; going ahead with this one attempt, counted in memory.`,
+        );
+        return undefined;
+      }
+    });
+    if (refusal) return { refused: refusal };
   }
   if (!service.recovery) {
     return {

@@ -15,9 +15,18 @@ export interface Budget {
   exhausted: boolean;
 }
 
+/**
+ * How far ahead of this clock an attempt may be dated and still count (another runner's clock runs ahead):
+ * counted as made now. One dated further ahead can't have happened (a hand-edited state, a broken clock)
+ * and is ignored, so it never blocks recovery ("next allowed in 400d").
+ */
+export const MAX_CLOCK_SKEW_MS = 3_600_000;
+
 /** Attempts in the window, and when the next is allowed: `restartAttemptDelay` doubling per attempt, capped. */
 export function budgetFor(record: ServiceRecord, tuning: Tuning, now: number): Budget {
-  const inWindow = record.attempts.filter((a) => a.at > now - tuning.restartWindow);
+  const inWindow = record.attempts
+    .filter((a) => a.at > now - tuning.restartWindow && a.at <= now + MAX_CLOCK_SKEW_MS)
+    .map((a) => (a.at > now ? { ...a, at: now } : a));
   const used = inWindow.length;
   const exhausted = used >= tuning.restartBudget;
   let nextAllowedAt = now;

@@ -1,7 +1,9 @@
 import { field } from '../util/fields.js';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { processAlive } from '../util/process.js';
 import { redactDeep } from '../util/redact.js';
 import { withRetry } from '../util/retry.js';
 import { emptyState, pruneState } from './records.js';
@@ -35,6 +37,10 @@ interface Snapshot {
 }
 
 const MISSING = 'missing';
+/** A temp file older than this is an orphan whoever wrote it. */
+const ORPHAN_TEMP_MS = 3_600_000;
+/** Problem lines logged for one malformed file; the rest are counted. */
+const MAX_PROBLEM_LINES = 20;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -59,6 +65,8 @@ export class FileStateStore implements StateStore {
   private readonly redact?: (text: string) => string;
   /** Hashes of malformed files already kept aside (once each). */
   private readonly keptAside = new Set<string>();
+  /** Orphan temp files are looked for once, before this store's first write. */
+  private tempsChecked = false;
 
   constructor(path: string = DEFAULT_STATE_PATH, options: FileStateStoreOptions = {}) {
     this.path = path;
@@ -122,8 +130,13 @@ export class FileStateStore implements StateStore {
       this.keptAside.add(hash);
       const aside = `${this.path}.broken-${this.now()}.json`;
       await writeFile(aside, bytes, { flag: 'wx' }).catch(() => undefined);
-      for (const problem of problems)
+      // Bounded: a file with thousands of bad parts names the first ones and counts the rest.
+      for (const problem of problems.slice(0, MAX_PROBLEM_LINES))
         this.warn(`${problem} (file ${this.path}; the original is kept as ${aside})`);
+      if (problems.length > MAX_PROBLEM_LINES)
+        this.warn(
+          `state: ${problems.length - MAX_PROBLEM_LINES} more parts reset (file ${this.path}; see ${aside})`,
+        );
     }
     return { state, hash };
   }
@@ -141,6 +154,10 @@ export class FileStateStore implements StateStore {
   private async writeTemp(text: string): Promise<string> {
     const dir = dirname(this.path);
     await mkdir(dir, { recursive: true });
+    if (!this.tempsChecked) {
+      this.tempsChecked = true;
+      await this.removeOrphanTemps();
+    }
     const temp = join(dir, `.${basename(this.path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     const handle = await open(temp, 'wx', 0o644);
     try {
@@ -188,7 +205,12 @@ export class FileStateStore implements StateStore {
   private async tryLock(): Promise<void> {
     try {
       const handle = await open(this.lockPath, 'wx');
-      await handle.close();
+      try {
+        // Who holds it: a later writer on this host breaks the lock of a process that is gone at once.
+        await handle.writeFile(`${hostname()} ${process.pid}\n`);
+      } finally {
+        await handle.close();
+      }
       return;
     } catch (error: unknown) {
       if (codeOf(error) !== 'EEXIST') throw error;
@@ -198,8 +220,38 @@ export class FileStateStore implements StateStore {
       () => 0,
     );
     // Left by a process that died while holding it: the lock is only held for a rename.
-    if (age > this.staleLockMs) await unlink(this.lockPath).catch(ignoreMissing);
+    if (age > this.staleLockMs || (await this.holderGone())) await unlink(this.lockPath).catch(ignoreMissing);
     throw new LockBusy(`${this.lockPath} is held`);
+  }
+
+  /** Whether the lock names a process of this host that no longer runs (killed while it held the lock). */
+  private async holderGone(): Promise<boolean> {
+    const text = await readFile(this.lockPath, 'utf8').catch(() => '');
+    const [host, pid] = text.trim().split(' ');
+    if (host !== hostname() || !/^\d+$/.test(pid ?? '') || Number(pid) === process.pid) return false;
+    return !processAlive(Number(pid));
+  }
+
+  /**
+   * Removes the temp files of writers that died before renaming them (a kill -9 mid-write leaves one the size
+   * of the state): those of a process of this host that no longer runs, and any older than an hour.
+   */
+  private async removeOrphanTemps(): Promise<void> {
+    const dir = dirname(this.path);
+    const prefix = `.${basename(this.path)}.`;
+    const names = await readdir(dir).catch(() => [] as string[]);
+    for (const name of names) {
+      const match = name.startsWith(prefix)
+        ? /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length))
+        : null;
+      if (!match || Number(match[1]) === process.pid) continue;
+      const path = join(dir, name);
+      const old = await stat(path).then(
+        (s) => Date.now() - s.mtimeMs > ORPHAN_TEMP_MS,
+        () => false,
+      );
+      if (old || !processAlive(Number(match[1]))) await unlink(path).catch(ignoreMissing);
+    }
   }
 }
 

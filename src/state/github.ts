@@ -315,7 +315,7 @@ export class GitHubStateStore implements StateStore {
       `State ${this.where()}: could not ${what} the state (${describeError(error)}). Fix: ${
         networkFailure(error)
           ? 'check that GITHUB_API_URL is right and that the runner can reach it; the next run retries.'
-          : fixFor(errorStatus(error), permission)
+          : fixFor(errorStatus(error), permission, error)
       }`,
       { cause: error },
     );

@@ -1,5 +1,6 @@
 import type { ServiceHealth } from '../monitor/types.js';
 import type { ProbeResult } from '../probe/types.js';
+import { MAX_OUTAGES } from './limits.js';
 import type { CheckTotals, RecoveryAttempt, ServiceRecord, UptimeState } from './types.js';
 
 /** Days of daily totals and outages kept; older ones are dropped so the state stays bounded. */
@@ -71,7 +72,11 @@ export function recordCheck(
   const gap = previousAt === undefined ? 0 : probe.at - previousAt;
   const outages = [...record.outages];
   const open = outages.length > 0 && outages[outages.length - 1].end === undefined;
-  if (health.status === 'down' && !open) outages.push({ start: probe.at, reason: probe.error });
+  if (health.status === 'down' && !open) {
+    outages.push({ start: probe.at, reason: probe.error });
+    // A service flapping for months: the newest outages (the schema's bound, src/state/limits.ts).
+    if (outages.length > MAX_OUTAGES) outages.splice(0, outages.length - MAX_OUTAGES);
+  }
   if (health.status !== 'down' && open)
     outages[outages.length - 1] = { ...outages[outages.length - 1], end: probe.at };
   return {
@@ -123,19 +128,25 @@ export function recordAttempt(record: ServiceRecord, attempt: RecoveryAttempt): 
   };
 }
 
-/** Drops daily totals and closed outages older than `RETENTION_DAYS`, and expired pauses. */
-export function pruneState(state: UptimeState, now: number): UptimeState {
+/**
+ * Drops daily totals and closed outages older than `RETENTION_DAYS`, and expired pauses; with `keep` (the
+ * config's service ids), the records of services no longer configured too.
+ */
+export function pruneState(state: UptimeState, now: number, keep?: Iterable<string>): UptimeState {
   const cutoff = now - RETENTION_DAYS * DAY;
   const cutoffDay = dayKey(cutoff);
+  const wanted = keep ? new Set(keep) : undefined;
   const services = Object.fromEntries(
-    Object.entries(state.services).map(([key, record]) => [
-      key,
-      {
-        ...record,
-        daily: Object.fromEntries(Object.entries(record.daily).filter(([day]) => day >= cutoffDay)),
-        outages: record.outages.filter((o) => o.end === undefined || o.end >= cutoff),
-      },
-    ]),
+    Object.entries(state.services)
+      .filter(([key]) => !wanted || wanted.has(key))
+      .map(([key, record]) => [
+        key,
+        {
+          ...record,
+          daily: Object.fromEntries(Object.entries(record.daily).filter(([day]) => day >= cutoffDay)),
+          outages: record.outages.filter((o) => o.end === undefined || o.end >= cutoff),
+        },
+      ]),
   );
   const pauses = Object.fromEntries(
     Object.entries(state.pauses).filter(([, p]) => p.until === undefined || p.until > now),
@@ -156,13 +167,12 @@ export function mergeRecord(theirs: ServiceRecord | undefined, mine: ServiceReco
   if (!theirs) return mine;
   const known = new Set(mine.attempts.map(attemptKey));
   const theirsOnly = theirs.attempts.filter((a) => !known.has(attemptKey(a)));
-  if (theirsOnly.length === 0 && theirs.outages.every((o) => mine.outages.some((m) => m.start === o.start)))
-    return mine;
-  const attempts = [...mine.attempts, ...theirsOnly].sort((a, b) => a.at - b.at).slice(-MAX_ATTEMPTS);
+  // Linear in the outages (a set of starts), not a scan of one list per item of the other.
   const starts = new Set(mine.outages.map((o) => o.start));
-  const outages = [...mine.outages, ...theirs.outages.filter((o) => !starts.has(o.start))].sort(
-    (a, b) => a.start - b.start,
-  );
+  const theirOutages = theirs.outages.filter((o) => !starts.has(o.start));
+  if (theirsOnly.length === 0 && theirOutages.length === 0) return mine;
+  const attempts = [...mine.attempts, ...theirsOnly].sort((a, b) => a.at - b.at).slice(-MAX_ATTEMPTS);
+  const outages = [...mine.outages, ...theirOutages].sort((a, b) => a.start - b.start).slice(-MAX_OUTAGES);
   return {
     ...mine,
     attempts,
@@ -170,4 +180,17 @@ export function mergeRecord(theirs: ServiceRecord | undefined, mine: ServiceReco
     repairs: mine.repairs + theirsOnly.length,
     predictiveRestarts: mine.predictiveRestarts + theirsOnly.filter((a) => a.trigger === 'predictive').length,
   };
+}
+
+/**
+ * The state without the records of services no longer in the config (`configured`): a renamed or removed
+ * service must not stay in the state forever (20,000 of them made a 16 MB file). Same object when none.
+ */
+export function forgetUnconfigured(state: UptimeState, configured: Iterable<string>): UptimeState {
+  const keep = new Set(configured);
+  const gone = Object.keys(state.services).filter((id) => !keep.has(id));
+  if (gone.length === 0) return state;
+  const services = { ...state.services };
+  for (const id of gone) delete services[id];
+  return { ...state, services };
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { MODES } from '../config/presets.js';
 import { incidentEntrySchema, serviceHistorySchema } from '../history/schema.js';
+import * as limits from './limits.js';
 import { emptyRecord, emptyState } from './records.js';
 import { recoveryRecordFields } from './recovery-fields.js';
 import type { ServiceRecord, UptimeState } from './types.js';
@@ -11,48 +12,76 @@ import type { ServiceRecord, UptimeState } from './types.js';
  * object, got number)`), so a damaged file never stops monitoring and never reaches the engine as a TypeError.
  */
 
-const num = z.number().check(z.refine(Number.isFinite));
-const int = z.number().check(z.int(), z.minimum(0));
+// Every number and text is bounded (src/state/limits.ts): the file is input, see there.
+/** An instant (epoch ms). */
+const time = z.number().check(z.minimum(0), z.maximum(limits.MAX_TIME));
+/** A duration or response time (ms). */
+const duration = z.number().check(z.minimum(0), z.maximum(limits.MAX_DURATION_MS));
+const int = z.number().check(z.int(), z.minimum(0), z.maximum(limits.MAX_COUNT));
+const text = z.string().check(z.maxLength(limits.MAX_TEXT));
 
 const healthSchema = z.object({
   status: z.enum(['unknown', 'up', 'slow', 'degraded', 'down']),
-  since: num,
+  since: time,
   consecutiveFailures: int,
   consecutiveSuccesses: int,
   degradingStreak: int,
-  recentResponseMs: z.array(num),
-  lastCheckAt: z.optional(num),
-  lastResponseMs: z.optional(num),
-  lastCheckMs: z.optional(num),
-  lastError: z.optional(z.string()),
-  certDaysLeft: z.optional(z.number().check(z.int())),
+  recentResponseMs: z.array(duration).check(z.maxLength(limits.MAX_RECENT)),
+  lastCheckAt: z.optional(time),
+  lastResponseMs: z.optional(duration),
+  lastCheckMs: z.optional(duration),
+  lastError: z.optional(text),
+  certDaysLeft: z.optional(z.number().check(z.int(), z.minimum(-100_000), z.maximum(100_000))),
   noRecovery: z.optional(z.literal(true)),
 });
-const totalsSchema = z.object({ ok: int, total: int, slow: int, responseMsTotal: num });
+const totalsSchema = z.object({
+  ok: int,
+  total: int,
+  slow: int,
+  responseMsTotal: z.number().check(z.minimum(0), z.maximum(limits.MAX_MS_TOTAL)),
+});
 const attemptSchema = z.object({
-  id: z.optional(z.string()),
+  id: z.optional(text),
   pending: z.optional(z.boolean()),
   action: z.enum(['restart', 'redeploy', 'rollback']),
   trigger: z.enum(['down', 'predictive', 'command']),
-  at: num,
-  durationMs: num,
+  at: time,
+  durationMs: duration,
   providerOk: z.boolean(),
   healthy: z.boolean(),
-  detail: z.string(),
-  by: z.optional(z.string()),
-  forced: z.optional(z.string()),
+  detail: text,
+  by: z.optional(text),
+  forced: z.optional(text),
   authFailed: z.optional(z.boolean()),
 });
-const outageSchema = z.object({ start: num, end: z.optional(num), reason: z.optional(z.string()) });
+const outageSchema = z.object({ start: time, end: z.optional(time), reason: z.optional(text) });
 /** An open incident as the state keeps it (also the CLI's local incident index). */
 export const incidentSchema = z.object({
   number: int,
-  url: z.optional(z.string()),
-  openedAt: num,
+  url: z.optional(text),
+  openedAt: time,
   kind: z.enum(['down', 'degraded']),
-  ackedBy: z.optional(z.string()),
+  ackedBy: z.optional(text),
 });
-const pauseSchema = z.object({ until: z.optional(num), by: z.optional(z.string()), at: num });
+const pauseSchema = z.object({ until: z.optional(time), by: z.optional(text), at: time });
+
+const outboxEntrySchema = z.object({
+  event: z.object({
+    id: text,
+    service: text,
+    serviceName: text,
+    transition: z.enum(['down', 'degraded', 'escalated', 'resolved', 'test']),
+    at: time,
+    reason: text,
+    incident: z.optional(z.object({ number: int, url: z.optional(text) })),
+    durationMs: z.optional(duration),
+    pageUrl: z.optional(text),
+    tries: z.optional(int),
+  }),
+  queuedAt: time,
+  tries: int,
+  owner: z.object({ host: text, pid: int, run: text, at: time }),
+});
 
 /** Keys never accepted as a service name in stored state: they would reach `Object.prototype`. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'prototype']);
@@ -98,36 +127,60 @@ function mapOf<T>(
   where: string,
   schema: z.ZodMiniType<T>,
   problems: string[],
+  max = Number.POSITIVE_INFINITY,
 ): Record<string, T> {
   if (data === undefined) return {};
   if (!isObject(data)) {
     problems.push(`state: ${where} reset (expected object, got ${kindOf(data)})`);
     return {};
   }
+  const keys = Object.keys(data);
+  if (keys.length > max) {
+    problems.push(`state: ${where} reset (${keys.length} entries, at most ${max})`);
+    return {};
+  }
   const entries: Array<[string, T]> = [];
-  for (const key of Object.keys(data)) {
+  for (const key of keys) {
     if (FORBIDDEN_KEYS.has(key)) {
       problems.push(`state: ${where}.${key} dropped (not a usable name)`);
       continue;
     }
-    const reason = why(schema, data[key]);
-    if (reason) problems.push(`state: ${where}.${key} dropped (${reason})`);
-    else entries.push([key, schema.parse(data[key])]);
+    const parsed = schema.safeParse(data[key]);
+    if (parsed.success) entries.push([key, parsed.data]);
+    else problems.push(`state: ${where}.${key} dropped (${why(schema, data[key])})`);
   }
   // fromEntries defines own properties: a key named `constructor` stays data, never the prototype's.
   return Object.fromEntries(entries);
 }
 
-/** A list of parts: items that fail `schema` are dropped with one problem for the list. */
-function listOf<T>(data: unknown, where: string, schema: z.ZodMiniType<T>, problems: string[]): T[] {
+/**
+ * A list of parts: items that fail `schema` are dropped with one problem for the list; past `max` items
+ * only the newest (last) `max` are read, with a problem naming how many were dropped.
+ */
+function listOf<T>(
+  data: unknown,
+  where: string,
+  schema: z.ZodMiniType<T>,
+  problems: string[],
+  max = Number.POSITIVE_INFINITY,
+): T[] {
   if (data === undefined) return [];
   if (!Array.isArray(data)) {
     problems.push(`state: ${where} reset (expected array, got ${kindOf(data)})`);
     return [];
   }
-  const kept = data.filter((item) => schema.safeParse(item).success).map((item) => schema.parse(item));
-  if (kept.length < data.length)
-    problems.push(`state: ${where}: ${data.length - kept.length} malformed entries dropped`);
+  let items: unknown[] = data;
+  if (items.length > max) {
+    problems.push(`state: ${where}: ${items.length - max} oldest entries dropped (at most ${max})`);
+    items = items.slice(-max);
+  }
+  const kept: T[] = [];
+  for (const item of items) {
+    const parsed = schema.safeParse(item);
+    if (parsed.success) kept.push(parsed.data);
+  }
+  if (kept.length < items.length)
+    problems.push(`state: ${where}: ${items.length - kept.length} malformed entries dropped`);
   return kept;
 }
 
@@ -153,15 +206,15 @@ function recordOf(data: unknown, where: string, problems: string[]): ServiceReco
   return {
     health: field('health', healthSchema, empty.health, true),
     checks: field('checks', totalsSchema, empty.checks, true),
-    daily: mapOf(data.daily, `${where}.daily`, totalsSchema, problems),
-    attempts: listOf(data.attempts, `${where}.attempts`, attemptSchema, problems),
+    daily: mapOf(data.daily, `${where}.daily`, totalsSchema, problems, limits.MAX_DAILY_TOTALS),
+    attempts: listOf(data.attempts, `${where}.attempts`, attemptSchema, problems, limits.MAX_ATTEMPTS_STORED),
     ladderStep: field('ladderStep', int, 0),
-    escalatedAt: field('escalatedAt', z.optional(num), undefined),
+    escalatedAt: field('escalatedAt', z.optional(time), undefined),
     repairs: field('repairs', int, 0),
     predictiveRestarts: field('predictiveRestarts', int, 0),
-    outages: listOf(data.outages, `${where}.outages`, outageSchema, problems),
-    monitoredMs: field('monitoredMs', num, 0),
-    firstCheckAt: field('firstCheckAt', z.optional(num), undefined),
+    outages: listOf(data.outages, `${where}.outages`, outageSchema, problems, limits.MAX_OUTAGES),
+    monitoredMs: field('monitoredMs', duration, 0),
+    firstCheckAt: field('firstCheckAt', z.optional(time), undefined),
     ...recoveryRecordFields(field),
   };
 }
@@ -175,7 +228,13 @@ function historyOf(data: unknown, problems: string[]): UptimeState['history'] {
   }
   return {
     services: mapOf(data.services, 'history.services', serviceHistorySchema, problems),
-    incidents: listOf(data.incidents, 'history.incidents', incidentEntrySchema, problems),
+    incidents: listOf(
+      data.incidents,
+      'history.incidents',
+      incidentEntrySchema,
+      problems,
+      limits.MAX_HISTORY_INCIDENTS,
+    ),
   };
 }
 
@@ -219,18 +278,23 @@ export function parseStateData(data: unknown): ParsedState {
     services: Object.fromEntries(entries),
     pauses: mapOf(data.pauses, 'pauses', pauseSchema, problems),
     incidents: mapOf(data.incidents, 'incidents', incidentSchema, problems),
-    unmonitored: listOf(data.unmonitored, 'unmonitored', outageSchema, problems),
+    unmonitored: listOf(data.unmonitored, 'unmonitored', outageSchema, problems, limits.MAX_UNMONITORED),
   };
   const history = historyOf(data.history, problems);
   if (history) state.history = history;
-  if (data.notified !== undefined) state.notified = listOf(data.notified, 'notified', z.string(), problems);
+  if (data.deliveries !== undefined)
+    state.deliveries = mapOf(data.deliveries, 'deliveries', time, problems, limits.MAX_DELIVERIES_STORED);
+  if (data.outbox !== undefined)
+    state.outbox = listOf(data.outbox, 'outbox', outboxEntrySchema, problems, limits.MAX_OUTBOX_STORED);
+  if (data.notified !== undefined)
+    state.notified = listOf(data.notified, 'notified', text, problems, limits.MAX_NOTIFIED_STORED);
   const mode = optional('mode', z.enum(MODES));
   if (mode !== undefined) state.mode = mode;
-  const modeSetBy = optional('modeSetBy', z.string());
+  const modeSetBy = optional('modeSetBy', text);
   if (modeSetBy !== undefined) state.modeSetBy = modeSetBy;
-  const lastSweepAt = optional('lastSweepAt', num);
+  const lastSweepAt = optional('lastSweepAt', time);
   if (lastSweepAt !== undefined) state.lastSweepAt = lastSweepAt;
-  const updatedAt = optional('updatedAt', num);
+  const updatedAt = optional('updatedAt', time);
   if (updatedAt !== undefined) state.updatedAt = updatedAt;
   return { state, problems };
 }

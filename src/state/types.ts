@@ -1,3 +1,4 @@
+import type { OutboxEntry } from '../notify/outbox.js';
 import type { Mode } from '../config/presets.js';
 import type { RecoveryAction } from '../config/schema.js';
 import type { History } from '../history/schema.js';
@@ -122,6 +123,10 @@ export interface UptimeState {
   history?: History;
   /** Ids of notifications already claimed (src/notify/once.ts), newest last, bounded (500). */
   notified?: string[];
+  /** Messages recorded but not yet settled (src/notify/outbox.ts): sent again if their sender died. */
+  outbox?: OutboxEntry[];
+  /** Webhook deliveries already handled (id → epoch ms), src/commands/deliveries.ts; bounded by age. */
+  deliveries?: Record<string, number>;
 }
 
 /**

@@ -3,7 +3,8 @@
  * notifications): redirects followed here, at most 5, with the target checked on every hop; headers other
  * than a few harmless ones (so Authorization, Cookie and every header the config set, e.g. X-Api-Key) dropped
  * when a redirect leaves the origin; under `privateTargets: 'deny'` private addresses refused after DNS
- * (and again at connect time through undici's `connect.lookup` when this module picks the dispatcher).
+ * (and again at connect time through undici's `connect.lookup`: under `deny` every hop, the caller's fetch
+ * included, connects through that guarded dispatcher).
  * With HTTPS_PROXY/HTTP_PROXY set, undici's EnvHttpProxyAgent is used (it honours NO_PROXY).
  */
 import { assertPublicHost, guardedLookup, type LookupFunction, type PrivateTargets } from './net-address.js';
@@ -95,7 +96,10 @@ async function chooseHop(
   privateTargets: PrivateTargets,
   proxied: boolean,
 ): Promise<typeof fetch> {
-  if (options.fetch) return options.fetch;
+  // The caller's fetch does each hop, except that under `deny` it must connect through the guarded
+  // dispatcher below: a name checked public before the request can resolve to 127.0.0.1 when the
+  // connection is made (DNS rebinding), and only the connect-time lookup sees that address.
+  if (privateTargets === 'allow' && options.fetch) return options.fetch;
   if (privateTargets === 'allow' && !proxied) return globalThis.fetch;
   // Loaded only here, so the Action (allow, no proxy) never loads the undici package.
   const undici = await import('undici');
@@ -119,6 +123,11 @@ async function chooseHop(
         (dispatcher = new undici.Agent({ connect: { lookup: guardedLookup(options.lookup) as never } })),
       );
   }
+  // `dispatcher` is undici's option, honoured by Node's own fetch too (the same undici inside).
+  const base = options.fetch;
+  if (base)
+    return ((url: URL, init: RequestInit) =>
+      base(url, { ...init, dispatcher } as RequestInit)) as typeof fetch;
   return ((url: URL, init: RequestInit) =>
     undici.fetch(url, { ...(init as object), dispatcher } as never)) as unknown as typeof fetch;
 }

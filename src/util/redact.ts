@@ -106,22 +106,47 @@ export const MAX_LOG_LINE = 500;
 
 /**
  * Credential shapes that turn up in application logs although no variable of ours holds them: bearer
- * tokens, Stripe (`sk_live_…`), OpenAI-like (`sk-…`), AWS (`AKIA…`), GitHub (`ghp_…`) and Slack (`xoxb-…`) keys, JWTs and the
- * password of a URL (`://user:pass@`). Each is replaced, keeping its label so the line stays readable.
+ * tokens, Stripe (`sk_live_…`), OpenAI-like (`sk-…`), AWS (`AKIA…`), GitHub (`ghp_…`), GitLab (`glpat-…`),
+ * Google (`AIza…`), SendGrid (`SG.…`) and Slack (`xoxb-…`) keys, JWTs, PEM private keys, cookies, an
+ * authorization value with or without a scheme, the password of a URL (`://user:pass@`, `redis://:pw@`), and
+ * `name=value` for names that say secret (quoted with spaces, JSON-escaped, URL-encoded). Each is replaced,
+ * keeping its label so the line stays readable.
  */
+const SECRET_NAME =
+  '[A-Za-z0-9_-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)[A-Za-z0-9_-]*';
+/** `=`, `:`, their URL encodings, and quotes around the name or the value (also JSON-escaped: `\"`). */
+const SEPARATOR = `(?:\\\\?["'])?\\s*(?:[=:]|%3[DdAa])\\s*`;
 const LOG_SECRET_PATTERNS: Array<[RegExp, string]> = [
+  // A PEM private key on one line, and a line that is only a PEM body (64 base64 characters).
+  [/(-----BEGIN [A-Z ]*PRIVATE KEY-----)[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, '$1***$2'],
+  [/^(?=.*[A-Z])(?=.*[a-z])(?=.*[0-9+/])\s*[A-Za-z0-9+/]{40,}={0,2}\s*$/g, '***'],
   [/\b([sr]k_(?:live|test)_)[A-Za-z0-9]{8,}/g, '$1***'],
   [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, 'AKIA***'],
   [/\b(gh[pousr]_|github_pat_)[A-Za-z0-9_]{20,}/g, '$1***'],
+  [/\b(glpat-)[A-Za-z0-9_-]{20,}/g, '$1***'],
+  [/\bAIza[0-9A-Za-z_-]{35}/g, 'AIza***'],
+  [/\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/g, 'SG.***'],
   [/\b(xox[abpors]-)[A-Za-z0-9-]{10,}/g, '$1***'],
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g, '***JWT***'],
   [/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 ***'],
-  [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+):[^\s@/]+@/gi, '$1:***@'],
+  // An authorization header's value without a scheme, and every cookie of a Cookie / Set-Cookie header.
+  [
+    /\b((?:Proxy-)?Authorization["']?\s*[:=]\s*["']?)(?!(?:Bearer|Basic|Token)\s|\*\*\*)[^\s"',;]{8,}/gi,
+    '$1***',
+  ],
+  [/\b((?:Set-)?Cookie["']?\s*:\s*)[^\r\n"]+/gi, '$1***'],
+  // The password of a URL, with or without a user (`redis://:pw@host`).
+  [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*):[^\s@/]+@/gi, '$1:***@'],
   [/\bsk-[A-Za-z0-9_-]{16,}/g, 'sk-***'],
+  // `key="a quoted value with spaces"` (also JSON-escaped): the whole quoted value.
+  [new RegExp(`\\b(${SECRET_NAME}${SEPARATOR})(\\\\?["'])(?!\\*\\*\\*)(.*?)\\2`, 'gi'), '$1$2***$2'],
   // `key=value` / `"key": "value"` for names that say secret, also inside longer names (`DB_PASSWORD=`).
   [
-    /\b([A-Za-z0-9_-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)[A-Za-z0-9_-]*)(["']?\s*[=:]\s*["']?)(?!(?:Bearer|Basic|Token)\s|\*\*\*)([^\s"'&,;]+)/gi,
-    '$1$2***',
+    new RegExp(
+      `\\b(${SECRET_NAME}${SEPARATOR}(?:\\\\?["'])?)(?!(?:Bearer|Basic|Token)\\s|\\*\\*\\*)([^\\s"'&,;\\\\]+)`,
+      'gi',
+    ),
+    '$1***',
   ],
 ];
 

@@ -48,7 +48,8 @@ export function secretValues(env: NodeJS.ProcessEnv, extra: Array<string | undef
 
 /**
  * The forms a secret takes on the way out: as is, each long line of a multi-line one (a PEM key), its
- * base64 (standard and URL-safe, with and without padding) and its URL encodings (`%20` and `+`).
+ * base64 (standard and URL-safe, with and without padding, and inside a longer base64 text such as the
+ * `api:KEY` of a Basic header), its hex and its URL encodings (`%20` and `+`).
  */
 export function secretForms(secret: string): string[] {
   const forms = new Set<string>([secret]);
@@ -62,7 +63,29 @@ export function secretForms(secret: string): string[] {
   forms.add(uri.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
   forms.add(uri.replace(/%20/g, '+'));
   forms.add(encodeURI(secret));
+  const hex = Buffer.from(secret, 'utf8').toString('hex');
+  forms.add(hex);
+  forms.add(hex.toUpperCase());
+  for (const form of base64Inside(secret)) forms.add(form);
   return [...forms].filter((f) => f.length >= 4);
+}
+
+/**
+ * The base64 characters that encode `secret` whatever comes before it in the encoded text (`api:KEY` in a
+ * Basic header, `{"key":"KEY"}` in a blob): for each of the three alignments, the groups made only of the
+ * secret's bytes. Shorter than 8 characters is left out (too likely to match by chance).
+ */
+function base64Inside(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  const forms: string[] = [];
+  for (let offset = 0; offset < 3; offset++) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+    const first = Math.ceil(offset / 3);
+    const last = Math.floor((offset + bytes.length) / 3);
+    const inside = encoded.slice(4 * first, 4 * last);
+    if (inside.length >= 8) forms.push(inside);
+  }
+  return forms;
 }
 
 /**

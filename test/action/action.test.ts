@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import { run } from '../../action/main.js';
+import { systemClock, type Clock } from '../../src/util/clock.js';
 import { checkRequests } from '../helpers/openapi.js';
 import { startGitHubStub, type GitHubStub } from '../helpers/github-stub.js';
 import { startTestServer, type TestServer } from '../helpers/servers.js';
@@ -23,6 +24,14 @@ services:
     recovery: { provider: railway, serviceId: svc-1, environmentId: env-1 }
 `;
 
+/**
+ * The wall clock moved back so a test never meets an hour's turn (history is written once an hour): it
+ * starts at most 30 minutes into the hour and runs at real speed (the probes' timeouts are real).
+ */
+const hourStart = (t: number) => Math.floor(t / 3_600_000) * 3_600_000;
+const lag = Math.max(0, Date.now() - hourStart(Date.now()) - 30 * 60_000);
+const clock: Clock = { now: () => Date.now() - lag, sleep: systemClock.sleep };
+
 /** Runs the Action in this process as GitHub would start it; returns its outputs, summary and log. */
 async function runAction(
   setup: { inputs?: Record<string, string>; eventName?: string; payload?: unknown } = {},
@@ -40,7 +49,7 @@ async function runAction(
     return true;
   });
   try {
-    await run(freshContext());
+    await run(freshContext(), clock);
   } finally {
     write.mockRestore();
     restore();
@@ -71,7 +80,6 @@ afterEach(async () => {
 
 describe('the Action on a schedule', () => {
   test('a healthy sweep: status up, a job summary; only the first run of the hour writes (history)', async () => {
-    const hour = Math.floor(Date.now() / 3_600_000);
     await runAction(); // the hour's first run books the history sample (the status page is the Pages workflow's)
     expect(github.writes().every((w) => /\/git\/(blobs|trees|commits|refs)/.test(w.url))).toBe(true);
     const before = github.writes().length;
@@ -89,8 +97,8 @@ describe('the Action on a schedule', () => {
     });
     expect(summary).toContain('| Service | Status |');
     expect(summary).toContain('Public API');
-    // Within the same hour a healthy run writes nothing (the clock is the real one: skip at an hour's turn).
-    if (Math.floor(Date.now() / 3_600_000) === hour) expect(github.writes().length).toBe(before);
+    // Within the same hour a healthy run writes nothing.
+    expect(github.writes().length).toBe(before);
     expect(log).toContain('::add-mask::ghs_actiontesttoken42');
     expect(log).toContain('::add-mask::rw_secret_token_777');
     expect(railway.calls).toEqual([]);
@@ -138,7 +146,7 @@ describe('the Action on a schedule', () => {
     const lines: string[] = [];
     write.mockImplementation((chunk: string | Uint8Array) => (lines.push(String(chunk)), true));
     try {
-      await run(freshContext());
+      await run(freshContext(), clock);
     } finally {
       write.mockRestore();
       restore();
@@ -172,7 +180,7 @@ describe('the Action on a schedule', () => {
   });
 
   test('cron gaps: a previous scheduled run 40 minutes ago is reported; no write but the state and status page', async () => {
-    const ago = (min: number) => new Date(Date.now() - min * 60_000).toISOString();
+    const ago = (min: number) => new Date(clock.now() - min * 60_000).toISOString();
     github.runs.push(
       {
         id: 1,
@@ -191,13 +199,49 @@ describe('the Action on a schedule', () => {
       },
     );
     const { summary, log, outputs } = await runAction({ payload: { schedule: '*/5 * * * *' } });
-    // The Action reads the wall clock: under load a second or two may pass after the history was written.
+    // The clock runs at real speed: under load a second or two may pass after the history was written.
     expect(summary).toMatch(/previous scheduled sweep started 45m( \d+s)? ago/);
     expect(log).toMatch(/::warning::The previous scheduled sweep/);
     expect(JSON.parse(outputs.report).cronGap).toMatch(/unmonitored/);
     // The hour's history sample writes the state (with the gap as unmonitored time); no issue is written.
     expect(github.writes().every((w) => /\/git\/(blobs|trees|commits|refs)/.test(w.url))).toBe(true);
     expect(github.requests.some((r) => r.url.startsWith('/repos/acme/site/actions/runs?'))).toBe(true);
+  });
+
+  test('a state bomb on the state branch (ok: 2e9, 150,000 buckets, times of 1e300): every run succeeds', async () => {
+    await runAction();
+    const url = `${github.url}/repos/acme/site/contents/state.json`;
+    const current = (await (await fetch(`${url}?ref=uptime-state`)).json()) as { sha: string };
+    const hour = Math.floor(clock.now() / 3_600_000) * 3_600_000;
+    const bucket = (t: number, ok: number) => ({ t, ok, total: ok, p50: 10, p95: 10, max: 10 });
+    const bomb = {
+      ...(github.readJson('uptime-state', 'state.json') as object),
+      pauses: { api: { until: 1e300, at: hour } },
+      history: {
+        services: {
+          api: { hourly: [bucket(hour - 3_600_000, 2e9)], daily: [] },
+          old: { hourly: Array.from({ length: 150_000 }, (_, i) => bucket(i, 1)), daily: [] },
+        },
+        incidents: [],
+      },
+    };
+    const put = await fetch(url, {
+      method: 'PUT',
+      body: JSON.stringify({
+        message: 'bomb',
+        branch: 'uptime-state',
+        sha: current.sha,
+        content: Buffer.from(JSON.stringify(bomb)).toString('base64'),
+      }),
+    });
+    expect(put.ok).toBe(true);
+    const { failed, outputs, log } = await runAction();
+    expect(failed).toBe(false);
+    expect(outputs.status).toBe('up');
+    expect(log).toContain('history.services.api dropped');
+    expect(log).not.toMatch(/Invalid array length|Maximum call stack/);
+    // And the next run as well (before, every run failed the same way and the state never healed).
+    expect((await runAction()).failed).toBe(false);
   });
 
   test('a bad input fails the step with the input named', async () => {

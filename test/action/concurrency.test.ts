@@ -5,8 +5,9 @@ import { githubServices } from '../../src/run/github-services.js';
 import type { Provider } from '../../src/providers/types.js';
 import { GitHubStateStore } from '../../src/state/github.js';
 import type { UptimeState } from '../../src/state/types.js';
-import { systemClock } from '../../src/util/clock.js';
+import { systemClock, type Clock } from '../../src/util/clock.js';
 import { memoryLogger, testOctokit } from '../github/fixtures.js';
+import { virtualClock } from '../helpers/clock.js';
 import { checkRequests } from '../helpers/openapi.js';
 import { startGitHubStub, type GitHubStub } from '../helpers/github-stub.js';
 import { startTestServer, type TestServer } from '../helpers/servers.js';
@@ -22,7 +23,7 @@ const stubborn: Provider = {
   redeploy: async (service) => (restarts.push(service.id), { ok: true, detail: 'redeploy accepted' }),
 };
 
-function services() {
+function services(clock: Clock = systemClock) {
   const config = parseConfig(
     {
       mode: 'extreme',
@@ -40,7 +41,7 @@ function services() {
     repo: github.repo,
     client: testOctokit(github.url),
     env: {},
-    clock: systemClock,
+    clock,
     logger: memoryLogger(),
     fetch: globalThis.fetch,
     provider: () => stubborn,
@@ -91,8 +92,12 @@ describe('runs at the same moment', () => {
 
   test('watch: keeps sweeping inside the job and notices a service that breaks mid-watch', async () => {
     api.set({ kind: 'up' });
-    const s = services();
-    setTimeout(() => web.set({ kind: 'status', status: 500 }), 1200).unref();
+    // A virtual clock (the watch's waits advance it) and a service that breaks after its first check.
+    const s = services(virtualClock());
+    web.set({
+      kind: 'custom',
+      handle: (_req, res) => res.writeHead(web.requests === 1 ? 200 : 500).end(),
+    });
     const result = await runSweep({ deps: s.engine, store: s.store, watchMs: 2500, mode: 'extreme' });
     expect(result.report.sweeps).toBeGreaterThanOrEqual(2);
     expect(result.down).toEqual(['web']);

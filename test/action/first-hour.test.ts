@@ -101,8 +101,8 @@ describe('a failing first run and secrets in a health URL', () => {
     expect(summary).not.toContain('not checked yet');
     expect(summary).not.toContain('Nothing: every check passed');
     expect(lines(output, '::warning', 'Web (web) failed its latest check')).toHaveLength(1);
-    if (github.branches.has('uptime-state'))
-      expect(summary).toContain('Created the state branch uptime-state');
+    expect(github.branches.has('uptime-state')).toBe(true);
+    expect(summary).toContain('Created the state branch uptime-state');
   });
 
   test("the config's warnings (a bare number for a duration) are warning annotations", async () => {

@@ -119,10 +119,14 @@ describe('the GitHub App', () => {
     );
     expect(seen.replies[0]).toContain('<details><summary>Output</summary>\n\n```\nrestarting\n```');
     expect(seen.replies[0]).toContain('Audit: @Codertocat ran `/restart coqui`');
-    // Two writes: the claim (before the provider call, so concurrent commands can't overspend the budget)
-    // and the finished attempt, which replaces the claim (same id).
-    expect(seen.stateWrites).toHaveLength(2);
-    expect(seen.stateWrites[1]).toMatchObject({
+    // Three writes: the delivery id (a replay, even after a restart of the bot, runs nothing), the claim
+    // (before the provider call, so concurrent commands can't overspend the budget) and the finished
+    // attempt, which replaces the claim (same id).
+    expect(seen.stateWrites).toHaveLength(3);
+    expect(seen.stateWrites[0]).toMatchObject({
+      state: { deliveries: { 'delivery-1': expect.any(Number) } },
+    });
+    expect(seen.stateWrites[2]).toMatchObject({
       state: { services: { coqui: { attempts: [{ healthy: true }] } } },
     });
     expect(problems()).toEqual([]);

@@ -100,13 +100,17 @@ describe('hosted watch: notifications, history, site', () => {
 
   it('stopping waits for a message still in flight (bounded), so it is not lost', async () => {
     let answered = false;
-    receiver.answer = (_req, res) => {
-      setTimeout(() => {
-        answered = true;
-        res.end('ok');
-      }, 300);
-    };
     const controller = new AbortController();
+    // The receiver answers only after the watch was told to stop: the stop has to wait for it.
+    receiver.answer = (_req, res) => {
+      const answer = () =>
+        setImmediate(() => {
+          answered = true;
+          res.end('ok');
+        });
+      if (controller.signal.aborted) answer();
+      else controller.signal.addEventListener('abort', answer, { once: true });
+    };
     await watchRepository(
       app(),
       { owner: 'acme', repo: 'site' },

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -13,6 +12,7 @@ import { recordSample } from '../../src/history/record.js';
 import type { StateWithHistory } from '../../src/history/state.js';
 import { renderSite } from '../../src/site/index.js';
 import { emptyRecord, emptyState } from '../../src/state/records.js';
+import { CHROMIUM, chromiumDescribe } from '../helpers/chromium.js';
 import { fixtureConfig, fixtureState, HOSTILE_NAMES, issueUrl, NOW } from '../site/fixture.js';
 
 /**
@@ -24,18 +24,7 @@ import { fixtureConfig, fixtureState, HOSTILE_NAMES, issueUrl, NOW } from '../si
  * Install the browser with `apt-get update && apt-get install -y chromium`. Without it the suite is skipped
  * on a laptop, and fails under CI=true (a CI that lost its browser must not pass silently).
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-const missing = `No Chromium at ${CHROMIUM}. Install it: apt-get update && apt-get install -y chromium`;
-if (!available && !process.env.CI) console.warn(`Skipping the browser test: ${missing}`);
-if (!available && process.env.CI) {
-  describe('status page in Chromium', () => {
-    it('needs Chromium under CI', () => {
-      throw new Error(missing);
-    });
-  });
-}
-const suite = available ? describe : describe.skip;
+const suite = chromiumDescribe();
 
 const LONG_NAME = 'W'.repeat(5000);
 const FAMILY = '👩‍👩‍👧';

@@ -160,10 +160,16 @@ describe('uptime-action watch', () => {
   });
 
   it('stops cleanly on Ctrl-C (abort) and saves the state', async () => {
-    const api = await startTestServer();
-    const ws = await commandService(api.url);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 300);
+    // Ctrl-C as soon as the first check has reached the service.
+    const api = await startTestServer({
+      kind: 'custom',
+      handle: (_req, res) => {
+        res.writeHead(200).end('ok');
+        controller.abort();
+      },
+    });
+    const ws = await commandService(api.url);
     const run = await runCli(['watch', '--mode', 'normal', '--config', ws.config, '--state', ws.state], {
       signal: controller.signal,
     });

@@ -10,8 +10,8 @@ import { buildCli } from './built.js';
 /**
  * A monitor that runs out of file descriptors (more probes in flight than `ulimit -n` allows) must not call
  * healthy services down, nor restart them: the probes it could not make are "not checked". Real processes:
- * the built CLI under `ulimit -n 40` against a loopback server that answers every request (slowly, so the
- * probes overlap).
+ * the built CLI under `ulimit -n 40` against a loopback server that holds its answers until ten requests are
+ * in flight at once (so the probes overlap however busy the machine is), then answers every request.
  */
 
 let built: Awaited<ReturnType<typeof buildCli>>;
@@ -19,18 +19,32 @@ let dir: string;
 let url: string;
 
 const SERVICES = 80;
+/** Answers are held until this many requests wait side by side (the overlap that exhausts the descriptors). */
+const OVERLAP = 10;
+let held: Array<() => void> = [];
+let released = false;
 
 beforeAll(async () => {
   built = await buildCli();
   dir = await mkdtemp(join(tmpdir(), 'uptime-emfile-'));
-  const server = await startTestServer({ kind: 'slow', ms: 300 });
+  const server = await startTestServer({
+    kind: 'custom',
+    handle: (_req, res) => {
+      held.push(() => res.writeHead(200).end('ok'));
+      if (released || held.length >= OVERLAP) {
+        released = true;
+        held.forEach((answer) => answer());
+        held = [];
+      }
+    },
+  });
   url = server.url;
   await mkdir(join(dir, '.github'));
   const marker = join(dir, 'restarted');
   const services = Array.from(
     { length: SERVICES },
     (_, i) =>
-      `  s${i}:\n    url: ${url}\n    timeout: 5s\n    recovery:\n      provider: command\n      restart: touch ${marker}\n      redeploy: touch ${marker}\n`,
+      `  s${i}:\n    url: ${url}\n    timeout: 30s\n    recovery:\n      provider: command\n      restart: touch ${marker}\n      redeploy: touch ${marker}\n`,
   ).join('');
   await writeFile(
     join(dir, '.github', 'uptime.yml'),
@@ -46,6 +60,7 @@ afterAll(async () => {
 
 /** The built CLI with at most 40 open files (soft and hard, so Node cannot raise it). */
 function limited(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  released = false;
   return new Promise((resolve, reject) => {
     const child = spawn(
       '/bin/sh',

@@ -35,10 +35,21 @@ services:
   return { ...ws, marker };
 }
 
+/** A service that answers 503 until the rollback command has left its marker (a bad deploy rolled back). */
+async function badDeploy() {
+  let marker = '';
+  const api = await startTestServer({
+    kind: 'custom',
+    handle: (_req, res) => res.writeHead(marker && existsSync(marker) ? 200 : 503).end(),
+  });
+  const ws = await rollbackService(api.url);
+  marker = ws.marker;
+  return ws;
+}
+
 describe('uptime-action rollback', () => {
   it('--dry-run says what it would do (and why the target cannot be named) and changes nothing', async () => {
-    const api = await startTestServer();
-    const ws = await rollbackService(api.url);
+    const ws = await badDeploy();
     const run = await runCli(['rollback', 'api', '--dry-run', '--config', ws.config, '--state', ws.state]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(
@@ -49,8 +60,7 @@ describe('uptime-action rollback', () => {
   });
 
   it('runs the configured rollback, verifies health and records a rollback attempt', async () => {
-    const api = await startTestServer();
-    const ws = await rollbackService(api.url);
+    const ws = await badDeploy();
     const run = await runCli(['rollback', 'api', '--config', ws.config, '--state', ws.state]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/🚀 API Server: rollback done, healthy after/);
@@ -59,5 +69,15 @@ describe('uptime-action rollback', () => {
       services: Record<string, { attempts: Array<{ action: string }> }>;
     };
     expect(state.services.api.attempts.map((a) => a.action)).toEqual(['rollback']);
+  });
+
+  it('refuses to roll back a service that answers healthy now (it looks before it acts)', async () => {
+    const api = await startTestServer();
+    const ws = await rollbackService(api.url);
+    const run = await runCli(['rollback', 'api', '--config', ws.config, '--state', ws.state]);
+    expect(`${run.stdout}\n${run.stderr}`).toContain(
+      'Not rolling back API Server: it answers healthy now (HTTP 200',
+    );
+    expect(existsSync(ws.marker)).toBe(false);
   });
 });

@@ -185,3 +185,26 @@ describe('runCommentCommand', () => {
     expect(gh.replies[0]).toContain('`/pause coqui` failed: state branch unreachable');
   });
 });
+
+describe('a replayed delivery', () => {
+  it('runs once even from a fresh process (remembered in the state), and is forgotten after 7 days', async () => {
+    const setup = handlerSetup();
+    const once = (delivery: string) =>
+      runCommentCommand({
+        payload: payload('/restart backend'),
+        github: fakeGitHub({ alice: 'write' }).github,
+        services: () => ({ store: setup.store, engine: setup.engine }),
+        clock: setup.clock,
+        logger: silentLogger,
+        delivery,
+      });
+    // Each call is a new runCommentCommand with nothing in memory but the store: like a restarted bot.
+    expect(await once('d-1')).toMatchObject({ handled: true, ok: true });
+    expect(await once('d-1')).toEqual({ handled: false, reason: 'replay' });
+    expect(setup.calls.filter((c) => c.op === 'restart')).toHaveLength(1);
+    expect((await setup.store.read()).deliveries).toHaveProperty('d-1');
+    setup.clock.advance(8 * 86_400_000);
+    await once('d-2');
+    expect(Object.keys((await setup.store.read()).deliveries ?? {})).toEqual(['d-2']);
+  });
+});

@@ -57,6 +57,20 @@ function setup(history = true) {
     },
   };
   s.engine.provider = () => provider;
+  // Down when /rollback looks (its probe before acting), healthy once rolled back (the verification).
+  const healthy = s.engine.probe;
+  s.engine.probe = async (service, options) =>
+    rollbacks.length === 0
+      ? {
+          service: service.id,
+          ok: false,
+          kind: 'status',
+          status: 503,
+          responseMs: 20,
+          at: s.clock.now(),
+          error: 'HTTP 503',
+        }
+      : healthy(service, options);
   return { ...s, rollbacks };
 }
 
@@ -96,6 +110,32 @@ describe('/rollback', () => {
     expect(state.services.api.attempts).toEqual([
       expect.objectContaining({ action: 'rollback', by: 'alice' }),
     ]);
+  });
+
+  it('probes first: a service that recovered since its last stored check is not rolled back', async () => {
+    const record = emptyRecord(0);
+    const state = {
+      ...emptyState(),
+      services: {
+        api: {
+          ...record,
+          health: { ...record.health, status: 'down' as const, consecutiveFailures: 3, lastCheckAt: 1 },
+        },
+      },
+    };
+    const s = setup();
+    await s.store.update(() => state);
+    s.engine.probe = async (service) => ({
+      service: service.id,
+      ok: true,
+      kind: 'ok',
+      status: 200,
+      responseMs: 31,
+      at: s.clock.now(),
+    });
+    const outcome = await handleCommand(typed('/rollback api'), s.ctx());
+    expect(outcome.reply).toContain('Not rolling back API: it answers healthy now (HTTP 200 in 31 ms)');
+    expect(s.rollbacks).toEqual([]);
   });
 
   it('never rolls back a service whose latest check passed', async () => {

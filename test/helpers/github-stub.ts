@@ -50,6 +50,8 @@ export interface StubFaults {
     retryAfterSeconds?: number;
     match?: (method: string, path: string) => boolean;
   };
+  /** Answer this many requests (matching `match`, default any) with `status` (a 500, a 502: GitHub down). */
+  serverError?: { times: number; status: number; match?: (method: string, path: string) => boolean };
   /** Answer every other contents PUT with 409 (the first, the third, ...), without applying it. */
   conflictEveryOtherStateWrite?: boolean;
   /** Milliseconds added before each answer, so concurrent clients interleave. */
@@ -483,6 +485,11 @@ export async function startGitHubStub(options: StubOptions = {}) {
             'retry-after': String(limit.retryAfterSeconds ?? 1),
           },
         );
+      }
+      const down = faults.serverError;
+      if (down && down.times > 0 && (!down.match || down.match(method, path))) {
+        down.times--;
+        throw new HttpError(down.status, 'Server Error (injected)');
       }
       if (!path.startsWith(base)) throw new HttpError(404, 'Not Found');
       const rest = path.slice(base.length);

@@ -6,7 +6,11 @@ import { closeAllTestServers, startTestServer } from '../helpers/servers.js';
 
 afterAll(closeAllTestServers);
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+/** One turn of the event loop (no wall-clock time decides anything here). */
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+const turns = async (n: number) => {
+  for (let i = 0; i < n; i++) await tick();
+};
 
 describe('mapBounded', () => {
   it('keeps at most `limit` calls in flight and returns results in input order', async () => {
@@ -15,7 +19,7 @@ describe('mapBounded', () => {
     const results = await mapBounded([5, 1, 4, 2, 3, 0, 6], 3, async (n, i) => {
       inFlight++;
       peak = Math.max(peak, inFlight);
-      await new Promise((resolve) => setTimeout(resolve, n * 3));
+      await turns(n * 3);
       inFlight--;
       return `${i}:${n}`;
     });

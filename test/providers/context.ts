@@ -5,7 +5,10 @@ import { virtualClock } from '../helpers/clock.js';
 import type { Logger } from '../../src/util/logger.js';
 
 /** A provider context on a virtual clock that records every sleep, retry and log line. */
-export function testContext(env: NodeJS.ProcessEnv = {}, timing: ProviderContext['timing'] = {}) {
+export function testContext(
+  env: NodeJS.ProcessEnv = {},
+  { timeoutSignal, ...timing }: ProviderContext['timing'] & Pick<ProviderContext, 'timeoutSignal'> = {},
+) {
   const clock = virtualClock();
   const sleeps: number[] = [];
   const retries: string[] = [];
@@ -24,6 +27,7 @@ export function testContext(env: NodeJS.ProcessEnv = {}, timing: ProviderContext
     },
     logger,
     onRetry: (m) => void retries.push(m),
+    timeoutSignal,
     // Deterministic jitter: the full backoff.
     timing: { random: () => 1, requestTimeoutMs: 10_000, ...timing }, // load may slow a loopback answer, never time it out
   };
@@ -40,4 +44,24 @@ export function serviceWith(
     'test',
   );
   return config.services.backend;
+}
+
+/**
+ * Request deadlines that pass when the test says so, for a platform that never answers in time without
+ * waiting on the wall clock: pass `timeoutSignal` in the timing and answer the request with `neverInTime`.
+ */
+export function manualTimeouts() {
+  const waiting: AbortController[] = [];
+  return {
+    timeoutSignal: () => {
+      const controller = new AbortController();
+      waiting.push(controller);
+      return controller.signal;
+    },
+    /** A nock reply function: the request's deadline passes while the platform is still "working". */
+    neverInTime: (): [number, string] => {
+      waiting.shift()?.abort(new DOMException('The operation timed out.', 'TimeoutError'));
+      return [200, '{}'];
+    },
+  };
 }

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import { providerFor } from '../../src/providers/registry.js';
 import { ProviderError } from '../../src/providers/types.js';
-import { serviceWith, testContext } from './context.js';
+import { serviceWith, testContext, manualTimeouts } from './context.js';
 
 const API = 'https://api.machines.dev';
 const TOKEN = 'fly_secret_token_123456';
@@ -104,9 +104,10 @@ describe('Fly.io provider', () => {
   });
 
   it('times out a request that never answers', async () => {
-    nock(API).get('/v1/apps/coqui-app/machines').times(2).delay(1000).reply(200, []);
+    const { timeoutSignal, neverInTime } = manualTimeouts();
+    nock(API).get('/v1/apps/coqui-app/machines').times(2).reply(neverInTime);
     await expect(
-      fly.restart(service, testContext(env, { requestTimeoutMs: 50, retries: 1 }).ctx),
+      fly.restart(service, testContext(env, { requestTimeoutMs: 50, retries: 1, timeoutSignal }).ctx),
     ).rejects.toThrow(/no answer within 50ms/);
   });
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import { providerFor } from '../../src/providers/registry.js';
 import { ProviderError } from '../../src/providers/types.js';
-import { serviceWith, testContext } from './context.js';
+import { serviceWith, testContext, manualTimeouts } from './context.js';
 
 const API = 'https://api.heroku.com';
 const KEY = 'heroku-secret-key-123456';
@@ -106,9 +106,10 @@ describe('Heroku provider', () => {
   });
 
   it('times out a request that never answers', async () => {
-    nock(API).delete('/apps/backend-app/dynos').times(2).delay(1000).reply(202, {});
+    const { timeoutSignal, neverInTime } = manualTimeouts();
+    nock(API).delete('/apps/backend-app/dynos').times(2).reply(neverInTime);
     await expect(
-      heroku.restart(service, testContext(env, { requestTimeoutMs: 50, retries: 1 }).ctx),
+      heroku.restart(service, testContext(env, { requestTimeoutMs: 50, retries: 1, timeoutSignal }).ctx),
     ).rejects.toThrow(/Heroku restart failed \(no answer within 50ms\)/);
   });
 

@@ -4,7 +4,7 @@ import { DEPLOYMENT_RESTART, LATEST_DEPLOYMENT } from '../../src/providers/railw
 import { providerFor } from '../../src/providers/registry.js';
 import { ProviderError } from '../../src/providers/types.js';
 import { railwayDocumentErrors } from '../helpers/railway-server.js';
-import { serviceWith, testContext } from './context.js';
+import { serviceWith, testContext, manualTimeouts } from './context.js';
 
 const API = 'https://backboard.railway.com';
 const PATH = '/graphql/v2';
@@ -134,8 +134,9 @@ describe('Railway provider (unit, nock)', () => {
   });
 
   it('times out a request that never answers, after the retries', async () => {
-    nock(API).post(PATH).times(3).delay(1000).reply(200, latest('SUCCESS'));
-    const { ctx, retries } = testContext(env, { requestTimeoutMs: 50, retries: 2 });
+    const { timeoutSignal, neverInTime } = manualTimeouts();
+    nock(API).post(PATH).times(3).reply(neverInTime);
+    const { ctx, retries } = testContext(env, { requestTimeoutMs: 50, retries: 2, timeoutSignal });
     await expect(railway.restart(service, ctx)).rejects.toThrow(
       /Railway restart failed \(no answer within 50ms\)\. Railway did not answer in 3 attempt\(s\); check RAILWAY_API_URL/,
     );

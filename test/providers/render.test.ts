@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import { providerFor } from '../../src/providers/registry.js';
 import { ProviderError } from '../../src/providers/types.js';
-import { serviceWith, testContext } from './context.js';
+import { serviceWith, testContext, manualTimeouts } from './context.js';
 
 const API = 'https://api.render.com';
 const KEY = 'rnd_secret_key_123456';
@@ -123,8 +123,9 @@ describe('Render provider', () => {
   });
 
   it('gives up after the retries when the API never answers in time', async () => {
-    nock(API).post('/v1/services/srv-abc/restart').times(2).delay(1000).reply(200);
-    const { ctx, retries } = testContext(env, { requestTimeoutMs: 50, retries: 1 });
+    const { timeoutSignal, neverInTime } = manualTimeouts();
+    nock(API).post('/v1/services/srv-abc/restart').times(2).reply(neverInTime);
+    const { ctx, retries } = testContext(env, { requestTimeoutMs: 50, retries: 1, timeoutSignal });
     await expect(render.restart(service, ctx)).rejects.toThrow(
       /Render restart failed \(no answer within 50ms\)\. Render did not answer in 2 attempt\(s\); check RENDER_API_URL/,
     );

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import { providerFor } from '../../src/providers/registry.js';
 import { ProviderError } from '../../src/providers/types.js';
-import { serviceWith, testContext } from './context.js';
+import { serviceWith, testContext, manualTimeouts } from './context.js';
 
 const webhook = providerFor('webhook');
 const SECRET = 'hook-secret-abcdef';
@@ -91,8 +91,9 @@ describe('webhook provider', () => {
 
   it('times out after recovery.timeout and retries', async () => {
     const slow = serviceWith({ provider: 'webhook', url: 'https://ops.example.com/slow', timeout: 100 });
-    nock('https://ops.example.com').post('/slow').times(2).delay(1000).reply(200);
-    const { ctx, retries } = testContext(env, { retries: 1 });
+    const { timeoutSignal, neverInTime } = manualTimeouts();
+    nock('https://ops.example.com').post('/slow').times(2).reply(neverInTime);
+    const { ctx, retries } = testContext(env, { retries: 1, timeoutSignal });
     await expect(webhook.restart(slow, ctx)).rejects.toThrow(
       /Webhook restart failed \(no answer within 100ms\)/,
     );

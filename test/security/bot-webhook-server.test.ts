@@ -39,8 +39,9 @@ beforeAll(async () => {
     env: { UPTIME_ALLOWED_PROVIDERS: 'webhook', UPTIME_PRIVATE_TARGETS: 'allow' },
     bot: {
       provider: () => slowProvider,
-      // A 2 MiB cap (25 MB by default) so the chunked attack hits it well within the short request timeout on a busy machine.
-      limits: { headersTimeoutMs: 300, requestTimeoutMs: 600, maxBodyBytes: 2 * 1024 * 1024 },
+      // A 2 MiB cap (25 MB by default) so the chunked attack hits it well within the request timeout on a busy
+      // machine (2 s: at 600 ms a starved loop read less than 2 MiB in time and the body timeout cut it first).
+      limits: { headersTimeoutMs: 300, requestTimeoutMs: 2000, maxBodyBytes: 2 * 1024 * 1024 },
     },
   });
 });

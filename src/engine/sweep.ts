@@ -2,7 +2,7 @@ import { resolveTuning, type Mode, type Tuning } from '../config/presets.js';
 import type { Config, ServiceConfig } from '../config/schema.js';
 import { confirmDone, observe } from '../monitor/machine.js';
 import { mapBounded } from '../probe/sweep.js';
-import { emptyRecord, forgetUnconfigured, mergeRecord, pruneState } from '../state/records.js';
+import { emptyRecord, forgetUnconfigured, mergeRecord } from '../state/records.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { UptimeState } from '../state/types.js';
 import { executePlan } from './execute.js';

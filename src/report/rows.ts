@@ -1,7 +1,7 @@
 import { resolveTuning, type Mode } from '../config/presets.js';
 import type { Config } from '../config/schema.js';
 import type { HealthStatus } from '../monitor/types.js';
-import type { CheckTotals, RecoveryAttempt, ServiceRecord, UptimeState } from '../state/types.js';
+import type { RecoveryAttempt, ServiceRecord, UptimeState } from '../state/types.js';
 import {
   averageResponseMs,
   errorBudget,

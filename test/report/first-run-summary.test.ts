@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
 import { whatWasDone } from '../../src/report/summary.js';
-import { config, NOW, record, state } from './fixtures.js';
 
 /*
  * The healthy answer that verified a restart is booked as a check in the state (countVerifiedCheck,

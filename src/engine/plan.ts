@@ -272,7 +272,7 @@ function planRecovery(plan: SweepPlan, config: Config, service: ServiceConfig): 
   const item = decision.item;
   plan.services[id].planned.push(item);
   if (item.action !== 'escalate') {
-    plan.recoveries.push(item as RecoveryStep);
+    plan.recoveries.push({ ...item, action: item.action });
     return;
   }
   state.services[id] = { ...record, escalatedAt: now };

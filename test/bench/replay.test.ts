@@ -19,4 +19,3 @@ describe('bench: policy replay, the simulated world', () => {
     expect(world.answer(inc.start + 6_000 + world.restartMs).ok).toBe(true);
   });
 });
-

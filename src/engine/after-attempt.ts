@@ -111,7 +111,7 @@ export function planSkippedStep(input: { record: ServiceRecord; step: RecoverySt
 }
 
 /** Ends the open outage interval at `at`. */
-export function closeOutage(record: ServiceRecord, at: number): ServiceRecord {
+function closeOutage(record: ServiceRecord, at: number): ServiceRecord {
   const outages = [...record.outages];
   const last = outages[outages.length - 1];
   if (last && last.end === undefined) outages[outages.length - 1] = { ...last, end: at };

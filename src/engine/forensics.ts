@@ -18,7 +18,7 @@ export interface PendingForensics {
 }
 
 /** When the current outage (or slow-down) began. */
-export function outageStartOf(record: ServiceRecord | undefined, fallback: number): number {
+function outageStartOf(record: ServiceRecord | undefined, fallback: number): number {
   const last = record?.outages.at(-1);
   if (last && last.end === undefined) return last.start;
   return record?.health.since ?? fallback;
@@ -44,7 +44,7 @@ export function startForensics(deps: EngineDeps, plan: SweepPlan): Map<string, P
 }
 
 /** Starts one service's forensics (undefined when it has no provider). */
-export function forensicsFor(deps: EngineDeps, plan: SweepPlan, id: string): Promise<Forensics> | undefined {
+function forensicsFor(deps: EngineDeps, plan: SweepPlan, id: string): Promise<Forensics> | undefined {
   const service = Object.hasOwn(deps.config.services, id) ? deps.config.services[id] : undefined;
   if (!service?.recovery) return undefined;
   const record = recordOf(plan.state, id);

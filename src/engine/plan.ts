@@ -62,7 +62,7 @@ export interface PlanInput {
  * run saves nothing and the state is written at least hourly (the history), so the saved check before this
  * one may be an hour old although every run in between checked.
  */
-export function maxWatchedGapMs(tuning: Tuning, runIntervalMs?: number): number {
+function maxWatchedGapMs(tuning: Tuning, runIntervalMs?: number): number {
   const watch = tuning.healthCheckInterval * 3;
   if (!runIntervalMs) return watch;
   return Math.max(watch, runIntervalMs * 1.5, runIntervalMs + 3_600_000);
@@ -197,7 +197,7 @@ function planUnchecked(
  * The status a run reports: a failing answer is never "up" — a service that failed its latest probe but is not
  * confirmed down yet is `degraded` (the outputs contract is up|degraded|down).
  */
-export function outcomeStatus(health: ServiceHealth, latest: ProbeResult): ServiceOutcome['status'] {
+function outcomeStatus(health: ServiceHealth, latest: ProbeResult): ServiceOutcome['status'] {
   if (!latest.ok && (health.status === 'up' || health.status === 'slow' || health.status === 'unknown'))
     return 'degraded';
   return health.status === 'unknown' ? 'up' : health.status;
@@ -278,7 +278,7 @@ function planRecovery(plan: SweepPlan, config: Config, service: ServiceConfig): 
   const item = decision.item;
   plan.services[id].planned.push(item);
   if (item.action !== 'escalate') {
-    plan.recoveries.push(item as RecoveryStep);
+    plan.recoveries.push({ ...item, action: item.action });
     return;
   }
   state.services[id] = { ...record, escalatedAt: now };

@@ -38,7 +38,7 @@ export const REPORT_KEEP = 20;
 export const MAX_PENDING_SAMPLES = 5_000;
 
 /** Transitions kept waiting for a write (far more than a sweep has; the newest are kept). */
-export const MAX_PENDING_EVENTS = 200;
+const MAX_PENDING_EVENTS = 200;
 
 /**
  * What the publisher did so far. Bounded however long the watch: counts, and only the newest

@@ -177,29 +177,8 @@ export class GitHubSiteSink implements SiteSink {
   }
 }
 
-/**
- * {@link publishSite} after a run: never throws (a failed publish is a warning; the next run tries again).
- * Returns whether the site was written (the run's count of writes).
- */
-export async function publishSiteAfterRun(
-  config: Config,
-  state: UptimeState,
-  now: number,
-  sink: SiteSink,
-  logger: { info(message: string): void; warn(message: string): void },
-): Promise<boolean> {
-  try {
-    const result = await publishSite(config, state, now, sink);
-    logger.info(`Status page: ${result.written ? 'written' : 'not written'} (${result.reason}).`);
-    return result.written;
-  } catch (error) {
-    logger.warn(`Status page not published: ${error instanceof Error ? error.message : String(error)}`);
-    return false;
-  }
-}
-
 /** After a failed publish, the watch tries again this much later (ms). */
-export const SITE_RETRY_MS = 10 * 60_000;
+const SITE_RETRY_MS = 10 * 60_000;
 
 /**
  * Keeps a site fresh from a long-running watch: {@link publishSite} at most once an hour (the first sweep of

@@ -21,7 +21,7 @@ export { isPaused };
  * Probes every service (bounded concurrency; immediate confirm re-probes when a failure reaches
  * `maxConsecutiveFailures`, as many as {@link confirmDone} asks). Paused services are not probed.
  */
-export async function probeAndConfirm(
+async function probeAndConfirm(
   deps: EngineDeps,
   state: UptimeState,
   tuning: Tuning,
@@ -61,7 +61,7 @@ export async function probeAndConfirm(
  * hanging endpoint then holds its slot from the start of the sweep instead of waiting behind fast ones, so
  * the sweep ends about one timeout after it began (longest-processing-time-first scheduling).
  */
-export function slowestFirst(state: UptimeState, services: readonly ServiceConfig[]): ServiceConfig[] {
+function slowestFirst(state: UptimeState, services: readonly ServiceConfig[]): ServiceConfig[] {
   const expected = (service: ServiceConfig) => {
     const health = recordOf(state, service.id)?.health;
     return health?.lastCheckMs ?? health?.lastResponseMs ?? 0;

@@ -7,7 +7,7 @@ import { mergeSweep, sweep, withSweptRecords } from './sweep.js';
 import type { EngineDeps, SweepResult } from './types.js';
 
 /** How often `watch` re-reads the shared state (to pick up `/mode`, `/pause` from the bot) and, with `persist: 'always'`, writes it. */
-export const STATE_REFRESH_MS = 60_000;
+const STATE_REFRESH_MS = 60_000;
 
 /** Sweeps kept unsaved while the state can't be written (each carries the full records; the newest are kept). */
 const MAX_UNSAVED_SWEEPS = 100;

@@ -32,7 +32,7 @@ export function incidentTitle(service: Pick<ServiceConfig, 'name'>, kind: Incide
 }
 
 /** The label that finds a service's incidents: `service:<key>`. */
-export function serviceLabel(service: Pick<ServiceConfig, 'id'>): string {
+function serviceLabel(service: Pick<ServiceConfig, 'id'>): string {
   return `service:${service.id}`;
 }
 

@@ -14,7 +14,7 @@ import { uptimeFromTime } from './uptime.js';
  */
 
 /** Entries kept per list of the tally (lines, attempts per service): a watch of days stays small. */
-export const TALLY_KEEP = 200;
+const TALLY_KEEP = 200;
 
 /** One recovery attempt as the report carries it. */
 export interface AttemptReport {
@@ -188,7 +188,7 @@ export class RunTally {
 }
 
 /** Per service, from the last sweep's outcome and everything the run did for it. */
-export function serviceReport(
+function serviceReport(
   tally: RunTally,
   outcome: ServiceOutcome,
   state: UptimeState,
@@ -317,7 +317,7 @@ function tokenProblems(context: RunContext, tally: RunTally): TokenProblem[] {
 }
 
 /** One engine event in words for the summary's "What was done", or undefined when it is not news. */
-export function describeEvent(config: Config, e: EngineEvent): string | undefined {
+function describeEvent(config: Config, e: EngineEvent): string | undefined {
   const name = (id?: string) => (id ? (config.services[id]?.name ?? id) : 'uptime-action');
   switch (e.type) {
     case 'status':

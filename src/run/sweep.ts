@@ -65,7 +65,7 @@ export interface RunSweepResult extends RunResult {
 }
 
 /** A store that writes nothing: dry runs plan and report but change nothing. */
-export function readOnlyStore(store: StateStore): StateStore {
+function readOnlyStore(store: StateStore): StateStore {
   return {
     read: () => store.read(),
     update: async (change) => {

@@ -112,7 +112,16 @@ const serviceSchema = z.strictObject({
 });
 
 /** Service keys every monitor type accepts. */
-const COMMON_SERVICE_KEYS = new Set(['name', 'type', 'timeout', 'recovery']);
+const COMMON_SERVICE_KEYS = new Set([
+  'name',
+  'type',
+  'timeout',
+  'recovery',
+  'dependsOn',
+  'rollbackOn',
+  'burnRate',
+  'locations',
+]);
 
 /** Keys set for a monitor type that does not use them, and keys it needs that are missing. */
 function monitorKeyProblems(

@@ -286,8 +286,11 @@ describe('emergency commands need only their service, and a person may go past t
     expect(check.code).toBe(2);
     expect(check.stderr).toContain('UPTIME_HOOK_SECRET');
     const dry = await runCli(['rollback', 'api', '--dry-run'], { cwd, env });
-    expect({ code: dry.code, err: dry.stderr }).toEqual({ code: 0, err: '' });
-    expect(dry.stdout).toContain('Dry run: would roll back API');
+    // It reads only api's settings (no word of the unset variable) and then looks at api now: a rollback
+    // of a service that answers healthy is refused (it would replace a working deployment).
+    expect(dry.code).toBe(1);
+    expect(dry.stderr).not.toContain('UPTIME_HOOK_SECRET');
+    expect(dry.stderr).toContain('Not rolling back API: it answers healthy now');
     const restart = await runCli(['restart', 'api'], { cwd, env });
     expect({ code: restart.code, err: restart.stderr }).toEqual({ code: 0, err: '' });
     expect(restart.stdout).toContain('API: restart done, healthy');

@@ -9,4 +9,7 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
   testTimeout: 20000,
+  // Both cores (jest's default leaves one idle): the suite's real processes and servers wait more than they
+  // compute, and every timing a test depends on is its own subject or injected.
+  maxWorkers: 2,
 };

@@ -23,20 +23,6 @@ import { followScaleEvents, startScaleCoordinator, type ScaleCoordinator } from 
 /** Where GitHub posts webhooks (Probot's default path). */
 export const WEBHOOK_PATH = '/api/github/webhooks';
 
-/** The standard Probot variables this server reads. */
-export const BOT_ENV = [
-  'APP_ID',
-  'PRIVATE_KEY',
-  'PRIVATE_KEY_PATH',
-  'WEBHOOK_SECRET',
-  'PORT',
-  'HOST',
-  'GHE_HOST',
-  'GHE_PROTOCOL',
-  'LOG_LEVEL',
-  'WEBHOOK_PROXY_URL',
-] as const;
-
 /** Time limits of the HTTP server; a slow or stalled client is cut off by them. */
 export interface ServerLimits {
   /** The request's headers must arrive within this. @default 10000 */

@@ -10,23 +10,13 @@ import { CONFIRM_POLICY } from '../../src/monitor/machine.js';
 import type { ProbeResult } from '../../src/probe/types.js';
 import { decideQuorum, type LocationObservation } from '../../src/scale/quorum.js';
 import { humanMs, markdownTable, percentile } from '../lib/stats.js';
+import { seededRandom } from '../../test/helpers/random.js';
 
 const INTERVAL = 5000;
 /** Round trip from each location to the service (ms). */
 const RTT: Record<string, number> = { fra: 30, iad: 90, sin: 220 };
 const LOCATIONS = Object.keys(RTT);
 const PARTITIONED = 'sin';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Intervals [start, end) of a Poisson process with mean gap `gapMs`, lengths uniform in [minMs, maxMs]. */
 function episodes(
@@ -49,7 +39,7 @@ function episodes(
 const inside = (list: Array<[number, number]>, t: number) => list.some(([s, e]) => t >= s && t < e);
 
 export function replayPartitions(options: { days: number; seed: number }) {
-  const random = rng(options.seed);
+  const random = seededRandom(options.seed);
   const total = options.days * 86_400_000;
   const outages = episodes(random, total, 2 * 3_600_000, 60_000, 600_000);
   const partitions = episodes(random, total, 3 * 3_600_000, 120_000, 900_000);

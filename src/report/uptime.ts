@@ -1,4 +1,8 @@
+import { downtimeMs } from '../state/records.js';
 import type { CheckTotals, ServiceRecord } from '../state/types.js';
+
+/** Milliseconds of recorded outage inside a window (src/state/records.ts). */
+export { downtimeMs };
 
 /**
  * Uptime and SLO arithmetic. Percentages are 0–100; `undefined` means "no data yet" (a service never
@@ -9,17 +13,6 @@ import type { CheckTotals, ServiceRecord } from '../state/types.js';
 export function uptimeFromChecks(totals: CheckTotals): number | undefined {
   if (totals.total <= 0) return undefined;
   return (100 * totals.ok) / totals.total;
-}
-
-/** Milliseconds of recorded outage inside `[from, now]`; an open outage runs until `now`. */
-export function downtimeMs(record: Pick<ServiceRecord, 'outages'>, now: number, from = -Infinity): number {
-  let total = 0;
-  for (const outage of record.outages) {
-    const start = Math.max(outage.start, from);
-    const end = Math.min(outage.end ?? now, now);
-    if (end > start) total += end - start;
-  }
-  return total;
 }
 
 /** Milliseconds watched, limited to the window (the record keeps only an all-time sum). */

@@ -1,5 +1,6 @@
 import type { BurnRateConfig } from '../config/recovery-keys.js';
 import type { Config, ServiceConfig } from '../config/schema.js';
+import { downtimeMs } from '../state/records.js';
 import type { ServiceRecord } from '../state/types.js';
 import { formatDuration } from '../util/duration.js';
 
@@ -64,17 +65,6 @@ export function burnPolicy(
     };
   }
   return policy;
-}
-
-/** Milliseconds of recorded outage inside `[from, now]` (as report/uptime.ts counts it; kept here so src/report can show burns). */
-function downtimeMs(record: Pick<ServiceRecord, 'outages'>, now: number, from: number): number {
-  let total = 0;
-  for (const outage of record.outages) {
-    const start = Math.max(outage.start, from);
-    const end = Math.min(outage.end ?? now, now);
-    if (end > start) total += end - start;
-  }
-  return total;
 }
 
 /** Minutes are kept one by one this long; older ones are folded into 10-minute buckets (bounded size). */

@@ -194,3 +194,14 @@ export function forgetUnconfigured(state: UptimeState, configured: Iterable<stri
   for (const id of gone) delete services[id];
   return { ...state, services };
 }
+
+/** Milliseconds of recorded outage inside `[from, now]`; an open outage runs until `now`. */
+export function downtimeMs(record: Pick<ServiceRecord, 'outages'>, now: number, from = -Infinity): number {
+  let total = 0;
+  for (const outage of record.outages) {
+    const start = Math.max(outage.start, from);
+    const end = Math.min(outage.end ?? now, now);
+    if (end > start) total += end - start;
+  }
+  return total;
+}

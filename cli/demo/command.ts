@@ -131,14 +131,22 @@ export async function demoCommand(ctx: CommandContext): Promise<number> {
     io.out(`\n━━ 4/5 Bad deploy: v2 of ${bad.name} fails its health check ━━`);
     measurements.push(
       await badDeployAndRollback(stage, bad, async () => {
-        await platform.deploy(bad.key, {
-          id: `${bad.key}-v2`,
-          version: '2',
-          status: 'SUCCESS',
-          createdAt: new Date(ctx.now()).toISOString(),
-          commitSha: '9b7e41d0c3',
-          commitMessage: 'v2: new cache layer',
-        });
+        await platform.deploy(
+          bad.key,
+          {
+            id: `${bad.key}-v2`,
+            version: '2',
+            status: 'SUCCESS',
+            createdAt: new Date(ctx.now()).toISOString(),
+            commitSha: '9b7e41d0c3',
+            commitMessage: 'v2: new cache layer',
+          },
+          [
+            // The release phase runs before the new version starts, so its output (with a secret the incident
+            // must not show) is in the deployment's logs whenever the outage is detected.
+            `${new Date(ctx.now()).toISOString()} INFO release: migrate --database postgres://app:s3cr3t-pw@db.internal:5432/app: 2 migrations applied`,
+          ],
+        );
         // The deploy itself: the platform starts the new version (the same restart script, version 2).
         await promisify(execFile)('/bin/sh', ['-c', restartCommand(bad, process.pid)], { cwd: dir });
       }),

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ServiceConfig } from '../../src/config/schema.js';
 import type { ActionResult, Deployment, LogLine, Provider } from '../../src/providers/types.js';
@@ -21,9 +21,15 @@ export class DemoPlatform {
     private readonly dir: string,
   ) {}
 
-  /** Records a deployment (newest first) and makes it the version a restart starts. */
-  async deploy(service: string, deployment: DemoDeployment): Promise<void> {
+  /**
+   * Records a deployment (newest first) and makes it the version a restart starts. `releaseLog` is what the
+   * platform's release phase printed, appended to the service's log before the new version starts, as a
+   * platform's deployment logs show the release output before the app's own.
+   */
+  async deploy(service: string, deployment: DemoDeployment, releaseLog: string[] = []): Promise<void> {
     this.deployments.set(service, [deployment, ...(this.deployments.get(service) ?? [])]);
+    if (releaseLog.length)
+      await appendFile(join(this.dir, `${service}.log`), releaseLog.map((line) => `${line}\n`).join(''));
     await writeFile(join(this.dir, `${service}.version`), `${deployment.version}\n`);
   }
 

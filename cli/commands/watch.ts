@@ -75,16 +75,27 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
     dispose();
     screen.done();
   }
+  await finish(ctx, result, signal.aborted, site);
+  screen.closing();
+  return 0;
+}
+
+/** Waits for the notifications still in flight, then says how the watch ended and what the site got. */
+async function finish(
+  ctx: CommandContext,
+  result: RunSweepResult,
+  stopped: boolean,
+  site: SiteKeeper | undefined,
+): Promise<void> {
+  const { args, io } = ctx;
   // Messages still in flight get a bounded time (15 s) to arrive; their failures are in the incident log.
   if (result.inFlight > 0) io.out('📣 Waiting for notifications still being sent (at most 15 s)...');
   await result.notifications;
-  if (signal.aborted) io.out(`⏹️  Stopped; state saved to ${args.state}`);
+  if (stopped) io.out(`⏹️  Stopped; state saved to ${args.state}`);
   if (site && args.site)
     io.out(
       `🌐 Status site in ${args.site}: ${site.writes} update(s)${site.failures ? `, ${site.failures} failed (see the warnings)` : ''}.`,
     );
-  screen.closing();
-  return 0;
 }
 
 /** What `watch` shows: the live table in a terminal; piped, a line per event and the status block every minute. */

@@ -116,6 +116,22 @@ export function whatWasDone(
     : ['Nothing: every check passed, nothing written.'];
 }
 
+/** The executor's incident writes (src/engine/incident-writer.ts): `opened incident #3 for <name>`, `(<name>)`. */
+const INCIDENT_WRITE = /^(opened|commented on|resolved) incident #(\d+) (?:for (.+)|\((.+)\))$/s;
+
+/**
+ * A write in Markdown: escaped whole, except the executor's incident writes, whose name alone is escaped so
+ * the run's own reference (`#3`) links.
+ */
+function writeMarkdown(write: string): string {
+  const m = INCIDENT_WRITE.exec(write);
+  if (!m) return gitHubMarkdown(write);
+  const [, did, number, forName, inParentheses] = m;
+  return forName !== undefined
+    ? `${did} incident #${number} for ${gitHubMarkdown(forName)}`
+    : `${did} incident #${number} (${gitHubMarkdown(inParentheses)})`;
+}
+
 /**
  * The job summary: a warning first when something blocks the run's usual work (GitHub unreachable, the
  * 60-day disable coming), the status table, what was done, token problems and warnings, each once.
@@ -137,7 +153,7 @@ export function renderRunSummary(input: RunSummaryInput): string {
   // Each line may quote a name or a failure reason: escaped for Markdown (src/util/escape.ts), a plain line
   // whole, a MarkdownLine where it was built (its own incident references still link).
   const markdownOf = (line: string | MarkdownLine) =>
-    typeof line === 'string' ? gitHubMarkdown(line) : line.markdown;
+    typeof line === 'string' ? writeMarkdown(line) : line.markdown;
   parts.push('', '#### What was done', '', ...whatWasDone(input).map((l) => `- ${markdownOf(l)}`));
   const names = (id: string) => input.config.services[id]?.name ?? id;
   const tokens = uniqueLines((input.tokenProblems ?? []).map((p) => tokenMessage(p, names(p.service))));

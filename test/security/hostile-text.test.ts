@@ -179,7 +179,7 @@ describe('a hostile name, reason and endpoint answer at every exit', () => {
         tuning: resolveTuning(cfg, 'normal'),
         services: {},
         changed: true,
-        writes: [`opened incident #1 for ${name}`],
+        writes: [`opened incident #1 for ${name}`, `commented on incident #1 (${name})`],
         events: [
           { type: 'status', service: 'api', from: 'up', to: 'down', reason, at: NOW },
           { type: 'incident-opened', service: 'api', number: 1 },
@@ -201,8 +201,11 @@ describe('a hostile name, reason and endpoint answer at every exit', () => {
       // The summary's own references are GitHub's links (`#1` as typed), each said once.
       expect(done.filter((l) => l.includes(': opened incident #1'))).toHaveLength(1);
       expect(done.filter((l) => /: resolved incident #1 after 1m/.test(l))).toHaveLength(1);
+      expect(done.filter((l) => l.startsWith('- commented on incident #1 ('))).toHaveLength(1);
       // Everything else is inert: the name's `@octocat #1 <img>`, the reason's image, the detail's @everyone.
-      const quoted = done.map((l) => l.replace(/: (opened|resolved) incident #1\b/, ': $1 incident'));
+      const quoted = done.map((l) =>
+        l.replace(/(opened|resolved|commented on) incident #1\b/, '$1 incident'),
+      );
       expect(quoted.join('\n')).not.toMatch(/#1\b(?! after)/);
       const { html, text } = renderGitHub(quoted.join('\n'));
       expect(html).not.toMatch(/<(img|a)\b/i);

@@ -5,6 +5,7 @@ import { FileSiteSink } from '../../src/engine/site-file.js';
 import { effectiveMode } from '../../src/engine/sweep.js';
 import type { EngineEvent, SweepResult } from '../../src/engine/types.js';
 import type { Config } from '../../src/config/schema.js';
+import { checkableBy } from '../../src/monitors/registry.js';
 import { runSweep, type RunSweepResult } from '../../src/run/sweep.js';
 import { formatDuration } from '../../src/util/duration.js';
 import { UsageError } from '../args.js';
@@ -138,7 +139,9 @@ class WatchScreen {
 
   /** Says what `--listen` serves, or that heartbeats go unchecked without it. */
   listening(listening: { url: string; events: unknown } | undefined): void {
-    const heartbeats = Object.values(this.config.services).filter((s) => s.type === 'heartbeat');
+    const heartbeats = Object.values(this.config.services).filter(
+      (s) => !checkableBy(s, { receivesPings: false }),
+    );
     if (heartbeats.length && !listening)
       this.ctx.io.out(
         `⚠️  ${heartbeats.map((s) => s.name).join(', ')}: heartbeat(s) not checked without --listen (nothing receives their pings); see docs/monitors.md`,

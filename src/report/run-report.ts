@@ -77,6 +77,11 @@ export interface RunContext {
   wrote: boolean;
   /** The variables that hold a provider's token (the registry's descriptor), for the summary's token hints. */
   secretEnvOf: (provider: string) => readonly string[];
+  /**
+   * Whether a service's "not checked" is by design (a heartbeat where no pings arrive: the monitors registry's
+   * `needsPings`); such a service neither degrades nor fails the run. @default none
+   */
+  uncheckedByDesign?: (service: string) => boolean;
 }
 
 /** What every face formats. */
@@ -228,7 +233,7 @@ export function runResult(tally: RunTally, state: UptimeState, context: RunConte
   const { config } = context;
   const outcomes = tally.last?.services ?? {};
   const mode = tally.last?.mode ?? state.mode ?? config.mode;
-  const status = overallStatus(Object.values(outcomes));
+  const status = overallStatus(Object.values(outcomes), context.uncheckedByDesign);
   const down = Object.values(outcomes).flatMap((o) => (o.status === 'down' ? [o.service] : []));
   const incidents = new Set(tally.incidentNumbers());
   for (const o of Object.values(outcomes)) if (o.incident !== undefined) incidents.add(o.incident);

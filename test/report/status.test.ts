@@ -46,7 +46,7 @@ const probe = (fields: Partial<ProbeResult>): ProbeResult => ({
 describe('what one probe says of a service (probeOutcome)', () => {
   const api = { id: 'api', name: 'API' };
   it('a failure: degraded and failing where the mode wants more failures, down where one is down', () => {
-    const failed = probe({ ok: false, kind: 'http', status: 503, error: 'HTTP 503' });
+    const failed = probe({ ok: false, kind: 'status', status: 503, error: 'HTTP 503' });
     const normal = probeOutcome(api, failed, resolveTuning(config('http://x'), 'normal'));
     expect(normal).toMatchObject({ status: 'degraded', error: 'HTTP 503' });
     expect(isFailing(normal)).toBe(true);

@@ -54,11 +54,12 @@ export function checkReport(config: Config, results: ProbeResult[], mode: Mode, 
   // A heartbeat is checked only where pings arrive (src/monitors/registry.ts): here it is not checked by
   // design, which says nothing about the job and neither degrades nor fails the check.
   const byDesign = needsPings(config);
-  const counted = outcomes.filter((o) => !(o.unchecked && byDesign(o.service)));
-  const ids = (keep: (o: ServiceOutcome) => boolean) => counted.filter(keep).map((o) => o.service);
+  const notCheckable = (o: ServiceOutcome) => o.unchecked === true && byDesign(o.service);
+  const ids = (keep: (o: ServiceOutcome) => boolean) =>
+    outcomes.filter((o) => keep(o) && !notCheckable(o)).map((o) => o.service);
   const failing = ids(isFailing);
   const unchecked = ids((o) => o.unchecked === true);
-  const heartbeats = outcomes.filter((o) => o.unchecked && byDesign(o.service)).map((o) => o.service);
+  const heartbeats = outcomes.filter(notCheckable).map((o) => o.service);
   return {
     status: overallStatus(outcomes, byDesign),
     mode,

@@ -2,8 +2,9 @@ import * as core from '@actions/core';
 import { context as actionsContext } from '@actions/github';
 import { runActionEvent, type ActionRunResult } from '../src/run/action.js';
 import { systemClock, type Clock } from '../src/util/clock.js';
-import type { Logger } from '../src/util/logger.js';
-import { makeRedactor, secretValues } from '../src/util/secrets.js';
+import { redactingLogger, type Logger } from '../src/util/logger.js';
+import { runRedactor } from '../src/run/redactor.js';
+import { secretValues } from '../src/util/secrets.js';
 import { actionOctokit } from './github.js';
 import { readInputs } from './inputs.js';
 import { actionFetch, proxySecrets } from './proxy.js';
@@ -23,14 +24,17 @@ export async function run(
   clock: Clock = systemClock,
 ): Promise<void> {
   const env = process.env;
-  let redact = makeRedactor([...secretValues(env), ...proxySecrets(env)]);
+  // Until the core's redactor (src/run/redactor.ts, with the config's secrets) takes over: the environment's.
+  let redact = runRedactor(env, undefined, proxySecrets(env));
   const { fetch, dispatcher } = actionFetch(env);
   try {
     const inputs = readInputs();
     const secrets = [...secretValues(env, [inputs.token]), ...proxySecrets(env)];
     for (const secret of secrets) core.setSecret(secret);
-    redact = makeRedactor(secrets);
-    const logger = actionsLogger((t) => redact(t));
+    redact = runRedactor(env, undefined, [inputs.token, ...proxySecrets(env)]);
+    // The core redacts every line it logs (once); only the client's own lines (retries, rate limits) come
+    // here without passing through it.
+    const logger = actionsLogger();
     const result = await runActionEvent({
       inputs,
       event: {
@@ -41,7 +45,11 @@ export async function run(
         workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
         workflowRef: env.GITHUB_WORKFLOW_REF,
       },
-      client: actionOctokit(inputs.token, env, logger),
+      client: actionOctokit(
+        inputs.token,
+        env,
+        redactingLogger(logger, (t) => redact(t)),
+      ),
       fetch,
       env,
       clock,
@@ -73,11 +81,11 @@ async function print(result: ActionRunResult): Promise<void> {
 }
 
 /** Logs through the runner; annotations are made on purpose (down/degraded services), not by every warning. */
-function actionsLogger(redact: (t: string) => string): Logger {
+function actionsLogger(): Logger {
   return {
-    debug: (m) => core.debug(redact(m)),
-    info: (m) => core.info(redact(m)),
-    warn: (m) => core.info(`Warning: ${redact(m)}`),
-    error: (m) => core.info(`Error: ${redact(m)}`),
+    debug: (m) => core.debug(m),
+    info: (m) => core.info(m),
+    warn: (m) => core.info(`Warning: ${m}`),
+    error: (m) => core.info(`Error: ${m}`),
   };
 }

@@ -165,97 +165,112 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
   return Array.isArray(value) ? value[0] : value;
 };
 
+/** What one receiver knows while it handles requests. */
+interface ReceiverContext {
+  options: ReceiverOptions;
+  logger: Logger;
+  maxBytes: number;
+  bodyTimeoutMs: number;
+  drain: Drain;
+  tooLarge: string;
+  seen: RecentIds;
+  running: Set<Promise<void>>;
+}
+
 /** Builds the receiver. */
 export function createReceiver(options: ReceiverOptions): Receiver {
   const maxBytes = options.maxBytes ?? MAX_WEBHOOK_BYTES;
-  const seen = new RecentIds(options.rememberDeliveries ?? 5000);
-  const running = new Set<Promise<void>>();
-  const { logger } = options;
   const bodyTimeoutMs = options.bodyTimeoutMs ?? 30_000;
-  const drain: Drain = {
-    bytes: options.drainBytes ?? 2 * maxBytes,
-    ms: options.drainMs ?? bodyTimeoutMs,
-    idleMs: 2000,
+  const ctx: ReceiverContext = {
+    options,
+    logger: options.logger,
+    maxBytes,
+    bodyTimeoutMs,
+    drain: { bytes: options.drainBytes ?? 2 * maxBytes, ms: options.drainMs ?? bodyTimeoutMs, idleMs: 2000 },
+    tooLarge: `Payload too large: webhooks are at most ${maxBytes} bytes.`,
+    seen: new RecentIds(options.rememberDeliveries ?? 5000),
+    running: new Set<Promise<void>>(),
   };
-  const tooLarge = `Payload too large: webhooks are at most ${maxBytes} bytes.`;
-
-  const run = (delivery: AcceptedDelivery) => {
-    const task = options
-      .receive(delivery)
-      .catch((error: unknown) => {
-        // Only the message: Probot's and @octokit/webhooks' errors carry the event (the whole payload).
-        const errors = error instanceof AggregateError ? error.errors : [error];
-        for (const e of errors) {
-          const reason = e instanceof Error ? e.message.split('\n')[0] : 'unknown error';
-          logger.error(`Delivery ${delivery.id} (${delivery.name}) failed: ${reason}`);
-        }
-      })
-      .finally(() => running.delete(task));
-    running.add(task);
-  };
-
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const id = header(req, 'x-github-delivery');
-    const name = header(req, 'x-github-event');
-    const signature = header(req, 'x-hub-signature-256');
-    const length = Number(header(req, 'content-length'));
-    if (Number.isFinite(length) && length > maxBytes) {
-      logger.warn(
-        `Webhook refused: ${length} bytes is over the ${maxBytes}-byte cap (delivery ${id ?? '?'}).`,
-      );
-      return refuseAndDrain(req, res, 413, tooLarge, drain);
-    }
-    if (!id || !name || !signature) {
-      logger.warn(
-        `Webhook refused: missing ${[!id && 'X-GitHub-Delivery', !name && 'X-GitHub-Event', !signature && 'X-Hub-Signature-256'].filter(Boolean).join(', ')}.`,
-      );
-      return refuseAndDrain(
-        req,
-        res,
-        400,
-        'Missing X-GitHub-Delivery, X-GitHub-Event or X-Hub-Signature-256.',
-        drain,
-      );
-    }
-    let body: string;
-    try {
-      body = await readBody(req, maxBytes, bodyTimeoutMs);
-    } catch (error: unknown) {
-      if (error instanceof BodyTooLarge) {
-        logger.warn(`Webhook refused: the body passed the ${maxBytes}-byte cap (delivery ${id}).`);
-        return refuseAndDrain(req, res, 413, tooLarge, drain);
-      }
-      return void req.destroy();
-    }
-    if (!(await options.verify(body, signature).catch(() => false))) {
-      logger.warn(
-        `Webhook refused: the signature of delivery ${id} (${name}) does not match WEBHOOK_SECRET.`,
-      );
-      return answer(res, 401, 'Signature does not match.');
-    }
-    let payload: unknown;
-    try {
-      payload = JSON.parse(body);
-    } catch {
-      logger.warn(`Webhook refused: delivery ${id} (${name}) is signed but not JSON.`);
-      return answer(res, 400, 'The body is not JSON.');
-    }
-    if (!seen.add(id)) {
-      logger.info(`Delivery ${id} (${name}) was already handled; ignoring the replay.`);
-      return answer(res, 200, 'Already handled.');
-    }
-    answer(res, 202, 'Accepted.');
-    run({ id, name, payload });
-  };
-
   return {
     handle(req, res) {
-      void handle(req, res).catch(() => {
+      void handle(ctx, req, res).catch(() => {
         answer(res, 500, 'Internal error.');
       });
     },
     async idle() {
-      while (running.size) await Promise.all(running);
+      while (ctx.running.size) await Promise.all(ctx.running);
     },
   };
+}
+
+/** Runs an accepted delivery's handlers after the answer; a failure is logged by its message only. */
+function run(ctx: ReceiverContext, delivery: AcceptedDelivery): void {
+  const task = ctx.options
+    .receive(delivery)
+    .catch((error: unknown) => {
+      // Only the message: Probot's and @octokit/webhooks' errors carry the event (the whole payload).
+      const errors = error instanceof AggregateError ? error.errors : [error];
+      for (const e of errors) {
+        const reason = e instanceof Error ? e.message.split('\n')[0] : 'unknown error';
+        ctx.logger.error(`Delivery ${delivery.id} (${delivery.name}) failed: ${reason}`);
+      }
+    })
+    .finally(() => ctx.running.delete(task));
+  ctx.running.add(task);
+}
+
+/** The delivery's headers, or undefined when the request was refused (and answered) on them alone. */
+function checkHeaders(ctx: ReceiverContext, req: IncomingMessage, res: ServerResponse) {
+  const { logger, maxBytes } = ctx;
+  const id = header(req, 'x-github-delivery');
+  const name = header(req, 'x-github-event');
+  const signature = header(req, 'x-hub-signature-256');
+  const length = Number(header(req, 'content-length'));
+  if (Number.isFinite(length) && length > maxBytes) {
+    logger.warn(`Webhook refused: ${length} bytes is over the ${maxBytes}-byte cap (delivery ${id ?? '?'}).`);
+    return refuseAndDrain(req, res, 413, ctx.tooLarge, ctx.drain);
+  }
+  if (!id || !name || !signature) {
+    logger.warn(
+      `Webhook refused: missing ${[!id && 'X-GitHub-Delivery', !name && 'X-GitHub-Event', !signature && 'X-Hub-Signature-256'].filter(Boolean).join(', ')}.`,
+    );
+    const text = 'Missing X-GitHub-Delivery, X-GitHub-Event or X-Hub-Signature-256.';
+    return refuseAndDrain(req, res, 400, text, ctx.drain);
+  }
+  return { id, name, signature };
+}
+
+/** Headers, bounded body, signature, JSON, replay: then 202 and the handlers. */
+async function handle(ctx: ReceiverContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { logger, maxBytes } = ctx;
+  const headers = checkHeaders(ctx, req, res);
+  if (!headers) return;
+  const { id, name, signature } = headers;
+  let body: string;
+  try {
+    body = await readBody(req, maxBytes, ctx.bodyTimeoutMs);
+  } catch (error: unknown) {
+    if (error instanceof BodyTooLarge) {
+      logger.warn(`Webhook refused: the body passed the ${maxBytes}-byte cap (delivery ${id}).`);
+      return refuseAndDrain(req, res, 413, ctx.tooLarge, ctx.drain);
+    }
+    return void req.destroy();
+  }
+  if (!(await ctx.options.verify(body, signature).catch(() => false))) {
+    logger.warn(`Webhook refused: the signature of delivery ${id} (${name}) does not match WEBHOOK_SECRET.`);
+    return answer(res, 401, 'Signature does not match.');
+  }
+  let payload: unknown;
+  try {
+    payload = JSON.parse(body);
+  } catch {
+    logger.warn(`Webhook refused: delivery ${id} (${name}) is signed but not JSON.`);
+    return answer(res, 400, 'The body is not JSON.');
+  }
+  if (!ctx.seen.add(id)) {
+    logger.info(`Delivery ${id} (${name}) was already handled; ignoring the replay.`);
+    return answer(res, 200, 'Already handled.');
+  }
+  answer(res, 202, 'Accepted.');
+  run(ctx, { id, name, payload });
 }

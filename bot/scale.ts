@@ -1,11 +1,14 @@
-import { createHash } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Probot } from 'probot';
-import { resolveTuning } from '../src/config/presets.js';
-import { effectiveMode } from '../src/engine/sweep.js';
 import { describeError, type RepoRef } from '../src/github/client.js';
-import { removeRepo, syncSchedulers, upsertRepo, type WatchedRepo } from '../src/scale/schedulers.js';
+import {
+  desiredScheduler,
+  removeRepo,
+  syncSchedulers,
+  upsertRepo,
+  type WatchedRepo,
+} from '../src/scale/schedulers.js';
 import { DEFAULT_PREFIX, SWEEP_QUEUE, type SweepJobData } from '../src/scale/types.js';
 import { GitHubStateStore } from '../src/state/github.js';
 import type { Clock } from '../src/util/clock.js';
@@ -79,62 +82,8 @@ export function startScaleCoordinator(app: AppAuth, options: ScaleCoordinatorOpt
     prefix: options.prefix ?? DEFAULT_PREFIX,
   });
   const { logger } = options;
-  const watchOptions: HostedWatchOptions = {
-    env: options.env,
-    clock: options.clock,
-    logger,
-    fetch: options.fetch,
-    configPath: options.configPath,
-  };
-
-  /** The repository's scheduler as it should be, or why it is not watched. */
-  const desired = async (ref: RepoRef): Promise<WatchedRepo | string> => {
-    try {
-      const { client, config } = await startSession(app, ref, watchOptions);
-      const store = new GitHubStateStore({
-        ...ref,
-        client,
-        clock: options.clock,
-        logger,
-        branch: options.stateBranch,
-      });
-      const mode = effectiveMode(config, await store.read());
-      const everyMs = resolveTuning(config, mode).healthCheckInterval;
-      // The version changes with the config or the mode: workers re-open the repository when it does.
-      const version = createHash('sha256')
-        .update(JSON.stringify({ mode, config }))
-        .digest('hex')
-        .slice(0, 16);
-      return { repo: nameOf(ref), everyMs, version, mode };
-    } catch (error: unknown) {
-      return describeError(error);
-    }
-  };
-
-  const syncRepo = async (ref: RepoRef) => {
-    const watched = await desired(ref);
-    if (typeof watched === 'string') {
-      // No config (or a broken one, or the App was removed): not watched until a push fixes it.
-      if (await removeRepo(queue, nameOf(ref))) logger.warn(`Stopped watching ${nameOf(ref)}: ${watched}`);
-      else logger.debug(`Not watching ${nameOf(ref)}: ${watched}`);
-      return;
-    }
-    await upsertRepo(queue, watched);
-    logger.info(`Watching ${watched.repo} every ${watched.everyMs} ms through the workers.`);
-  };
-
-  const syncAll = async () => {
-    const refs = options.repos.length ? options.repos : await installedRepos(app);
-    const results = await Promise.all(refs.map(async (ref) => ({ ref, watched: await desired(ref) })));
-    for (const { ref, watched } of results)
-      if (typeof watched === 'string') logger.debug(`Not watching ${nameOf(ref)}: ${watched}`);
-    const watched = results.map((r) => r.watched).filter((w): w is WatchedRepo => typeof w !== 'string');
-    const { upserted, removed } = await syncSchedulers(queue, watched);
-    logger.info(
-      `Scale-out: ${watched.length} repositories scheduled${upserted.length ? ` (updated ${upserted.join(', ')})` : ''}${removed.length ? `, stopped ${removed.join(', ')}` : ''}.`,
-    );
-  };
-
+  const syncRepo = (ref: RepoRef) => syncOne(app, options, queue, ref);
+  const syncAll = () => syncEvery(app, options, queue);
   const run = (what: string, task: () => Promise<void>) =>
     task().catch((error: unknown) =>
       logger.error(`Scale-out ${what} failed: ${describeError(error)} Retrying at the next sync.`),
@@ -153,6 +102,70 @@ export function startScaleCoordinator(app: AppAuth, options: ScaleCoordinatorOpt
       await connection.quit().catch(() => connection.disconnect());
     },
   };
+}
+
+/** The repository's scheduler as it should be (src/scale/schedulers.ts), or why it is not watched. */
+async function desired(
+  app: AppAuth,
+  options: ScaleCoordinatorOptions,
+  ref: RepoRef,
+): Promise<WatchedRepo | string> {
+  const { logger, clock } = options;
+  const watchOptions: HostedWatchOptions = {
+    env: options.env,
+    clock,
+    logger,
+    fetch: options.fetch,
+    configPath: options.configPath,
+  };
+  try {
+    const { client, config } = await startSession(app, ref, watchOptions);
+    const store = new GitHubStateStore({ ...ref, client, clock, logger, branch: options.stateBranch });
+    return desiredScheduler(nameOf(ref), config, await store.read(), (mode) =>
+      JSON.stringify({ mode, config }),
+    );
+  } catch (error: unknown) {
+    return describeError(error);
+  }
+}
+
+/** Re-reads one repository and upserts or removes its scheduler. */
+async function syncOne(
+  app: AppAuth,
+  options: ScaleCoordinatorOptions,
+  queue: Queue<SweepJobData>,
+  ref: RepoRef,
+): Promise<void> {
+  const { logger } = options;
+  const watched = await desired(app, options, ref);
+  if (typeof watched === 'string') {
+    // No config (or a broken one, or the App was removed): not watched until a push fixes it.
+    if (await removeRepo(queue, nameOf(ref))) logger.warn(`Stopped watching ${nameOf(ref)}: ${watched}`);
+    else logger.debug(`Not watching ${nameOf(ref)}: ${watched}`);
+    return;
+  }
+  await upsertRepo(queue, watched);
+  logger.info(`Watching ${watched.repo} every ${watched.everyMs} ms through the workers.`);
+}
+
+/** Re-reads every repository; the queue's schedulers become exactly those that read. */
+async function syncEvery(
+  app: AppAuth,
+  options: ScaleCoordinatorOptions,
+  queue: Queue<SweepJobData>,
+): Promise<void> {
+  const { logger } = options;
+  const refs = options.repos.length ? options.repos : await installedRepos(app);
+  const results = await Promise.all(
+    refs.map(async (ref) => ({ ref, watched: await desired(app, options, ref) })),
+  );
+  for (const { ref, watched } of results)
+    if (typeof watched === 'string') logger.debug(`Not watching ${nameOf(ref)}: ${watched}`);
+  const watched = results.map((r) => r.watched).filter((w): w is WatchedRepo => typeof w !== 'string');
+  const { upserted, removed } = await syncSchedulers(queue, watched);
+  logger.info(
+    `Scale-out: ${watched.length} repositories scheduled${upserted.length ? ` (updated ${upserted.join(', ')})` : ''}${removed.length ? `, stopped ${removed.join(', ')}` : ''}.`,
+  );
 }
 
 /** Follows the events that change what is watched (registered only with `UPTIME_REDIS_URL`). */

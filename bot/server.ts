@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createProbot, type ApplicationFunction, type Probot, type ProbotOctokit } from 'probot';
+import { createProbot, type Probot, type ProbotOctokit } from 'probot';
 import type { Logger as PinoLogger } from 'pino';
+import type { RepoRef } from '../src/github/client.js';
 import { systemClock, type Clock } from '../src/util/clock.js';
 import { makeRedactor, secretValues } from '../src/util/secrets.js';
 import { probotLogger, uptimeApp, type UptimeAppOptions } from './app.js';
@@ -70,55 +71,24 @@ export { BotEnvError, checkBotEnv } from './env.js';
 export async function startBotServer(options: BotServerOptions): Promise<RunningBot> {
   const { env } = options;
   checkBotEnv(env);
-  const clock = options.clock ?? systemClock;
-  const repos = parseWatchRepos(env.UPTIME_WATCH_REPOS);
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const probot = createProbot({
     env,
     overrides: {
-      ...(options.Octokit ? { Octokit: options.Octokit } : {}),
-      ...(options.log ? { log: options.log } : {}),
+      ...(options.Octokit && { Octokit: options.Octokit }),
+      ...(options.log && { log: options.log }),
     },
   });
   const redact = makeRedactor(secretValues(env));
-  let hosted: { stop(): Promise<void> } | undefined;
   // Heartbeats (`/ping/<token>`) and platform events (`/events/<owner>/<repo>/<key>`, the key derived from
   // WEBHOOK_SECRET: src/events/listener.ts) for the watched repositories.
   const listener = options.listener ?? new Listener();
-  const appFn: ApplicationFunction = async (app, fnOptions) => {
-    await uptimeApp({ ...options, clock })(app, fnOptions);
-    if (env.UPTIME_REDIS_URL) {
-      // Scale-out (docs/scale-out.md): schedule the repositories on BullMQ; `uptime-action worker`s sweep them.
-      const coordinator: ScaleCoordinator = startScaleCoordinator(app, {
-        redisUrl: env.UPTIME_REDIS_URL,
-        repos,
-        env,
-        clock,
-        logger: probotLogger(app.log, redact),
-        fetch: options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args)),
-        configPath: options.configPath,
-        stateBranch: options.stateBranch,
-        reloadEveryMs: options.watch?.reloadEveryMs,
-      });
-      followScaleEvents(app, () => coordinator, options.configPath);
-      hosted = coordinator;
-    } else if (repos.length) {
-      hosted = startHostedWatch(app, repos, {
-        logger: probotLogger(app.log, redact),
-        env,
-        clock,
-        fetch: options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args)),
-        provider: options.provider,
-        configPath: options.configPath,
-        stateBranch: options.stateBranch,
-        listener,
-        eventsPath: (ref) =>
-          env.WEBHOOK_SECRET ? repositoryEventsPath(env.WEBHOOK_SECRET, ref.owner, ref.repo) : undefined,
-        ...options.watch,
-      });
-    }
-  };
-  await probot.load(appFn);
+  const repos = parseWatchRepos(env.UPTIME_WATCH_REPOS);
+  const watching: { hosted?: { stop(): Promise<void> } } = {};
+  await probot.load(async (app, fnOptions) => {
+    await uptimeApp({ ...options, clock: options.clock ?? systemClock })(app, fnOptions);
+    watching.hosted = startWatching(app, options, { repos, listener, redact });
+  });
   const receiver: Receiver = createReceiver({
     verify: (body, signature) => probot.webhooks.verify(body, signature),
     // Straight to the webhooks (probot.load has run): Probot's own `receive` logs the whole event at debug level.
@@ -127,6 +97,86 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     maxBytes: limits.maxBodyBytes,
     bodyTimeoutMs: limits.requestTimeoutMs,
   });
+  const server = httpServer(limits, receiver, listener);
+  const { url, host, port } = await listen(server, env);
+  probotLogger(probot.log, redact).info(
+    `uptime-action bot listening on ${url}${repos.length ? `, watching ${repos.map((r) => `${r.owner}/${r.repo}`).join(', ')}` : ''}.`,
+  );
+  const proxy = env.WEBHOOK_PROXY_URL
+    ? await startWebhookProxy({
+        source: env.WEBHOOK_PROXY_URL,
+        target: `http://${host}:${port}${WEBHOOK_PATH}`,
+        logger: probotLogger(probot.log, redact),
+      })
+    : undefined;
+  return {
+    url,
+    server,
+    probot,
+    idle: () => receiver.idle(),
+    close: () => closeAll([proxy, watching.hosted], receiver, server),
+  };
+}
+
+/** Stops the forwarder and the watch, lets accepted deliveries finish, then closes the server. */
+async function closeAll(
+  stoppable: Array<{ stop(): Promise<void> } | undefined>,
+  receiver: Receiver,
+  server: Server,
+): Promise<void> {
+  for (const s of stoppable) await s?.stop();
+  await receiver.idle();
+  await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+  server.closeAllConnections();
+}
+
+/**
+ * What the bot watches itself: with `UPTIME_REDIS_URL`, the scale-out coordinator (docs/scale-out.md: the
+ * repositories scheduled on BullMQ, `uptime-action worker`s sweep them); else the hosted watch of
+ * `UPTIME_WATCH_REPOS`; else nothing.
+ */
+function startWatching(
+  app: Probot,
+  options: BotServerOptions,
+  { repos, listener, redact }: { repos: RepoRef[]; listener: Listener; redact: (text: string) => string },
+): { stop(): Promise<void> } | undefined {
+  const { env } = options;
+  const clock = options.clock ?? systemClock;
+  const fetch =
+    options.fetch ?? ((...args: Parameters<typeof globalThis.fetch>) => globalThis.fetch(...args));
+  if (env.UPTIME_REDIS_URL) {
+    const coordinator: ScaleCoordinator = startScaleCoordinator(app, {
+      redisUrl: env.UPTIME_REDIS_URL,
+      repos,
+      env,
+      clock,
+      logger: probotLogger(app.log, redact),
+      fetch,
+      configPath: options.configPath,
+      stateBranch: options.stateBranch,
+      reloadEveryMs: options.watch?.reloadEveryMs,
+    });
+    followScaleEvents(app, () => coordinator, options.configPath);
+    return coordinator;
+  }
+  if (!repos.length) return undefined;
+  return startHostedWatch(app, repos, {
+    logger: probotLogger(app.log, redact),
+    env,
+    clock,
+    fetch,
+    provider: options.provider,
+    configPath: options.configPath,
+    stateBranch: options.stateBranch,
+    listener,
+    eventsPath: (ref) =>
+      env.WEBHOOK_SECRET ? repositoryEventsPath(env.WEBHOOK_SECRET, ref.owner, ref.repo) : undefined,
+    ...options.watch,
+  });
+}
+
+/** The plain node:http server: `GET /ping`, the webhooks, heartbeats and platform events; 404 for the rest. */
+function httpServer(limits: ServerLimits, receiver: Receiver, listener: Listener): Server {
   const server = createServer(
     // Node checks the request timeout on this interval (30 s by default, longer than the timeout itself).
     { connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs) },
@@ -148,6 +198,11 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
   );
   server.headersTimeout = limits.headersTimeoutMs;
   server.requestTimeout = limits.requestTimeoutMs;
+  return server;
+}
+
+/** Listens on `PORT` (default 3000) and `HOST`; the URL it answers on. */
+async function listen(server: Server, env: NodeJS.ProcessEnv) {
   const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -155,30 +210,5 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
-  probotLogger(probot.log, redact).info(
-    `uptime-action bot listening on ${url}${repos.length ? `, watching ${repos.map((r) => `${r.owner}/${r.repo}`).join(', ')}` : ''}.`,
-  );
-  const proxy = env.WEBHOOK_PROXY_URL
-    ? await startWebhookProxy({
-        source: env.WEBHOOK_PROXY_URL,
-        target: `http://${host}:${address.port}${WEBHOOK_PATH}`,
-        logger: probotLogger(probot.log, redact),
-      })
-    : undefined;
-  return {
-    url,
-    server,
-    probot,
-    idle: () => receiver.idle(),
-    async close() {
-      await proxy?.stop();
-      await hosted?.stop();
-      await receiver.idle();
-      await new Promise<void>((resolve, reject) =>
-        server.close((error) => (error ? reject(error) : resolve())),
-      );
-      server.closeAllConnections();
-    },
-  };
+  return { url: `http://${host}:${address.port}`, host, port: address.port };
 }

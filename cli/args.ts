@@ -143,18 +143,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   }
   const { values, positionals, tokens } = parsed;
   const [command = values.version ? 'version' : 'help', ...rest] = positionals;
-  const allowed = COMMAND_OPTIONS[command];
-  if (allowed && !values.help) {
-    for (const token of tokens) {
-      if (token.kind !== 'option' || token.name === 'help' || token.name === 'version') continue;
-      if (!allowed.includes(token.name as OptionName)) {
-        throw new UsageError(
-          `${command}: option --${token.name} does not apply to ${command}; see uptime-action ${command} --help`,
-          command,
-        );
-      }
-    }
-  }
+  if (!values.help) checkOptionsApply(command, tokens);
   return {
     command,
     positionals: rest,
@@ -184,6 +173,21 @@ export function parseCliArgs(argv: string[]): CliArgs {
     help: values.help ?? false,
     version: values.version ?? false,
   };
+}
+
+/** @throws UsageError when an option given does not apply to `command` (`--help` and `--version` always do). */
+function checkOptionsApply(command: string, tokens: ReadonlyArray<{ kind: string; name?: string }>): void {
+  const allowed = COMMAND_OPTIONS[command];
+  if (!allowed) return;
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.name === 'help' || token.name === 'version') continue;
+    if (!allowed.includes(token.name as OptionName)) {
+      throw new UsageError(
+        `${command}: option --${token.name} does not apply to ${command}; see uptime-action ${command} --help`,
+        command,
+      );
+    }
+  }
 }
 
 function parseMode(value: string | undefined, command: string): Mode | undefined {

@@ -9,6 +9,7 @@ import { buildDeps } from '../deps.js';
 import { loadCliConfig, requireService, type CommandContext } from '../context.js';
 import { formatEvent } from '../print.js';
 import { UsageError } from '../args.js';
+import type { CliIO } from '../io.js';
 
 /**
  * `uptime-action restart <service>` / `redeploy <service>` / `rollback <service>` (`--dry-run` plans only): through the service's
@@ -58,18 +59,28 @@ export function manualCommand(action: RecoveryAction) {
       services: { ...fresh.services, [service.id]: result.state.services[service.id] },
     }));
     await recordInIncident(deps, service, attempt);
-    if (attempt.healthy) {
-      io.out(
-        `🚀 ${service.name}: ${action} done, healthy after ${formatDuration(attempt.durationMs)} — ${attempt.detail}`,
-      );
-      return 0;
-    }
-    const what = attempt.providerOk
-      ? `the ${action} went through but the service did not answer healthy`
-      : `the ${action} failed`;
-    io.err(`❌ ${service.name}: ${what} (${formatDuration(attempt.durationMs)}) — ${attempt.detail}`);
-    return 1;
+    return reportAttempt(io, service, action, attempt);
   };
+}
+
+/** The attempt's outcome in words; exit 0 when the service answered healthy after it. */
+function reportAttempt(
+  io: CliIO,
+  service: ServiceConfig,
+  action: RecoveryAction,
+  attempt: RecoveryAttempt,
+): number {
+  if (attempt.healthy) {
+    io.out(
+      `🚀 ${service.name}: ${action} done, healthy after ${formatDuration(attempt.durationMs)} — ${attempt.detail}`,
+    );
+    return 0;
+  }
+  const what = attempt.providerOk
+    ? `the ${action} went through but the service did not answer healthy`
+    : `the ${action} failed`;
+  io.err(`❌ ${service.name}: ${what} (${formatDuration(attempt.durationMs)}) — ${attempt.detail}`);
+  return 1;
 }
 
 /**

@@ -1,5 +1,8 @@
 import { effectiveMode } from '../../src/engine/sweep.js';
-import { buildStatusRows } from '../../src/report/rows.js';
+import type { Mode } from '../../src/config/presets.js';
+import type { Config } from '../../src/config/schema.js';
+import { buildStatusRows, type StatusRow } from '../../src/report/rows.js';
+import type { UptimeState } from '../../src/state/types.js';
 import { buildDeps } from '../deps.js';
 import { loadCliConfig, rejectPositionals, type CommandContext } from '../context.js';
 import { renderStatus } from '../status-block.js';
@@ -21,41 +24,7 @@ export async function statusCommand(ctx: CommandContext): Promise<number> {
   const state = await store.read();
   const mode = effectiveMode(config, state, args.mode);
   if (args.json) {
-    const rows = buildStatusRows(config, state, ctx.now());
-    const json = {
-      mode,
-      lastCheckAt: state.lastSweepAt ? new Date(state.lastSweepAt).toISOString() : null,
-      services: Object.fromEntries(
-        rows.map((r) => [
-          r.id,
-          {
-            name: r.name,
-            status: r.failing ? 'failing' : r.status,
-            error: r.lastError ?? null,
-            uptimePercent: r.uptimeTimePercent ?? r.uptimePercent ?? null,
-            responseMs: r.lastResponseMs ?? null,
-            checks: { ok: r.checksOk, total: r.checksTotal },
-            repairs: r.repairs,
-            // Times in JSON are ISO 8601 (as lastCheckAt), never epoch milliseconds.
-            lastRepair: r.lastRepair
-              ? {
-                  action: r.lastRepair.action,
-                  trigger: r.lastRepair.trigger,
-                  at: new Date(r.lastRepair.at).toISOString(),
-                  durationMs: r.lastRepair.durationMs,
-                  providerOk: r.lastRepair.providerOk,
-                  healthy: r.lastRepair.healthy,
-                  ...(r.lastRepair.by ? { by: r.lastRepair.by } : {}),
-                  ...(r.lastRepair.forced ? { forced: r.lastRepair.forced } : {}),
-                  detail: r.lastRepair.detail,
-                }
-              : null,
-            incident: r.incident ?? null,
-          },
-        ]),
-      ),
-    };
-    io.out(JSON.stringify(json, null, 2));
+    io.out(JSON.stringify(statusJson(config, state, mode, ctx.now()), null, 2));
     return 0;
   }
   if (Object.keys(state.services).length === 0) {
@@ -68,4 +37,44 @@ export async function statusCommand(ctx: CommandContext): Promise<number> {
   if (state.lastSweepAt)
     io.out(`Last check: ${new Date(state.lastSweepAt).toISOString()} · state: ${args.state}`);
   return 0;
+}
+
+/** The `--json` dashboard: per service its status, uptime, checks and last repair; times in ISO 8601. */
+function statusJson(config: Config, state: UptimeState, mode: Mode, now: number) {
+  const rows = buildStatusRows(config, state, now);
+  return {
+    mode,
+    lastCheckAt: state.lastSweepAt ? new Date(state.lastSweepAt).toISOString() : null,
+    services: Object.fromEntries(
+      rows.map((r) => [
+        r.id,
+        {
+          name: r.name,
+          status: r.failing ? 'failing' : r.status,
+          error: r.lastError ?? null,
+          uptimePercent: r.uptimeTimePercent ?? r.uptimePercent ?? null,
+          responseMs: r.lastResponseMs ?? null,
+          checks: { ok: r.checksOk, total: r.checksTotal },
+          repairs: r.repairs,
+          // Times in JSON are ISO 8601 (as lastCheckAt), never epoch milliseconds.
+          lastRepair: r.lastRepair ? repairJson(r.lastRepair) : null,
+          incident: r.incident ?? null,
+        },
+      ]),
+    ),
+  };
+}
+
+function repairJson(repair: NonNullable<StatusRow['lastRepair']>) {
+  return {
+    action: repair.action,
+    trigger: repair.trigger,
+    at: new Date(repair.at).toISOString(),
+    durationMs: repair.durationMs,
+    providerOk: repair.providerOk,
+    healthy: repair.healthy,
+    ...(repair.by ? { by: repair.by } : {}),
+    ...(repair.forced ? { forced: repair.forced } : {}),
+    detail: repair.detail,
+  };
 }

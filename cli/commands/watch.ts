@@ -5,6 +5,7 @@ import { FileSiteSink } from '../../src/engine/site-file.js';
 import { effectiveMode } from '../../src/engine/sweep.js';
 import type { EngineEvent, SweepResult } from '../../src/engine/types.js';
 import type { Config } from '../../src/config/schema.js';
+import { checkableBy } from '../../src/monitors/registry.js';
 import { runSweep, type RunSweepResult } from '../../src/run/sweep.js';
 import { formatDuration } from '../../src/util/duration.js';
 import { UsageError } from '../args.js';
@@ -75,16 +76,27 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
     dispose();
     screen.done();
   }
+  await finish(ctx, result, signal.aborted, site);
+  screen.closing();
+  return 0;
+}
+
+/** Waits for the notifications still in flight, then says how the watch ended and what the site got. */
+async function finish(
+  ctx: CommandContext,
+  result: RunSweepResult,
+  stopped: boolean,
+  site: SiteKeeper | undefined,
+): Promise<void> {
+  const { args, io } = ctx;
   // Messages still in flight get a bounded time (15 s) to arrive; their failures are in the incident log.
   if (result.inFlight > 0) io.out('📣 Waiting for notifications still being sent (at most 15 s)...');
   await result.notifications;
-  if (signal.aborted) io.out(`⏹️  Stopped; state saved to ${args.state}`);
+  if (stopped) io.out(`⏹️  Stopped; state saved to ${args.state}`);
   if (site && args.site)
     io.out(
       `🌐 Status site in ${args.site}: ${site.writes} update(s)${site.failures ? `, ${site.failures} failed (see the warnings)` : ''}.`,
     );
-  screen.closing();
-  return 0;
 }
 
 /** What `watch` shows: the live table in a terminal; piped, a line per event and the status block every minute. */
@@ -127,7 +139,9 @@ class WatchScreen {
 
   /** Says what `--listen` serves, or that heartbeats go unchecked without it. */
   listening(listening: { url: string; events: unknown } | undefined): void {
-    const heartbeats = Object.values(this.config.services).filter((s) => s.type === 'heartbeat');
+    const heartbeats = Object.values(this.config.services).filter(
+      (s) => !checkableBy(s, { receivesPings: false }),
+    );
     if (heartbeats.length && !listening)
       this.ctx.io.out(
         `⚠️  ${heartbeats.map((s) => s.name).join(', ')}: heartbeat(s) not checked without --listen (nothing receives their pings); see docs/monitors.md`,

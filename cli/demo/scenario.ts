@@ -95,38 +95,15 @@ export async function crashAndRecover(stage: Stage, service: DemoService): Promi
  * before a check fails, and the new process answers fast again.
  */
 export async function slowAndPredict(stage: Stage, service: DemoService): Promise<Measurement> {
-  const { tracker, signal } = stage;
-  const from = tracker.mark;
+  const from = stage.tracker.mark;
   const oldPid = currentPid(service);
   const slowAt = stage.now();
   await slowDown(service, SLOWDOWN_STEP_MS);
   stage.out(
     `🐌 ${service.name} now answers ${SLOWDOWN_STEP_MS}ms slower each time (a leak-like slow death; probe timeout ${formatDuration(DEMO_TIMINGS.timeout)})`,
   );
-  const start = await tracker.waitFor(
-    `a predictive restart of ${service.name}`,
-    is.recoveryStart(service.key, 'predictive'),
-    {
-      from,
-      timeoutMs: 20_000,
-      signal,
-    },
-  );
-  const end = await tracker.waitFor(`the restart of ${service.name} to finish`, is.recoveryEnd(service.key), {
-    from,
-    timeoutMs: 20_000,
-    signal,
-  });
-  const up = await tracker.waitFor(`${service.name} to answer healthy`, is.status(service.key, 'up'), {
-    from: tracker.indexOf(start),
-    timeoutMs: 10_000,
-    signal,
-  });
-  const fast = await tracker.waitFor(
-    `a fast answer from ${service.name}`,
-    is.check(service.key, (e) => e.result.ok && e.result.responseMs < DEMO_TIMINGS.slowResponseThreshold),
-    { from: tracker.indexOf(end) + 1, timeoutMs: 10_000, signal },
-  );
+  const { start, end, up, fast } = await predictiveRestart(stage, service, from);
+  const { tracker } = stage;
   const failedChecks = tracker.since(
     from,
     is.check(service.key, (e) => !e.result.ok),
@@ -148,6 +125,32 @@ export async function slowAndPredict(stage: Stage, service: DemoService): Promis
       ? 'it went DOWN before the predictive restart'
       : `restarted before it failed (${failedChecks} failed checks), fast again: ${fast.result.responseMs}ms`,
   };
+}
+
+/** Waits for the predictive restart to start and end, the service to be up, and a fast answer after it. */
+async function predictiveRestart(stage: Stage, service: DemoService, from: number) {
+  const { tracker, signal } = stage;
+  const start = await tracker.waitFor(
+    `a predictive restart of ${service.name}`,
+    is.recoveryStart(service.key, 'predictive'),
+    { from, timeoutMs: 20_000, signal },
+  );
+  const end = await tracker.waitFor(`the restart of ${service.name} to finish`, is.recoveryEnd(service.key), {
+    from,
+    timeoutMs: 20_000,
+    signal,
+  });
+  const up = await tracker.waitFor(`${service.name} to answer healthy`, is.status(service.key, 'up'), {
+    from: tracker.indexOf(start),
+    timeoutMs: 10_000,
+    signal,
+  });
+  const fast = await tracker.waitFor(
+    `a fast answer from ${service.name}`,
+    is.check(service.key, (e) => e.result.ok && e.result.responseMs < DEMO_TIMINGS.slowResponseThreshold),
+    { from: tracker.indexOf(end) + 1, timeoutMs: 10_000, signal },
+  );
+  return { start, end, up, fast };
 }
 
 /** The figures table printed at the end. */

@@ -71,6 +71,20 @@ export function secretsOf(services: InitService[]): string[] {
   return [...new Set(names.filter((n): n is string => n !== undefined))];
 }
 
+/** The workflow's opening comment: what it costs (in figures for the default schedule). */
+function costComment(schedule: string): string[] {
+  return schedule === DEFAULT_SCHEDULE
+    ? [
+        '# Scheduled health sweeps with recovery and incident issues: one sweep (check, confirm, recover, save)',
+        '# every 30 minutes = 1,440 runs of about a minute = 1,440 billed minutes a month on a private repository,',
+        "# inside GitHub Free's 2,000 (docs/costs.md). For checks every few seconds see uptime-continuous.yml.",
+      ]
+    : [
+        '# Scheduled health sweeps with recovery and incident issues: one sweep (check, confirm, recover, save)',
+        '# per scheduled run, each billed as one minute on a private repository (docs/costs.md).',
+      ];
+}
+
 /**
  * `.github/workflows/uptime.yml`: one sweep per scheduled run, the providers' secrets passed as env.
  * With the default schedule and a Railway service this is examples/workflows/uptime.yml, byte for byte
@@ -78,19 +92,8 @@ export function secretsOf(services: InitService[]): string[] {
  */
 export function renderWorkflow(services: InitService[], schedule: string): string {
   const env = secretsOf(services).map((name) => `          ${name}: \${{ secrets.${name} }}`);
-  const cost =
-    schedule === DEFAULT_SCHEDULE
-      ? [
-          '# Scheduled health sweeps with recovery and incident issues: one sweep (check, confirm, recover, save)',
-          '# every 30 minutes = 1,440 runs of about a minute = 1,440 billed minutes a month on a private repository,',
-          "# inside GitHub Free's 2,000 (docs/costs.md). For checks every few seconds see uptime-continuous.yml.",
-        ]
-      : [
-          '# Scheduled health sweeps with recovery and incident issues: one sweep (check, confirm, recover, save)',
-          '# per scheduled run, each billed as one minute on a private repository (docs/costs.md).',
-        ];
   return [
-    ...cost,
+    ...costComment(schedule),
     "# `uptime-action init` writes this file as .github/workflows/uptime.yml, with your provider's secret",
     '# under env:, and the services in .github/uptime.yml.',
     'name: uptime',

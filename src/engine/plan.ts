@@ -197,7 +197,7 @@ function planUnchecked(
  * The status a run reports: a failing answer is never "up" — a service that failed its latest probe but is not
  * confirmed down yet is `degraded` (the outputs contract is up|degraded|down).
  */
-function outcomeStatus(health: ServiceHealth, latest: ProbeResult): ServiceOutcome['status'] {
+export function outcomeStatus(health: ServiceHealth, latest: ProbeResult): ServiceOutcome['status'] {
   if (!latest.ok && (health.status === 'up' || health.status === 'slow' || health.status === 'unknown'))
     return 'degraded';
   return health.status === 'unknown' ? 'up' : health.status;

@@ -41,6 +41,27 @@ export function monitorFor(type: string | undefined): MonitorDescriptor {
 }
 
 /**
+ * Whether a face can check `service` at all: a type checked only where pings arrive (`faces: 'listening'`: a
+ * heartbeat) cannot be checked by a face that receives none (`uptime-action check`, a scheduled Action run,
+ * `watch` without `--listen`). There the service is "not checked" by design, which says nothing about it and
+ * fails nothing (docs/monitors.md, "Who receives pings").
+ */
+export function checkableBy(service: Pick<ServiceConfig, 'type'>, face: { receivesPings: boolean }): boolean {
+  return face.receivesPings || monitorFor(service.type).faces !== 'listening';
+}
+
+/**
+ * For a config: whether service `id` is one that only a face receiving pings can check (see {@link checkableBy}):
+ * its "not checked" elsewhere is by design.
+ */
+export function needsPings(config: {
+  services: Record<string, Pick<ServiceConfig, 'type'>>;
+}): (id: string) => boolean {
+  return (id) =>
+    Object.hasOwn(config.services, id) && !checkableBy(config.services[id], { receivesPings: false });
+}
+
+/**
  * One check of a service by the monitor of its `type` (http by default, heartbeat, tls, tcp, dns): what every
  * face calls (src/probe's `probeService` is the HTTP monitor itself), so each type goes through the same
  * confirm, plan and recovery. Never throws.

@@ -4,7 +4,8 @@ import type { EngineEvent, PlanItem, ServiceOutcome, SweepResult } from '../engi
 import type { RecoveryAttempt, UptimeState } from '../state/types.js';
 import { formatDuration } from '../util/duration.js';
 import { isFailing, overallStatus, type OverallStatus } from './status.js';
-import { renderRunSummary, type TokenProblem } from './summary.js';
+import { gitHubMarkdown } from '../util/escape.js';
+import { renderRunSummary, type MarkdownLine, type TokenProblem } from './summary.js';
 import { uptimeFromTime } from './uptime.js';
 
 /**
@@ -76,6 +77,11 @@ export interface RunContext {
   wrote: boolean;
   /** The variables that hold a provider's token (the registry's descriptor), for the summary's token hints. */
   secretEnvOf: (provider: string) => readonly string[];
+  /**
+   * Whether a service's "not checked" is by design (a heartbeat where no pings arrive: the monitors registry's
+   * `needsPings`); such a service neither degrades nor fails the run. @default none
+   */
+  uncheckedByDesign?: (service: string) => boolean;
 }
 
 /** What every face formats. */
@@ -126,7 +132,7 @@ export class RunTally {
   private readonly incidents = new Set<number>();
   private readonly attempts = new Map<string, RecoveryAttempt[]>();
   private readonly planned = new Map<string, Recent<PlanItem>>();
-  private readonly lines = new Recent<string>();
+  private readonly lines = new Recent<MarkdownLine>();
   private readonly errors = new Recent<string>();
   private readonly writes = new Recent<string>();
 
@@ -152,7 +158,7 @@ export class RunTally {
       if (e.type === 'error') this.errors.add(e.message, e.message);
       // A watch repeats the same line every sweep (a paused service, a backoff): each line once, in order.
       const line = describeEvent(this.config, e);
-      if (line !== undefined) this.lines.add(line, line);
+      if (line !== undefined) this.lines.add(line.text, line);
     }
     for (const w of result.writes) this.writes.add(w, w);
   }
@@ -169,7 +175,8 @@ export class RunTally {
   plannedOf(service: string): PlanItem[] {
     return this.planned.get(service)?.values() ?? [];
   }
-  doneLines(): string[] {
+  /** What was done, each line once, for logs (`text`) and the job summary (`markdown`). */
+  doneLines(): MarkdownLine[] {
     return this.lines.values();
   }
   errorMessages(): string[] {
@@ -226,7 +233,7 @@ export function runResult(tally: RunTally, state: UptimeState, context: RunConte
   const { config } = context;
   const outcomes = tally.last?.services ?? {};
   const mode = tally.last?.mode ?? state.mode ?? config.mode;
-  const status = overallStatus(Object.values(outcomes));
+  const status = overallStatus(Object.values(outcomes), context.uncheckedByDesign);
   const down = Object.values(outcomes).flatMap((o) => (o.status === 'down' ? [o.service] : []));
   const incidents = new Set(tally.incidentNumbers());
   for (const o of Object.values(outcomes)) if (o.incident !== undefined) incidents.add(o.incident);
@@ -242,7 +249,7 @@ export function runResult(tally: RunTally, state: UptimeState, context: RunConte
     now: context.now,
     mode,
     writes: context.dryRun || context.stateUnavailable ? undefined : writes,
-    done: done.filter((l) => !l.startsWith('⚠️ ')),
+    done: done.filter((l) => !l.text.startsWith('⚠️ ')),
     // The unreachable warning is the summary's callout; listed once, not twice.
     warnings: context.stateUnavailable ? warnings.slice(1) : warnings,
     tokenProblems: tokenProblems(context, tally),
@@ -264,7 +271,7 @@ export function runResult(tally: RunTally, state: UptimeState, context: RunConte
       ...(context.cronGap ? { cronGap: context.cronGap } : {}),
     },
     summary,
-    done: [...writes, ...done],
+    done: [...writes, ...done.map((l) => l.text)],
     warnings,
     failure: failureOf(config, down, services),
     state,
@@ -316,13 +323,27 @@ function tokenProblems(context: RunContext, tally: RunTally): TokenProblem[] {
   return problems;
 }
 
+/**
+ * A line whose quoted values (names, reasons, details: text that may come from a config or an endpoint) are
+ * escaped for GitHub Markdown in `markdown`, and nothing else: the line's own words, such as `incident #3`,
+ * stay as written so GitHub links the run's incidents. Numbers are the run's own and left as they are.
+ */
+function line(words: TemplateStringsArray, ...values: Array<string | number>): MarkdownLine {
+  const join = (quote: (value: string | number) => string) =>
+    words.reduce((out, word, i) => out + word + (i < values.length ? quote(values[i]) : ''), '');
+  return {
+    text: join(String),
+    markdown: join((v) => (typeof v === 'number' ? String(v) : gitHubMarkdown(v))),
+  };
+}
+
 /** One engine event in words for the summary's "What was done", or undefined when it is not news. */
-function describeEvent(config: Config, e: EngineEvent): string | undefined {
+function describeEvent(config: Config, e: EngineEvent): MarkdownLine | undefined {
   const name = (id?: string) => (id ? (config.services[id]?.name ?? id) : 'uptime-action');
   switch (e.type) {
     case 'status':
       if (e.from === 'unknown' && e.to === 'up') return undefined; // a first healthy check is not news
-      return `${name(e.service)}: ${e.from} → ${e.to} (${e.reason})`;
+      return line`${name(e.service)}: ${e.from} → ${e.to} (${e.reason})`;
     case 'recovery-end': {
       const a = e.attempt;
       const result = a.healthy
@@ -330,19 +351,19 @@ function describeEvent(config: Config, e: EngineEvent): string | undefined {
         : a.providerOk
           ? 'not healthy in time'
           : 'failed';
-      return `${name(e.service)}: ${a.action} (${a.trigger}) — ${result}. ${a.detail.split('\n')[0]}`;
+      return line`${name(e.service)}: ${a.action} (${a.trigger}) — ${result}. ${a.detail.split('\n')[0]}`;
     }
     case 'escalated':
-      return `${name(e.service)}: escalated to people — ${e.reason}`;
+      return line`${name(e.service)}: escalated to people — ${e.reason}`;
     case 'incident-opened':
-      return `${name(e.service)}: opened incident #${e.number}`;
+      return line`${name(e.service)}: opened incident #${e.number}`;
     case 'incident-resolved':
-      return `${name(e.service)}: resolved incident #${e.number} after ${formatDuration(e.durationMs)}`;
+      return line`${name(e.service)}: resolved incident #${e.number} after ${formatDuration(e.durationMs)}`;
     case 'skipped':
     case 'waiting':
-      return `${name(e.service)}: ${e.reason}`;
+      return line`${name(e.service)}: ${e.reason}`;
     case 'error':
-      return `⚠️ ${e.message}`;
+      return line`⚠️ ${e.message}`;
     default:
       return undefined;
   }

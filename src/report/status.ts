@@ -25,12 +25,18 @@ export function isFailing(outcome: ServiceOutcome): boolean {
 
 /**
  * `down` when a service is down at the end of the run; `degraded` when one is degraded, slow, failing (see
- * {@link isFailing}) or could not be checked; else `up`.
+ * {@link isFailing}) or could not be checked, unless it was not checked by design (`byDesign(service)`: a
+ * heartbeat where no pings arrive, src/monitors/registry.ts `needsPings`, which says nothing about it); else
+ * `up`.
  */
-export function overallStatus(outcomes: Iterable<ServiceOutcome>): OverallStatus {
+export function overallStatus(
+  outcomes: Iterable<ServiceOutcome>,
+  byDesign: (service: string) => boolean = () => false,
+): OverallStatus {
   let status: OverallStatus = 'up';
   for (const o of outcomes) {
     if (o.status === 'down') return 'down';
+    if (o.unchecked && byDesign(o.service)) continue;
     if (o.status === 'degraded' || o.status === 'slow' || o.unchecked || isFailing(o)) status = 'degraded';
   }
   return status;
@@ -38,6 +44,11 @@ export function overallStatus(outcomes: Iterable<ServiceOutcome>): OverallStatus
 
 /** The word a person reads for one service: `failing` and `not checked` name what the status alone hides. */
 export function statusLabel(outcome: ServiceOutcome): string {
-  if (outcome.unchecked) return 'not checked';
-  return isFailing(outcome) ? 'failing' : outcome.status;
+  return reportedLabel({ status: outcome.status, failing: isFailing(outcome), unchecked: outcome.unchecked });
+}
+
+/** {@link statusLabel} of a service as a report carries it (`status` with `failing` and `unchecked` flags). */
+export function reportedLabel(service: { status: string; failing?: boolean; unchecked?: boolean }): string {
+  if (service.unchecked) return 'not checked';
+  return service.failing ? 'failing' : service.status;
 }

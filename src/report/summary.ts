@@ -20,6 +20,16 @@ export interface TokenProblem {
   variable: string;
 }
 
+/**
+ * A line of "What was done" already in Markdown: the names and reasons it quotes escaped where it was built
+ * (src/report/run-report.ts), so its own references (`opened incident #3`) still link; `text` is the same
+ * line for logs. A plain string is escaped whole.
+ */
+export interface MarkdownLine {
+  text: string;
+  markdown: string;
+}
+
 /** Everything the job summary says; faces pass what they know, the renderer adds nothing of its own. */
 export interface RunSummaryInput {
   config: Config;
@@ -30,7 +40,7 @@ export interface RunSummaryInput {
   /** What was written during the run, in order, from the executor (`Created the state branch uptime-state`). */
   writes?: string[];
   /** What was done (recoveries, status changes, incidents), one line each; used when `writes` is absent too. */
-  done?: string[];
+  done?: Array<string | MarkdownLine>;
   /** Warnings and errors; each is shown once, however often it was reported. */
   warnings?: string[];
   tokenProblems?: TokenProblem[];
@@ -43,11 +53,14 @@ export interface RunSummaryInput {
   publicRepository?: boolean;
 }
 
+/** The text of a line, whichever its form. */
+const textOf = (line: string | MarkdownLine) => (typeof line === 'string' ? line : line.text);
+
 /** Lines equal after collapsing whitespace appear once, first occurrence kept. */
-export function uniqueLines(lines: readonly string[]): string[] {
+export function uniqueLines<T extends string | MarkdownLine>(lines: readonly T[]): T[] {
   const seen = new Set<string>();
   return lines.filter((line) => {
-    const key = line.replace(/\s+/g, ' ').trim();
+    const key = textOf(line).replace(/\s+/g, ' ').trim();
     if (!key || seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -81,16 +94,18 @@ const CLAIM = /^claimed an? \S+ of .+ in the shared state$/;
  * Whether a write says what a line of `done` already says: `opened incident #3 for API` beside
  * `API: opened incident #3`, `resolved incident #3 (API)` beside `API: resolved incident #3 after 2m`.
  */
-function toldByDone(write: string, done: readonly string[]): boolean {
+function toldByDone(write: string, done: ReadonlyArray<string | MarkdownLine>): boolean {
   const m = /^(opened|resolved|reopened|closed) incident #(\d+)\b/.exec(write);
-  return m !== null && done.some((line) => line.includes(`: ${m[1]} incident #${m[2]}`));
+  return m !== null && done.some((line) => textOf(line).includes(`: ${m[1]} incident #${m[2]}`));
 }
 
 /**
  * The "What was done" list: the executor's writes when given, then the other lines, each said once (a write
  * that a status line already tells, and the claim bookkeeping, are left out); "nothing" only when true.
  */
-export function whatWasDone(input: Pick<RunSummaryInput, 'writes' | 'done' | 'dryRun'>): string[] {
+export function whatWasDone(
+  input: Pick<RunSummaryInput, 'writes' | 'done' | 'dryRun'>,
+): Array<string | MarkdownLine> {
   const done = input.done ?? [];
   const writes = (input.writes ?? []).filter((w) => !CLAIM.test(w) && !toldByDone(w, done));
   const lines = uniqueLines([...writes, ...done]);
@@ -99,6 +114,22 @@ export function whatWasDone(input: Pick<RunSummaryInput, 'writes' | 'done' | 'dr
   return input.writes === undefined
     ? ['No recovery and no status change.']
     : ['Nothing: every check passed, nothing written.'];
+}
+
+/** The executor's incident writes (src/engine/incident-writer.ts): `opened incident #3 for <name>`, `(<name>)`. */
+const INCIDENT_WRITE = /^(opened|commented on|resolved) incident #(\d+) (?:for (.+)|\((.+)\))$/s;
+
+/**
+ * A write in Markdown: escaped whole, except the executor's incident writes, whose name alone is escaped so
+ * the run's own reference (`#3`) links.
+ */
+function writeMarkdown(write: string): string {
+  const m = INCIDENT_WRITE.exec(write);
+  if (!m) return gitHubMarkdown(write);
+  const [, did, number, forName, inParentheses] = m;
+  return forName !== undefined
+    ? `${did} incident #${number} for ${gitHubMarkdown(forName)}`
+    : `${did} incident #${number} (${gitHubMarkdown(inParentheses)})`;
 }
 
 /**
@@ -119,8 +150,11 @@ export function renderRunSummary(input: RunSummaryInput): string {
   }
   for (const text of callouts) parts.push(`> [!WARNING]\n> ${text}`, '');
   parts.push(renderStatusMarkdown(input.config, input.state, { now: input.now, mode: input.mode }));
-  // Each line may quote a name or a failure reason: escaped for Markdown (src/util/escape.ts).
-  parts.push('', '#### What was done', '', ...whatWasDone(input).map((l) => `- ${gitHubMarkdown(l)}`));
+  // Each line may quote a name or a failure reason: escaped for Markdown (src/util/escape.ts), a plain line
+  // whole, a MarkdownLine where it was built (its own incident references still link).
+  const markdownOf = (line: string | MarkdownLine) =>
+    typeof line === 'string' ? writeMarkdown(line) : line.markdown;
+  parts.push('', '#### What was done', '', ...whatWasDone(input).map((l) => `- ${markdownOf(l)}`));
   const names = (id: string) => input.config.services[id]?.name ?? id;
   const tokens = uniqueLines((input.tokenProblems ?? []).map((p) => tokenMessage(p, names(p.service))));
   if (tokens.length) parts.push('', '#### Tokens', '', ...tokens.map((l) => `- ${l}`));

@@ -12,7 +12,7 @@ import type { GitHubClient, RepoRef } from '../github/client.js';
 import { cronIntervalMs, detectCronGaps, workflowPathFromRef } from '../github/cron.js';
 import { githubServices } from './github-services.js';
 import type { Clock } from '../util/clock.js';
-import type { Logger } from '../util/logger.js';
+import { redactingLogger, type Logger } from '../util/logger.js';
 import { redactDeep } from '../util/redact.js';
 import type { RunResult } from '../report/run-report.js';
 import { runSweep } from './sweep.js';
@@ -52,6 +52,7 @@ export interface ActionRunOptions {
   fetch: typeof globalThis.fetch;
   env: NodeJS.ProcessEnv;
   clock: Clock;
+  /** Where the run logs; every line is redacted here first (with the config's secrets), so the face need not. */
   logger: Logger;
   /** More values to hide (proxy credentials). */
   secrets?: string[];
@@ -85,16 +86,6 @@ export async function runActionEvent(options: ActionRunOptions): Promise<ActionR
 
 function redactorFor(options: ActionRunOptions, config?: Config) {
   return runRedactor(options.env, config, [options.inputs.token, ...(options.secrets ?? [])]);
-}
-
-/** The logger with every line redacted (a config's `${VAR}` values are not in the face's redactor). */
-function redactingLogger(logger: Logger, redact: (t: string) => string): Logger {
-  return {
-    debug: (m) => logger.debug(redact(m)),
-    info: (m) => logger.info(redact(m)),
-    warn: (m) => logger.warn(redact(m)),
-    error: (m) => logger.error(redact(m)),
-  };
 }
 
 function wire(options: ActionRunOptions, config: Config, redact: (t: string) => string, dryRun: boolean) {

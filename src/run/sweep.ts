@@ -6,6 +6,7 @@ import { sweepLoop } from '../engine/watch.js';
 import { networkFailure } from '../github/client.js';
 import { recordGaps, type CronGapReport } from '../github/cron.js';
 import { renderDoctor, runDoctor } from '../providers/doctor.js';
+import { needsPings } from '../monitors/registry.js';
 import { descriptorFor } from '../providers/registry.js';
 import { runResult, RunTally, type RunContext, type RunResult } from '../report/run-report.js';
 import { MemoryStateStore } from '../state/memory.js';
@@ -148,6 +149,7 @@ function runContext(options: RunSweepOptions, run: OpenedRun, siteWritten: boole
     lastActivityAt: options.lastActivityAt,
     wrote: run.wrote(),
     secretEnvOf,
+    uncheckedByDesign: needsPings(deps.config),
   };
 }
 

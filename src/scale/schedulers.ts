@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
-import type { Mode } from '../config/presets.js';
+import { resolveTuning, type Mode } from '../config/presets.js';
+import type { Config } from '../config/schema.js';
+import { effectiveMode } from '../engine/sweep.js';
+import type { UptimeState } from '../state/types.js';
 import type { SweepJobData } from './types.js';
 
 /** A repository to watch and how often. */
@@ -12,6 +15,23 @@ export interface WatchedRepo {
   version?: string;
   /** The mode `everyMs` comes from (workers re-time the scheduler when another is in force). */
   mode?: Mode;
+}
+
+/**
+ * A repository's scheduler as it should be, for the bot and a local worker alike: the mode in force (a `/mode`
+ * in the state wins over the config), that mode's interval, and a version (16 hex characters) that changes
+ * with `versionSource(mode)`: the config and the mode, so workers re-open the repository when either changes.
+ */
+export function desiredScheduler(
+  repo: string,
+  config: Config,
+  state: UptimeState,
+  versionSource: (mode: Mode) => string,
+): WatchedRepo {
+  const mode = effectiveMode(config, state);
+  const everyMs = resolveTuning(config, mode).healthCheckInterval;
+  const version = createHash('sha256').update(versionSource(mode)).digest('hex').slice(0, 16);
+  return { repo, everyMs, version, mode };
 }
 
 /** The Job Scheduler's id for a repository. */

@@ -50,8 +50,9 @@ describe('npm run local-action', () => {
       .filter((l) => l.startsWith('- '));
     expect(done.length).toBeGreaterThan(3);
     expect(new Set(done).size).toBe(done.length);
-    expect(done.filter((l) => /opened incident #\u200B?1/.test(l))).toHaveLength(1);
-    expect(done.filter((l) => /resolved incident #\u200B?1/.test(l))).toHaveLength(1);
+    // The run's own references are links (`#1` as typed, no zero-width space): GitHub links the incident.
+    expect(done.filter((l) => /opened incident #1\b/.test(l))).toHaveLength(1);
+    expect(done.filter((l) => /resolved incident #1\b/.test(l))).toHaveLength(1);
     expect(summary).not.toContain('in the shared state');
     // The forensics of the incident: the deployment before the outage, its commit, the last log lines.
     expect(recovers.output).toContain('“Pool database connections”');

@@ -384,11 +384,11 @@ describe('messages that say the true thing', () => {
     expect(r.stdout).toContain('HTTP 200, expected 201');
   });
 
-  it('check and the first sweep call the same outage by the same word: failing in normal, down in extreme', async () => {
+  it('check and the first sweep say the same of an outage: degraded and failing in normal, down in extreme', async () => {
     const url = await refusedUrl();
-    for (const [mode, word] of [
-      ['normal', 'failing'],
-      ['extreme', 'down'],
+    for (const [mode, expected] of [
+      ['normal', { overall: 'degraded', status: 'degraded', failing: true, down: [] }],
+      ['extreme', { overall: 'down', status: 'down', failing: undefined, down: ['api'] }],
     ] as const) {
       const cwd = await folder(`words-${mode}`);
       await mkdir(join(cwd, '.github'));
@@ -398,15 +398,20 @@ describe('messages that say the true thing', () => {
       );
       const check = JSON.parse((await runCli(['check', '--json'], { cwd })).stdout);
       const sweep = JSON.parse((await runCli(['sweep', '--json'], { cwd })).stdout);
-      // sweep --json keeps the Action's report shape (a failing, unconfirmed service is `degraded` with
-      // `failing: true`, docs/cli.md); the word people read is the same.
-      const sweepWord = sweep.services.api.failing === true ? 'failing' : sweep.services.api.status;
-      expect({ mode, check: check.services.api.status, sweep: sweepWord }).toEqual({
-        mode,
-        check: word,
-        sweep: word,
+      // One status definition (src/report/status.ts): the same overall status, the same per-service status
+      // and `failing` flag, the same downServices (docs/cli.md).
+      const said = (json: typeof check) => ({
+        overall: json.status,
+        status: json.services.api.status,
+        failing: json.services.api.failing,
+        down: json.downServices,
       });
-      expect(check.downServices).toEqual(['api']);
+      expect({ mode, check: said(check), sweep: said(sweep) }).toEqual({
+        mode,
+        check: expected,
+        sweep: expected,
+      });
+      expect(check.failingServices).toEqual(mode === 'normal' ? ['api'] : undefined);
       // Times are ISO 8601 in every --json, never epoch milliseconds.
       for (const json of [check, sweep]) {
         expect(json.checkedAt).toMatch(/^\d{4}-\d\d-\d\dT/);

@@ -16,6 +16,8 @@ import { incidentTitle } from '../../src/incidents/github.js';
 import type { NotificationEvent } from '../../src/notify/events.js';
 import { buildRequest } from '../../src/notify/payloads.js';
 import { eventFacts, eventTitle } from '../../src/notify/text.js';
+import { resolveTuning } from '../../src/config/presets.js';
+import { RunTally, runResult } from '../../src/report/run-report.js';
 import { renderRunSummary } from '../../src/report/summary.js';
 import { renderSite } from '../../src/site/index.js';
 import { emptyRecord, emptyState } from '../../src/state/records.js';
@@ -152,6 +154,67 @@ describe('a hostile name, reason and endpoint answer at every exit', () => {
       expectGitHubInert(table, [nameShown]);
       const done = md.slice(md.indexOf('#### What was done'));
       expectGitHubInert(done.replace('#### What was done', ''), [nameShown, reasonShown]);
+    });
+
+    it("job summary of a run: names and reasons inert, the run's own incident references linked", () => {
+      // The brief's own hostile pair: a name that pings, links #1 and injects HTML; a reason with an image.
+      const name = '@octocat #1 <img src=x>';
+      const reason = 'HTTP 500 ![i](https://evil.example/x.png)';
+      const cfg = config(name);
+      const state = emptyState();
+      state.services.api = emptyRecord(NOW - 3_600_000);
+      const tally = new RunTally(cfg);
+      const attempt = {
+        action: 'restart' as const,
+        trigger: 'down' as const,
+        at: NOW,
+        durationMs: 1000,
+        providerOk: true,
+        healthy: true,
+        detail: `${reason} @everyone`,
+      };
+      tally.add({
+        state,
+        mode: 'normal',
+        tuning: resolveTuning(cfg, 'normal'),
+        services: {},
+        changed: true,
+        writes: [`opened incident #1 for ${name}`, `commented on incident #1 (${name})`],
+        events: [
+          { type: 'status', service: 'api', from: 'up', to: 'down', reason, at: NOW },
+          { type: 'incident-opened', service: 'api', number: 1 },
+          { type: 'recovery-end', service: 'api', attempt },
+          { type: 'incident-resolved', service: 'api', number: 1, durationMs: 60_000 },
+        ],
+      });
+      const result = runResult(tally, state, {
+        config: cfg,
+        now: NOW,
+        env: {},
+        wrote: true,
+        secretEnvOf: () => [],
+      });
+      const done = result.summary
+        .slice(result.summary.indexOf('#### What was done'))
+        .split('\n')
+        .filter((l) => l.startsWith('- '));
+      // The summary's own references are GitHub's links (`#1` as typed), each said once.
+      expect(done.filter((l) => l.includes(': opened incident #1'))).toHaveLength(1);
+      expect(done.filter((l) => /: resolved incident #1 after 1m/.test(l))).toHaveLength(1);
+      expect(done.filter((l) => l.startsWith('- commented on incident #1 ('))).toHaveLength(1);
+      // Everything else is inert: the name's `@octocat #1 <img>`, the reason's image, the detail's @everyone.
+      const quoted = done.map((l) =>
+        l.replace(/(opened|resolved|commented on) incident #1\b/, '$1 incident'),
+      );
+      expect(quoted.join('\n')).not.toMatch(/#1\b(?! after)/);
+      const { html, text } = renderGitHub(quoted.join('\n'));
+      expect(html).not.toMatch(/<(img|a)\b/i);
+      expect(text).not.toMatch(/@[A-Za-z0-9]|(^|[^\w])#\d|https?:\/\/evil/);
+      expect(text.replace(ZWSP, '')).toContain(
+        '@octocat #1 <img src=x>: up → down (HTTP 500 ![i](https[:]//evil.example/x.png))',
+      );
+      // The same lines for logs are plain text, as they were.
+      expect(result.done).toContain(`${name}: opened incident #1`);
     });
 
     describe('incidents.md', () => {

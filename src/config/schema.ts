@@ -128,7 +128,7 @@ function monitorKeyProblems(
   key: string,
   service: Record<string, unknown>,
 ): Array<{ path: string[]; message: string }> {
-  const monitor = monitorFor(service.type as string | undefined);
+  const monitor = monitorFor(typeof service.type === 'string' ? service.type : undefined);
   const problems: Array<{ path: string[]; message: string }> = [];
   for (const [name, value] of Object.entries(service)) {
     if (value === undefined || COMMON_SERVICE_KEYS.has(name) || monitor.uses.includes(name)) continue;
@@ -238,7 +238,7 @@ export const configSchema = z
             message: `"${key}" is not a valid service key; use letters, digits, "-" and "_" (it is typed in commands like /restart ${key}).`,
           });
         }
-        for (const problem of monitorKeyProblems(key, config.services[key] as Record<string, unknown>))
+        for (const problem of monitorKeyProblems(key, config.services[key]))
           ctx.addIssue({ code: 'custom', ...problem });
         const recovery = config.services[key].recovery;
         if (
@@ -366,7 +366,7 @@ export function toConfig(
     let recovery: RecoveryConfig | undefined;
     if (s.recovery) {
       const defaults: RecoveryAction[] = descriptorFor(s.recovery.provider).defaultActions(s.recovery);
-      recovery = { ...s.recovery, actions: s.recovery.actions ?? defaults } as RecoveryConfig;
+      recovery = { ...s.recovery, actions: s.recovery.actions ?? defaults };
     }
     const settings: MonitorSettings = {};
     for (const name of Object.keys(MONITOR_KEYS) as Array<keyof MonitorSettings>) {

@@ -30,3 +30,18 @@ export function codeOf(error: unknown): string | undefined {
   const code = field(error, 'code');
   return typeof code === 'string' ? code : undefined;
 }
+
+/** Whether `key` is an own key of `object`: narrows a string read from outside (a command verb) to its keys. */
+export function isKeyOf<T extends object>(object: T, key: PropertyKey): key is keyof T {
+  return Object.hasOwn(object, key);
+}
+
+/** The own string keys of an object literal, typed as its keys (`Object.keys` says only `string[]`). */
+export function keysOf<T extends object>(object: T): Array<keyof T & string> {
+  return Object.keys(object).filter((key): key is keyof T & string => Object.hasOwn(object, key));
+}
+
+/** Whether `value` is one of `values`: narrows a string from outside (an env variable, a command) to the union. */
+export function isOneOf<T extends string>(values: readonly T[], value: string | undefined): value is T {
+  return values.some((v) => v === value);
+}

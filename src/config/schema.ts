@@ -1,3 +1,4 @@
+import { definedFields, keysOf } from '../util/fields.js';
 import en from 'zod/v4/locales/en.js';
 import * as z from 'zod/mini';
 import { duration } from '../util/duration.js';
@@ -368,10 +369,7 @@ export function toConfig(
       const defaults: RecoveryAction[] = descriptorFor(s.recovery.provider).defaultActions(s.recovery);
       recovery = { ...s.recovery, actions: s.recovery.actions ?? defaults };
     }
-    const settings: MonitorSettings = {};
-    for (const name of Object.keys(MONITOR_KEYS) as Array<keyof MonitorSettings>) {
-      if (s[name] !== undefined) (settings as Record<string, unknown>)[name] = s[name];
-    }
+    const settings: MonitorSettings = definedFields(s, keysOf(MONITOR_KEYS));
     services[key] = {
       id: key,
       name: s.name ?? key,
@@ -394,11 +392,7 @@ export function toConfig(
     };
   }
   if (problems.length) return { problems };
-  const tuning: Partial<Tuning> = {};
-  for (const key of TUNING_KEYS) {
-    const value = parsed[key];
-    if (value !== undefined) (tuning as Record<string, unknown>)[key] = value;
-  }
+  const tuning: Partial<Tuning> = definedFields(parsed, TUNING_KEYS);
   return {
     source,
     mode: parsed.mode,

@@ -45,3 +45,13 @@ export function keysOf<T extends object>(object: T): Array<keyof T & string> {
 export function isOneOf<T extends string>(values: readonly T[], value: string | undefined): value is T {
   return values.some((v) => v === value);
 }
+
+/** The `keys` of `from` whose value is not undefined (an absent key stays absent, not `key: undefined`). */
+export function definedFields<T extends object, K extends keyof T>(
+  from: T,
+  keys: readonly K[],
+): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (from[key] !== undefined) out[key] = from[key];
+  return out;
+}

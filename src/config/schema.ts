@@ -44,15 +44,12 @@ const positiveInt = (max: number) => z.number().check(z.int(), z.minimum(1), z.m
 // Recovery actions and the `recovery` keys of each provider live in the provider files (issue 10: a provider
 // is one file); the union below is derived from the registry. Providers import only types from config.
 export { RECOVERY_ACTIONS, type RecoveryAction } from '../providers/descriptor.js';
-type TypesOf<T extends readonly unknown[]> = {
-  readonly [K in keyof T]: T[K] extends { type: infer U } ? U : never;
-};
 type SchemasOf<T extends readonly unknown[]> = {
   -readonly [K in keyof T]: T[K] extends { configSchema: infer S } ? S : never;
 };
 
-export const PROVIDER_TYPES = PROVIDERS.map((d) => d.type) as unknown as TypesOf<typeof PROVIDERS>;
-export type ProviderType = (typeof PROVIDER_TYPES)[number];
+export type ProviderType = (typeof PROVIDERS)[number]['type'];
+export const PROVIDER_TYPES: readonly ProviderType[] = PROVIDERS.map((d) => d.type);
 
 export const recoverySchema = z.discriminatedUnion(
   'provider',

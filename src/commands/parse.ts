@@ -1,3 +1,4 @@
+import { isKeyOf, isOneOf, keysOf } from '../util/fields.js';
 import { MODES, type Mode } from '../config/presets.js';
 import type { CommandName } from '../config/schema.js';
 import { formatDuration, parseDuration } from '../util/duration.js';
@@ -61,7 +62,7 @@ export const USAGE: Record<CommandName, { usage: string; does: string }> = {
   help: { usage: '/help', does: 'lists the commands you may run' },
 };
 
-const VERBS = Object.keys(USAGE) as CommandName[];
+const VERBS = keysOf(USAGE);
 
 /** A verb: `/` then a word. `/usr/bin/env` or `/ 2` are not commands (the next character must end the word). */
 const COMMAND_LINE = /^\/([a-z][a-z0-9_-]*)(?=\s|$)(.*)$/i;
@@ -86,10 +87,10 @@ export function parseCommand(body: string): ParseResult | null {
   if (!match) return null;
   const text = firstLine;
   const verb = match[1].toLowerCase();
-  if (!(VERBS as string[]).includes(verb)) {
+  if (!isKeyOf(USAGE, verb)) {
     return { ok: false, error: `\`/${echo(match[1], 30)}\` is not a command. ${shortHelp()}`, text };
   }
-  const name = verb as CommandName;
+  const name: CommandName = verb;
   const tokens = match[2].trim().split(/\s+/).filter(Boolean);
   const flags = tokens.filter((t) => t.startsWith('--')).map((t) => t.toLowerCase());
   const args = tokens.filter((t) => !t.startsWith('--'));
@@ -170,9 +171,8 @@ function build(
       return { name, service: first!, dryRun };
     case 'mode': {
       const mode = first!.toLowerCase();
-      if (!(MODES as readonly string[]).includes(mode))
-        return `\`${echo(first!, 30)}\` is not a mode; use ${MODES.join(' or ')}.`;
-      return { name, mode: mode as Mode };
+      if (!isOneOf(MODES, mode)) return `\`${echo(first!, 30)}\` is not a mode; use ${MODES.join(' or ')}.`;
+      return { name, mode };
     }
     case 'pause': {
       if (second === undefined) return { name, service: first! };

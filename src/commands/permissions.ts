@@ -1,3 +1,4 @@
+import { isOneOf } from '../util/fields.js';
 import {
   COMMANDS,
   PERMISSION_LEVELS,
@@ -39,7 +40,7 @@ export interface PermissionAnswer {
 const rank = (level: AccessLevel): number => (level === 'none' ? -1 : PERMISSION_LEVELS.indexOf(level));
 
 function isLevel(value: string | undefined): value is PermissionLevel {
-  return value !== undefined && (PERMISSION_LEVELS as readonly string[]).includes(value);
+  return isOneOf(PERMISSION_LEVELS, value);
 }
 
 /**

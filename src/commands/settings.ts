@@ -1,3 +1,4 @@
+import { keysOf } from '../util/fields.js';
 import { resolveTuning } from '../config/presets.js';
 import type { Config } from '../config/schema.js';
 import { renderStatusMarkdown } from '../report/markdown.js';
@@ -22,14 +23,11 @@ export async function status(ctx: CommandContext, name?: string): Promise<Handle
   const state = await ctx.store.read();
   const mode = state.mode ?? ctx.config.mode;
   // An endpoint's words (the last error) are shown inert: no mention, no link.
-  const services = Object.fromEntries(
-    Object.entries(state.services).map(([id, record]) => [
-      id,
-      record?.health?.lastError
-        ? { ...record, health: { ...record.health, lastError: neutralize(record.health.lastError) } }
-        : record,
-    ]),
-  ) as typeof state.services;
+  const services: typeof state.services = {};
+  for (const [id, record] of Object.entries(state.services))
+    services[id] = record?.health?.lastError
+      ? { ...record, health: { ...record.health, lastError: neutralize(record.health.lastError) } }
+      : record;
   const reply = renderStatusMarkdown(
     ctx.config,
     { ...state, services },
@@ -150,10 +148,7 @@ export async function ack(ctx: CommandContext): Promise<HandlerResult> {
 }
 
 export function help(ctx: CommandContext): HandlerResult {
-  const names =
-    ctx.level === undefined
-      ? (Object.keys(USAGE) as Array<keyof typeof USAGE>)
-      : allowedCommands(ctx.config, ctx.level);
+  const names = ctx.level === undefined ? keysOf(USAGE) : allowedCommands(ctx.config, ctx.level);
   const rows = names.map(
     (n) => `| \`${USAGE[n].usage}\` | ${ctx.config.permissions[n]} | ${USAGE[n].does} |`,
   );

@@ -1,3 +1,4 @@
+import { field, isObject } from '../util/fields.js';
 import type { z } from 'zod';
 import type { ConfigProblem } from './errors.js';
 import { providerDescriptors } from '../providers/registry.js';
@@ -128,16 +129,17 @@ function knownKeysAt(path: string, raw: unknown): string[] {
     // The keys of the provider the block names (each provider file declares its own).
     const provider = providerAt(raw, path.split('.'));
     const descriptor = providerDescriptors().find((d) => d.type === provider);
-    const shape = (descriptor?.configSchema as { def?: { shape?: Record<string, unknown> } } | undefined)?.def
-      ?.shape;
-    if (shape) return Object.keys(shape);
+    const shape = descriptor ? Object.keys(shapeOf(descriptor.configSchema)) : [];
+    if (shape.length > 0) return shape;
     return [...new Set(providerDescriptors().flatMap((d) => Object.keys(shapeOf(d.configSchema))))];
   }
   return [];
 }
 
+/** The keys of a zod object schema (`schema.def.shape`); none for any other schema. */
 function shapeOf(schema: unknown): Record<string, unknown> {
-  return (schema as { def?: { shape?: Record<string, unknown> } }).def?.shape ?? {};
+  const shape = field(field(schema, 'def'), 'shape');
+  return isObject(shape) ? shape : {};
 }
 
 /** The `provider` written in a `recovery` block, if it is a string. */
@@ -151,7 +153,7 @@ function valueAt(raw: unknown, path: PropertyKey[]): unknown {
   for (const key of path) {
     if (current === null || typeof current !== 'object') return undefined;
     if (!Object.hasOwn(current, key)) return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
+    current = Reflect.get(current, key);
   }
   return current;
 }

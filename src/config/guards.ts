@@ -3,6 +3,7 @@
  * are `Object.prototype` names, URLs with credentials, bare-number durations, and a slow threshold that the
  * timeout makes unreachable.
  */
+import { ownField } from '../util/fields.js';
 import type { ConfigProblem } from './errors.js';
 
 /** Largest config file read, in bytes of YAML source. @default 1 MiB */
@@ -71,7 +72,7 @@ export function prototypeKeyProblems(
               ? `rename the service, e.g. "${key}-svc".`
               : 'remove it.',
         });
-      } else prototypeKeyProblems((raw as Record<string, unknown>)[key], [...path, key], out);
+      } else prototypeKeyProblems(ownField(raw, key), [...path, key], out);
     }
   }
   return out;

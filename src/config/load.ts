@@ -1,3 +1,4 @@
+import { codeOf } from '../util/fields.js';
 import { clearTokenProblems } from '../monitors/heartbeat.js';
 import { readFile } from 'node:fs/promises';
 import { parseDocument, YAMLParseError } from 'yaml';
@@ -224,7 +225,7 @@ export async function loadConfig(options: LoadOptions = {}): Promise<Config> {
   try {
     text = await read(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if (codeOf(error) !== 'ENOENT') throw error;
   }
   const select = options.select ?? ((raw: unknown) => raw);
   if (text !== undefined)

@@ -3,6 +3,7 @@
  * a value built from the operator's environment. The Action and the CLI pass no policy: they run the user's
  * own config, unrestricted.
  */
+import { isOneOf } from '../util/fields.js';
 import type { PrivateTargets } from '../util/net-address.js';
 import type { ConfigProblem } from './errors.js';
 import { PROVIDER_TYPES, type ProviderType } from './schema.js';
@@ -33,7 +34,8 @@ export function hostedPolicyFromEnv(env: NodeJS.ProcessEnv): HostedPolicy {
   const providers = env.UPTIME_ALLOWED_PROVIDERS?.trim()
     ? list(env.UPTIME_ALLOWED_PROVIDERS).map((p) => p.toLowerCase())
     : DEFAULT_ALLOWED_PROVIDERS;
-  const unknown = providers.filter((p) => !(PROVIDER_TYPES as readonly string[]).includes(p));
+  const known = providers.filter((p) => isOneOf(PROVIDER_TYPES, p));
+  const unknown = providers.filter((p) => !isOneOf(PROVIDER_TYPES, p));
   if (unknown.length) {
     throw new Error(
       `UPTIME_ALLOWED_PROVIDERS: unknown provider ${unknown.map((p) => `"${p}"`).join(', ')}; use a comma-separated list of ${PROVIDER_TYPES.join(', ')}.`,
@@ -48,7 +50,7 @@ export function hostedPolicyFromEnv(env: NodeJS.ProcessEnv): HostedPolicy {
   const configEnv = list(env.UPTIME_CONFIG_ENV);
   const badName = configEnv.find((name) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name));
   if (badName) throw new Error(`UPTIME_CONFIG_ENV: "${badName}" is not a variable name.`);
-  return { allowedProviders: providers as ProviderType[], configEnv, privateTargets: targets };
+  return { allowedProviders: known, configEnv, privateTargets: targets };
 }
 
 /** The problem for a `${NAME}` (or `secretEnv: NAME`) the policy does not let a config read; undefined when allowed. */

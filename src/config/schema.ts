@@ -1,3 +1,4 @@
+import { definedFields, keysOf } from '../util/fields.js';
 import en from 'zod/v4/locales/en.js';
 import * as z from 'zod/mini';
 import { duration } from '../util/duration.js';
@@ -43,15 +44,12 @@ const positiveInt = (max: number) => z.number().check(z.int(), z.minimum(1), z.m
 // Recovery actions and the `recovery` keys of each provider live in the provider files (issue 10: a provider
 // is one file); the union below is derived from the registry. Providers import only types from config.
 export { RECOVERY_ACTIONS, type RecoveryAction } from '../providers/descriptor.js';
-type TypesOf<T extends readonly unknown[]> = {
-  readonly [K in keyof T]: T[K] extends { type: infer U } ? U : never;
-};
 type SchemasOf<T extends readonly unknown[]> = {
   -readonly [K in keyof T]: T[K] extends { configSchema: infer S } ? S : never;
 };
 
-export const PROVIDER_TYPES = PROVIDERS.map((d) => d.type) as unknown as TypesOf<typeof PROVIDERS>;
-export type ProviderType = (typeof PROVIDER_TYPES)[number];
+export type ProviderType = (typeof PROVIDERS)[number]['type'];
+export const PROVIDER_TYPES: readonly ProviderType[] = PROVIDERS.map((d) => d.type);
 
 export const recoverySchema = z.discriminatedUnion(
   'provider',
@@ -128,7 +126,7 @@ function monitorKeyProblems(
   key: string,
   service: Record<string, unknown>,
 ): Array<{ path: string[]; message: string }> {
-  const monitor = monitorFor(service.type as string | undefined);
+  const monitor = monitorFor(typeof service.type === 'string' ? service.type : undefined);
   const problems: Array<{ path: string[]; message: string }> = [];
   for (const [name, value] of Object.entries(service)) {
     if (value === undefined || COMMON_SERVICE_KEYS.has(name) || monitor.uses.includes(name)) continue;
@@ -238,7 +236,7 @@ export const configSchema = z
             message: `"${key}" is not a valid service key; use letters, digits, "-" and "_" (it is typed in commands like /restart ${key}).`,
           });
         }
-        for (const problem of monitorKeyProblems(key, config.services[key] as Record<string, unknown>))
+        for (const problem of monitorKeyProblems(key, config.services[key]))
           ctx.addIssue({ code: 'custom', ...problem });
         const recovery = config.services[key].recovery;
         if (
@@ -366,12 +364,9 @@ export function toConfig(
     let recovery: RecoveryConfig | undefined;
     if (s.recovery) {
       const defaults: RecoveryAction[] = descriptorFor(s.recovery.provider).defaultActions(s.recovery);
-      recovery = { ...s.recovery, actions: s.recovery.actions ?? defaults } as RecoveryConfig;
+      recovery = { ...s.recovery, actions: s.recovery.actions ?? defaults };
     }
-    const settings: MonitorSettings = {};
-    for (const name of Object.keys(MONITOR_KEYS) as Array<keyof MonitorSettings>) {
-      if (s[name] !== undefined) (settings as Record<string, unknown>)[name] = s[name];
-    }
+    const settings: MonitorSettings = definedFields(s, keysOf(MONITOR_KEYS));
     services[key] = {
       id: key,
       name: s.name ?? key,
@@ -394,11 +389,7 @@ export function toConfig(
     };
   }
   if (problems.length) return { problems };
-  const tuning: Partial<Tuning> = {};
-  for (const key of TUNING_KEYS) {
-    const value = parsed[key];
-    if (value !== undefined) (tuning as Record<string, unknown>)[key] = value;
-  }
+  const tuning: Partial<Tuning> = definedFields(parsed, TUNING_KEYS);
   return {
     source,
     mode: parsed.mode,

@@ -9,6 +9,7 @@
  * Tokens and keys are never logged nor echoed; both are looked up by digest and compared in constant time.
  * Each token and key has a request budget, and each client address a budget of wrong guesses (429 beyond).
  */
+import { codeOf } from '../util/fields.js';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config/schema.js';
@@ -192,7 +193,7 @@ export class Listener {
     try {
       body = JSON.parse(await readBody(req, MAX_EVENT_BYTES));
     } catch (error: unknown) {
-      const tooBig = (error as { code?: string }).code === 'TOO_BIG';
+      const tooBig = codeOf(error) === 'TOO_BIG';
       return answer(req, res, tooBig ? 413 : 400, tooBig ? 'Body too large.' : 'Body is not JSON.');
     }
     const event = parsePlatformEvent(body);

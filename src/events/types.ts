@@ -2,6 +2,7 @@
  * A platform's event (a Railway project webhook, a Render or Heroku webhook) in one shape. An event never acts
  * by itself: it only makes the affected services' next check happen now, so a forged one costs a probe.
  */
+import { field, ownField } from '../util/fields.js';
 import type { ServiceConfig } from '../config/schema.js';
 
 export interface PlatformEvent {
@@ -27,10 +28,10 @@ export interface EventParser {
 export function servicesFor(services: readonly ServiceConfig[], event: PlatformEvent): string[] {
   return services
     .filter((s) => {
-      const r = s.recovery as { provider?: string; serviceId?: string; app?: string } | undefined;
-      if (r?.provider !== event.platform) return false;
-      const id = r.serviceId ?? r.app;
-      return id !== undefined && event.resources.includes(id);
+      if (s.recovery?.provider !== event.platform) return false;
+      // Railway and Render name the service by `serviceId`, Heroku by `app`.
+      const id = field(s.recovery, 'serviceId') ?? field(s.recovery, 'app');
+      return typeof id === 'string' && event.resources.includes(id);
     })
     .map((s) => s.id);
 }
@@ -46,7 +47,7 @@ export function str(value: unknown, ...path: string[]): string | undefined {
   let at: unknown = value;
   for (const key of path) {
     if (at === null || typeof at !== 'object' || !Object.hasOwn(at, key)) return undefined;
-    at = (at as Record<string, unknown>)[key];
+    at = ownField(at, key);
   }
   return typeof at === 'string' && at.length > 0 && at.length <= 200 ? at : undefined;
 }

@@ -84,15 +84,14 @@ export function rateLimitOf(
 ): { kind: 'primary' | 'secondary'; retryAfterS?: number } | undefined {
   const status = errorStatus(error);
   if (status !== 403 && status !== 429) return undefined;
-  const response = (error as { response?: { headers?: Record<string, unknown>; data?: unknown } } | undefined)
-    ?.response;
-  const headers = response?.headers ?? {};
-  const text = `${error instanceof Error ? error.message : ''} ${JSON.stringify(response?.data ?? '')}`;
-  const retryAfter = Number(headers['retry-after']);
+  const response = field(error, 'response');
+  const headers = field(response, 'headers');
+  const text = `${error instanceof Error ? error.message : ''} ${JSON.stringify(field(response, 'data') ?? '')}`;
+  const retryAfter = Number(field(headers, 'retry-after'));
   const retryAfterS = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined;
   if (/secondary rate limit|abuse/i.test(text) || retryAfterS !== undefined)
     return { kind: 'secondary', retryAfterS };
-  if (String(headers['x-ratelimit-remaining']) === '0' || /rate limit/i.test(text))
+  if (String(field(headers, 'x-ratelimit-remaining')) === '0' || /rate limit/i.test(text))
     return { kind: 'primary' };
   return undefined;
 }

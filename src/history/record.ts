@@ -72,7 +72,7 @@ export function recordSample(
   const last = before.hourly[before.hourly.length - 1];
   const sameHour = last !== undefined && last.t === hour;
   if (sameHour && !options.merge) return history;
-  const times = samples.filter((s) => s.ok && s.responseMs !== undefined).map((s) => s.responseMs as number);
+  const times = samples.flatMap((s) => (s.ok && s.responseMs !== undefined ? [s.responseMs] : []));
   const ok = samples.filter((s) => s.ok).length;
   let hourly: Bucket[];
   if (sameHour) {
@@ -85,7 +85,7 @@ export function recordSample(
     );
     hourly = [...before.hourly.slice(0, -1), merged];
   } else {
-    const finalised = before.hourly.map(({ s: _dropped, ...rest }) => rest as Bucket);
+    const finalised = before.hourly.map(({ s: _dropped, ...rest }): Bucket => rest);
     hourly = [...finalised, bucketFrom(hour, ok, samples.length, times, true)];
   }
   hourly = hourly.filter((b) => b.t > now - HOURLY_KEEP_MS);
@@ -125,8 +125,7 @@ function largest(values: Array<number | null>): number | null {
  */
 function weightedMedian(hours: Bucket[]): number | null {
   const weighted = hours
-    .filter((b) => b.p50 !== null)
-    .map((b) => ({ value: b.p50 as number, weight: Math.max(1, b.ok) }))
+    .flatMap((b) => (b.p50 === null ? [] : [{ value: b.p50, weight: Math.max(1, b.ok) }]))
     .sort((a, b) => a.value - b.value);
   const total = weighted.reduce((n, w) => n + w.weight, 0);
   if (total === 0) return null;

@@ -4,7 +4,7 @@
  * fails the check, which opens an incident. Neither asks for a restart (no restart renews a certificate): the
  * result carries `noRecovery`, so the planner escalates to people instead.
  */
-import type { TLSSocket } from 'node:tls';
+import { TLSSocket } from 'node:tls';
 import type { ProbeResult } from '../probe/types.js';
 import { openConnection, type ConnectTarget } from './connect.js';
 import type { MonitorOptions } from './types.js';
@@ -43,11 +43,10 @@ export async function readCertificate(
   target: ConnectTarget,
   options: { verify: boolean; tls?: MonitorOptions['tls']; now: () => number },
 ): Promise<CertificateInfo> {
-  const socket = (await openConnection(target, {
-    rejectUnauthorized: options.verify,
-    ...options.tls,
-  })) as TLSSocket;
+  const socket = await openConnection(target, { rejectUnauthorized: options.verify, ...options.tls });
   try {
+    // With TLS options it is always a TLSSocket; the check gives getPeerCertificate its type.
+    if (!(socket instanceof TLSSocket)) throw new Error('the connection is not TLS');
     const certificate = socket.getPeerCertificate();
     const validTo = Date.parse(certificate?.valid_to ?? '');
     if (!Number.isFinite(validTo)) throw new Error('the server sent no certificate');

@@ -23,9 +23,7 @@ export function recordText(record: unknown): string {
   if (typeof record === 'string') return record.replace(/\.$/, '').toLowerCase();
   if (Array.isArray(record)) return record.join('');
   if (record && typeof record === 'object' && 'exchange' in record)
-    return String((record as { exchange: unknown }).exchange)
-      .replace(/\.$/, '')
-      .toLowerCase();
+    return String(record.exchange).replace(/\.$/, '').toLowerCase();
   return String(record);
 }
 

@@ -5,6 +5,7 @@
  * than `grace` is a run that never finished; `/fail` (or a non-zero `/<exit status>`) fails the check until the
  * next success. A scheduled Action cannot receive pings: there the check is "not checked", never "down".
  */
+import { field, isObject } from '../util/fields.js';
 import * as z from 'zod/mini';
 import { duration } from '../util/duration.js';
 import { formatDuration } from '../util/duration.js';
@@ -110,11 +111,11 @@ export function judgePings(
  * (or fail) the job. Checked on the raw config, before expansion; the message never quotes the value.
  */
 export function clearTokenProblems(raw: unknown): Array<{ path: string; message: string; fix: string }> {
-  const services = (raw as { services?: unknown } | null)?.services;
-  if (!services || typeof services !== 'object') return [];
+  const services = field(raw, 'services');
+  if (!isObject(services)) return [];
   const problems: Array<{ path: string; message: string; fix: string }> = [];
-  for (const [key, service] of Object.entries(services as Record<string, unknown>)) {
-    const token = (service as { token?: unknown } | null)?.token;
+  for (const [key, service] of Object.entries(services)) {
+    const token = field(service, 'token');
     if (typeof token === 'string' && !/^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(token.trim())) {
       const name = `${key.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_PING_TOKEN`;
       problems.push({

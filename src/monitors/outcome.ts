@@ -1,4 +1,5 @@
 /** Shared by the non-HTTP monitor types: a result from an error, in the HTTP probe's words and kinds. */
+import { codeOf } from '../util/fields.js';
 import { PrivateTargetError } from '../util/net-address.js';
 import { formatDuration } from '../util/duration.js';
 import type { ProbeResult } from '../probe/types.js';
@@ -11,7 +12,7 @@ export function failedOutcome(error: unknown, timeoutMs: number): Outcome {
   if (error instanceof ConnectTimeout)
     return { ok: false, kind: 'timeout', error: `timed out after ${formatDuration(timeoutMs)}` };
   if (error instanceof PrivateTargetError) return { ok: false, kind: 'network', error: error.message };
-  const code = (error as { code?: unknown } | null)?.code;
+  const code = codeOf(error);
   if (code === 'ECONNREFUSED') return { ok: false, kind: 'refused', error: 'connection refused' };
   if (code === 'ETIMEDOUT')
     return { ok: false, kind: 'timeout', error: `timed out after ${formatDuration(timeoutMs)}` };

@@ -17,11 +17,8 @@ import { formatDuration } from '../util/duration.js';
 /** Every built-in monitor type, one line each; the first is the default. */
 export const MONITORS = [http, heartbeat, tls, tcp, dns] as const;
 
-type Types<T extends readonly unknown[]> = {
-  readonly [K in keyof T]: T[K] extends { type: infer U } ? U : never;
-};
-export const MONITOR_TYPES = MONITORS.map((m) => m.type) as unknown as Types<typeof MONITORS>;
-export type MonitorType = (typeof MONITOR_TYPES)[number];
+export type MonitorType = (typeof MONITORS)[number]['type'];
+export const MONITOR_TYPES: readonly MonitorType[] = MONITORS.map((m) => m.type);
 
 // The key shapes by name (a type's keys are read here, not through MONITORS, whose probes refer to
 // ServiceConfig, which refers to these settings).
@@ -37,7 +34,7 @@ export type MonitorSettings = Partial<z.output<z.ZodMiniObject<AllKeys>>>;
 export function monitorFor(type: string | undefined): MonitorDescriptor {
   const found = MONITORS.find((m) => m.type === (type ?? 'http'));
   if (!found) throw new Error(`Unknown monitor type "${type}"; use one of ${MONITOR_TYPES.join(', ')}.`);
-  return found as unknown as MonitorDescriptor;
+  return found;
 }
 
 /**

@@ -3,6 +3,7 @@
  * URL (an SMTP or database port with TLS, a host behind a proxy). The chain and the host name are verified;
  * the days left are judged against `warnDays` (14) and `expiredDays` (3). No restart is asked for.
  */
+import { codeOf } from '../util/fields.js';
 import * as z from 'zod/mini';
 import { daysLeft, judgeCertificate, readCertificate, thresholds } from './certificate.js';
 import { failedOutcome, result } from './outcome.js';
@@ -53,7 +54,7 @@ export const tls = defineMonitor({
         options.confirm,
       );
       // An expired certificate is refused by the handshake: still no restart renews it.
-      const code = (error as { code?: unknown } | null)?.code;
+      const code = codeOf(error);
       return code === 'CERT_HAS_EXPIRED'
         ? {
             ...failed,

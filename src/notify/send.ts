@@ -1,3 +1,4 @@
+import { codeOf, field } from '../util/fields.js';
 import pLimit from 'p-limit';
 import { makeRedactor, secretValues } from '../util/secrets.js';
 import { isRetryableStatus, RetryableError, retryAfterFromHeaders, withRetry } from '../util/retry.js';
@@ -46,7 +47,7 @@ export interface SendResult {
 /** Targets that want this event (`on` filter; `test` goes to every target). */
 export function targetsFor(targets: NotifyTarget[], event: NotificationEvent): Array<[NotifyTarget, number]> {
   return targets
-    .map((t, i) => [t, i] as [NotifyTarget, number])
+    .map((t, i): [NotifyTarget, number] => [t, i])
     .filter(([t]) => event.transition === 'test' || !t.on || t.on.includes(event.transition));
 }
 
@@ -125,8 +126,7 @@ async function deliver(
       } catch (error: unknown) {
         if (deadline.aborted) throw new Error(`no answer within ${timeoutMs}ms`);
         const cause =
-          (error as { cause?: { code?: string } }).cause?.code ??
-          (error instanceof Error ? error.message : String(error));
+          codeOf(field(error, 'cause')) ?? (error instanceof Error ? error.message : String(error));
         throw new RetryableError(`could not connect (${cause})`);
       }
       if (response.ok) return void (await response.body?.cancel().catch(() => undefined));

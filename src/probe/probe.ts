@@ -1,3 +1,4 @@
+import { codeOf, field, ownField } from '../util/fields.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { ServiceConfig } from '../config/schema.js';
 import { formatDuration } from '../util/duration.js';
@@ -186,7 +187,7 @@ function walk(value: unknown, segments: string[]): { present: boolean; value?: u
         return walk(value[Number(key)], segments.slice(1));
       }
     } else if (Object.hasOwn(value, key)) {
-      const found = walk((value as Record<string, unknown>)[key], segments.slice(take));
+      const found = walk(ownField(value, key), segments.slice(take));
       if (found.present) return found;
     }
   }
@@ -232,8 +233,8 @@ function classifyError(error: unknown, aborted: boolean, timeoutMs: number): Out
     error: `timed out after ${formatDuration(timeoutMs)}`,
   } as const;
   if (error instanceof ProbeTimeout || aborted) return timedOut;
-  const refusedTarget = findCause(error, (e) => e instanceof PrivateTargetError);
-  if (refusedTarget) return { ok: false, kind: 'network', error: (refusedTarget as Error).message };
+  const refusedTarget = findCause(error, (e): e is PrivateTargetError => e instanceof PrivateTargetError);
+  if (refusedTarget) return { ok: false, kind: 'network', error: refusedTarget.message };
   const codes = errorCodes(error);
   if (codes.includes('UPTIME_TOO_MANY_REDIRECTS'))
     return { ok: false, kind: 'network', error: `more than ${MAX_REDIRECTS} redirects` };
@@ -259,20 +260,21 @@ function classifyError(error: unknown, aborted: boolean, timeoutMs: number): Out
 }
 
 /** The first error along the cause chain that matches. */
-function findCause(error: unknown, match: (e: unknown) => boolean, depth = 0): unknown {
+function findCause<T>(error: unknown, match: (e: unknown) => e is T, depth = 0): T | undefined {
   if (depth > 5 || error === null || typeof error !== 'object') return undefined;
   if (match(error)) return error;
-  return findCause((error as { cause?: unknown }).cause, match, depth + 1);
+  return findCause(field(error, 'cause'), match, depth + 1);
 }
 
 /** The `code`s along an error's cause chain (and inside an AggregateError). */
 function errorCodes(error: unknown, depth = 0): string[] {
   if (depth > 5 || error === null || typeof error !== 'object') return [];
   const codes: string[] = [];
-  const { code, cause, errors } = error as { code?: unknown; cause?: unknown; errors?: unknown };
-  if (typeof code === 'string') codes.push(code);
+  const code = codeOf(error);
+  const errors = field(error, 'errors');
+  if (code !== undefined) codes.push(code);
   if (Array.isArray(errors)) for (const e of errors) codes.push(...errorCodes(e, depth + 1));
-  codes.push(...errorCodes(cause, depth + 1));
+  codes.push(...errorCodes(field(error, 'cause'), depth + 1));
   return codes;
 }
 

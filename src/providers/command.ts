@@ -4,8 +4,10 @@
  * the whole process group is killed, so a hung `docker` never outlives the run; a command that exited is
  * done, and what it started in the background (`node server.mjs &`) is left running (docs/providers/command.md).
  */
+import { codeOf } from '../util/fields.js';
 import { spawn } from 'node:child_process';
 import { access } from 'node:fs/promises';
+import { Socket } from 'node:net';
 import * as z from 'zod/mini';
 import type { RecoveryAction, ServiceConfig } from '../config/schema.js';
 import { duration } from '../util/duration.js';
@@ -70,7 +72,7 @@ export function runCommand(
         if (child.pid) process.kill(-child.pid, signal);
       } catch (error: unknown) {
         // ESRCH: the group is already gone, which is what we wanted.
-        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+        if (codeOf(error) !== 'ESRCH') throw error;
       }
     };
     const stop = () => {
@@ -97,7 +99,8 @@ export function runCommand(
       options.signal?.removeEventListener('abort', stop);
       collecting = false;
       // Pipes still held by a background process: keep draining them, but never keep this process alive.
-      for (const stream of [child.stdout, child.stderr]) (stream as { unref?: () => void }).unref?.();
+      // They are sockets (net.Socket) when stdio is 'pipe'; Readable, their declared type, has no unref.
+      for (const stream of [child.stdout, child.stderr]) if (stream instanceof Socket) stream.unref();
       child.unref();
       const text = tail.subarray(Math.max(0, tail.length - OUTPUT_LIMIT)).toString('utf8');
       resolve({ exitCode, signal, timedOut, output: text.trim(), durationMs: Date.now() - started });

@@ -4,6 +4,7 @@
  * auth and validation errors never), and failures as ProviderError messages that name the service, the
  * provider, the operation, the cause and the fix — never a token.
  */
+import { field } from '../util/fields.js';
 import * as z from 'zod/mini';
 import { RetryableError, isRetryableStatus, retryAfterFromHeaders, withRetry } from '../util/retry.js';
 import { makeRedactor, secretValues } from '../util/secrets.js';
@@ -414,7 +415,7 @@ export function formatMs(ms: number): string {
  */
 function deepestCause(error: unknown): string {
   const isErrorLike = (e: unknown): e is { message: string; cause?: unknown } =>
-    typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string';
+    typeof field(e, 'message') === 'string';
   let current = error;
   for (let depth = 0; depth < 5 && isErrorLike(current) && isErrorLike(current.cause); depth++) {
     current = current.cause;

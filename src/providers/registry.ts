@@ -26,7 +26,7 @@ export function registerProvider(descriptor: ProviderDescriptor): void {
   descriptors.set(descriptor.type, descriptor);
   PROVIDER_NAMES[descriptor.type] = descriptor.displayName;
 }
-for (const descriptor of PROVIDERS) registerProvider(descriptor as ProviderDescriptor);
+for (const descriptor of PROVIDERS) registerProvider(descriptor);
 
 /** The descriptor of `type`; throws naming the known types. */
 export function descriptorFor(type: string): ProviderDescriptor {

@@ -31,7 +31,11 @@ export function monitoredMs(
  * Time-based uptime in percent: `100 × (1 − downtime / monitored time)`, over the last `windowMs`
  * (default: everything recorded; outages are kept 90 days). Undefined before any time was watched.
  */
-export function uptimeFromTime(record: ServiceRecord, now: number, windowMs?: number): number | undefined {
+export function uptimeFromTime(
+  record: Pick<ServiceRecord, 'outages' | 'monitoredMs' | 'firstCheckAt'>,
+  now: number,
+  windowMs?: number,
+): number | undefined {
   const watched = monitoredMs(record, now, windowMs);
   if (watched <= 0) return undefined;
   const down = downtimeMs(record, now, windowMs === undefined ? -Infinity : now - windowMs);

@@ -1,8 +1,28 @@
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
+import * as z from 'zod/mini';
 import type { ProbeResult } from '../probe/types.js';
 import { formatDuration } from '../util/duration.js';
 import { probeQueueName, type ProbeJobData } from './types.js';
+
+/** A location's answer, parsed: it comes through Redis from another process (maybe another version). */
+const probeResultsSchema = z.array(
+  z.object({
+    service: z.string(),
+    ok: z.boolean(),
+    kind: z.enum(['ok', 'status', 'body', 'json', 'timeout', 'refused', 'network', 'missed', 'certificate']),
+    status: z.optional(z.number()),
+    responseMs: z.number(),
+    at: z.number(),
+    error: z.optional(z.string()),
+    confirm: z.optional(z.boolean()),
+    local: z.optional(z.literal(true)),
+    certDaysLeft: z.optional(z.number()),
+    warning: z.optional(z.string()),
+    noRecovery: z.optional(z.literal(true)),
+    platformEvent: z.optional(z.string()),
+  }),
+);
 
 /**
  * Asks other locations to probe: a job on the location's own queue (`probes-fra`), its answer awaited through
@@ -38,7 +58,13 @@ export class LocationProber {
         removeOnComplete: { age: 60, count: 1000 },
         removeOnFail: { age: 600, count: 1000 },
       });
-      return (await job.waitUntilFinished(events, waitMs)) as ProbeResult[];
+      const answer = probeResultsSchema.safeParse(await job.waitUntilFinished(events, waitMs));
+      if (!answer.success) {
+        const issue = answer.error.issues[0];
+        return `answer not understood (${issue?.path.join('.') || 'results'}: ${issue?.message})`;
+      }
+      const results: ProbeResult[] = answer.data;
+      return results;
     } catch (error: unknown) {
       const message = error instanceof Error ? error.message : String(error);
       return /timed out/i.test(message)

@@ -1,5 +1,4 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
@@ -130,7 +129,10 @@ export async function startMetricsServer(options: {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
   });
-  const address = server.address() as AddressInfo;
+  const address = server.address();
+  // A TCP listener answers an AddressInfo (a string only for a pipe, null before listening).
+  if (address === null || typeof address === 'string')
+    throw new Error('the metrics server is not listening on TCP');
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `http://${host}:${address.port}`,

@@ -1,3 +1,4 @@
+import { field } from '../util/fields.js';
 import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import { resolveTuning, type Mode } from '../config/presets.js';
@@ -85,12 +86,13 @@ export async function syncSchedulers(
   const upserted: string[] = [];
   for (const watched of desired) {
     const current = byId.get(schedulerId(watched.repo));
-    const data = current?.template?.data as SweepJobData | undefined;
+    // What Redis holds (any writer's): read field by field, compared, never trusted as SweepJobData.
+    const data: unknown = current?.template?.data;
     if (
       current &&
       Number(current.every) === watched.everyMs &&
-      data?.version === watched.version &&
-      data?.mode === watched.mode
+      field(data, 'version') === watched.version &&
+      field(data, 'mode') === watched.mode
     )
       continue;
     await upsertRepo(queue, watched);

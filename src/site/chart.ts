@@ -31,14 +31,12 @@ export function responseChart(
   now: number,
   last?: { at: number; ms: number },
 ): string {
-  let points: Array<{ t: number; p50: number; p95: number; max: number }> = hourly
-    .filter((b) => b.t >= now - 7 * DAY_MS && b.p50 !== null)
-    .map((b) => ({
-      t: Math.min(b.t + HOUR_MS / 2, now),
-      p50: b.p50 as number,
-      p95: b.p95 ?? (b.p50 as number),
-      max: b.max ?? (b.p50 as number),
-    }));
+  let points: Array<{ t: number; p50: number; p95: number; max: number }> = hourly.flatMap(
+    ({ t, p50, p95, max }) =>
+      t >= now - 7 * DAY_MS && p50 !== null
+        ? [{ t: Math.min(t + HOUR_MS / 2, now), p50, p95: p95 ?? p50, max: max ?? p50 }]
+        : [],
+  );
   if (points.length === 0 && last) points = [{ t: last.at, p50: last.ms, p95: last.ms, max: last.ms }];
   const titleId = `${id}-title`;
   const descId = `${id}-desc`;

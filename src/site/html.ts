@@ -1,5 +1,5 @@
 import { formatBurn } from '../slo/burn.js';
-import { formatPercent, UPTIME_WINDOWS, type UptimeWindow } from '../history/uptime.js';
+import { formatPercent, UPTIME_WINDOW_NAMES, UPTIME_WINDOWS, type UptimeWindow } from '../history/uptime.js';
 import { formatDuration } from '../util/duration.js';
 import { shorten } from '../util/escape.js';
 import { responseChart } from './chart.js';
@@ -187,7 +187,7 @@ function uptimeWindows(s: ServiceView, now: number): string {
     return '<div><dt>Uptime</dt><dd data-window="none">—</dd><dd class="muted">no checks yet</dd></div>';
   const watchedMs = now - s.watchedSince;
   const out: string[] = [];
-  for (const w of Object.keys(UPTIME_WINDOWS) as UptimeWindow[]) {
+  for (const w of UPTIME_WINDOW_NAMES) {
     if (watchedMs >= UPTIME_WINDOWS[w])
       out.push(
         `<div><dt>Uptime ${WINDOW_NAMES[w]}</dt><dd data-window="${w}">${formatPercent(s.uptime[w])}</dd></div>`,

@@ -129,9 +129,11 @@ function serviceView(
     view.lastResponse = { at: record.health.lastCheckAt, ms: record.health.lastResponseMs };
   if (paused && pause.until !== undefined) view.pausedUntil = pause.until;
   if (record?.health.certDaysLeft !== undefined) view.certificateDaysLeft = record.health.certDaysLeft;
-  const day = recent.filter((b) => b.t > now - DAY_MS && b.p50 !== null);
-  const medians = day.map((b) => b.p50 as number).sort((a, b) => a - b);
-  const p95s = day.map((b) => b.p95 as number).sort((a, b) => a - b);
+  const day = recent.flatMap(({ t, p50, p95 }) =>
+    t > now - DAY_MS && p50 !== null ? [{ p50, p95: p95 ?? p50 }] : [],
+  );
+  const medians = day.map((b) => b.p50).sort((a, b) => a - b);
+  const p95s = day.map((b) => b.p95).sort((a, b) => a - b);
   if (medians.length) view.responseMs = { p50: percentile(medians, 50)!, p95: p95s[p95s.length - 1] };
   else if (record?.health.lastResponseMs !== undefined)
     view.responseMs = { p50: record.health.lastResponseMs, p95: record.health.lastResponseMs };

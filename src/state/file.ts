@@ -239,7 +239,7 @@ export class FileStateStore implements StateStore {
   private async removeOrphanTemps(): Promise<void> {
     const dir = dirname(this.path);
     const prefix = `.${basename(this.path)}.`;
-    const names = await readdir(dir).catch(() => [] as string[]);
+    const names = await readdir(dir).catch((): string[] => []);
     for (const name of names) {
       const match = name.startsWith(prefix)
         ? /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length))

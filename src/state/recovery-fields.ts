@@ -1,3 +1,4 @@
+import { keysOf } from '../util/fields.js';
 import * as z from 'zod/mini';
 import type { ServiceRecord } from './types.js';
 
@@ -44,7 +45,6 @@ export function recoveryRecordFields(field: Field): RecoveryFields {
       undefined,
     ),
   };
-  for (const key of Object.keys(out) as Array<keyof RecoveryFields>)
-    if (out[key] === undefined) delete out[key];
+  for (const key of keysOf(out)) if (out[key] === undefined) delete out[key];
   return out;
 }

@@ -116,8 +116,7 @@ function why(schema: z.ZodMiniType, value: unknown): string | undefined {
 
 function pick(value: unknown, path: PropertyKey[]): unknown {
   let v = value;
-  for (const key of path)
-    v = isObject(v) || Array.isArray(v) ? (v as Record<PropertyKey, unknown>)[key] : undefined;
+  for (const key of path) v = typeof v === 'object' && v !== null ? Reflect.get(v, key) : undefined;
   return v;
 }
 

@@ -21,9 +21,7 @@ export function isPrivateAddress(address: string): boolean {
   const bare = address.replace(/^\[|\]$/g, '');
   if (!ipaddr.isValid(bare)) return true; // not an address at all: refuse rather than guess
   let parsed = ipaddr.parse(bare);
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
-    parsed = (parsed as ipaddr.IPv6).toIPv4Address();
-  }
+  if (parsed instanceof ipaddr.IPv6 && parsed.isIPv4MappedAddress()) parsed = parsed.toIPv4Address();
   return parsed.range() !== 'unicast';
 }
 
@@ -67,10 +65,12 @@ const defaultLookup: LookupFunction = (hostname, options, callback) => dnsLookup
 export function guardedLookup(lookup: LookupFunction = defaultLookup) {
   return (
     hostname: string,
-    options: { all?: boolean; family?: number },
+    options: { all?: boolean; family?: number | 'IPv4' | 'IPv6' },
     callback: (error: Error | null, address: string | LookupAddress[], family?: number) => void,
   ): void => {
-    lookup(hostname, { family: options.family, all: true }, (error, addresses) => {
+    // undici's connector may name the family as Node's net options do: 4, 6, 'IPv4' or 'IPv6'.
+    const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
+    lookup(hostname, { family, all: true }, (error, addresses) => {
       if (error) return callback(error, '');
       const bad = addresses.find((a) => isPrivateAddress(a.address));
       if (bad) return callback(new PrivateTargetError(hostname, bad.address), '');

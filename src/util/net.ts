@@ -7,6 +7,7 @@
  * included, connects through that guarded dispatcher).
  * With HTTPS_PROXY/HTTP_PROXY set, undici's EnvHttpProxyAgent is used (it honours NO_PROXY).
  */
+import { field } from './fields.js';
 import { assertPublicHost, guardedLookup, type LookupFunction, type PrivateTargets } from './net-address.js';
 
 export { isPrivateAddress, PrivateTargetError, type PrivateTargets } from './net-address.js';
@@ -41,10 +42,10 @@ export function createSafeFetch(options: SafeFetchOptions = {}): typeof fetch {
   const maxRedirects = options.maxRedirects ?? MAX_REDIRECTS;
   const env = options.env ?? process.env;
   const proxied = Boolean(env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy);
-  let hop: Promise<typeof fetch> | undefined;
+  let hop: Promise<Hop> | undefined;
   const getHop = () => (hop ??= chooseHop(options, privateTargets, proxied));
 
-  return (async (input: string | URL | Request, init: RequestInit = {}) => {
+  return async (input: string | URL | Request, init: RequestInit = {}) => {
     const doFetch = await getHop();
     let url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
     let method = (init.method ?? 'GET').toUpperCase();
@@ -83,8 +84,11 @@ export function createSafeFetch(options: SafeFetchOptions = {}): typeof fetch {
       if (next.origin !== url.origin) headers = crossOriginHeaders(headers);
       url = next;
     }
-  }) as typeof fetch;
+  };
 }
+
+/** One request of a redirect chain (each hop is a URL and the init the safe fetch built for it). */
+type Hop = (url: URL, init: RequestInit) => Promise<Response>;
 
 /** Shared dispatchers of {@link chooseHop}: by the proxy variables' values, or by DNS lookup (tests inject their own). */
 const proxyAgents = new Map<string, import('undici').Dispatcher>();
@@ -95,7 +99,7 @@ async function chooseHop(
   options: SafeFetchOptions,
   privateTargets: PrivateTargets,
   proxied: boolean,
-): Promise<typeof fetch> {
+): Promise<Hop> {
   // The caller's fetch does each hop, except that under `deny` it must connect through the guarded
   // dispatcher below: a name checked public before the request can resolve to 127.0.0.1 when the
   // connection is made (DNS rebinding), and only the connect-time lookup sees that address.
@@ -120,27 +124,35 @@ async function chooseHop(
     if (!dispatcher)
       guardedAgents.set(
         key,
-        (dispatcher = new undici.Agent({ connect: { lookup: guardedLookup(options.lookup) as never } })),
+        (dispatcher = new undici.Agent({ connect: { lookup: guardedLookup(options.lookup) } })),
       );
   }
   // `dispatcher` is undici's option, honoured by Node's own fetch too (the same undici inside).
   const base = options.fetch;
-  if (base)
-    return ((url: URL, init: RequestInit) =>
-      base(url, { ...init, dispatcher } as RequestInit)) as typeof fetch;
-  return ((url: URL, init: RequestInit) =>
-    undici.fetch(url, { ...(init as object), dispatcher } as never)) as unknown as typeof fetch;
+  if (base) return (url, init) => base(url, { ...init, dispatcher });
+  return (url, init) => undici.fetch(url, { ...init, dispatcher });
+}
+
+/** A Headers object, by shape: undici's own class or another realm's is not `instanceof` the global one. */
+function isHeaders(headers: object): headers is Headers {
+  return typeof field(headers, 'get') === 'function' && typeof field(headers, 'forEach') === 'function';
 }
 
 function toPlainHeaders(headers: RequestInit['headers']): Record<string, string> {
   if (!headers) return {};
   if (Array.isArray(headers)) return Object.fromEntries(headers);
-  if (typeof (headers as Headers).get === 'function' && typeof (headers as Headers).forEach === 'function') {
+  if (isHeaders(headers)) {
     const out: Record<string, string> = {};
-    (headers as Headers).forEach((value, key) => (out[key] = value));
+    headers.forEach((value, key) => (out[key] = value));
     return out;
   }
-  return { ...(headers as Record<string, string>) };
+  // A header given several values is sent once, its values joined by commas (RFC 9110, 5.3).
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [
+      name,
+      typeof value === 'string' ? value : value.join(', '),
+    ]),
+  );
 }
 
 function crossOriginHeaders(headers: Record<string, string>): Record<string, string> {

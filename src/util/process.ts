@@ -1,3 +1,5 @@
+import { codeOf } from './fields.js';
+
 /** Whether `pid` is a live process on this host (`kill -0`). */
 export function processAlive(pid: number): boolean {
   try {
@@ -5,6 +7,6 @@ export function processAlive(pid: number): boolean {
     return true;
   } catch (error: unknown) {
     // EPERM: it exists, under another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return codeOf(error) === 'EPERM';
   }
 }

@@ -51,12 +51,18 @@ export function createRedactor(sources: RedactorSources = {}): (text: string) =>
 
 /** Redacts every string inside a JSON-like value (state before it is written, outputs). */
 export function redactDeep<T>(value: T, redact: (text: string) => string): T {
-  if (typeof value === 'string') return redact(value) as T;
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, redact)) as T;
+  // Strings stay strings, arrays arrays and objects keep their keys, so the value keeps its type T; the
+  // compiler can't follow that through the recursion over `unknown`, hence this one cast.
+  return redactJson(value, redact) as T;
+}
+
+function redactJson(value: unknown, redact: (text: string) => string): unknown {
+  if (typeof value === 'string') return redact(value);
+  if (Array.isArray(value)) return value.map((v) => redactJson(v, redact));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = redactDeep(v, redact);
-    return out as T;
+    for (const [k, v] of Object.entries(value)) out[k] = redactJson(v, redact);
+    return out;
   }
   return value;
 }

@@ -148,15 +148,18 @@ describe('the built CLI (dist/cli.js from the build) as a real process', () => {
   });
 
   // The two watches mostly wait out their duration: they run side by side.
-  it.concurrent('watch -d 3s exits 0 after its duration even with a service down, logging lines when piped', async () => {
-    const down = await startTestServer({ kind: 'status', status: 503 });
-    const root = await project({ api: down.url }, 'healthCheckInterval: 1s\n');
-    const r = await run(['watch', '-d', '3s'], { cwd: root });
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/API service is DOWN/);
-    expect(r.stdout).toContain('STATUS REPORT');
-    expect(r.stdout).not.toContain('\u001b[');
-  });
+  it.concurrent(
+    'watch -d 3s exits 0 after its duration even with a service down, logging lines when piped',
+    async () => {
+      const down = await startTestServer({ kind: 'status', status: 503 });
+      const root = await project({ api: down.url }, 'healthCheckInterval: 1s\n');
+      const r = await run(['watch', '-d', '3s'], { cwd: root });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/API service is DOWN/);
+      expect(r.stdout).toContain('STATUS REPORT');
+      expect(r.stdout).not.toContain('\u001b[');
+    },
+  );
 
   it.concurrent('watch in a terminal (script(1) gives it a pty) redraws the table in place', async () => {
     const up = await startTestServer();

@@ -171,7 +171,7 @@ describe("the README's CLI section", () => {
       const before = existsSync(state) ? readFileSync(state, 'utf8') : '';
       const probes = api.requests;
       const watching = runCli(args, { cwd, signal: stop.signal, env: { PATH: process.env.PATH } });
-      for (let i = 0; i < 200 && api.requests === probes; i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 500 && api.requests === probes; i++) await new Promise((r) => setTimeout(r, 20));
       expect(api.requests).toBeGreaterThan(probes);
       stop.abort();
       const run = await watching;

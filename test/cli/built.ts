@@ -1,34 +1,20 @@
-import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
-import { chmod, copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { copyBundles } from '../helpers/bundles.js';
 
 /**
  * The CLI bundled as `npm run bundle` bundles it (scripts/build.mjs: esbuild, ESM, node20, minified, the
- * require shim), but into a temporary folder so the repository's dist/ is never touched:
- * `<root>/package.json` and `<root>/dist/cli.js`. No cli/demo/ beside it: a copied bundle alone.
+ * require shim; built once per test run, test/helpers/bundles.ts), copied into a temporary folder so the
+ * repository's dist/ is never touched: `<root>/package.json` and `<root>/dist/cli.js`. No cli/demo/ beside it: a
+ * copied bundle alone.
  */
 export async function buildCli(): Promise<{ root: string; cli: string; cleanup: () => Promise<void> }> {
   const root = await mkdtemp(join(tmpdir(), 'uptime-built-cli-'));
-  await mkdir(join(root, 'dist'));
   await copyFile('package.json', join(root, 'package.json'));
+  await copyBundles(join(root, 'dist'), ['cli.js']);
   const cli = join(root, 'dist', 'cli.js');
-  await build({
-    absWorkingDir: process.cwd(),
-    entryPoints: ['cli/index.ts'],
-    outfile: cli,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    minify: true,
-    legalComments: 'none',
-    logLevel: 'warning',
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-  });
   await chmod(cli, 0o755);
   return { root, cli, cleanup: () => rm(root, { recursive: true, force: true }) };
 }

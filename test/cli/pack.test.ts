@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { root } from '../action/bundle.js';
+import { copyBundles } from '../helpers/bundles.js';
 
 /**
  * What `npx github:superparty/uptime-action --help` installs: the package as `npm pack` makes it (package.json's
@@ -55,7 +56,7 @@ function npmEnv(): NodeJS.ProcessEnv {
 /** The Node that npmEnv() runs. */
 const systemNode = () => execFileSync('node', ['--version'], { env: npmEnv(), encoding: 'utf8' }).trim();
 
-beforeAll(() => {
+beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'uptime-pack-'));
   stage = join(work, 'stage');
   // The files npm would pack from this checkout, copied, with dist/ replaced by a fresh build.
@@ -71,9 +72,7 @@ beforeAll(() => {
     mkdirSync(dirname(join(stage, path)), { recursive: true });
     copyFileSync(join(root, path), join(stage, path));
   }
-  execFileSync(process.execPath, [join(root, 'scripts/build.mjs'), '--outdir', join(stage, 'dist')], {
-    env: npmEnv(),
-  });
+  await copyBundles(join(stage, 'dist'));
   const packed = JSON.parse(
     execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], {
       cwd: stage,

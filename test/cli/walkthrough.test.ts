@@ -164,13 +164,15 @@ describe("the README's CLI section", () => {
         expect({ line: command.line, code: run.code }).toEqual({ line: command.line, code: 0 });
         continue;
       }
-      // `watch -d 10m` as written, stopped (as Ctrl-C would) once it has saved a check.
+      // `watch -d 10m` as written, stopped (as Ctrl-C would) once its first sweep has probed the service: the
+      // sweep under way completes, and the stop saves it (a healthy watch writes at most once a minute).
       const stop = new AbortController();
       const state = join(cwd, '.uptime', 'state.json');
       const before = existsSync(state) ? readFileSync(state, 'utf8') : '';
+      const probes = api.requests;
       const watching = runCli(args, { cwd, signal: stop.signal, env: { PATH: process.env.PATH } });
-      for (let i = 0; i < 200 && (!existsSync(state) || readFileSync(state, 'utf8') === before); i++)
-        await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 500 && api.requests === probes; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(api.requests).toBeGreaterThan(probes);
       stop.abort();
       const run = await watching;
       expect({ line: command.line, code: run.code }).toEqual({ line: command.line, code: 0 });
@@ -180,7 +182,8 @@ describe("the README's CLI section", () => {
 });
 
 describe('each provider page: its init writes a config that check accepts', () => {
-  it.each(PROVIDERS)(
+  // The six pages are independent (a folder each): their processes run side by side.
+  it.concurrent.each(PROVIDERS)(
     '%s',
     async (provider) => {
       const page = readFileSync(`docs/providers/${provider}.md`, 'utf8');

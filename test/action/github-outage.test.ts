@@ -55,6 +55,7 @@ describe('GitHub down for five minutes during a run', () => {
           api.set({ kind: 'up' });
           return { ok: true, detail: 'restarted' };
         },
+        redeploy: async () => ({ ok: false, detail: 'not needed here' }),
       };
       const config = parseConfig(
         {

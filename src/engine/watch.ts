@@ -71,12 +71,15 @@ class SweepLedger {
     if (result.changed) this.unsavedChange = true;
     this.publisher?.observe(result);
     if (this.publisher?.wantsWrite(result.state)) this.publishDue = true;
-    return this.unsavedChange || this.publishDue;
+    return this.unsavedChange || this.publishDue || this.store.owes?.() === true;
   }
 
   /** Whether anything is left that the end of the run must write. */
   get due(): boolean {
-    return this.pending.length > 0 && (this.unsavedChange || this.publishDue || this.persist === 'always');
+    return (
+      this.pending.length > 0 &&
+      (this.unsavedChange || this.publishDue || this.persist === 'always' || this.store.owes?.() === true)
+    );
   }
 
   /** Nothing to write: drops what a `changes` run need not keep (the next read is the truth). */

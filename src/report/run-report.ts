@@ -255,6 +255,7 @@ export function runResult(tally: RunTally, state: UptimeState, context: RunConte
     tokenProblems: tokenProblems(context, tally),
     dryRun: context.dryRun,
     stateUnavailable: context.stateUnavailable,
+    stateSavedLater: context.stateUnavailable !== undefined && context.wrote,
     lastActivityAt: context.lastActivityAt,
   });
   return {
@@ -275,7 +276,7 @@ export function runResult(tally: RunTally, state: UptimeState, context: RunConte
     warnings,
     failure: failureOf(config, down, services),
     state,
-    wrote: context.wrote && !context.stateUnavailable,
+    wrote: context.wrote,
     outcomes,
   };
 }
@@ -286,7 +287,7 @@ function warningsOf(tally: RunTally, context: RunContext): string[] {
   if (context.cronGap) warnings.push(context.cronGap);
   if (context.stateUnavailable)
     warnings.unshift(
-      `GitHub could not be reached (${context.stateUnavailable}): checked and recovered with an in-memory state; nothing was saved and no incident issue was written.`,
+      `GitHub could not be reached (${context.stateUnavailable}): checked and recovered with an in-memory state; no incident issue was written, and ${context.wrote ? 'the checks and repairs were saved once GitHub answered again' : 'nothing was saved'}.`,
     );
   return warnings;
 }

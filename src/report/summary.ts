@@ -47,6 +47,8 @@ export interface RunSummaryInput {
   dryRun?: boolean;
   /** Set when the state could not be read or written: why (`connect ECONNREFUSED api.github.com`). */
   stateUnavailable?: string;
+  /** The state was unreadable at the start, and the run's checks and repairs were saved once GitHub answered. */
+  stateSavedLater?: boolean;
   /** The repository's last activity (e.g. `pushed_at`), epoch ms: warns before the 60-day disable. */
   lastActivityAt?: number;
   /** The repository is public (the 60-day disable applies to public repositories). @default true */
@@ -141,7 +143,9 @@ export function renderRunSummary(input: RunSummaryInput): string {
   const callouts: string[] = [];
   if (input.stateUnavailable) {
     callouts.push(
-      `GitHub could not be reached (${input.stateUnavailable}): this run checked and recovered with the state kept in memory only; nothing was saved and no incident issue was written. The next run reads the saved state again.`,
+      input.stateSavedLater
+        ? `GitHub could not be reached at first (${input.stateUnavailable}): this run checked and recovered with the state kept in memory, wrote no incident issue, and saved its checks and repairs once GitHub answered again.`
+        : `GitHub could not be reached (${input.stateUnavailable}): this run checked and recovered with the state kept in memory only; nothing was saved and no incident issue was written. The next run reads the saved state again.`,
     );
   }
   if (input.publicRepository !== false) {

@@ -10,6 +10,7 @@ import { needsPings } from '../monitors/registry.js';
 import { descriptorFor } from '../providers/registry.js';
 import { runResult, RunTally, type RunContext, type RunResult } from '../report/run-report.js';
 import { MemoryStateStore } from '../state/memory.js';
+import { OfflineStore } from './offline-store.js';
 import { emptyState } from '../state/records.js';
 import type { StateStore, UptimeState } from '../state/types.js';
 import type { CheckNow } from '../events/check-now.js';
@@ -171,12 +172,17 @@ async function openRun(options: RunSweepOptions): Promise<OpenedRun> {
   if ('error' in read) {
     if (options.unreadableState === 'throw') throw read.error;
     const initial = emptyState();
+    // A dry run writes nothing anyway; any other run writes what it owes once GitHub answers again.
+    const store = deps.dryRun
+      ? new MemoryStateStore(initial, { now: () => deps.clock.now() })
+      : new OfflineStore(options.store, deps.clock, deps.logger, read.error);
     return {
+      // No recovery claims or incident issues on a state never read: an incident opened blind could be a second one.
       deps: { ...deps, store: undefined, incidents: undefined },
-      store: new MemoryStateStore(initial, { now: () => deps.clock.now() }),
+      store,
       initial,
       unavailable: unreadableBecause(read.error),
-      wrote: () => false,
+      wrote: () => store instanceof OfflineStore && store.wrote,
     };
   }
   let wrote = false;

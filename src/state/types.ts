@@ -137,4 +137,6 @@ export interface UptimeState {
 export interface StateStore {
   read(): Promise<UptimeState>;
   update(change: (state: UptimeState) => UptimeState | void): Promise<UptimeState>;
+  /** A write is owed now even without a change (a run that could not read the state, GitHub answering again). */
+  owes?(): boolean;
 }

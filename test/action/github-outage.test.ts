@@ -3,6 +3,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { runSweep } from '../../src/run/sweep.js';
 import { githubServices } from '../../src/run/github-services.js';
 import type { Provider } from '../../src/providers/types.js';
+import type { UptimeState } from '../../src/state/types.js';
 import { memoryLogger, testOctokit } from '../github/fixtures.js';
 import { virtualClock } from '../helpers/clock.js';
 import { checkRequests } from '../helpers/openapi.js';
@@ -11,9 +12,10 @@ import { startTestServer, type TestServer } from '../helpers/servers.js';
 
 /**
  * GitHub answering 500, 502 or a secondary rate limit for the first five minutes of a ten-minute watch while
- * the service is down: the run probes and restarts anyway, asks GitHub a bounded number of times (no storm),
- * and writes nothing on a state it never read (no incident opened blind, so none twice). Writing what such a
- * run owes once GitHub is back is not built (docs/troubleshooting.md, "GitHub was down during a run").
+ * the service is down: the run restarts it anyway, asks GitHub again only as often as it backs off (never
+ * before a `retry-after`), and once GitHub answers writes what it owes onto the shared state: its checks
+ * added to the totals, the outage and the repair. No incident is opened blind (so none twice), and the next
+ * run carries on from the state written.
  */
 const START = Date.UTC(2026, 5, 1, 12, 0, 0);
 const OUTAGE_MS = 5 * 60_000;
@@ -24,7 +26,7 @@ let restarts: number[];
 
 beforeEach(async () => {
   github = await startGitHubStub();
-  api = await startTestServer({ kind: 'status', status: 503 });
+  api = await startTestServer({ kind: 'up' });
   restarts = [];
 });
 afterEach(async () => {
@@ -32,68 +34,101 @@ afterEach(async () => {
   await Promise.all([github.close(), api.close()]);
 });
 
-const faults = {
-  '500': (during: () => boolean) => ({ serverError: { times: Infinity, status: 500, match: during } }),
-  '502': (during: () => boolean) => ({ serverError: { times: Infinity, status: 502, match: during } }),
-  'a secondary rate limit (403, retry-after 60)': (during: () => boolean) => ({
+type Fault = (during: () => boolean) => GitHubStub['faults'];
+const faults: Record<string, Fault> = {
+  '500': (during) => ({ serverError: { times: Infinity, status: 500, match: during } }),
+  '502': (during) => ({ serverError: { times: Infinity, status: 502, match: during } }),
+  'a secondary rate limit (403, retry-after 60)': (during) => ({
     secondaryRateLimit: { times: Infinity, retryAfterSeconds: 60, match: during },
   }),
 };
 
+function wiring(clock: ReturnType<typeof virtualClock>) {
+  // A restart that works: the service answers 200 from then on.
+  const provider: Provider = {
+    type: 'webhook',
+    restart: async () => {
+      restarts.push(clock.now());
+      api.set({ kind: 'up' });
+      return { ok: true, detail: 'restarted' };
+    },
+    redeploy: async () => ({ ok: false, detail: 'not needed here' }),
+  };
+  const config = parseConfig(
+    {
+      mode: 'extreme',
+      services: {
+        api: { name: 'API', url: api.url, recovery: { provider: 'webhook', url: 'http://127.0.0.1:9/hook' } },
+      },
+    },
+    'test',
+  );
+  return githubServices(config, {
+    owner: github.owner,
+    repo: github.repo,
+    client: testOctokit(github.url),
+    env: {},
+    clock,
+    logger: memoryLogger(),
+    fetch: globalThis.fetch,
+    provider: () => provider,
+  });
+}
+
+const saved = () => github.readJson('uptime-state', 'state.json') as UptimeState;
+
 describe('GitHub down for five minutes during a run', () => {
-  test.each(Object.keys(faults) as Array<keyof typeof faults>)(
-    'GitHub answering %s: the service is restarted anyway, GitHub is asked a bounded number of times, nothing is written blind',
+  test.each(Object.keys(faults))(
+    'GitHub answering %s: the service is restarted anyway, GitHub is not stormed, and the run writes what it owes once GitHub is back',
     async (kind) => {
-      const clock = virtualClock(START);
-      const during = () => clock.now() < START + OUTAGE_MS;
-      Object.assign(github.faults, faults[kind](during));
-      // A restart that works: the service answers 200 from then on.
-      const provider: Provider = {
-        type: 'webhook',
-        restart: async () => {
-          restarts.push(clock.now());
-          api.set({ kind: 'up' });
-          return { ok: true, detail: 'restarted' };
-        },
-        redeploy: async () => ({ ok: false, detail: 'not needed here' }),
+      const clock = virtualClock(START - 60_000);
+      // A first run while GitHub is fine: the shared state has a history of checks.
+      const first = wiring(clock);
+      await runSweep({ deps: first.engine, store: first.store, watchMs: 30_000 });
+      const before = saved().services.api;
+      expect(before.checks.total).toBeGreaterThan(0);
+
+      clock.set(START);
+      const failedAt: number[] = [];
+      const during = () => {
+        const down = clock.now() < START + OUTAGE_MS;
+        if (down) failedAt.push(clock.now());
+        return down;
       };
-      const config = parseConfig(
-        {
-          mode: 'extreme',
-          services: {
-            api: {
-              name: 'API',
-              url: api.url,
-              recovery: { provider: 'webhook', url: 'http://127.0.0.1:9/hook' },
-            },
-          },
-        },
-        'test',
-      );
-      const logger = memoryLogger();
-      const wiring = githubServices(config, {
-        owner: github.owner,
-        repo: github.repo,
-        client: testOctokit(github.url),
-        env: {},
-        clock,
-        logger,
-        fetch: globalThis.fetch,
-        provider: () => provider,
-      });
-      const result = await runSweep({ deps: wiring.engine, store: wiring.store, watchMs: 10 * 60_000 });
+      Object.assign(github.faults, faults[kind](during));
+      api.set({ kind: 'status', status: 503 });
+      const run = wiring(clock);
+      const result = await runSweep({ deps: run.engine, store: run.store, watchMs: 10 * 60_000 });
+
       // Recovery did not wait for GitHub.
-      expect(restarts.length).toBe(1);
+      expect(restarts).toHaveLength(1);
       expect(restarts[0]).toBeLessThan(START + OUTAGE_MS);
       expect(result.report.sweeps).toBeGreaterThanOrEqual(100);
-      expect(result.report.services.api.status).toBe('up');
-      // No storm: 120 sweeps, and GitHub was asked a handful of times (the read and its bounded retries).
-      expect(github.requests.length).toBeGreaterThan(0);
-      expect(github.requests.length).toBeLessThanOrEqual(5);
-      // Said once, in the summary; nothing written on a state never read, no incident opened blind.
-      expect(result.summary).toMatch(/could not|unavailable|unreachable/i);
-      expect(result.wrote).toBe(false);
-      expect(github.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+      // No storm: 120 sweeps, and GitHub asked again in a few bursts (a read and its two quick retries), the
+      // bursts at least 30 s apart and never sooner than GitHub's retry-after.
+      const bursts = failedAt.filter((at, i) => i === 0 || at - failedAt[i - 1] > 10_000);
+      expect(failedAt.length).toBeLessThanOrEqual(bursts.length * 3);
+      expect(bursts.length).toBeLessThanOrEqual(5);
+      const least = kind.includes('retry-after 60') ? 60_000 : 30_000;
+      for (let i = 1; i < bursts.length; i++) expect(bursts[i] - bursts[i - 1]).toBeGreaterThanOrEqual(least);
+      // What it owed is written once GitHub answered: its checks on top of the earlier ones, the outage, the repair.
+      expect(result.wrote).toBe(true);
+      const after = saved().services.api;
+      expect(after.health.status).toBe('up');
+      expect(after.repairs).toBe(before.repairs + 1);
+      // At least the 60 sweeps of the five minutes GitHub was down (at 5 s), on top of the earlier checks.
+      expect(after.checks.total).toBeGreaterThanOrEqual(before.checks.total + 60);
+      expect(after.outages.some((o) => o.start >= START && o.end !== undefined)).toBe(true);
+      // No incident opened blind, so none twice.
+      expect(github.issues).toHaveLength(0);
+
+      // The next run carries on from it.
+      clock.set(START + 15 * 60_000);
+      const next = wiring(clock);
+      const nextResult = await runSweep({ deps: next.engine, store: next.store, watchMs: 0 });
+      expect(nextResult.status).toBe('up');
+      expect(saved().services.api.checks.total).toBeGreaterThanOrEqual(after.checks.total);
+      expect(saved().services.api.repairs).toBe(after.repairs);
       expect(github.issues).toHaveLength(0);
     },
     30_000,

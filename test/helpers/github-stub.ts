@@ -52,6 +52,11 @@ export interface StubFaults {
   };
   /** Answer this many requests (matching `match`, default any) with `status` (a 500, a 502: GitHub down). */
   serverError?: { times: number; status: number; match?: (method: string, path: string) => boolean };
+  /**
+   * Apply this many requests (matching `match`) and then answer 500 anyway: the write landed, its answer was
+   * lost (a connection cut or a GitHub error after the commit).
+   */
+  lostAnswer?: { times: number; match?: (method: string, path: string) => boolean };
   /** Answer every other contents PUT with 409 (the first, the third, ...), without applying it. */
   conflictEveryOtherStateWrite?: boolean;
   /** Milliseconds added before each answer, so concurrent clients interleave. */
@@ -495,6 +500,11 @@ export async function startGitHubStub(options: StubOptions = {}) {
       const rest = path.slice(base.length);
       const route = table.find(([m, re]) => m === method && re.test(rest));
       if (route) [status, payload] = route[2](rest.match(route[1])!, body, url.searchParams);
+      const lost = faults.lostAnswer;
+      if (route && status < 300 && lost && lost.times > 0 && (!lost.match || lost.match(method, path))) {
+        lost.times--;
+        throw new HttpError(500, 'Server Error (injected after the write was applied)');
+      }
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       status = error.status;

@@ -351,6 +351,42 @@ export function parseStatusRanges(value: unknown): Array<[number, number]> | str
   return ranges;
 }
 
+/** One service's config with its defaults; a bad `expect.status` is added to `problems`. */
+function toServiceConfig(
+  key: string,
+  s: Parsed['services'][string],
+  problems: Array<{ path: string; message: string }>,
+): ServiceConfig {
+  const status = parseStatusRanges(s.expect?.status);
+  if (typeof status === 'string') problems.push({ path: `services.${key}.expect.status`, message: status });
+  let recovery: RecoveryConfig | undefined;
+  if (s.recovery) {
+    const defaults: RecoveryAction[] = descriptorFor(s.recovery.provider).defaultActions(s.recovery);
+    recovery = { ...s.recovery, actions: s.recovery.actions ?? defaults };
+  }
+  const settings: MonitorSettings = definedFields(s, keysOf(MONITOR_KEYS));
+  return {
+    id: key,
+    name: s.name ?? key,
+    ...(s.type && s.type !== 'http' ? { type: s.type } : {}),
+    url: s.url ?? monitorFor(s.type).target({ id: key, ...settings }),
+    ...(Object.keys(settings).length ? { monitor: settings } : {}),
+    method: s.method ?? 'GET',
+    headers: s.headers ?? {},
+    expect: {
+      status: typeof status === 'string' ? [] : status,
+      body: s.expect?.body,
+      json: s.expect?.json,
+    },
+    timeout: s.timeout,
+    recovery,
+    ...(s.dependsOn?.length ? { dependsOn: s.dependsOn } : {}),
+    ...(s.rollbackOn ? { rollbackOn: s.rollbackOn } : {}),
+    ...(s.burnRate ? { burnRate: s.burnRate } : {}),
+    ...(s.locations ? { locations: s.locations } : {}),
+  };
+}
+
 /** Fills defaults that depend on other keys; called after the schema passed. */
 export function toConfig(
   parsed: Parsed,
@@ -358,36 +394,7 @@ export function toConfig(
 ): Config | { problems: Array<{ path: string; message: string }> } {
   const problems: Array<{ path: string; message: string }> = [];
   const services: Record<string, ServiceConfig> = {};
-  for (const [key, s] of Object.entries(parsed.services)) {
-    const status = parseStatusRanges(s.expect?.status);
-    if (typeof status === 'string') problems.push({ path: `services.${key}.expect.status`, message: status });
-    let recovery: RecoveryConfig | undefined;
-    if (s.recovery) {
-      const defaults: RecoveryAction[] = descriptorFor(s.recovery.provider).defaultActions(s.recovery);
-      recovery = { ...s.recovery, actions: s.recovery.actions ?? defaults };
-    }
-    const settings: MonitorSettings = definedFields(s, keysOf(MONITOR_KEYS));
-    services[key] = {
-      id: key,
-      name: s.name ?? key,
-      ...(s.type && s.type !== 'http' ? { type: s.type } : {}),
-      url: s.url ?? monitorFor(s.type).target({ id: key, ...settings }),
-      ...(Object.keys(settings).length ? { monitor: settings } : {}),
-      method: s.method ?? 'GET',
-      headers: s.headers ?? {},
-      expect: {
-        status: typeof status === 'string' ? [] : status,
-        body: s.expect?.body,
-        json: s.expect?.json,
-      },
-      timeout: s.timeout,
-      recovery,
-      ...(s.dependsOn?.length ? { dependsOn: s.dependsOn } : {}),
-      ...(s.rollbackOn ? { rollbackOn: s.rollbackOn } : {}),
-      ...(s.burnRate ? { burnRate: s.burnRate } : {}),
-      ...(s.locations ? { locations: s.locations } : {}),
-    };
-  }
+  for (const [key, s] of Object.entries(parsed.services)) services[key] = toServiceConfig(key, s, problems);
   if (problems.length) return { problems };
   const tuning: Partial<Tuning> = definedFields(parsed, TUNING_KEYS);
   return {

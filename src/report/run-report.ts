@@ -235,8 +235,6 @@ export function runResult(tally: RunTally, state: UptimeState, context: RunConte
   const mode = tally.last?.mode ?? state.mode ?? config.mode;
   const status = overallStatus(Object.values(outcomes), context.uncheckedByDesign);
   const down = Object.values(outcomes).flatMap((o) => (o.status === 'down' ? [o.service] : []));
-  const incidents = new Set(tally.incidentNumbers());
-  for (const o of Object.values(outcomes)) if (o.incident !== undefined) incidents.add(o.incident);
   const services = Object.fromEntries(
     Object.entries(outcomes).map(([id, o]) => [id, serviceReport(tally, o, state, context.now)]),
   );
@@ -262,7 +260,7 @@ export function runResult(tally: RunTally, state: UptimeState, context: RunConte
     status,
     down,
     recovered: tally.recoveredServices(),
-    incidents: [...incidents].sort((a, b) => a - b),
+    incidents: incidentsOf(tally, outcomes),
     report: {
       mode,
       status,
@@ -279,6 +277,13 @@ export function runResult(tally: RunTally, state: UptimeState, context: RunConte
     wrote: context.wrote,
     outcomes,
   };
+}
+
+/** The incident numbers the run touched, ascending. */
+function incidentsOf(tally: RunTally, outcomes: Record<string, ServiceOutcome>): number[] {
+  const incidents = new Set(tally.incidentNumbers());
+  for (const o of Object.values(outcomes)) if (o.incident !== undefined) incidents.add(o.incident);
+  return [...incidents].sort((a, b) => a - b);
 }
 
 /** Problems worth an annotation: the sweeps' errors, a cron gap, and first an unreadable state. */

@@ -254,17 +254,6 @@ export function parseStateData(data: unknown): ParsedState {
       ],
     };
   }
-  if (data.services !== undefined && !isObject(data.services))
-    problems.push(`state: services reset (expected object, got ${kindOf(data.services)})`);
-  const rawServices = isObject(data.services) ? data.services : {};
-  const entries: Array<[string, ServiceRecord]> = [];
-  for (const id of Object.keys(rawServices)) {
-    if (FORBIDDEN_KEYS.has(id)) {
-      problems.push(`state: services.${id} dropped (not a usable name)`);
-      continue;
-    }
-    entries.push([id, recordOf(rawServices[id], `services.${id}`, problems)]);
-  }
   const optional = <T>(key: string, schema: z.ZodMiniType<T>): T | undefined => {
     if (data[key] === undefined) return undefined;
     const reason = why(schema, data[key]);
@@ -274,7 +263,7 @@ export function parseStateData(data: unknown): ParsedState {
   };
   const state: UptimeState = {
     version: 1,
-    services: Object.fromEntries(entries),
+    services: servicesOf(data.services, problems),
     pauses: mapOf(data.pauses, 'pauses', pauseSchema, problems),
     incidents: mapOf(data.incidents, 'incidents', incidentSchema, problems),
     unmonitored: listOf(data.unmonitored, 'unmonitored', outageSchema, problems, limits.MAX_UNMONITORED),
@@ -296,6 +285,22 @@ export function parseStateData(data: unknown): ParsedState {
   const updatedAt = optional('updatedAt', time);
   if (updatedAt !== undefined) state.updatedAt = updatedAt;
   return { state, problems };
+}
+
+/** The service records, each parsed on its own (a malformed one is reset, an unusable name dropped). */
+function servicesOf(raw: unknown, problems: string[]): Record<string, ServiceRecord> {
+  if (raw !== undefined && !isObject(raw))
+    problems.push(`state: services reset (expected object, got ${kindOf(raw)})`);
+  const services = isObject(raw) ? raw : {};
+  const entries: Array<[string, ServiceRecord]> = [];
+  for (const id of Object.keys(services)) {
+    if (FORBIDDEN_KEYS.has(id)) {
+      problems.push(`state: services.${id} dropped (not a usable name)`);
+      continue;
+    }
+    entries.push([id, recordOf(services[id], `services.${id}`, problems)]);
+  }
+  return Object.fromEntries(entries);
 }
 
 /** Parses stored state text: not JSON is reset like any malformed part. */

@@ -79,35 +79,7 @@ function holdDependent(
     plan.changed = true;
   }
   plan.services[id] = { ...plan.services[id], causedBy: root };
-  // The dependent's own incident becomes a line on the dependency's (one incident for the cascade).
-  const ownOpen = plan.incidents.filter((a) => a.service === id && a.type === 'open');
-  if (ownOpen.length) {
-    plan.incidents = plan.incidents.filter((a) => !(a.service === id && a.type === 'open'));
-    const rootOpen =
-      Object.hasOwn(state.incidents, root) ||
-      plan.incidents.some((a) => a.service === root && a.type === 'open');
-    if (!rootOpen) {
-      const kind = rootRecord.health.status === 'down' ? 'down' : 'degraded';
-      plan.incidents.push({
-        type: 'open',
-        service: root,
-        kind,
-        at: now,
-        body: openedBody(
-          config.services[root],
-          kind,
-          undefined,
-          `${rootName} is failing (${rootRecord.health.lastError ?? 'failed checks'}) and services that depend on it are down`,
-          now,
-        ),
-      });
-    }
-    plan.incidents.push({
-      type: 'comment',
-      service: root,
-      body: `🔗 **${service.name}** (\`${id}\`) is ${because} (its own check: ${neutralize(record.health.lastError ?? 'failed')}). Its recovery waits for ${rootName}'s; it gets its own incident only if it stays down after ${rootName} is back.`,
-    });
-  }
+  moveIncidentToRoot(plan, config, service, record, root, because);
   // What people are told says why (the notify targets read the status events).
   const why = (reason: string) => (reason.includes(because) ? reason : `${reason} (${because})`);
   plan.events = plan.events.map((e) =>
@@ -120,6 +92,47 @@ function holdDependent(
     service: id,
     reason: `${service.name} is ${because}: its recovery waits for ${rootName}'s`,
     nextAttemptAt: now + plan.tuning.healthCheckInterval,
+  });
+}
+
+/** The dependent's own incident becomes a line on the dependency's (one incident for the cascade). */
+function moveIncidentToRoot(
+  plan: SweepPlan,
+  config: Config,
+  service: ServiceConfig,
+  record: ServiceRecord,
+  root: string,
+  because: string,
+) {
+  const { state, now } = plan;
+  const id = service.id;
+  const rootName = config.services[root].name;
+  const rootRecord = recordIn(state, root)!;
+  if (!plan.incidents.some((a) => a.service === id && a.type === 'open')) return;
+  plan.incidents = plan.incidents.filter((a) => !(a.service === id && a.type === 'open'));
+  const rootOpen =
+    Object.hasOwn(state.incidents, root) ||
+    plan.incidents.some((a) => a.service === root && a.type === 'open');
+  if (!rootOpen) {
+    const kind = rootRecord.health.status === 'down' ? 'down' : 'degraded';
+    plan.incidents.push({
+      type: 'open',
+      service: root,
+      kind,
+      at: now,
+      body: openedBody(
+        config.services[root],
+        kind,
+        undefined,
+        `${rootName} is failing (${rootRecord.health.lastError ?? 'failed checks'}) and services that depend on it are down`,
+        now,
+      ),
+    });
+  }
+  plan.incidents.push({
+    type: 'comment',
+    service: root,
+    body: `🔗 **${service.name}** (\`${id}\`) is ${because} (its own check: ${neutralize(record.health.lastError ?? 'failed')}). Its recovery waits for ${rootName}'s; it gets its own incident only if it stays down after ${rootName} is back.`,
   });
 }
 

@@ -45,68 +45,65 @@ export function notificationEvents(
   state: UptimeState,
   config: Config,
 ): NotificationEvent[] {
-  const out: NotificationEvent[] = [];
-  const opened = new Map<string, { number: number; url?: string }>();
-  const resolved = new Map<string, { number: number; durationMs: number }>();
+  const incidents: IncidentsOfSweep = { opened: new Map(), resolved: new Map() };
   for (const e of events) {
-    if (e.type === 'incident-opened') opened.set(e.service, { number: e.number, url: e.url });
+    if (e.type === 'incident-opened') incidents.opened.set(e.service, { number: e.number, url: e.url });
     if (e.type === 'incident-resolved')
-      resolved.set(e.service, { number: e.number, durationMs: e.durationMs });
+      incidents.resolved.set(e.service, { number: e.number, durationMs: e.durationMs });
   }
-  for (const e of events) {
-    const name = config.services[e.service ?? '']?.name ?? e.service ?? '';
-    const open = e.service ? (opened.get(e.service) ?? openIncident(state, e.service)) : undefined;
-    const base = { service: e.service ?? '', serviceName: name };
-    if (e.type === 'status' && (e.to === 'down' || e.to === 'degraded')) {
-      const anchor = open ? `#${open.number}` : episodeStart(state, e.service, e.at);
-      out.push({
-        ...base,
-        id: notificationId(e.service, e.to, anchor),
-        transition: e.to,
-        at: e.at,
-        reason: e.reason,
-        incident: open,
-      });
-    } else if (e.type === 'escalated') {
-      const anchor = open ? `#${open.number}` : episodeStart(state, e.service, e.at);
-      out.push({
-        ...base,
-        id: notificationId(e.service, 'escalated', anchor),
-        transition: 'escalated',
-        at: e.at,
-        reason: e.reason,
-        incident: open,
-      });
-    } else if (e.type === 'burn') {
-      const marked = state.services[e.service]?.burnAlerts?.[e.kind] ?? e.at;
-      out.push({
-        ...base,
-        id: notificationId(e.service, 'burn', `${e.kind}@${marked}`),
-        transition: 'burn',
-        at: e.at,
-        reason: e.reason,
-        incident: open,
-      });
-    } else if (
-      e.type === 'status' &&
-      (e.from === 'down' || e.from === 'degraded') &&
-      (e.to === 'up' || e.to === 'slow')
-    ) {
-      const closed = resolved.get(e.service);
-      const outage = lastOutage(state, e.service);
-      const anchor = closed ? `#${closed.number}` : (outage?.start ?? e.at);
-      out.push({
-        ...base,
-        id: notificationId(e.service, 'resolved', anchor),
-        transition: 'resolved',
-        at: e.at,
-        reason: e.reason,
-        incident: closed ? { number: closed.number } : undefined,
-        durationMs: closed?.durationMs ?? (outage ? e.at - outage.start : undefined),
-      });
-    }
+  return events.flatMap((e) => notificationOf(e, state, config, incidents) ?? []);
+}
+
+/** The incidents a sweep opened and resolved, per service. */
+interface IncidentsOfSweep {
+  opened: Map<string, { number: number; url?: string }>;
+  resolved: Map<string, { number: number; durationMs: number }>;
+}
+
+/** The notification one engine event makes, if any. */
+function notificationOf(
+  e: EngineEvent,
+  state: UptimeState,
+  config: Config,
+  incidents: IncidentsOfSweep,
+): NotificationEvent | undefined {
+  const name = config.services[e.service ?? '']?.name ?? e.service ?? '';
+  const open = e.service ? (incidents.opened.get(e.service) ?? openIncident(state, e.service)) : undefined;
+  const base = { service: e.service ?? '', serviceName: name };
+  if (e.type === 'status' && (e.to === 'down' || e.to === 'degraded')) {
+    const anchor = open ? `#${open.number}` : episodeStart(state, e.service, e.at);
+    const id = notificationId(e.service, e.to, anchor);
+    return { ...base, id, transition: e.to, at: e.at, reason: e.reason, incident: open };
   }
-  return out;
+  if (e.type === 'escalated') {
+    const anchor = open ? `#${open.number}` : episodeStart(state, e.service, e.at);
+    const id = notificationId(e.service, 'escalated', anchor);
+    return { ...base, id, transition: 'escalated', at: e.at, reason: e.reason, incident: open };
+  }
+  if (e.type === 'burn') {
+    const marked = state.services[e.service]?.burnAlerts?.[e.kind] ?? e.at;
+    const id = notificationId(e.service, 'burn', `${e.kind}@${marked}`);
+    return { ...base, id, transition: 'burn', at: e.at, reason: e.reason, incident: open };
+  }
+  if (
+    e.type === 'status' &&
+    (e.from === 'down' || e.from === 'degraded') &&
+    (e.to === 'up' || e.to === 'slow')
+  ) {
+    const closed = incidents.resolved.get(e.service);
+    const outage = lastOutage(state, e.service);
+    const anchor = closed ? `#${closed.number}` : (outage?.start ?? e.at);
+    return {
+      ...base,
+      id: notificationId(e.service, 'resolved', anchor),
+      transition: 'resolved',
+      at: e.at,
+      reason: e.reason,
+      incident: closed ? { number: closed.number } : undefined,
+      durationMs: closed?.durationMs ?? (outage ? e.at - outage.start : undefined),
+    };
+  }
+  return undefined;
 }
 
 function openIncident(state: UptimeState, service: string): { number: number; url?: string } | undefined {

@@ -94,7 +94,20 @@ export function nextAction(input: {
   }
   if (!service.recovery) return escalate(`${service.name} ${what} and has no recovery configured`);
 
-  const actions = service.recovery.actions;
+  return ladderDecision(service, record, tuning, now, trigger, escalate);
+}
+
+/** The next step of the ladder for a service with recovery: act, wait for the budget's back-off, or escalate. */
+function ladderDecision(
+  service: ServiceConfig,
+  record: ServiceRecord,
+  tuning: Tuning,
+  now: number,
+  trigger: 'down' | 'predictive',
+  escalate: (reason: string) => Decision,
+): Decision {
+  const what = trigger === 'down' ? 'is down' : 'keeps degrading';
+  const actions = service.recovery?.actions ?? [];
   const action: RecoveryAction | undefined =
     trigger === 'predictive'
       ? actions.includes('restart')

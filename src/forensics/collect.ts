@@ -41,6 +41,20 @@ function within<T>(promise: Promise<T>, ms: number, budget: number): Promise<T> 
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** Forensics are a side dish: one try, no retries, and the budget bounds every request. */
+function readContext(ctx: ProviderContext, stop: AbortSignal, budget: number): ProviderContext {
+  return {
+    ...ctx,
+    signal: ctx.signal ? AbortSignal.any([ctx.signal, stop]) : stop,
+    onRetry: undefined,
+    timing: {
+      ...ctx.timing,
+      retries: 0,
+      requestTimeoutMs: Math.min(ctx.timing?.requestTimeoutMs ?? budget, budget),
+    },
+  };
+}
+
 /**
  * Asks the provider (when it can) for the latest deployment, the previous successful one and the last log lines
  * before detection. Never throws and never takes longer than the budget: what could not be had becomes one plain
@@ -63,18 +77,7 @@ export async function collectForensics(
   const started = Date.now();
   const left = () => budget - (Date.now() - started);
   const controller = new AbortController();
-  const signal = ctx.signal ? AbortSignal.any([ctx.signal, controller.signal]) : controller.signal;
-  // Forensics are a side dish: one try, no retries, and the budget bounds every request.
-  const readCtx: ProviderContext = {
-    ...ctx,
-    signal,
-    onRetry: undefined,
-    timing: {
-      ...ctx.timing,
-      retries: 0,
-      requestTimeoutMs: Math.min(ctx.timing?.requestTimeoutMs ?? budget, budget),
-    },
-  };
+  const readCtx = readContext(ctx, controller.signal, budget);
   try {
     if (!provider.deployments) {
       forensics.notes.push(

@@ -144,18 +144,7 @@ export async function detectCronGaps(options: CronGapOptions): Promise<CronGapRe
       warning: `Could not read the workflow's run history to check for delayed or dropped cron runs (${describeError(error)}).${hint}`,
     };
   }
-  const mine = runs
-    .filter(
-      (r) =>
-        r.id !== options.runId &&
-        (!options.workflowPath || r.path === undefined || r.path === options.workflowPath),
-    )
-    .map((r) => ({
-      start: Date.parse(r.run_started_at ?? r.created_at),
-      end: Date.parse(r.updated_at ?? r.run_started_at ?? r.created_at),
-    }))
-    .filter((r) => Number.isFinite(r.start) && r.start < options.now)
-    .sort((a, b) => a.start - b.start);
+  const mine = earlierRuns(runs, options);
   const parsed = options.schedule ? parseCronSchedule(options.schedule) : undefined;
   const overdue = (start: number) =>
     parsed?.ok ? overdueAfter(parsed.parsed, start) : start + GAP_FACTOR * options.intervalMs;
@@ -178,6 +167,22 @@ export async function detectCronGaps(options: CronGapOptions): Promise<CronGapRe
     warning = `The previous scheduled sweep started ${formatDuration(ms)} ago, ${parsed?.ok ? `and ${GAP_FACTOR} runs of the schedule "${parsed.expression}" have been due since` : `more than ${GAP_FACTOR} × the schedule's ${formatDuration(options.intervalMs)}`}: GitHub delayed or dropped runs. That time is recorded as unmonitored, not as uptime.`;
   }
   return { previousAt: previous?.start, gaps, warning };
+}
+
+/** This workflow's other runs, started before now, as time spans in start order. */
+function earlierRuns(runs: RunData[], options: CronGapOptions): Array<{ start: number; end: number }> {
+  return runs
+    .filter(
+      (r) =>
+        r.id !== options.runId &&
+        (!options.workflowPath || r.path === undefined || r.path === options.workflowPath),
+    )
+    .map((r) => ({
+      start: Date.parse(r.run_started_at ?? r.created_at),
+      end: Date.parse(r.updated_at ?? r.run_started_at ?? r.created_at),
+    }))
+    .filter((r) => Number.isFinite(r.start) && r.start < options.now)
+    .sort((a, b) => a.start - b.start);
 }
 
 /** Adds gaps the state does not hold yet (same start), keeping the list in time order. */

@@ -59,66 +59,75 @@ function fixFor(path: string): string | undefined {
 
 /** Turns zod's issues into problems that name the key, what is wrong and the fix. */
 export function describeIssues(issues: z.core.$ZodIssue[], raw: unknown): ConfigProblem[] {
-  return issues.map((issue) => {
-    const path = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') {
-      const keys = issue.keys;
-      const candidates = path === '' ? [...KNOWN_TOP_KEYS] : knownKeysAt(path, raw);
-      // Never "did you mean" the same key: a key valid for another provider is named as such.
-      const provider = /^services\.[^.]+\.recovery$/.test(path) ? providerAt(raw, issue.path) : undefined;
-      const hints = keys.map((k) => {
-        const near = closest(
-          k,
-          candidates.filter((c) => c !== k),
-        );
-        if (near) return `"${k}" (did you mean "${near}"?)`;
-        return provider ? `"${k}" (not a key of the ${provider} provider)` : `"${k}"`;
-      });
-      return {
-        path,
-        message: `unknown key${keys.length > 1 ? 's' : ''} ${hints.join(', ')}.`,
-        fix: candidates.length ? `remove it or use one of: ${candidates.join(', ')}.` : 'remove it.',
-      };
-    }
-    if (issue.code === 'invalid_type') {
-      const got = valueAt(raw, issue.path);
-      const what =
-        got === undefined ? 'is missing' : `must be ${article(issue.expected)}, not ${describe(got)}`;
-      return { path, message: `${what}.`, fix: fixFor(path) };
-    }
-    if (issue.code === 'invalid_value') {
-      const allowed = issue.values.map((v) => JSON.stringify(v)).join(', ');
-      const got = valueAt(raw, issue.path);
-      return {
-        path,
-        message: `${JSON.stringify(got)} is not allowed; expected one of ${allowed}.`,
-        fix: fixFor(path),
-      };
-    }
-    if (issue.code === 'too_small' || issue.code === 'too_big') {
-      const got = valueAt(raw, issue.path);
-      if (typeof got === 'string') {
-        // A text's length: never quote it (it may be a secret); name the variable it came from.
-        const ref = /\$\{([A-Za-z_][A-Za-z0-9_]*)/.exec(got)?.[1];
-        const size = issue.code === 'too_small' ? 'short' : 'long';
-        return {
-          path,
-          message: `${ref ? `the value of \${${ref}} is` : 'is'} too ${size}: ${lowerFirst(issue.message)}.`,
-          fix: ref ? `set ${ref} to a ${size === 'short' ? 'longer' : 'shorter'} value.` : fixFor(path),
-        };
-      }
-      return {
-        path,
-        message: `${describe(valueAt(raw, issue.path))} is out of range: ${lowerFirst(issue.message)}.`,
-        fix: fixFor(path),
-      };
-    }
+  return issues.map((issue) => describeIssue(issue, raw));
+}
+
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem {
+  const path = issue.path.map(String).join('.');
+  if (issue.code === 'unrecognized_keys') return unknownKeys(path, issue.keys, issue.path, raw);
+  if (issue.code === 'invalid_type') {
+    const got = valueAt(raw, issue.path);
+    const what =
+      got === undefined ? 'is missing' : `must be ${article(issue.expected)}, not ${describe(got)}`;
+    return { path, message: `${what}.`, fix: fixFor(path) };
+  }
+  if (issue.code === 'invalid_value') {
+    const allowed = issue.values.map((v) => JSON.stringify(v)).join(', ');
+    const got = valueAt(raw, issue.path);
     return {
       path,
-      message: issue.message.endsWith('.') ? issue.message : `${issue.message}.`,
+      message: `${JSON.stringify(got)} is not allowed; expected one of ${allowed}.`,
       fix: fixFor(path),
     };
+  }
+  if (issue.code === 'too_small' || issue.code === 'too_big') return outOfRange(path, issue, raw);
+  return {
+    path,
+    message: issue.message.endsWith('.') ? issue.message : `${issue.message}.`,
+    fix: fixFor(path),
+  };
+}
+
+function unknownKeys(path: string, keys: string[], at: PropertyKey[], raw: unknown): ConfigProblem {
+  const candidates = path === '' ? [...KNOWN_TOP_KEYS] : knownKeysAt(path, raw);
+  // Never "did you mean" the same key: a key valid for another provider is named as such.
+  const provider = /^services\.[^.]+\.recovery$/.test(path) ? providerAt(raw, at) : undefined;
+  const hints = keys.map((k) => {
+    const near = closest(
+      k,
+      candidates.filter((c) => c !== k),
+    );
+    if (near) return `"${k}" (did you mean "${near}"?)`;
+    return provider ? `"${k}" (not a key of the ${provider} provider)` : `"${k}"`;
   });
+  return {
+    path,
+    message: `unknown key${keys.length > 1 ? 's' : ''} ${hints.join(', ')}.`,
+    fix: candidates.length ? `remove it or use one of: ${candidates.join(', ')}.` : 'remove it.',
+  };
+}
+
+function outOfRange(
+  path: string,
+  issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig,
+  raw: unknown,
+): ConfigProblem {
+  const got = valueAt(raw, issue.path);
+  if (typeof got === 'string') {
+    // A text's length: never quote it (it may be a secret); name the variable it came from.
+    const ref = /\$\{([A-Za-z_][A-Za-z0-9_]*)/.exec(got)?.[1];
+    const size = issue.code === 'too_small' ? 'short' : 'long';
+    return {
+      path,
+      message: `${ref ? `the value of \${${ref}} is` : 'is'} too ${size}: ${lowerFirst(issue.message)}.`,
+      fix: ref ? `set ${ref} to a ${size === 'short' ? 'longer' : 'shorter'} value.` : fixFor(path),
+    };
+  }
+  return {
+    path,
+    message: `${describe(got)} is out of range: ${lowerFirst(issue.message)}.`,
+    fix: fixFor(path),
+  };
 }
 
 function knownKeysAt(path: string, raw: unknown): string[] {

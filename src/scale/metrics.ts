@@ -1,6 +1,26 @@
 import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** The location on every metric, and Node's own (memory, event loop) under the worker's prefix. */
+function withNodeDefaults(registry: Registry, location: string): void {
+  registry.setDefaultLabels({ location });
+  collectDefaultMetrics({ register: registry, prefix: 'uptime_worker_' });
+}
+
+/** Checks per second over the last minute, from the check times kept (oldest dropped as it is read). */
+function checksPerSecond(registry: Registry, recent: number[], clock: () => number): Gauge {
+  return new Gauge({
+    name: 'uptime_checks_per_second',
+    help: 'Checks per second over the last minute (rate(uptime_checks_total[1m]) without Prometheus)',
+    registers: [registry],
+    collect() {
+      const since = clock() - 60_000;
+      while (recent.length && recent[0] < since) recent.shift();
+      this.set(recent.length / 60);
+    },
+  });
+}
+
 /**
  * A worker's Prometheus metrics (prom-client, its own registry): checks, sweeps, queue lag, stalled jobs, the
  * last sweep per repository, location problems, and Node's defaults (memory, event loop).
@@ -21,26 +41,14 @@ export class ScaleMetrics {
     private readonly now: () => number = Date.now,
   ) {
     const registers = [this.registry];
-    this.registry.setDefaultLabels({ location });
-    collectDefaultMetrics({ register: this.registry, prefix: 'uptime_worker_' });
+    withNodeDefaults(this.registry, location);
     this.checks = new Counter({
       name: 'uptime_checks_total',
       help: 'HTTP checks made by this worker',
       labelNames: ['location'],
       registers,
     });
-    const recent = this.recentChecks;
-    const clock = this.now;
-    new Gauge({
-      name: 'uptime_checks_per_second',
-      help: 'Checks per second over the last minute (rate(uptime_checks_total[1m]) without Prometheus)',
-      registers,
-      collect() {
-        const since = clock() - 60_000;
-        while (recent.length && recent[0] < since) recent.shift();
-        this.set(recent.length / 60);
-      },
-    });
+    checksPerSecond(this.registry, this.recentChecks, this.now);
     this.sweeps = new Counter({
       name: 'uptime_sweeps_total',
       help: 'Sweep jobs, by outcome (swept, skipped, failed)',

@@ -30,10 +30,28 @@ export interface QuorumVerdict {
 
 const list = (names: string[]) => names.join(', ');
 
+/** The locations that gave no answer, and why. */
+function missingOf(observations: LocationObservation[]): Array<{ location: string; why: string }> {
+  return observations
+    .filter((o): o is { location: string; missing: string } => 'missing' in o)
+    .map((o) => ({ location: o.location, why: o.missing }));
+}
+
+/** The verdict's notes on the locations not counted and on a quorum lowered to the live locations. */
+function notesOf(missing: Array<{ location: string; why: string }>, quorum: number, applied: number) {
+  return {
+    missingNote: missing.length
+      ? `; not counted: ${missing.map((m) => `${m.location} (${m.why})`).join(', ')}`
+      : '',
+    loweredNote: applied < quorum ? `; quorum lowered from ${quorum} to ${applied} (live locations)` : '',
+  };
+}
+
 /**
  * Decides one service's verdict. `own` is the location running the sweep (its result is preferred when it
- * agrees with the verdict, so response times stay comparable sweep to sweep). Throws when no location answered
- * at all (the caller always has its own probe).
+ * agrees with the verdict, so response times stay comparable sweep to sweep). A probe the monitor itself could
+ * not make (`local`: out of sockets) says nothing about the service and is not counted. Throws when no location
+ * answered at all (the caller always has its own probe).
  */
 export function decideQuorum(
   observations: LocationObservation[],
@@ -43,24 +61,16 @@ export function decideQuorum(
   const answered = observations.filter((o): o is { location: string; result: ProbeResult } => 'result' in o);
   if (answered.length === 0)
     throw new Error('decideQuorum: no location answered; the sweeping worker always probes.');
-  // A probe the monitor itself could not make (`local`: out of sockets) says nothing about the service.
   const counted = answered.filter((o) => !o.result.local);
   const failing = counted.filter((o) => !o.result.ok);
   const ok = counted.filter((o) => o.result.ok);
-  const missing = observations
-    .filter((o): o is { location: string; missing: string } => 'missing' in o)
-    .map((o) => ({ location: o.location, why: o.missing }));
+  const missing = missingOf(observations);
   const applied = Math.max(1, Math.min(quorum, counted.length));
-  const lowered = applied < quorum ? { configuredQuorum: quorum } : {};
   const pick = (from: typeof answered) => (from.find((o) => o.location === own) ?? from[0]).result;
-  const missingNote = missing.length
-    ? `; not counted: ${missing.map((m) => `${m.location} (${m.why})`).join(', ')}`
-    : '';
-  const loweredNote =
-    applied < quorum ? `; quorum lowered from ${quorum} to ${applied} (live locations)` : '';
+  const { missingNote, loweredNote } = notesOf(missing, quorum, applied);
   const base = {
     quorum: applied,
-    ...lowered,
+    ...(applied < quorum ? { configuredQuorum: quorum } : {}),
     failingFrom: failing.map((o) => o.location).sort(),
     okFrom: ok.map((o) => o.location).sort(),
     missing,

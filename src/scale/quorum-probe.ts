@@ -22,6 +22,31 @@ export interface QuorumProbeOptions {
   waitFactor?: number;
 }
 
+/** One request to each remote location for these services' probes, each bounded by `waitMs`. */
+function askAll(
+  options: QuorumProbeOptions,
+  remote: string[],
+  waitMs: number,
+  services: string[],
+  confirm: boolean,
+): Map<string, Promise<ProbeResult[] | string>> {
+  const deadline = options.now() + waitMs;
+  const request = { repo: options.repo, version: options.version, services, confirm, deadline };
+  return new Map(remote.map((location) => [location, options.prober.ask(location, request, waitMs)]));
+}
+
+/** What one location said about one service: its result, or why there is none. */
+async function observationOf(
+  location: string,
+  asked: Promise<ProbeResult[] | string>,
+  service: string,
+): Promise<LocationObservation> {
+  const answer = await asked;
+  if (typeof answer === 'string') return { location, missing: answer };
+  const result = answer.find((r) => r.service === service);
+  return result ? { location, result } : { location, missing: 'did not probe it (an older config)' };
+}
+
 /**
  * The sweep's `probe` with a quorum of locations: the first check of a sweep asks every other live location
  * for all the repository's quorum services at once (one job per location), confirm and recovery-verify probes
@@ -32,7 +57,7 @@ export function quorumProbe(options: QuorumProbeOptions): {
   probe: EngineDeps['probe'];
   verdicts: Map<string, QuorumVerdict>;
 } {
-  const { engine, prober, own } = options;
+  const { engine, own } = options;
   const verdicts = new Map<string, QuorumVerdict>();
   const remote = options.live.filter((l) => l !== own);
   const quorumServices = Object.keys(engine.config.services).filter(
@@ -44,23 +69,7 @@ export function quorumProbe(options: QuorumProbeOptions): {
     options.onCheck?.();
     return engine.probe(service, probeOptions);
   };
-  const ask = (services: string[], confirm: boolean) =>
-    new Map(
-      remote.map((location) => [
-        location,
-        prober.ask(
-          location,
-          {
-            repo: options.repo,
-            version: options.version,
-            services,
-            confirm,
-            deadline: options.now() + waitMs,
-          },
-          waitMs,
-        ),
-      ]),
-    );
+  const ask = (services: string[], confirm: boolean) => askAll(options, remote, waitMs, services, confirm);
   let firstRound: Map<string, Promise<ProbeResult[] | string>> | undefined;
   const probe: EngineDeps['probe'] = async (service, probeOptions) => {
     const quorum = quorumOf(engine, service.id);
@@ -72,12 +81,7 @@ export function quorumProbe(options: QuorumProbeOptions): {
       : ask([service.id], probeOptions?.confirm ?? false);
     const [mine, ...theirs] = await Promise.all([
       local(service, probeOptions),
-      ...remote.map(async (location): Promise<LocationObservation> => {
-        const answer = await round.get(location)!;
-        if (typeof answer === 'string') return { location, missing: answer };
-        const result = answer.find((r) => r.service === service.id);
-        return result ? { location, result } : { location, missing: 'did not probe it (an older config)' };
-      }),
+      ...remote.map((location) => observationOf(location, round.get(location)!, service.id)),
     ]);
     const observations: LocationObservation[] = [
       { location: own, result: mine },

@@ -195,6 +195,26 @@ export function isNotAuthorized(message: string): boolean {
   return /not authori[sz]ed|unauthori[sz]ed|forbidden/i.test(message);
 }
 
+/** A GraphQL error as the provider's error: its message (bounded), and the fix it points at. */
+function graphqlError(
+  text: string | undefined,
+  site: CallSite,
+  auth: RailwayAuth,
+  ctx: ProviderContext,
+  fixFor: (message: string) => string | undefined,
+): Error {
+  const message = (text ?? 'unknown GraphQL error').slice(0, 300);
+  const auth401 = isNotAuthorized(message);
+  const fix =
+    fixFor(message) ??
+    (auth401
+      ? notAuthorizedFix(auth)
+      : /not found/i.test(message)
+        ? 'Check recovery.serviceId (Railway dashboard → service → Settings → Service ID) and environmentId.'
+        : "Check the service's recovery settings; if they are right, retry later.");
+  return providerError(site, message, fix, { auth: auth401, secrets: [auth.token], env: ctx.env });
+}
+
 /** Sends one document; GraphQL errors become ProviderErrors with the fix, rate-limit errors are retried. */
 export async function gql<S extends z.ZodMiniType>(
   schema: S,
@@ -225,18 +245,7 @@ export async function gql<S extends z.ZodMiniType>(
     },
   });
   const first = body.errors?.[0];
-  if (first) {
-    const message = (first.message ?? 'unknown GraphQL error').slice(0, 300);
-    const auth401 = isNotAuthorized(message);
-    const fix =
-      fixFor(message) ??
-      (auth401
-        ? notAuthorizedFix(full)
-        : /not found/i.test(message)
-          ? 'Check recovery.serviceId (Railway dashboard → service → Settings → Service ID) and environmentId.'
-          : "Check the service's recovery settings; if they are right, retry later.");
-    throw providerError(site, message, fix, { auth: auth401, secrets: [auth.token], env: ctx.env });
-  }
+  if (first) throw graphqlError(first.message, site, full, ctx, fixFor);
   if (body.data === undefined || body.data === null) {
     throw providerError(
       site,

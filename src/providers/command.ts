@@ -113,6 +113,26 @@ export function runCommand(
   });
 }
 
+/** Runs the command; a command that cannot start at all is the provider's error, with the fix. */
+async function start(
+  command: string,
+  options: Parameters<typeof runCommand>[1],
+  site: CallSite,
+  ctx: ProviderContext,
+): Promise<CommandRun> {
+  try {
+    return await runCommand(command, options);
+  } catch (error: unknown) {
+    const cause = error instanceof Error ? error.message : String(error);
+    throw providerError(
+      site,
+      `cannot start the command: ${cause}`,
+      'Check recovery.cwd exists and a shell (/bin/sh) is available.',
+      { env: ctx.env },
+    );
+  }
+}
+
 async function act(
   action: RecoveryAction,
   service: ServiceConfig,
@@ -140,23 +160,12 @@ async function act(
   // The variables it was given may be secrets too: their values never come back in the output.
   const given = (recovery.env ?? []).map((name) => env[name]);
   const redact = makeRedactor(secretValues(ctx.env, given));
-  let run: CommandRun;
-  try {
-    run = await runCommand(command, {
-      cwd: recovery.cwd,
-      timeoutMs: recovery.timeout,
-      env,
-      signal: ctx.signal,
-    });
-  } catch (error: unknown) {
-    const cause = error instanceof Error ? error.message : String(error);
-    throw providerError(
-      site,
-      `cannot start the command: ${cause}`,
-      'Check recovery.cwd exists and a shell (/bin/sh) is available.',
-      { env: ctx.env },
-    );
-  }
+  const run = await start(
+    command,
+    { cwd: recovery.cwd, timeoutMs: recovery.timeout, env, signal: ctx.signal },
+    site,
+    ctx,
+  );
   const output = redact(run.output);
   const took = formatMs(run.durationMs);
   if (run.timedOut) {

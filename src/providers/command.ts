@@ -5,9 +5,10 @@
  * done, and what it started in the background (`node server.mjs &`) is left running (docs/providers/command.md).
  */
 import { codeOf } from '../util/fields.js';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import * as z from 'zod/mini';
 import type { RecoveryAction, ServiceConfig } from '../config/schema.js';
 import { duration } from '../util/duration.js';
@@ -35,6 +36,38 @@ export interface CommandRun {
  */
 const OUTPUT_DRAIN_MS = 200;
 
+/** Keeps the last OUTPUT_LIMIT bytes of the child's output until `end()`, which returns them as text. */
+function outputTail(child: ChildProcessByStdio<null, Readable, Readable>): { end(): string } {
+  let tail = Buffer.alloc(0);
+  let collecting = true;
+  const keep = (chunk: Buffer) => {
+    if (!collecting) return;
+    tail = Buffer.concat([tail, chunk]);
+    if (tail.length > OUTPUT_LIMIT * 2) tail = tail.subarray(tail.length - OUTPUT_LIMIT);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  return {
+    end() {
+      collecting = false;
+      // Pipes still held by a background process: keep draining them, but never keep this process alive.
+      // They are sockets (net.Socket) when stdio is 'pipe'; Readable, their declared type, has no unref.
+      for (const stream of [child.stdout, child.stderr]) if (stream instanceof Socket) stream.unref();
+      child.unref();
+      return tail.subarray(Math.max(0, tail.length - OUTPUT_LIMIT)).toString('utf8');
+    },
+  };
+}
+
+/** Signals the command's whole process group; a group already gone is what we wanted. */
+function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  try {
+    if (pid) process.kill(-pid, signal);
+  } catch (error: unknown) {
+    if (codeOf(error) !== 'ESRCH') throw error;
+  }
+}
+
 /**
  * Runs one shell command in its own process group; never rejects for a failing command, only for spawn errors.
  * It is done when the shell exits, not when every holder of its output pipes has closed them: a server the
@@ -54,27 +87,12 @@ export function runCommand(
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let tail = Buffer.alloc(0);
-    let collecting = true;
-    const keep = (chunk: Buffer) => {
-      if (!collecting) return;
-      tail = Buffer.concat([tail, chunk]);
-      if (tail.length > OUTPUT_LIMIT * 2) tail = tail.subarray(tail.length - OUTPUT_LIMIT);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
+    const output = outputTail(child);
     let timedOut = false;
     let killTimer: NodeJS.Timeout | undefined;
     let drainTimer: NodeJS.Timeout | undefined;
     let settled = false;
-    const killGroup = (signal: NodeJS.Signals) => {
-      try {
-        if (child.pid) process.kill(-child.pid, signal);
-      } catch (error: unknown) {
-        // ESRCH: the group is already gone, which is what we wanted.
-        if (codeOf(error) !== 'ESRCH') throw error;
-      }
-    };
+    const killGroup = (signal: NodeJS.Signals) => signalGroup(child.pid, signal);
     const stop = () => {
       killGroup('SIGTERM');
       killTimer = setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS);
@@ -97,12 +115,7 @@ export function runCommand(
       clearTimeout(killTimer);
       clearTimeout(drainTimer);
       options.signal?.removeEventListener('abort', stop);
-      collecting = false;
-      // Pipes still held by a background process: keep draining them, but never keep this process alive.
-      // They are sockets (net.Socket) when stdio is 'pipe'; Readable, their declared type, has no unref.
-      for (const stream of [child.stdout, child.stderr]) if (stream instanceof Socket) stream.unref();
-      child.unref();
-      const text = tail.subarray(Math.max(0, tail.length - OUTPUT_LIMIT)).toString('utf8');
+      const text = output.end();
       resolve({ exitCode, signal, timedOut, output: text.trim(), durationMs: Date.now() - started });
     };
     child.on('exit', (exitCode, signal) => {

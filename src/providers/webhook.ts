@@ -27,6 +27,31 @@ export interface WebhookPayload {
 /** Characters of the webhook's answer kept in `ActionResult.output`. */
 export const WEBHOOK_EXCERPT_CHARS = 200;
 
+/** The shared secret `recovery.secretEnv` names (undefined without one); refused or unset is an error. */
+function sharedSecret(
+  recovery: ReturnType<typeof webhookRecovery>,
+  site: CallSite,
+  ctx: ProviderContext,
+): string | undefined {
+  if (!recovery.secretEnv) return undefined;
+  if (ctx.allowedEnv && !ctx.allowedEnv(recovery.secretEnv)) {
+    throw providerError(
+      site,
+      `recovery.secretEnv names ${recovery.secretEnv}, which this host does not let configs read`,
+      `Ask the operator to add ${recovery.secretEnv} to UPTIME_CONFIG_ENV, or use a variable it already lists.`,
+    );
+  }
+  const secret = Object.hasOwn(ctx.env, recovery.secretEnv) ? ctx.env[recovery.secretEnv] : undefined;
+  if (!secret) {
+    throw providerError(
+      site,
+      `${recovery.secretEnv} is not set`,
+      `Set the environment variable ${recovery.secretEnv} (recovery.secretEnv) to the webhook's shared secret.`,
+    );
+  }
+  return secret;
+}
+
 async function act(
   action: RecoveryAction,
   service: ServiceConfig,
@@ -35,25 +60,8 @@ async function act(
   const site: CallSite = { service, provider: 'webhook', operation: action };
   const recovery = webhookRecovery(service, site);
   const headers: Record<string, string> = { 'user-agent': 'uptime-action' };
-  let secret: string | undefined;
-  if (recovery.secretEnv) {
-    if (ctx.allowedEnv && !ctx.allowedEnv(recovery.secretEnv)) {
-      throw providerError(
-        site,
-        `recovery.secretEnv names ${recovery.secretEnv}, which this host does not let configs read`,
-        `Ask the operator to add ${recovery.secretEnv} to UPTIME_CONFIG_ENV, or use a variable it already lists.`,
-      );
-    }
-    secret = Object.hasOwn(ctx.env, recovery.secretEnv) ? ctx.env[recovery.secretEnv] : undefined;
-    if (!secret) {
-      throw providerError(
-        site,
-        `${recovery.secretEnv} is not set`,
-        `Set the environment variable ${recovery.secretEnv} (recovery.secretEnv) to the webhook's shared secret.`,
-      );
-    }
-    headers[recovery.secretHeader] = secret;
-  }
+  const secret = sharedSecret(recovery, site, ctx);
+  if (secret) headers[recovery.secretHeader] = secret;
   const payload: WebhookPayload = {
     service: service.id,
     name: service.name,

@@ -162,29 +162,28 @@ function build(
   second: string | undefined,
   dryRun: boolean,
 ): Command | string {
+  if (name === 'ack' || name === 'help') return { name };
+  if (name === 'status') return first === undefined ? { name } : { name, service: first };
+  // parseCommand counted the words already; checked again so `first` is a word, not an assumption.
+  if (first === undefined) return `\`/${name}\` needs ${name === 'mode' ? 'a mode' : 'a service'}.`;
   switch (name) {
-    case 'status':
-      return first === undefined ? { name } : { name, service: first };
     case 'restart':
     case 'redeploy':
     case 'rollback':
-      return { name, service: first!, dryRun };
+      return { name, service: first, dryRun };
     case 'mode': {
-      const mode = first!.toLowerCase();
-      if (!isOneOf(MODES, mode)) return `\`${echo(first!, 30)}\` is not a mode; use ${MODES.join(' or ')}.`;
+      const mode = first.toLowerCase();
+      if (!isOneOf(MODES, mode)) return `\`${echo(first, 30)}\` is not a mode; use ${MODES.join(' or ')}.`;
       return { name, mode };
     }
     case 'pause': {
-      if (second === undefined) return { name, service: first! };
+      if (second === undefined) return { name, service: first };
       const durationMs = parseCommandDuration(second);
       if (typeof durationMs === 'string') return durationMs;
-      return { name, service: first!, durationMs };
+      return { name, service: first, durationMs };
     }
     case 'resume':
-      return { name, service: first! };
-    case 'ack':
-    case 'help':
-      return { name };
+      return { name, service: first };
   }
 }
 

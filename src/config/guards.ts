@@ -3,7 +3,7 @@
  * are `Object.prototype` names, URLs with credentials, bare-number durations, and a slow threshold that the
  * timeout makes unreachable.
  */
-import { ownField } from '../util/fields.js';
+import { isList, ownField } from '../util/fields.js';
 import type { ConfigProblem } from './errors.js';
 
 /** Largest config file read, in bytes of YAML source. @default 1 MiB */
@@ -35,7 +35,7 @@ export function expansionProblem(raw: unknown): ConfigProblem | undefined {
     const value = stack.pop();
     nodes++;
     if (typeof value === 'string') chars += value.length;
-    else if (Array.isArray(value)) stack.push(...value);
+    else if (isList(value)) stack.push(...value);
     else if (value && typeof value === 'object') {
       for (const [k, v] of Object.entries(value)) {
         chars += k.length;

@@ -25,7 +25,7 @@ export const MONITOR_TYPES: readonly MonitorType[] = MONITORS.map((m) => m.type)
 type AllKeys = typeof httpKeys & typeof heartbeatKeys & typeof tlsKeys & typeof tcpKeys & typeof dnsKeys;
 
 /** Every type-specific service key, merged (a key two types share, like `host`, has one schema). */
-export const MONITOR_KEYS: AllKeys = Object.assign({}, httpKeys, heartbeatKeys, tlsKeys, tcpKeys, dnsKeys);
+export const MONITOR_KEYS: AllKeys = { ...httpKeys, ...heartbeatKeys, ...tlsKeys, ...tcpKeys, ...dnsKeys };
 
 /** The type-specific settings of a service (`every`, `host`, `warnDays`, ...), as validated. */
 export type MonitorSettings = Partial<z.output<z.ZodMiniObject<AllKeys>>>;

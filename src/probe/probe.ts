@@ -4,6 +4,7 @@ import type { ServiceConfig } from '../config/schema.js';
 import { formatDuration } from '../util/duration.js';
 import type { LookupFunction } from '../util/net-address.js';
 import { createSafeFetch, MAX_REDIRECTS, PrivateTargetError, type PrivateTargets } from '../util/net.js';
+import { nextChunk } from '../util/read.js';
 import type { ProbeResult } from './types.js';
 
 /** Most of a body read for the body/JSON assertions; the rest is discarded. @default 1 MiB */
@@ -137,8 +138,8 @@ async function readBody(response: Response, limit: number): Promise<string> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   while (size < limit) {
-    const { done, value } = await reader.read();
-    if (done) return decode(chunks);
+    const value = await nextChunk(reader);
+    if (!value) return decode(chunks);
     chunks.push(value.subarray(0, limit - size));
     size += Math.min(value.byteLength, limit - size);
   }

@@ -7,6 +7,7 @@
 import { field } from '../util/fields.js';
 import * as z from 'zod/mini';
 import { RetryableError, isRetryableStatus, retryAfterFromHeaders, withRetry } from '../util/retry.js';
+import { nextChunk } from '../util/read.js';
 import { makeRedactor, secretValues } from '../util/secrets.js';
 import { ProviderError, type ProviderContext, type ProviderTiming } from './types.js';
 import { CallBudgets, limitFor, sharedCallBudgets } from './call-budget.js';
@@ -342,8 +343,8 @@ export async function readCapped(response: Response, limit: number): Promise<str
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
+    const value = await nextChunk(reader);
+    if (!value) break;
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel().catch(() => undefined);

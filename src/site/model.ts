@@ -169,10 +169,11 @@ function incidentViews(
       log.push({ service, number: ref.number, url: ref.url, kind: ref.kind, openedAt: ref.openedAt });
   }
   for (const e of log) {
-    if (!names.has(e.service) || e.openedAt < now - 90 * DAY_MS) continue;
+    const serviceName = names.get(e.service);
+    if (serviceName === undefined || e.openedAt < now - 90 * DAY_MS) continue;
     out.push({
       service: e.service,
-      serviceName: names.get(e.service)!,
+      serviceName,
       kind: e.kind,
       start: e.openedAt,
       end: e.closedAt,
@@ -183,7 +184,8 @@ function incidentViews(
   }
   // Outages no incident issue covers (e.g. the CLI's local runs) are listed too, without a link.
   for (const [service, record] of Object.entries(state.services)) {
-    if (!names.has(service)) continue;
+    const serviceName = names.get(service);
+    if (serviceName === undefined) continue;
     for (const o of record.outages) {
       if ((o.end ?? now) < now - 90 * DAY_MS) continue;
       const covered = out.some(
@@ -192,7 +194,7 @@ function incidentViews(
       if (!covered)
         out.push({
           service,
-          serviceName: names.get(service)!,
+          serviceName,
           kind: 'down',
           start: o.start,
           end: o.end,

@@ -8,6 +8,11 @@ export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** An array of outside data, its items `unknown` (`Array.isArray` alone narrows to `any[]`). */
+export function isList(value: unknown): value is readonly unknown[] {
+  return Array.isArray(value);
+}
+
 /**
  * `value[key]` when `value` is an object that has that key, else undefined: reads a field of outside data
  * (a thrown error, a parsed document) without a cast. The caller still checks the field's type.

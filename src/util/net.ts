@@ -140,7 +140,9 @@ function isHeaders(headers: object): headers is Headers {
 
 function toPlainHeaders(headers: RequestInit['headers']): Record<string, string> {
   if (!headers) return {};
-  if (Array.isArray(headers)) return Object.fromEntries(headers);
+  // Pairs are `string[][]` in the fetch types, so Object.fromEntries would answer `any`: each pair is typed here.
+  if (Array.isArray(headers))
+    return Object.fromEntries(headers.map(([name, value]): [string, string] => [name, value]));
   if (isHeaders(headers)) {
     const out: Record<string, string> = {};
     headers.forEach((value, key) => (out[key] = value));

@@ -10,8 +10,8 @@ export async function readPrefix(response: Response, limit: number): Promise<str
   let size = 0;
   try {
     while (size < limit) {
-      const { done, value } = await reader.read();
-      if (done) break;
+      const value = await nextChunk(reader);
+      if (!value) break;
       chunks.push(value);
       size += value.byteLength;
     }
@@ -19,4 +19,18 @@ export async function readPrefix(response: Response, limit: number): Promise<str
     await reader.cancel().catch(() => undefined);
   }
   return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+}
+
+/**
+ * The next chunk of a response body, undefined at its end. The stream's type says `any`: the chunk is checked
+ * to be bytes (from any realm: a view of another realm's buffer is taken, never copied) before it is used.
+ */
+export async function nextChunk(
+  reader: ReadableStreamDefaultReader<unknown>,
+): Promise<Uint8Array | undefined> {
+  const { done, value } = await reader.read();
+  if (done) return undefined;
+  if (value instanceof Uint8Array) return value;
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  throw new TypeError(`A response body gave a chunk that is not bytes (${typeof value}).`);
 }

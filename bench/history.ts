@@ -5,7 +5,7 @@
  * response now and then, one short outage a week), the compare-and-swap memory store counting writes.
  */
 import { runSweep } from '../src/run/sweep.js';
-import { gitBlobSha, type SiteSink } from '../src/engine/site.js';
+import { gitBlobSha, type SiteSink } from '../src/site/sink.js';
 import { MemoryStateStore } from '../src/state/memory.js';
 import { makeWorld } from '../test/helpers/world.js';
 import { verdict, type SectionResult, type Target } from './lib/stats.js';
@@ -19,7 +19,7 @@ export interface HistoryBenchOptions {
   branchSite?: boolean;
 }
 
-/** GitHub API writes of one site commit through GitHubSiteSink (src/engine/site.ts): POST trees, POST commits, PATCH refs. */
+/** GitHub API writes of one site commit through GitHubSiteSink (src/site/sink.ts): POST trees, POST commits, PATCH refs. */
 export const SITE_COMMIT_REQUESTS = 3;
 
 /** The state branch's `site/` folder in memory, with GitHubSiteSink's contract (blob shas; one commit per write). */

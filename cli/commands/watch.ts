@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { resolveTuning } from '../../src/config/presets.js';
-import { SiteKeeper } from '../../src/engine/site.js';
-import { FileSiteSink } from '../../src/engine/site-file.js';
+import { SiteKeeper } from '../../src/site/sink.js';
+import { FileSiteSink } from '../../src/site/file-sink.js';
 import { effectiveMode } from '../../src/engine/sweep.js';
 import type { EngineEvent, SweepResult } from '../../src/engine/types.js';
 import type { Config } from '../../src/config/schema.js';

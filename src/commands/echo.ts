@@ -1,21 +1,16 @@
 /**
  * Text from a comment or an endpoint that a reply shows again is made inert first: no `@` mention pings,
  * no link or image renders, no backtick closes the code span around it, no HTML, one line, short.
- * The rules are the shared ones (src/util/redact.ts `neutralize`); issue references (`#12`) are defused too.
+ * The rules are the shared ones (src/util/redact.ts `neutralize`, with `issueRefs`: `#12` is defused too).
  */
-import { neutralize as neutralizeText } from '../util/redact.js';
+import { neutralize } from '../util/redact.js';
 
 const ZWSP = '\u200b';
-
-/** Makes untrusted text inert for Markdown on GitHub (mentions, links, backticks, HTML, `#n` references). */
-export function neutralize(text: string): string {
-  return neutralizeText(text).replace(/#(\d)/g, `#${ZWSP}$1`);
-}
 
 /** `neutralize` on one line of at most `max` characters: for a name or a word from a comment. */
 export function echo(text: string, max = 60): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  return neutralize(flat.length > max ? `${flat.slice(0, max - 1)}…` : flat);
+  return neutralize(flat.length > max ? `${flat.slice(0, max - 1)}…` : flat, { issueRefs: true });
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { RecoveryAction, ServiceConfig } from '../config/schema.js';
 import { applyAttempt, runManualAction, type ManualResult } from '../engine/manual.js';
 import { formatDuration } from '../util/duration.js';
-import { echo, neutralize } from './echo.js';
+import { echo } from './echo.js';
+import { neutralize } from '../util/redact.js';
 import { findService, unknownService, type CommandContext, type HandlerResult } from './context.js';
 
 /** `/restart`, `/redeploy` and `/rollback`: through `runManualAction` (pauses, restart budget, verify), persisted with `store.update`. */
@@ -95,7 +96,7 @@ function describeAttempt(
   // Both may quote what an endpoint or a process answered: shown inert.
   const [first, ...rest] = attempt.detail.split('\n');
   const headline = echo(first ?? '', 200);
-  const output = neutralize(rest.join('\n').trim());
+  const output = neutralize(rest.join('\n').trim(), { issueRefs: true });
   const details = output
     ? `\n\n<details><summary>Output</summary>\n\n\`\`\`\n${output}\n\`\`\`\n</details>`
     : '';
@@ -110,7 +111,7 @@ function describeAttempt(
     ? `it answered healthy after ${took}.`
     : `it did **not** answer healthy within ${took}; recovery continues on the next sweep.`;
   // A --force is said in the reply, so the audit entry on the incident records who went past what, and why.
-  const forced = attempt.forced ? `\n\n⚠️ ${neutralize(attempt.forced)}.` : '';
+  const forced = attempt.forced ? `\n\n⚠️ ${neutralize(attempt.forced, { issueRefs: true })}.` : '';
   return {
     ok: attempt.healthy,
     reply: `${past} **${service.name}** through ${provider} (${headline}); ${health}${forced}${details}`,

@@ -8,7 +8,8 @@ import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { rememberDelivery } from './deliveries.js';
 import { handleCommand, type CommandOutcome } from './handlers.js';
-import { defangMentions, echo, neutralize } from './echo.js';
+import { defangMentions, echo } from './echo.js';
+import { neutralize } from '../util/redact.js';
 import { parseCommand } from './parse.js';
 import { serviceConfigInput } from '../config/service-config.js';
 import {
@@ -161,7 +162,7 @@ export async function runCommentCommand(input: RunCommentInput): Promise<RunComm
     if (error instanceof ConfigError) {
       return fail(
         'config',
-        `I can't run that: the config is broken.\n\n\`\`\`\n${neutralize(error.message)}\n\`\`\``,
+        `I can't run that: the config is broken.\n\n\`\`\`\n${neutralize(error.message, { issueRefs: true })}\n\`\`\``,
       );
     }
     return fail(

@@ -11,7 +11,7 @@ import {
   type CommandContext,
   type HandlerResult,
 } from './context.js';
-import { neutralize } from './echo.js';
+import { neutralize } from '../util/redact.js';
 import { USAGE } from './parse.js';
 import { allowedCommands } from './permissions.js';
 
@@ -26,7 +26,10 @@ export async function status(ctx: CommandContext, name?: string): Promise<Handle
   const services: typeof state.services = {};
   for (const [id, record] of Object.entries(state.services))
     services[id] = record?.health?.lastError
-      ? { ...record, health: { ...record.health, lastError: neutralize(record.health.lastError) } }
+      ? {
+          ...record,
+          health: { ...record.health, lastError: neutralize(record.health.lastError, { issueRefs: true }) },
+        }
       : record;
   const reply = renderStatusMarkdown(
     ctx.config,

@@ -2,7 +2,7 @@ import type { Mode } from '../config/presets.js';
 import type { StateStore, UptimeState } from '../state/types.js';
 import type { CheckNow } from '../events/check-now.js';
 import type { Publisher } from './publish.js';
-import { SiteKeeper, type SiteSink } from './site.js';
+import { SiteKeeper, type SiteSink } from '../site/sink.js';
 import { mergeSweep, sweep, withSweptRecords } from './sweep.js';
 import type { EngineDeps, SweepResult } from './types.js';
 

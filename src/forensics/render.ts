@@ -2,7 +2,7 @@ import { deployRelation } from '../recovery/rollback.js';
 import type { Deployment } from '../providers/types.js';
 import { formatDuration } from '../util/duration.js';
 import { neutralize } from '../util/redact.js';
-import { redactLogLine } from './redact.js';
+import { redactLogLine } from '../util/redact.js';
 import type { Forensics } from './types.js';
 
 /** At most this many log lines and bytes of them in an incident. */

@@ -1,9 +1,15 @@
 import { z } from 'zod';
 import { requestData } from './request.js';
 import { CronExpressionParser, type CronExpression } from 'cron-parser';
-import type { Outage } from '../state/types.js';
 import { formatDuration } from '../util/duration.js';
 import { describeError, errorStatus, type GitHubClient, type RepoRef } from './client.js';
+
+/** A span of time nobody watched (the state's `Outage` shape; this module reads no state). */
+export interface Outage {
+  start: number;
+  end?: number;
+  reason?: string;
+}
 
 /**
  * Cron is not a heartbeat: GitHub delays scheduled runs and drops some under load. Each run reads its own

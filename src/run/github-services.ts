@@ -6,7 +6,7 @@ import type { HeartbeatView } from '../monitors/heartbeat-book.js';
 import type { MonitorOptions } from '../monitors/types.js';
 import { getProvider } from '../providers/registry.js';
 import type { Provider } from '../providers/types.js';
-import { GitHubSiteSink } from '../engine/site.js';
+import { GitHubSiteSink } from '../site/sink.js';
 import { GitHubStateStore } from '../state/github.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';

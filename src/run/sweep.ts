@@ -1,6 +1,6 @@
 import type { Mode } from '../config/presets.js';
 import { Publisher, type PublishReport, type PublisherOptions } from '../engine/publish.js';
-import { SiteKeeper, type SiteSink } from '../engine/site.js';
+import { SiteKeeper, type SiteSink } from '../site/sink.js';
 import type { EngineDeps, SweepResult } from '../engine/types.js';
 import { sweepLoop } from '../engine/watch.js';
 import { networkFailure } from '../github/client.js';

@@ -82,10 +82,11 @@ export function displayUrl(url: string): string {
 
 /**
  * Makes text from a comment or an endpoint inert in GitHub Markdown: HTML stripped, `@` mentions broken
- * with a zero-width space, Markdown links, images and autolinks defused, backticks escaped.
+ * with a zero-width space, Markdown links, images and autolinks defused, backticks escaped; with `issueRefs`
+ * also `#12` references (a reply that shows the text again must not link or notify another issue).
  */
-export function neutralize(text: string): string {
-  return String(text)
+export function neutralize(text: string, options: { issueRefs?: boolean } = {}): string {
+  const inert = String(text)
     .replace(/<[^>]*>/g, '')
     .replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'))
     .replace(/\\/g, '\\\\')
@@ -93,6 +94,7 @@ export function neutralize(text: string): string {
     .replace(/@(?=[A-Za-z0-9_-])/g, '@\u200b')
     .replace(/\b([a-z][a-z0-9+.-]*):\/\//gi, '$1[:]//')
     .replace(/\bwww\./gi, 'www[.]');
+  return options.issueRefs ? inert.replace(/#(\d)/g, '#\u200b$1') : inert;
 }
 
 /** A short, redacted, neutralised excerpt of what an endpoint answered (at most `max` characters). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { collectForensics } from '../../src/forensics/collect.js';
-import { redactLogLine } from '../../src/forensics/redact.js';
+import { redactLogLine } from '../../src/util/redact.js';
 import { MAX_LOG_BYTES, renderForensics } from '../../src/forensics/render.js';
 import type { Forensics } from '../../src/forensics/types.js';
 import type { Provider, ProviderContext } from '../../src/providers/types.js';
@@ -36,7 +36,7 @@ describe('forensics rendering', () => {
       '{"password": "hunter22"}',
       'AKIAABCDEFGHIJKLMNOP in use',
     ];
-    const out = lines.map(redactLogLine).join('\n');
+    const out = lines.map((line) => redactLogLine(line)).join('\n');
     for (const secret of [
       'abcdefgh12345678',
       'c2lnbmF0dXJlMTIz',

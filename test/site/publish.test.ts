@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
-import { GitHubSiteSink, gitBlobSha, publishSite } from '../../src/engine/site.js';
+import { GitHubSiteSink, gitBlobSha, publishSite } from '../../src/site/sink.js';
 import { GitHubStateStore } from '../../src/state/github.js';
 import { virtualClock } from '../helpers/clock.js';
 import { memoryLogger, testOctokit } from '../github/fixtures.js';

@@ -15,7 +15,7 @@ import { z } from 'zod';
 /** The one field of the published `status.json` read back: when it was rendered. */
 const GeneratedAtSchema = z.object({ generatedAt: z.string().optional() });
 import { hourStart } from '../history/record.js';
-import { renderSite } from '../site/index.js';
+import { renderSite } from './index.js';
 import type { UptimeState } from '../state/types.js';
 
 /**

@@ -1,7 +1,7 @@
 import { field } from '../util/fields.js';
 import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { gitBlobSha, type SiteSink } from './site.js';
+import { gitBlobSha, type SiteSink } from './sink.js';
 
 /**
  * The status site in a local folder (`uptime-action watch --site DIR`), beside `GitHubSiteSink`: the same

@@ -25,8 +25,7 @@ export class OfflineStore implements StateStore {
   private nextTryAt: number;
   private wait = FIRST_WAIT_MS;
   private tries = 0;
-  /** Whether the owed state reached GitHub during the run. */
-  wrote = false;
+  private written = false;
 
   constructor(
     private readonly shared: StateStore,
@@ -36,6 +35,11 @@ export class OfflineStore implements StateStore {
   ) {
     this.memory = new MemoryStateStore(emptyState(), { now: () => clock.now() });
     this.nextTryAt = clock.now() + this.waitAfter(failure);
+  }
+
+  /** Whether the owed state reached GitHub during the run. */
+  get wrote(): boolean {
+    return this.written;
   }
 
   async read(): Promise<UptimeState> {
@@ -55,7 +59,7 @@ export class OfflineStore implements StateStore {
 
   private async write(change: (state: UptimeState) => UptimeState | void): Promise<UptimeState> {
     const state = await this.shared.update(change);
-    this.wrote = true;
+    this.written = true;
     return state;
   }
 

@@ -1,14 +1,11 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
-import { parseConfig } from '../../src/config/load.js';
 import { runSweep } from '../../src/run/sweep.js';
-import { githubServices } from '../../src/run/github-services.js';
-import type { Provider } from '../../src/providers/types.js';
 import type { UptimeState } from '../../src/state/types.js';
-import { memoryLogger, testOctokit } from '../github/fixtures.js';
 import { virtualClock } from '../helpers/clock.js';
 import { checkRequests } from '../helpers/openapi.js';
 import { startGitHubStub, type GitHubStub } from '../helpers/github-stub.js';
 import { startTestServer, type TestServer } from '../helpers/servers.js';
+import { restartableApi } from './restartable-api.js';
 
 /**
  * GitHub answering 500, 502 or a secondary rate limit for the first five minutes of a ten-minute watch while
@@ -43,37 +40,8 @@ const faults: Record<string, Fault> = {
   }),
 };
 
-function wiring(clock: ReturnType<typeof virtualClock>) {
-  // A restart that works: the service answers 200 from then on.
-  const provider: Provider = {
-    type: 'webhook',
-    restart: async () => {
-      restarts.push(clock.now());
-      api.set({ kind: 'up' });
-      return { ok: true, detail: 'restarted' };
-    },
-    redeploy: async () => ({ ok: false, detail: 'not needed here' }),
-  };
-  const config = parseConfig(
-    {
-      mode: 'extreme',
-      services: {
-        api: { name: 'API', url: api.url, recovery: { provider: 'webhook', url: 'http://127.0.0.1:9/hook' } },
-      },
-    },
-    'test',
-  );
-  return githubServices(config, {
-    owner: github.owner,
-    repo: github.repo,
-    client: testOctokit(github.url),
-    env: {},
-    clock,
-    logger: memoryLogger(),
-    fetch: globalThis.fetch,
-    provider: () => provider,
-  });
-}
+const wiring = (clock: ReturnType<typeof virtualClock>) =>
+  restartableApi(github, api, clock, () => restarts.push(clock.now()));
 
 const saved = () => github.readJson('uptime-state', 'state.json') as UptimeState;
 

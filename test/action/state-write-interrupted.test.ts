@@ -1,15 +1,12 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
-import { parseConfig } from '../../src/config/load.js';
 import { runSweep } from '../../src/run/sweep.js';
-import { githubServices } from '../../src/run/github-services.js';
-import type { Provider } from '../../src/providers/types.js';
 import { parseStateText } from '../../src/state/schema.js';
 import type { UptimeState } from '../../src/state/types.js';
-import { memoryLogger, testOctokit } from '../github/fixtures.js';
 import { virtualClock } from '../helpers/clock.js';
 import { checkRequests } from '../helpers/openapi.js';
 import { startGitHubStub, type GitHubStub } from '../helpers/github-stub.js';
 import { startTestServer, type TestServer } from '../helpers/servers.js';
+import { restartableApi } from './restartable-api.js';
 
 /**
  * The Action interrupted while it writes the state branch: GitHub failing in the middle of creating the branch
@@ -33,36 +30,8 @@ afterEach(async () => {
   await Promise.all([github.close(), api.close()]);
 });
 
-function wiring(clock: ReturnType<typeof virtualClock>) {
-  const provider: Provider = {
-    type: 'webhook',
-    restart: async () => {
-      restarts++;
-      api.set({ kind: 'up' });
-      return { ok: true, detail: 'restarted' };
-    },
-    redeploy: async () => ({ ok: false, detail: 'not needed here' }),
-  };
-  const config = parseConfig(
-    {
-      mode: 'extreme',
-      services: {
-        api: { name: 'API', url: api.url, recovery: { provider: 'webhook', url: 'http://127.0.0.1:9/hook' } },
-      },
-    },
-    'test',
-  );
-  return githubServices(config, {
-    owner: github.owner,
-    repo: github.repo,
-    client: testOctokit(github.url),
-    env: {},
-    clock,
-    logger: memoryLogger(),
-    fetch: globalThis.fetch,
-    provider: () => provider,
-  });
-}
+const wiring = (clock: ReturnType<typeof virtualClock>) =>
+  restartableApi(github, api, clock, () => restarts++);
 
 async function run(clock: ReturnType<typeof virtualClock>, watchMs: number) {
   const w = wiring(clock);

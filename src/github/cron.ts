@@ -4,8 +4,8 @@ import { CronExpressionParser, type CronExpression } from 'cron-parser';
 import { formatDuration } from '../util/duration.js';
 import { describeError, errorStatus, type GitHubClient, type RepoRef } from './client.js';
 
-/** A span of time nobody watched (the state's `Outage` shape; this module reads no state). */
-export interface Outage {
+/** A span of time nobody watched: the shape of the state's `Outage`, declared here so github/ imports no state. */
+export interface Span {
   start: number;
   end?: number;
   reason?: string;
@@ -109,7 +109,7 @@ export interface CronGapReport {
   /** When the previous scheduled sweep of this workflow started (epoch ms); undefined when there was none. */
   previousAt?: number;
   /** Gaps longer than GAP_FACTOR × interval, oldest first, from the listed history up to now. */
-  gaps: Outage[];
+  gaps: Span[];
   /** One sentence for the job summary when the latest gap is too long. */
   warning?: string;
 }
@@ -154,7 +154,7 @@ export async function detectCronGaps(options: CronGapOptions): Promise<CronGapRe
   const parsed = options.schedule ? parseCronSchedule(options.schedule) : undefined;
   const overdue = (start: number) =>
     parsed?.ok ? overdueAfter(parsed.parsed, start) : start + GAP_FACTOR * options.intervalMs;
-  const gaps: Outage[] = [];
+  const gaps: Span[] = [];
   const reason = (ms: number) => `no scheduled sweep for ${formatDuration(ms)} (cron delayed or dropped)`;
   for (let i = 1; i < mine.length; i++) {
     if (mine[i].start > overdue(mine[i - 1].start)) {
@@ -192,7 +192,7 @@ function earlierRuns(runs: RunData[], options: CronGapOptions): Array<{ start: n
 }
 
 /** Adds gaps the state does not hold yet (same start), keeping the list in time order. */
-export function recordGaps(unmonitored: Outage[], gaps: Outage[]): Outage[] {
+export function recordGaps(unmonitored: Span[], gaps: Span[]): Span[] {
   const known = new Set(unmonitored.map((o) => o.start));
   const added = gaps.filter((g) => !known.has(g.start));
   return added.length ? [...unmonitored, ...added].sort((a, b) => a.start - b.start) : unmonitored;

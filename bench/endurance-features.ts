@@ -55,6 +55,11 @@ class CountingIncidentLog implements IncidentLog {
   async findOpen(service: ServiceConfig) {
     return this.openRefs.get(service.id);
   }
+  async openIncidents(services: readonly ServiceConfig[]) {
+    return Object.fromEntries(
+      services.flatMap((s) => (this.openRefs.has(s.id) ? [[s.id, this.openRefs.get(s.id)!]] : [])),
+    );
+  }
   async open(service: ServiceConfig, kind: 'down' | 'degraded', _body: string, at: number) {
     let ref = this.openRefs.get(service.id);
     if (!ref) {

@@ -79,6 +79,7 @@ export async function runCascade(
     logger: silentLogger,
     incidents: {
       findOpen: async () => undefined,
+      openIncidents: async () => ({}),
       open: async (_s, kind, _b, at) => ({ number: ++incidents, openedAt: at, kind }),
       comment: async () => undefined,
       resolve: async () => undefined,

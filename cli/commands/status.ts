@@ -50,7 +50,9 @@ function statusJson(config: Config, state: UptimeState, mode: Mode, now: number)
         r.id,
         {
           name: r.name,
-          status: r.failing ? 'failing' : r.status,
+          // As `sweep --json` says it (src/report/status.ts): a failed check not yet called down is degraded.
+          status: r.failing ? 'degraded' : r.status,
+          ...(r.failing ? { failing: true } : {}),
           error: r.lastError ?? null,
           uptimePercent: r.uptimeTimePercent ?? r.uptimePercent ?? null,
           responseMs: r.lastResponseMs ?? null,

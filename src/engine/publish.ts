@@ -73,6 +73,11 @@ export class Publisher {
   private readonly me = outboxOwner(0);
   /** Messages whose send settled here, not yet removed from the stored outbox. */
   private readonly settled = new Set<string>();
+  /**
+   * Messages this publisher has started to send and that may still be in the stored outbox. One of its own
+   * pending messages missing here was recorded by a write whose answer was lost, and is sent by the next write.
+   */
+  private dispatched = new Set<string>();
   /** What the last `apply` removed from the outbox and dropped for its age. */
   private lastSettled: string[] = [];
   private lastExpired: OutboxEntry[] = [];
@@ -140,7 +145,11 @@ export class Publisher {
       me: this.me,
       now: this.deps.clock.now(),
       settled: this.settled,
+      dispatched: this.dispatched,
     });
+    // Forget what left the stored outbox (settled here or by another run): the set stays as small as it is.
+    const stored = new Set((current.outbox ?? []).map((e) => e.event.id));
+    this.dispatched = new Set([...this.dispatched].filter((id) => stored.has(id)));
     this.lastClaim = step.toSend.map((e) => (e.tries ? { ...e.event, tries: e.tries } : e.event));
     this.lastSettled = [...this.settled];
     this.lastExpired = step.expired;
@@ -164,6 +173,12 @@ export class Publisher {
     if (this.deps.dryRun) return;
     for (const entry of expired) void this.recordFailure(expiredFailure(entry), [entry.event]);
     if (mine.length === 0) return;
+    for (const event of mine) this.dispatched.add(event.id);
+    this.dispatch(mine, store);
+  }
+
+  /** Sends `mine` in the background and settles it (removed from the stored outbox through `store`, if any). */
+  private dispatch(mine: NotificationEvent[], store?: StateStore): void {
     this.report.claimedCount += mine.length;
     keepNewest(this.report.claimed, mine);
     const job: Promise<void> = this.send(mine)
@@ -175,6 +190,21 @@ export class Publisher {
       )
       .finally(() => this.sending.delete(job));
     this.sending.add(job);
+  }
+
+  /**
+   * The run ends without its write: the transitions observed since the last write were claimed nowhere, and
+   * no later run will know of them. Sends them now, unrecorded (a concurrent run that did record one sends it
+   * too, with the same id), rather than lose a "down".
+   */
+  sendUnrecorded(state: UptimeState): void {
+    const mine = pendingNotifications(state, this.events);
+    this.events = [];
+    if (this.deps.dryRun || mine.length === 0) return;
+    this.deps.logger.warn(
+      `the state could not be written: sending ${mine.length} notification(s) without recording them (a repeat carries the same X-Uptime-Id)`,
+    );
+    this.dispatch(mine);
   }
 
   /** Marks a batch settled: removed from the stored outbox now (`store`) or by the next write. */

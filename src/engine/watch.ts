@@ -82,6 +82,18 @@ class SweepLedger {
     );
   }
 
+  /**
+   * The end of the run: writes what is due. A write that never lands leaves the transitions since the last one
+   * claimed nowhere: they are sent anyway (at least once; the same ids let a receiver drop a repeat), not lost
+   * with the run.
+   */
+  async finish(state: UptimeState): Promise<UptimeState> {
+    if (!this.due) return state;
+    const saved = await this.save();
+    if (!saved) this.publisher?.sendUnrecorded(state);
+    return saved ?? state;
+  }
+
   /** Nothing to write: drops what a `changes` run need not keep (the next read is the truth). */
   settle(): void {
     if (this.persist === 'changes') this.pending = [];
@@ -188,8 +200,7 @@ export async function sweepLoop(
       only = await options.checkNow.wait(wait, clock, options.signal);
     else if (wait > 0 && !options.signal?.aborted) await clock.sleep(wait, options.signal);
   }
-  if (ledger.due) state = (await ledger.save()) ?? state;
-  return { last, state };
+  return { last, state: await ledger.finish(state) };
 }
 
 /**

@@ -46,6 +46,13 @@ export class FileIncidentLog implements IncidentLog {
     return (await this.readIndex()).open[service.id];
   }
 
+  async openIncidents(services: readonly ServiceConfig[]): Promise<Record<string, IncidentRef>> {
+    const { open } = await this.readIndex();
+    return Object.fromEntries(
+      services.flatMap((s) => (Object.hasOwn(open, s.id) ? [[s.id, open[s.id]]] : [])),
+    );
+  }
+
   async open(
     service: ServiceConfig,
     kind: IncidentRef['kind'],

@@ -78,6 +78,32 @@ export class GitHubIncidentLog implements IncidentLog {
     }
   }
 
+  async openIncidents(services: readonly ServiceConfig[]): Promise<Record<string, IncidentRef>> {
+    try {
+      // One page, oldest first: a repository with more than 100 open incidents has other trouble, and the
+      // per-service lookup before opening one still finds the rest.
+      const issues = await requestData(
+        this.options.client,
+        'GET /repos/{owner}/{repo}/issues',
+        { ...this.repo, state: 'open', labels: 'incident', per_page: 100, sort: 'created', direction: 'asc' },
+        z.array(IssueSchema),
+      );
+      const found: Record<string, IncidentRef> = {};
+      for (const issue of issues) {
+        if (issue.pull_request) continue;
+        const names = new Set(issue.labels.map((label) => (typeof label === 'string' ? label : label.name)));
+        const service = services.find((s) => names.has(serviceLabel(s)));
+        if (service && !Object.hasOwn(found, service.id)) found[service.id] = toRef(issue);
+      }
+      return found;
+    } catch (error) {
+      throw new IncidentError(
+        `Could not list the open incident issues of ${this.options.owner}/${this.options.repo} (${describeError(error)}). Fix: ${fixFor(errorStatus(error), needs, error)}`,
+        { cause: error },
+      );
+    }
+  }
+
   async open(
     service: ServiceConfig,
     kind: IncidentRef['kind'],

@@ -74,16 +74,31 @@ export interface OutboxStep<S> {
   expired: OutboxEntry[];
 }
 
+/** What {@link stepOutbox} knows of this process's own sends. */
+export interface OutboxStepOptions {
+  me: OutboxOwner;
+  now: number;
+  /** Messages whose send settled here, to remove. */
+  settled: ReadonlySet<string>;
+  /**
+   * Messages this process has started to send. One of its own pending messages that is not in this set was
+   * recorded by a write whose answer was lost (GitHub applied it, then answered 500): it is sent now.
+   */
+  dispatched?: ReadonlySet<string>;
+  alive?: (pid: number) => boolean;
+}
+
 /**
  * Inside one write: removes the messages whose send settled here (`settled` ids), drops the expired ones,
- * takes over those whose owner is gone, and records `claimed` (this write's new messages) as pending.
+ * takes over those whose owner is gone, sends this process's own messages that a lost answer kept it from
+ * sending, and records `claimed` (this write's new messages) as pending.
  */
 export function stepOutbox<S extends StateWithOutbox>(
   state: S,
   claimed: NotificationEvent[],
-  options: { me: OutboxOwner; now: number; settled: ReadonlySet<string>; alive?: (pid: number) => boolean },
+  options: OutboxStepOptions,
 ): OutboxStep<S> {
-  const { me, now, settled } = options;
+  const { me, now, settled, dispatched } = options;
   const owner = { ...me, at: now };
   const toSend: OutboxEntry[] = [];
   const expired: OutboxEntry[] = [];
@@ -99,6 +114,7 @@ export function stepOutbox<S extends StateWithOutbox>(
       toSend.push(taken);
       kept.push(taken);
     } else {
+      if (dispatched && entry.owner.run === me.run && !dispatched.has(entry.event.id)) toSend.push(entry);
       kept.push(entry);
     }
   }

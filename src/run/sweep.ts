@@ -11,6 +11,7 @@ import { descriptorFor } from '../providers/registry.js';
 import { runResult, RunTally, type RunContext, type RunResult } from '../report/run-report.js';
 import { MemoryStateStore } from '../state/memory.js';
 import { OfflineStore } from './offline-store.js';
+import { adoptOpenIncidents } from './adopt-incidents.js';
 import { emptyState } from '../state/records.js';
 import type { StateStore, UptimeState } from '../state/types.js';
 import type { CheckNow } from '../events/check-now.js';
@@ -197,11 +198,14 @@ async function openRun(options: RunSweepOptions): Promise<OpenedRun> {
       });
     },
   };
+  const initial = deps.incidents
+    ? await adoptOpenIncidents(read.state, Object.values(deps.config.services), deps.incidents, deps.logger)
+    : read.state;
   return {
     // Recovery claims go through the same store (budget re-checked in the compare-and-swap, gaps booked).
     deps: deps.store ? { ...deps, store } : deps,
     store,
-    initial: read.state,
+    initial,
     gaps,
     wrote: () => wrote,
   };

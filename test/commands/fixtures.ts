@@ -59,6 +59,7 @@ export function fakeIncidents(open: Record<string, IncidentRef> = {}) {
   const comments: Array<{ service: string; number: number; body: string }> = [];
   const log: IncidentLog = {
     findOpen: async (service: ServiceConfig) => open[service.id],
+    openIncidents: async () => open,
     open: async () => {
       throw new Error('not expected in this test');
     },

@@ -44,6 +44,24 @@ describe('incident issues', () => {
     expect((await log().findOpen(coqui))?.number).toBe(1);
   });
 
+  test("lists each configured service's oldest open incident in one request, nothing else", async () => {
+    const backend = { ...coqui, id: 'backend', name: 'Backend' };
+    const gone = { ...coqui, id: 'gone', name: 'Gone' };
+    await log().open(coqui, 'down', 'first', at);
+    await log().open(backend, 'degraded', 'slow', at);
+    await log().open(gone, 'down', 'not configured any more', at);
+    await log().resolve(backend, { number: 2, openedAt: at, kind: 'degraded' }, 'Resolved');
+    await log().open(backend, 'down', 'again', at);
+    // A second open issue for coqui (a person opened it with the labels): the oldest is the one kept.
+    stub.issues.push({ ...stub.issues[0], number: 5, title: '🔴 Coqui Voice Service is down' });
+    const before = stub.requests.length;
+    const open = await log().openIncidents([coqui, backend]);
+    expect(stub.requests.length - before).toBe(1);
+    expect(Object.keys(open).sort()).toEqual(['backend', 'coqui']);
+    expect(open.coqui).toMatchObject({ number: 1, kind: 'down' });
+    expect(open.backend).toMatchObject({ number: 4, kind: 'down' });
+  });
+
   test('a later outage (a new run) finds the labels and creates none: no POST /labels, no 422', async () => {
     await log().open(coqui, 'down', 'first', at);
     await log().resolve(coqui, { number: 1, openedAt: at, kind: 'down' }, 'Resolved after 1m');

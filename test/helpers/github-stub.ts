@@ -193,7 +193,8 @@ export async function startGitHubStub(options: StubOptions = {}) {
         return [
           200,
           list
-            .sort((a, b) => b.number - a.number)
+            // GitHub's default: newest first (`direction=desc`).
+            .sort((a, b) => (q.get('direction') === 'asc' ? a.number - b.number : b.number - a.number))
             .slice(0, Number(q.get('per_page') ?? 30))
             .map(issueJson),
         ];

@@ -18,6 +18,14 @@ export class MemoryIncidentLog implements IncidentLog {
     return issue ? { number: issue.number, openedAt: 0, kind: 'down' } : undefined;
   }
 
+  async openIncidents(services: readonly ServiceConfig[]): Promise<Record<string, IncidentRef>> {
+    const found: Record<string, IncidentRef> = {};
+    for (const issue of this.issues)
+      if (issue.open && services.some((s) => s.id === issue.service) && !found[issue.service])
+        found[issue.service] = { number: issue.number, openedAt: 0, kind: 'down' };
+    return found;
+  }
+
   async open(
     service: ServiceConfig,
     kind: 'down' | 'degraded',

@@ -77,6 +77,20 @@ describe('the outbox', () => {
     expect(step.state.outbox!.map((e) => e.event.id)).toEqual(['a']);
   });
 
+  it('sends its own pending message that a lost write answer kept it from sending, and only that one', () => {
+    const mine = (id: string) => ({ event: event(id), queuedAt: NOW, tries: 0, owner: { ...me, at: NOW } });
+    // `a` was recorded by a write GitHub applied and answered 500: this run never started its send. `b` is
+    // being sent now. The re-applied write sends `a` and leaves `b` to its send in flight.
+    const step = stepOutbox({ outbox: [mine('a'), mine('b')] }, [], {
+      me,
+      now: NOW + 1000,
+      settled: none,
+      dispatched: new Set(['b']),
+    });
+    expect(step.toSend.map((e) => [e.event.id, e.tries])).toEqual([['a', 0]]);
+    expect(step.state.outbox!.map((e) => e.event.id)).toEqual(['a', 'b']);
+  });
+
   it('labels every send with the stable id and, on a resend, the retry count', () => {
     expect(deliveryHeaders(event('api:down:#1'))).toEqual({ 'X-Uptime-Id': 'api:down:#1' });
     expect(deliveryHeaders({ ...event('api:down:#1'), tries: 2 })).toEqual({

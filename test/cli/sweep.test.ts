@@ -97,7 +97,9 @@ describe('uptime-action sweep', () => {
     expect(api.requests).toBe(1);
     // `status --json` reads the saved state back in the same words.
     const status = await runCli(['status', '--json', '--config', ws.config, '--state', ws.state]);
-    const saved = JSON.parse(status.stdout) as { services: Record<string, { status: string; failing?: boolean }> };
+    const saved = JSON.parse(status.stdout) as {
+      services: Record<string, { status: string; failing?: boolean }>;
+    };
     expect(saved.services.api).toMatchObject({ status: 'degraded', failing: true });
     // The text report names it `failing`; the second failure makes it down (exit 1).
     const second = await runCli(argv);

@@ -136,7 +136,8 @@ async function main(): Promise<number> {
         writeFileSync(envFile, `${text.trimEnd()}\nGITHUB_STEP_SUMMARY=${summaryPath}\n`);
       }
     } else {
-      const railway = await startRailwayServer({ state: railwayWorld(!values.down) });
+      // The restart is done by the first status poll: the run shows recovery without waiting out a poll interval.
+      const railway = await startRailwayServer({ state: railwayWorld(!values.down), pollsUntilDone: 1 });
       closers.push(() => railway.close());
       const recovered = () => railway.state.restarts.length + railway.state.redeploys.length > 0;
       const service = await startService(() => !values.down && (values.healthy || recovered()));

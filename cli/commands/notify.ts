@@ -1,5 +1,5 @@
 import { notificationId, type NotificationEvent } from '../../src/notify/events.js';
-import { targetLabel } from '../../src/notify/schema.js';
+import { targetLabel } from '../../src/config/notify.js';
 import { sendNotifications } from '../../src/notify/send.js';
 import { UsageError } from '../args.js';
 import { loadCliConfig, type CommandContext } from '../context.js';

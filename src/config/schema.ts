@@ -2,21 +2,15 @@ import { definedFields, keysOf } from '../util/fields.js';
 import en from 'zod/v4/locales/en.js';
 import * as z from 'zod/mini';
 import { duration } from '../util/duration.js';
-import { PROVIDERS, descriptorFor } from '../providers/registry.js';
+import { PROVIDERS, descriptorFor, type ProviderType, type RecoveryConfig } from '../providers/registry.js';
 import type { RecoveryAction } from '../providers/descriptor.js';
-import {
-  notifySchema,
-  statusPageSchema,
-  type NotifyTarget,
-  type StatusPageConfig,
-} from '../notify/schema.js';
+import { notifySchema, statusPageSchema, type NotifyTarget, type StatusPageConfig } from './notify.js';
 import { MODES, PRESETS, type Mode, type Preset, type Tuning } from './presets.js';
+import { apiBudgetSchema, type ApiBudgetConfig } from '../providers/call-budget.js';
 import {
-  apiBudgetSchema,
   burnRateSchema,
   deployAnalysisSchema,
   dependencyProblems,
-  type ApiBudgetConfig,
   type BurnRateConfig,
   type DeployAnalysisConfig,
 } from './recovery-keys.js';
@@ -48,7 +42,7 @@ type SchemasOf<T extends readonly unknown[]> = {
   -readonly [K in keyof T]: T[K] extends { configSchema: infer S } ? S : never;
 };
 
-export type ProviderType = (typeof PROVIDERS)[number]['type'];
+export type { ProviderType, RecoveryConfig };
 export const PROVIDER_TYPES: readonly ProviderType[] = PROVIDERS.map((d) => d.type);
 
 export const recoverySchema = z.discriminatedUnion(
@@ -59,7 +53,6 @@ export const recoverySchema = z.discriminatedUnion(
       issue.code === 'invalid_union' ? `provider must be one of ${PROVIDER_TYPES.join(', ')}.` : undefined,
   },
 );
-export type RecoveryConfig = z.output<typeof recoverySchema> & { actions: RecoveryAction[] };
 
 const statusExpectation = z.union([
   z.number().check(z.int(), z.minimum(100), z.maximum(599)),
@@ -209,7 +202,7 @@ export const configSchema = z
     burnRate: z.optional(burnRateSchema),
     /** The platforms' API call budgets (docs/recovery.md). */
     apiBudget: z.optional(apiBudgetSchema),
-    /** Notification targets (src/notify/schema.ts). */
+    /** Notification targets (src/config/notify.ts). */
     notify: z.optional(notifySchema),
     /** The status page (src/site). */
     statusPage: z.optional(statusPageSchema),

@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema.js';
 import type { EngineEvent } from '../engine/types.js';
 import type { UptimeState } from '../state/types.js';
-import type { Transition } from './schema.js';
+import type { Transition } from '../config/notify.js';
 
 /** One thing to tell people about. */
 export interface NotificationEvent {

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { NotificationEvent } from './events.js';
-import type { NotifyTarget } from './schema.js';
+import type { NotifyTarget } from '../config/notify.js';
 import {
   discordMarkdown,
   headerValue,

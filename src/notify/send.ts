@@ -4,7 +4,7 @@ import { makeRedactor, secretValues } from '../util/secrets.js';
 import { isRetryableStatus, RetryableError, retryAfterFromHeaders, withRetry } from '../util/retry.js';
 import type { NotificationEvent } from './events.js';
 import { buildRequest } from './payloads.js';
-import { targetLabel, targetSecrets, type NotifyTarget } from './schema.js';
+import { targetLabel, targetSecrets, type NotifyTarget } from '../config/notify.js';
 import { neutralise } from './text.js';
 import { readPrefix } from '../util/read.js';
 import { neutralize } from '../util/redact.js';

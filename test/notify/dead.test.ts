@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  notifySchema,
-  sendNotifications,
-  type NotificationEvent,
-  type NotifyTarget,
-} from '../../src/notify/index.js';
+import { sendNotifications, type NotificationEvent } from '../../src/notify/index.js';
+import { notifySchema, type NotifyTarget } from '../../src/config/notify.js';
 import { deadPort, startReceiver, type Receiver } from './receiver.js';
 
 const event: NotificationEvent = {

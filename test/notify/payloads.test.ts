@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
-import {
-  DISCORD_LIMITS,
-  notifySchema,
-  sendNotifications,
-  type NotificationEvent,
-  type NotifyTarget,
-} from '../../src/notify/index.js';
+import { DISCORD_LIMITS, sendNotifications, type NotificationEvent } from '../../src/notify/index.js';
+import { notifySchema, type NotifyTarget } from '../../src/config/notify.js';
 import { startReceiver, type Receiver } from './receiver.js';
 
 const HOSTILE =

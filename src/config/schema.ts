@@ -3,6 +3,8 @@ import en from 'zod/v4/locales/en.js';
 import * as z from 'zod/mini';
 import { duration } from '../util/duration.js';
 import { PROVIDERS, descriptorFor, type ProviderType, type RecoveryConfig } from '../providers/registry.js';
+import type { ProviderService } from '../providers/types.js';
+import type { MonitoredService } from '../monitors/types.js';
 import type { RecoveryAction } from '../providers/descriptor.js';
 import { notifySchema, statusPageSchema, type NotifyTarget, type StatusPageConfig } from './notify.js';
 import { MODES, PRESETS, type Mode, type Preset, type Tuning } from './presets.js';
@@ -14,13 +16,7 @@ import {
   type BurnRateConfig,
   type DeployAnalysisConfig,
 } from './recovery-keys.js';
-import {
-  MONITOR_KEYS,
-  MONITOR_TYPES,
-  monitorFor,
-  type MonitorSettings,
-  type MonitorType,
-} from '../monitors/registry.js';
+import { MONITOR_KEYS, MONITOR_TYPES, monitorFor, type MonitorSettings } from '../monitors/registry.js';
 
 /**
  * The config file (`.github/uptime.yml`), validated once at the edge into `Config`.
@@ -251,23 +247,11 @@ export const configSchema = z
 export type RawConfigInput = z.input<typeof configSchema>;
 type Parsed = z.output<typeof configSchema>;
 
-export interface ServiceConfig {
-  /** The key under `services:`, used in commands (`/restart coqui`) and labels (`service:coqui`). */
-  id: string;
-  /** Display name (default: the key). */
-  name: string;
-  /** The monitor type (src/monitors). @default 'http' (absent in configs built by hand) */
-  type?: MonitorType;
-  /** The health URL for http; for the other types what is checked, e.g. `tcp://db.internal:5432` (never a secret). */
-  url: string;
-  /** The type-specific settings (`every`, `grace`, `token`, `host`, `port`, `records`, `warnDays`, ...). */
-  monitor?: MonitorSettings;
-  method: 'GET' | 'HEAD' | 'POST';
-  headers: Record<string, string>;
-  expect: { status: Array<[number, number]>; body?: string; json?: Record<string, unknown> };
-  /** Probe timeout in ms. */
-  timeout: number;
-  recovery?: RecoveryConfig;
+/**
+ * One service as the rest of the code reads it: what the monitors check (`MonitoredService`, with the HTTP
+ * probe's fields), what the providers act on (`ProviderService`), and the keys of recovery and alerting.
+ */
+export interface ServiceConfig extends MonitoredService, ProviderService {
   /** `dependsOn`: the services this one needs. */
   dependsOn?: string[];
   /** `rollbackOn: degraded-deploy`. */

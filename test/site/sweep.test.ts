@@ -7,8 +7,9 @@ import {
   samplesFromEvents,
   type StateWithHistory,
 } from '../../src/history/index.js';
-import { claimNotifications, type NotificationEvent } from '../../src/notify/index.js';
+import { claimNotifications } from '../../src/notify/index.js';
 import { emptyState, initialHealth } from '../../src/state/records.js';
+import type { NotificationEvent } from '../../src/state/types.js';
 
 const T0 = Date.UTC(2026, 10, 1);
 const check = (service: string, ok: boolean, responseMs: number, at: number): EngineEvent => ({

@@ -10,8 +10,9 @@ import { sendNotifications } from '../notify/index.js';
 import { hasOrphans, outboxOwner, settleOutbox, stepOutbox } from '../notify/outbox.js';
 import { forgetUnconfigured } from '../state/records.js';
 import type { IncidentRef, StateStore, UptimeState } from '../state/types.js';
-import type { EngineDeps, SweepResult } from './types.js';
+import type { EngineDeps } from './types.js';
 import type { NotificationEvent, OutboxEntry } from '../state/types.js';
+import type { SweepResult } from '../outcome/types.js';
 
 /**
  * What a run does after each sweep besides the sweep's own write (docs/architecture.md, "A sweep"): book the response-time history

@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema.js';
-import type { EngineEvent } from '../engine/types.js';
 import type { NotificationEvent, UptimeState } from '../state/types.js';
 import type { Transition } from '../config/notify.js';
+import type { EngineEvent } from '../outcome/types.js';
 
 /**
  * The id of a transition: service, transition, and what pins the episode: the incident number when there is

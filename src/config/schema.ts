@@ -31,8 +31,9 @@ export { duration };
 
 const positiveInt = (max: number) => z.number().check(z.int(), z.minimum(1), z.maximum(max));
 
-// Recovery actions and the `recovery` keys of each provider live in the provider files (issue 10: a provider
-// is one file); the union below is derived from the registry. Providers import only types from config.
+// Recovery actions and the `recovery` keys of each provider live in the provider files (a provider is one
+// file); the union below is derived from the registry. Providers import nothing from config/
+// (docs/architecture.md, "Layers").
 export { RECOVERY_ACTIONS, type RecoveryAction } from '../providers/descriptor.js';
 type SchemasOf<T extends readonly unknown[]> = {
   -readonly [K in keyof T]: T[K] extends { configSchema: infer S } ? S : never;
@@ -280,7 +281,7 @@ export interface Config {
   deployAnalysis?: DeployAnalysisConfig;
   /** `burnRate:` defaults for every service. */
   burnRate?: BurnRateConfig;
-  /** `apiBudget:` per platform; absent = the defaults (src/providers/budget.ts). */
+  /** `apiBudget:` per platform; absent = the defaults (src/providers/call-budget.ts). */
   apiBudget?: ApiBudgetConfig;
   /** `notify:` targets; absent = none. */
   notify?: NotifyTarget[];

@@ -9,9 +9,8 @@ import type { NotifyFailure } from '../notify/index.js';
 import { sendNotifications } from '../notify/index.js';
 import { hasOrphans, outboxOwner, settleOutbox, stepOutbox } from '../notify/outbox.js';
 import { forgetUnconfigured } from '../state/records.js';
-import type { IncidentRef, StateStore, UptimeState } from '../state/types.js';
+import type { IncidentRef, StateStore, UptimeState, NotificationEvent, OutboxEntry } from '../state/types.js';
 import type { EngineDeps } from './types.js';
-import type { NotificationEvent, OutboxEntry } from '../state/types.js';
 import type { SweepResult } from '../outcome/types.js';
 
 /**

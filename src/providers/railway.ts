@@ -4,8 +4,7 @@
  * Never sends a second restart while a deployment is still in progress: it follows that one instead.
  */
 import * as z from 'zod/mini';
-import type { RecoveryAction } from './descriptor.js';
-import { defineProvider, nonEmpty, recoveryActions } from './descriptor.js';
+import { type RecoveryAction, defineProvider, nonEmpty, recoveryActions } from './descriptor.js';
 import type { ActionResult, Provider, ProviderContext, ProviderTiming, ProviderService } from './types.js';
 import { formatMs, providerError, timingOf, type CallSite } from './http.js';
 import { follow, type FollowResult } from './follow.js';

@@ -4,8 +4,7 @@
  * Token: `RENDER_API_KEY` (Bearer). Endpoint: `RENDER_API_URL` (default `https://api.render.com/v1`).
  */
 import * as z from 'zod/mini';
-import { defineProvider, nonEmpty, recoveryActions } from './descriptor.js';
-import type { RecoveryAction } from './descriptor.js';
+import { defineProvider, nonEmpty, recoveryActions, type RecoveryAction } from './descriptor.js';
 import type {
   ActionResult,
   DoctorCheck,

@@ -4,9 +4,8 @@
  * 5xx, 429 and timeouts are retried through the shared request helper.
  */
 import * as z from 'zod/mini';
-import type { RecoveryAction } from './descriptor.js';
+import { type RecoveryAction, defineProvider, envName, recoveryActions } from './descriptor.js';
 import { duration } from '../util/duration.js';
-import { defineProvider, envName, recoveryActions } from './descriptor.js';
 import type { ActionResult, DoctorCheck, Provider, ProviderContext, ProviderService } from './types.js';
 import { makeRedactor, secretValues } from '../util/secrets.js';
 import { anyAnswer, providerError, requestJson, type CallSite } from './http.js';

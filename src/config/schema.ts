@@ -39,7 +39,6 @@ type SchemasOf<T extends readonly unknown[]> = {
   -readonly [K in keyof T]: T[K] extends { configSchema: infer S } ? S : never;
 };
 
-export type { ProviderType, RecoveryConfig };
 export const PROVIDER_TYPES: readonly ProviderType[] = PROVIDERS.map((d) => d.type);
 
 export const recoverySchema = z.discriminatedUnion(

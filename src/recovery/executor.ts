@@ -1,4 +1,4 @@
-import type { Config, ProviderType, RecoveryAction, ServiceConfig } from '../config/schema.js';
+import type { Config, RecoveryAction, ServiceConfig } from '../config/schema.js';
 import type { Tuning } from '../config/presets.js';
 import type { PlanItem } from '../outcome/types.js';
 import type { ProbeResult } from '../probe/types.js';
@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { claimAttempt } from './claim.js';
 import { noteUnrecorded, oneAtATime, serviceKey, unrecordedWithin } from './unrecorded.js';
 import { formatDuration } from '../util/duration.js';
+import type { ProviderType } from '../providers/registry.js';
 
 /** What the executor needs, passed in (the engine's `EngineDeps` is one). */
 export interface RecoveryDeps {

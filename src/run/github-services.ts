@@ -1,4 +1,4 @@
-import type { Config, ProviderType } from '../config/schema.js';
+import type { Config } from '../config/schema.js';
 import type { EngineDeps } from '../engine/types.js';
 import { GitHubIncidentLog } from '../incidents/github.js';
 import { probeMonitor } from '../monitors/registry.js';
@@ -14,6 +14,7 @@ import type { PrivateTargets } from '../util/net-address.js';
 import { redactingProviders } from '../providers/redacting.js';
 import type { GitHubClient, RepoRef } from '../github/client.js';
 import type { EngineEvent } from '../outcome/types.js';
+import type { ProviderType } from '../providers/registry.js';
 
 export interface GitHubServicesOptions extends RepoRef {
   client: GitHubClient;

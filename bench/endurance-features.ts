@@ -13,7 +13,7 @@ import type { ServiceConfig } from '../src/config/schema.js';
 import { Publisher, type PublishReport } from '../src/engine/publish.js';
 import { SiteKeeper } from '../src/site/sink.js';
 import { FileSiteSink } from '../src/site/file-sink.js';
-import type { EngineDeps, EngineEvent } from '../src/engine/types.js';
+import type { EngineDeps } from '../src/engine/types.js';
 import { watch } from '../src/engine/watch.js';
 import type { IncidentLog } from '../src/incidents/types.js';
 import type { Provider } from '../src/providers/types.js';
@@ -23,6 +23,7 @@ import { silentLogger } from '../src/util/logger.js';
 import { virtualClock } from '../test/helpers/clock.js';
 import { makeScenario, SimulatedService } from './replay/world.js';
 import { simulatedProbe } from './replay/ours.js';
+import type { EngineEvent } from '../src/outcome/types.js';
 
 const DAY = 86_400_000;
 

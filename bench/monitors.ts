@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { parseConfig } from '../src/config/load.js';
 import type { Config } from '../src/config/schema.js';
 import { sweep } from '../src/engine/sweep.js';
-import type { EngineDeps, EngineEvent } from '../src/engine/types.js';
+import type { EngineDeps } from '../src/engine/types.js';
 import { watch } from '../src/engine/watch.js';
 import { Listener } from '../src/events/listener.js';
 import { probeMonitor } from '../src/monitors/registry.js';
@@ -34,6 +34,7 @@ import {
   type SectionResult,
   type Target,
 } from './lib/stats.js';
+import type { EngineEvent } from '../src/outcome/types.js';
 
 export interface MonitorsBenchOptions {
   /** Crashes per arm (polling, event). */

@@ -1,13 +1,13 @@
 import { runRedactor } from '../src/run/redactor.js';
 import type { ApplicationFunction, Context, Probot } from 'probot';
 import { octokitCommentGitHub, runCommentCommand } from '../src/commands/run.js';
-import type { ProviderType } from '../src/config/schema.js';
 import type { Provider } from '../src/providers/types.js';
 import { systemClock, type Clock } from '../src/util/clock.js';
 import type { Logger } from '../src/util/logger.js';
 import { makeRedactor, secretValues } from '../src/util/secrets.js';
 import { githubServices } from '../src/run/github-services.js';
 import { hostedConfigLoad } from './hosted.js';
+import type { ProviderType } from '../src/providers/registry.js';
 
 /**
  * The GitHub App: it only registers handlers. The slash commands live in src/commands (shared with the

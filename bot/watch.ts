@@ -1,11 +1,9 @@
 import { runRedactor } from '../src/run/redactor.js';
 import { loadRepoConfig } from '../src/commands/octokit.js';
 import { ConfigError } from '../src/config/errors.js';
-import type { ProviderType } from '../src/config/schema.js';
 import type { PublisherOptions } from '../src/engine/publish.js';
 import { runSweep, type RunSweepResult } from '../src/run/sweep.js';
 import { InstallationSchema, RepositorySchema, requestData } from '../src/github/request.js';
-import type { EngineEvent } from '../src/engine/types.js';
 import { describeError, type GitHubClient, type RepoRef } from '../src/github/client.js';
 import type { Provider } from '../src/providers/types.js';
 import type { Clock } from '../src/util/clock.js';
@@ -15,6 +13,8 @@ import { githubServices } from '../src/run/github-services.js';
 import { RetryableError, withRetry } from '../src/util/retry.js';
 import { hostedConfigLoad } from './hosted.js';
 import type { Listener } from '../src/events/listener.js';
+import type { EngineEvent } from '../src/outcome/types.js';
+import type { ProviderType } from '../src/providers/registry.js';
 
 /**
  * Hosted watch: when the bot runs as a server and `UPTIME_WATCH_REPOS` lists `owner/repo` entries, it runs

@@ -1,7 +1,7 @@
 import { runRedactor } from '../src/run/redactor.js';
 import { join } from 'node:path';
 import type { Config } from '../src/config/schema.js';
-import type { EngineDeps, EngineEvent } from '../src/engine/types.js';
+import type { EngineDeps } from '../src/engine/types.js';
 import { FileIncidentLog } from '../src/incidents/file.js';
 import { probeMonitor } from '../src/monitors/registry.js';
 import type { HeartbeatView } from '../src/monitors/heartbeat-book.js';
@@ -12,6 +12,7 @@ import type { StateStore } from '../src/state/types.js';
 import { systemClock, type Clock } from '../src/util/clock.js';
 import type { Logger } from '../src/util/logger.js';
 import { redactingProviders } from '../src/providers/redacting.js';
+import type { EngineEvent } from '../src/outcome/types.js';
 
 /** Options of {@link buildDeps}. */
 export interface CliDepsOptions {

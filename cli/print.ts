@@ -1,7 +1,7 @@
 import type { Config } from '../src/config/schema.js';
 import type { Mode, Tuning } from '../src/config/presets.js';
-import type { EngineEvent } from '../src/engine/types.js';
 import { formatDuration } from '../src/util/duration.js';
+import type { EngineEvent } from '../src/outcome/types.js';
 
 /** `HH:MM:SS` in local time, the stamp in front of every log line. */
 export function stamp(at: number): string {

@@ -15,7 +15,7 @@ import puppeteer from 'puppeteer-core';
 import { configSchema, toConfig } from '../src/config/schema.js';
 import { syncIncidentLog } from '../src/history/incidents.js';
 import { DAY_MS, HOUR_MS, recordSample } from '../src/history/record.js';
-import { emptyHistory } from '../src/history/schema.js';
+import { emptyHistory } from '../src/state/history-schema.js';
 import type { StateWithHistory } from '../src/history/state.js';
 import { renderSite } from '../src/site/index.js';
 import { emptyRecord, emptyState } from '../src/state/records.js';

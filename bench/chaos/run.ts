@@ -5,7 +5,6 @@
  * watch the same services and share one state branch and one issue tracker.
  */
 import { parseConfig } from '../../src/config/load.js';
-import type { EngineEvent } from '../../src/engine/types.js';
 import { watch } from '../../src/engine/watch.js';
 import { createOctokit } from '../../src/github/octokit.js';
 import { githubServices } from '../../src/run/github-services.js';
@@ -16,6 +15,7 @@ import type { Logger } from '../../src/util/logger.js';
 import { startGitHubStub } from '../../test/helpers/github-stub.js';
 import { RAILWAY_FIXTURE, startRailwayServer } from '../../test/helpers/railway-server.js';
 import { ServiceProcess, type Behaviour } from './processes.js';
+import type { EngineEvent } from '../../src/outcome/types.js';
 
 /** Fake secrets: grepped for in every output at the end. */
 export const FAKE_SECRETS = {

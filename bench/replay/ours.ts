@@ -7,7 +7,7 @@
 import type { Mode } from '../../src/config/presets.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { RecoveryAction, ServiceConfig } from '../../src/config/schema.js';
-import type { EngineDeps, EngineEvent, SweepResult } from '../../src/engine/types.js';
+import type { EngineDeps } from '../../src/engine/types.js';
 import { watch } from '../../src/engine/watch.js';
 import type { ConfirmPolicy } from '../../src/monitor/types.js';
 import type { ProbeResult } from '../../src/probe/types.js';
@@ -19,6 +19,7 @@ import { virtualClock } from '../../test/helpers/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { DeployedService } from './deploys.js';
 import type { SimulatedService } from './world.js';
+import type { EngineEvent, SweepResult } from '../../src/outcome/types.js';
 
 /** What the product's engine did during the replay, beyond the world's score. */
 export interface EngineTally {

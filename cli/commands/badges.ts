@@ -1,4 +1,4 @@
-import { badgeMarkdown } from '../../src/badges/index.js';
+import { badgeMarkdown } from '../../src/site/badges.js';
 import { UsageError } from '../args.js';
 import { loadCliConfig, type CommandContext } from '../context.js';
 

@@ -1,7 +1,6 @@
 import { resolveTuning, type Mode } from '../../src/config/presets.js';
 import type { Config } from '../../src/config/schema.js';
 import { probeOutcome } from '../../src/engine/probe-outcome.js';
-import type { ServiceOutcome } from '../../src/engine/types.js';
 import { needsPings, probeMonitor } from '../../src/monitors/registry.js';
 import { probeAll } from '../../src/probe/sweep.js';
 import type { ProbeResult } from '../../src/probe/types.js';
@@ -9,6 +8,7 @@ import { isFailing, overallStatus, reportedLabel, type OverallStatus } from '../
 import { loadCliConfig, rejectPositionals, type CommandContext } from '../context.js';
 import { colorsFor } from '../io.js';
 import { renderServiceLines, type ReportLine } from '../report-lines.js';
+import type { ServiceOutcome } from '../../src/outcome/types.js';
 
 /**
  * What `check` saw of one service, in the words and keys of `sweep --json` (src/report/status.ts): `status` is

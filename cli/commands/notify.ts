@@ -1,8 +1,9 @@
-import { notificationId, type NotificationEvent } from '../../src/notify/events.js';
-import { targetLabel } from '../../src/notify/schema.js';
+import { notificationId } from '../../src/notify/events.js';
+import { targetLabel } from '../../src/config/notify.js';
 import { sendNotifications } from '../../src/notify/send.js';
 import { UsageError } from '../args.js';
 import { loadCliConfig, type CommandContext } from '../context.js';
+import type { NotificationEvent } from '../../src/state/types.js';
 
 /**
  * `uptime-action notify --test`: sends a test message to every `notify:` target and says which arrived.

@@ -3,7 +3,6 @@ import { resolveTuning } from '../../src/config/presets.js';
 import { SiteKeeper } from '../../src/site/sink.js';
 import { FileSiteSink } from '../../src/site/file-sink.js';
 import { effectiveMode } from '../../src/engine/sweep.js';
-import type { EngineEvent, SweepResult } from '../../src/engine/types.js';
 import type { Config } from '../../src/config/schema.js';
 import { checkableBy } from '../../src/monitors/registry.js';
 import { runSweep, type RunSweepResult } from '../../src/run/sweep.js';
@@ -16,6 +15,7 @@ import { ResponseHistory, renderLiveTable } from '../live-table.js';
 import { formatEvent, renderBanner } from '../print.js';
 import { renderStatus } from '../status-block.js';
 import { startListening } from '../listen.js';
+import type { EngineEvent, SweepResult } from '../../src/outcome/types.js';
 
 /** How often `watch` prints the status block when piped (the seed printed it every minute). */
 export const STATUS_EVERY_MS = 60_000;

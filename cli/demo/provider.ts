@@ -1,7 +1,12 @@
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ServiceConfig } from '../../src/config/schema.js';
-import type { ActionResult, Deployment, LogLine, Provider } from '../../src/providers/types.js';
+import type {
+  ActionResult,
+  Deployment,
+  LogLine,
+  Provider,
+  ProviderService,
+} from '../../src/providers/types.js';
 
 /** A demo deployment: a platform deployment plus the version it runs. */
 export interface DemoDeployment extends Deployment {
@@ -35,7 +40,7 @@ export class DemoPlatform {
 
   /** The provider the engine calls. */
   provider(): Provider {
-    const list = (service: ServiceConfig) => this.deployments.get(service.id) ?? [];
+    const list = (service: ProviderService) => this.deployments.get(service.id) ?? [];
     return {
       type: this.base.type,
       restart: (service, ctx) => this.base.restart(service, ctx),

@@ -1,5 +1,5 @@
-import type { EngineEvent } from '../../src/engine/types.js';
 import { formatDuration } from '../../src/util/duration.js';
+import type { EngineEvent } from '../../src/outcome/types.js';
 
 /**
  * Keeps the engine's events of the demo in order and lets the scenario wait for the next one that matches

@@ -6,7 +6,8 @@
 import { isOneOf } from '../util/fields.js';
 import type { PrivateTargets } from '../util/net-address.js';
 import type { ConfigProblem } from './errors.js';
-import { PROVIDER_TYPES, type ProviderType } from './schema.js';
+import { PROVIDER_TYPES } from './schema.js';
+import type { ProviderType } from '../providers/registry.js';
 
 /** What a hosted bot lets a repository's config do. */
 export interface HostedPolicy {

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { duration } from '../util/duration.js';
 
 /**
- * The config keys of dependency-, deploy- and budget-aware recovery (docs/recovery.md), kept apart from
+ * The config keys of dependency- and deploy-aware recovery and of burn-rate alerts (docs/recovery.md), kept apart from
  * schema.ts so that file only gains a few lines.
  */
 
@@ -37,19 +37,6 @@ export const deployAnalysisSchema = z.strictObject({
   errorRateIncrease: z.optional(z.number().check(z.gt(0), z.lte(100))),
 });
 export type DeployAnalysisConfig = z.output<typeof deployAnalysisSchema>;
-
-const platformBudgetSchema = z.strictObject({
-  /** Railway's plans: free 100/h, hobby 1,000/h, pro 10,000/h. */
-  plan: z.optional(z.enum(['free', 'hobby', 'pro'])),
-  /** Calls per hour allowed to one token; overrides the plan. */
-  perHour: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(10_000_000))),
-  /** Share of the hour's calls (percent) kept for recovery: forensics and diagnostics stop below it. @default 20 */
-  reserve: z.optional(z.number().check(z.minimum(0), z.lt(100))),
-});
-export type PlatformBudgetConfig = z.output<typeof platformBudgetSchema>;
-
-export const apiBudgetSchema = z.record(z.string(), platformBudgetSchema);
-export type ApiBudgetConfig = Record<string, PlatformBudgetConfig>;
 
 /** Unknown names and cycles in `dependsOn`, as config problems (exit 2) that name them. */
 export function dependencyProblems(

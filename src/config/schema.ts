@@ -2,31 +2,21 @@ import { definedFields, keysOf } from '../util/fields.js';
 import en from 'zod/v4/locales/en.js';
 import * as z from 'zod/mini';
 import { duration } from '../util/duration.js';
-import { PROVIDERS, descriptorFor } from '../providers/registry.js';
+import { PROVIDERS, descriptorFor, type ProviderType, type RecoveryConfig } from '../providers/registry.js';
+import type { ProviderService } from '../providers/types.js';
+import type { MonitoredService } from '../monitors/types.js';
 import type { RecoveryAction } from '../providers/descriptor.js';
-import {
-  notifySchema,
-  statusPageSchema,
-  type NotifyTarget,
-  type StatusPageConfig,
-} from '../notify/schema.js';
+import { notifySchema, statusPageSchema, type NotifyTarget, type StatusPageConfig } from './notify.js';
 import { MODES, PRESETS, type Mode, type Preset, type Tuning } from './presets.js';
+import { apiBudgetSchema, type ApiBudgetConfig } from '../providers/call-budget.js';
 import {
-  apiBudgetSchema,
   burnRateSchema,
   deployAnalysisSchema,
   dependencyProblems,
-  type ApiBudgetConfig,
   type BurnRateConfig,
   type DeployAnalysisConfig,
 } from './recovery-keys.js';
-import {
-  MONITOR_KEYS,
-  MONITOR_TYPES,
-  monitorFor,
-  type MonitorSettings,
-  type MonitorType,
-} from '../monitors/registry.js';
+import { MONITOR_KEYS, MONITOR_TYPES, monitorFor, type MonitorSettings } from '../monitors/registry.js';
 
 /**
  * The config file (`.github/uptime.yml`), validated once at the edge into `Config`.
@@ -41,14 +31,14 @@ export { duration };
 
 const positiveInt = (max: number) => z.number().check(z.int(), z.minimum(1), z.maximum(max));
 
-// Recovery actions and the `recovery` keys of each provider live in the provider files (issue 10: a provider
-// is one file); the union below is derived from the registry. Providers import only types from config.
+// Recovery actions and the `recovery` keys of each provider live in the provider files (a provider is one
+// file); the union below is derived from the registry. Providers import nothing from config/
+// (docs/architecture.md, "Layers").
 export { RECOVERY_ACTIONS, type RecoveryAction } from '../providers/descriptor.js';
 type SchemasOf<T extends readonly unknown[]> = {
   -readonly [K in keyof T]: T[K] extends { configSchema: infer S } ? S : never;
 };
 
-export type ProviderType = (typeof PROVIDERS)[number]['type'];
 export const PROVIDER_TYPES: readonly ProviderType[] = PROVIDERS.map((d) => d.type);
 
 export const recoverySchema = z.discriminatedUnion(
@@ -59,7 +49,6 @@ export const recoverySchema = z.discriminatedUnion(
       issue.code === 'invalid_union' ? `provider must be one of ${PROVIDER_TYPES.join(', ')}.` : undefined,
   },
 );
-export type RecoveryConfig = z.output<typeof recoverySchema> & { actions: RecoveryAction[] };
 
 const statusExpectation = z.union([
   z.number().check(z.int(), z.minimum(100), z.maximum(599)),
@@ -209,7 +198,7 @@ export const configSchema = z
     burnRate: z.optional(burnRateSchema),
     /** The platforms' API call budgets (docs/recovery.md). */
     apiBudget: z.optional(apiBudgetSchema),
-    /** Notification targets (src/notify/schema.ts). */
+    /** Notification targets (src/config/notify.ts). */
     notify: z.optional(notifySchema),
     /** The status page (src/site). */
     statusPage: z.optional(statusPageSchema),
@@ -258,23 +247,11 @@ export const configSchema = z
 export type RawConfigInput = z.input<typeof configSchema>;
 type Parsed = z.output<typeof configSchema>;
 
-export interface ServiceConfig {
-  /** The key under `services:`, used in commands (`/restart coqui`) and labels (`service:coqui`). */
-  id: string;
-  /** Display name (default: the key). */
-  name: string;
-  /** The monitor type (src/monitors). @default 'http' (absent in configs built by hand) */
-  type?: MonitorType;
-  /** The health URL for http; for the other types what is checked, e.g. `tcp://db.internal:5432` (never a secret). */
-  url: string;
-  /** The type-specific settings (`every`, `grace`, `token`, `host`, `port`, `records`, `warnDays`, ...). */
-  monitor?: MonitorSettings;
-  method: 'GET' | 'HEAD' | 'POST';
-  headers: Record<string, string>;
-  expect: { status: Array<[number, number]>; body?: string; json?: Record<string, unknown> };
-  /** Probe timeout in ms. */
-  timeout: number;
-  recovery?: RecoveryConfig;
+/**
+ * One service as the rest of the code reads it: what the monitors check (`MonitoredService`, with the HTTP
+ * probe's fields), what the providers act on (`ProviderService`), and the keys of recovery and alerting.
+ */
+export interface ServiceConfig extends MonitoredService, ProviderService {
   /** `dependsOn`: the services this one needs. */
   dependsOn?: string[];
   /** `rollbackOn: degraded-deploy`. */
@@ -303,7 +280,7 @@ export interface Config {
   deployAnalysis?: DeployAnalysisConfig;
   /** `burnRate:` defaults for every service. */
   burnRate?: BurnRateConfig;
-  /** `apiBudget:` per platform; absent = the defaults (src/providers/budget.ts). */
+  /** `apiBudget:` per platform; absent = the defaults (src/providers/call-budget.ts). */
   apiBudget?: ApiBudgetConfig;
   /** `notify:` targets; absent = none. */
   notify?: NotifyTarget[];

@@ -6,7 +6,8 @@ import type { IncidentRef, RecoveryAttempt, ServiceRecord } from '../state/types
 import type { RecoveryStep } from './plan.js';
 import { openIncidentIfNone } from './incident-rule.js';
 import { attemptComment, resolvedComment } from './timeline.js';
-import type { EngineEvent, IncidentAction } from './types.js';
+import type { IncidentAction } from './types.js';
+import type { EngineEvent } from '../outcome/types.js';
 
 /** The decisions that follow one finished recovery attempt. */
 export interface AfterAttempt {

@@ -1,7 +1,7 @@
 import type { ServiceConfig } from '../config/schema.js';
 import { recordOf, type SweepPlan } from './plan.js';
 import { attemptComment, openedBody } from './timeline.js';
-import type { EngineDeps, EngineEvent, IncidentAction, ServiceOutcome } from './types.js';
+import type { EngineDeps, IncidentAction } from './types.js';
 import type { Deployment, DeploymentHistory, Provider } from '../providers/types.js';
 import { recordAttempt } from '../state/records.js';
 import type { ServiceRecord } from '../state/types.js';
@@ -15,6 +15,7 @@ import {
 } from '../recovery/deploy.js';
 import { executeAction } from '../recovery/executor.js';
 import { budgetFor } from '../recovery/planner.js';
+import type { EngineEvent, ServiceOutcome } from '../outcome/types.js';
 
 /**
  * Deploy analysis in a sweep (docs/recovery.md). The platform is asked for its deployments only when the

@@ -11,7 +11,8 @@ import {
 } from './forensics.js';
 import { IncidentWriter } from './incident-writer.js';
 import { recordOf, type RecoveryStep, type SweepPlan } from './plan.js';
-import type { EngineDeps, EngineEvent, IncidentAction, ServiceOutcome, SweepResult } from './types.js';
+import type { EngineDeps, IncidentAction } from './types.js';
+import type { EngineEvent, ServiceOutcome, SweepResult } from '../outcome/types.js';
 
 /**
  * Carries out a sweep's plan: the incident actions, then the recoveries (claimed in the shared state first,

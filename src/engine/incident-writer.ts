@@ -1,7 +1,8 @@
 import type { Config } from '../config/schema.js';
 import type { IncidentLog } from '../incidents/types.js';
 import type { IncidentRef } from '../state/types.js';
-import type { EngineEvent, IncidentAction } from './types.js';
+import type { IncidentAction } from './types.js';
+import type { EngineEvent } from '../outcome/types.js';
 
 /** What carrying out one incident action did. */
 export interface IncidentEffect {

@@ -10,7 +10,8 @@ import { emptyRecord, pruneState, recordCheck } from '../state/records.js';
 import type { ServiceRecord, UptimeState } from '../state/types.js';
 import { openIncidentIfNone, wantsIncident } from './incident-rule.js';
 import { escalationComment, resolvedComment, statusComment } from './timeline.js';
-import type { EngineEvent, IncidentAction, PlanItem, ServiceOutcome } from './types.js';
+import type { IncidentAction } from './types.js';
+import type { EngineEvent, PlanItem, ServiceOutcome } from '../outcome/types.js';
 
 /** What the probes answered for one service: the first answer and, when it asked for one, the confirm re-probe. */
 export interface ServiceObservation {

@@ -3,7 +3,7 @@ import { observe } from '../monitor/machine.js';
 import type { ProbeResult } from '../probe/types.js';
 import { initialHealth } from '../state/records.js';
 import { outcomeStatus } from './plan.js';
-import type { ServiceOutcome } from './types.js';
+import type { ServiceOutcome } from '../outcome/types.js';
 
 /**
  * What one probe alone says of a service, in a sweep's words (`uptime-action check`): the probe is observed as

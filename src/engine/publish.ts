@@ -5,12 +5,13 @@ import {
   notificationEvents,
   pendingNotifications,
 } from '../notify/index.js';
-import type { NotificationEvent, NotifyFailure } from '../notify/index.js';
+import type { NotifyFailure } from '../notify/index.js';
 import { sendNotifications } from '../notify/index.js';
-import { hasOrphans, outboxOwner, settleOutbox, stepOutbox, type OutboxEntry } from '../notify/outbox.js';
+import { hasOrphans, outboxOwner, settleOutbox, stepOutbox } from '../notify/outbox.js';
 import { forgetUnconfigured } from '../state/records.js';
-import type { IncidentRef, StateStore, UptimeState } from '../state/types.js';
-import type { EngineDeps, SweepResult } from './types.js';
+import type { IncidentRef, StateStore, UptimeState, NotificationEvent, OutboxEntry } from '../state/types.js';
+import type { EngineDeps } from './types.js';
+import type { SweepResult } from '../outcome/types.js';
 
 /**
  * What a run does after each sweep besides the sweep's own write (docs/architecture.md, "A sweep"): book the response-time history

@@ -7,8 +7,8 @@ import type { ProbeResult } from '../probe/types.js';
 import type { UptimeState } from '../state/types.js';
 import { executePlan } from './execute.js';
 import { isPaused, planSweep, recordOf, sweptServices, type ServiceObservation } from './plan.js';
-import type { SweepResult } from './types.js';
 import type { EngineDeps } from './types.js';
+import type { SweepResult } from '../outcome/types.js';
 
 /** The mode in force: an explicit override (input, flag), else the one set by `/mode`, else the config's. */
 export function effectiveMode(config: Config, state: UptimeState, override?: Mode): Mode {

@@ -4,7 +4,8 @@ import type { CheckNow } from '../events/check-now.js';
 import type { Publisher } from './publish.js';
 import { SiteKeeper, type SiteSink } from '../site/sink.js';
 import { mergeSweep, sweep, withSweptRecords } from './sweep.js';
-import type { EngineDeps, SweepResult } from './types.js';
+import type { EngineDeps } from './types.js';
+import type { SweepResult } from '../outcome/types.js';
 
 /** How often `watch` re-reads the shared state (to pick up `/mode`, `/pause` from the bot) and, with `persist: 'always'`, writes it. */
 const STATE_REFRESH_MS = 60_000;

@@ -1,5 +1,5 @@
 import type { IncidentRef } from '../state/types.js';
-import type { History, IncidentEntry } from './schema.js';
+import type { History, IncidentEntry } from '../state/history-schema.js';
 
 /** Incidents kept for the status page. */
 export const MAX_INCIDENTS = 100;

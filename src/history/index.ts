@@ -1,4 +1,3 @@
-export * from './schema.js';
 export * from './record.js';
 export * from './uptime.js';
 export * from './incidents.js';

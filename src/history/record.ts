@@ -1,4 +1,4 @@
-import type { Bucket, History, ServiceHistory } from './schema.js';
+import type { Bucket, History, ServiceHistory } from '../state/history-schema.js';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;

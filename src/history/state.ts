@@ -1,5 +1,5 @@
 import type { UptimeState } from '../state/types.js';
-import { emptyHistory, type History } from './schema.js';
+import { emptyHistory, type History } from '../state/history-schema.js';
 
 /**
  * The state with the parts issue 12 adds. The engine adds these optional fields to `UptimeState` (and

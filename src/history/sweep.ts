@@ -1,7 +1,7 @@
-import type { EngineEvent } from '../engine/types.js';
 import { syncIncidentLog } from './incidents.js';
 import { pruneHistory, recordSample, type Sample } from './record.js';
 import { historyOf, type StateWithHistory } from './state.js';
+import type { EngineEvent } from '../outcome/types.js';
 
 /** The samples of a sweep's `check` events, per service (confirm re-probes included: they are real checks). */
 export function samplesFromEvents(events: EngineEvent[]): Record<string, Sample[]> {

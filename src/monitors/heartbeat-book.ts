@@ -5,7 +5,7 @@
  * takes says anything about a real token.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { ServiceConfig } from '../config/schema.js';
+import type { MonitoredService } from './types.js';
 
 /** What a ping says (healthchecks.io's endpoints: `/ping/<token>`, `/start`, `/fail`, `/<exit status>`). */
 export type PingKind = 'success' | 'start' | 'fail';
@@ -30,7 +30,7 @@ interface Entry extends PingRecord {
 
 /** What the heartbeat monitor reads: the pings of one owner's services. */
 export interface HeartbeatView {
-  record(service: ServiceConfig): PingRecord | undefined;
+  record(service: MonitoredService): PingRecord | undefined;
 }
 
 /** SHA-256 of a token. */
@@ -55,7 +55,7 @@ export class HeartbeatBook {
    * Watches `owner`'s heartbeat services (a repository, or `local` for `watch --listen`), replacing its previous
    * set; a service whose token is unchanged keeps its pings (a config reload does not reset the deadline).
    */
-  watch(owner: string, services: readonly ServiceConfig[]): void {
+  watch(owner: string, services: readonly MonitoredService[]): void {
     const keep = new Set<string>();
     for (const service of services) {
       if (service.type !== 'heartbeat' || !service.monitor?.token) continue;

@@ -4,14 +4,13 @@
  * probe dispatch, are derived from this list.
  */
 import * as z from 'zod/mini';
-import type { ServiceConfig } from '../config/schema.js';
 import type { ProbeResult } from '../probe/types.js';
 import { dns, dnsKeys } from './dns.js';
 import { heartbeat, heartbeatKeys } from './heartbeat.js';
 import { http, httpKeys } from './http.js';
 import { tcp, tcpKeys } from './tcp.js';
 import { tls, tlsKeys } from './tls.js';
-import type { MonitorDescriptor, MonitorOptions } from './types.js';
+import type { MonitorDescriptor, MonitoredService, MonitorOptions } from './types.js';
 import { formatDuration } from '../util/duration.js';
 
 /** Every built-in monitor type, one line each; the first is the default. */
@@ -21,7 +20,7 @@ export type MonitorType = (typeof MONITORS)[number]['type'];
 export const MONITOR_TYPES: readonly MonitorType[] = MONITORS.map((m) => m.type);
 
 // The key shapes by name (a type's keys are read here, not through MONITORS, whose probes refer to
-// ServiceConfig, which refers to these settings).
+// MonitoredService, which refers to these settings).
 type AllKeys = typeof httpKeys & typeof heartbeatKeys & typeof tlsKeys & typeof tcpKeys & typeof dnsKeys;
 
 /** Every type-specific service key, merged (a key two types share, like `host`, has one schema). */
@@ -43,7 +42,10 @@ export function monitorFor(type: string | undefined): MonitorDescriptor {
  * `watch` without `--listen`). There the service is "not checked" by design, which says nothing about it and
  * fails nothing (docs/monitors.md, "Who receives pings").
  */
-export function checkableBy(service: Pick<ServiceConfig, 'type'>, face: { receivesPings: boolean }): boolean {
+export function checkableBy(
+  service: Pick<MonitoredService, 'type'>,
+  face: { receivesPings: boolean },
+): boolean {
   return face.receivesPings || monitorFor(service.type).faces !== 'listening';
 }
 
@@ -52,7 +54,7 @@ export function checkableBy(service: Pick<ServiceConfig, 'type'>, face: { receiv
  * its "not checked" elsewhere is by design.
  */
 export function needsPings(config: {
-  services: Record<string, Pick<ServiceConfig, 'type'>>;
+  services: Record<string, Pick<MonitoredService, 'type'>>;
 }): (id: string) => boolean {
   return (id) =>
     Object.hasOwn(config.services, id) && !checkableBy(config.services[id], { receivesPings: false });
@@ -64,7 +66,7 @@ export function needsPings(config: {
  * confirm, plan and recovery. Never throws.
  */
 export async function probeMonitor(
-  service: ServiceConfig,
+  service: MonitoredService,
   options: MonitorOptions = {},
 ): Promise<ProbeResult> {
   const result = await monitorFor(service.type).probe(service, options);

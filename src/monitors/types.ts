@@ -6,12 +6,23 @@
  */
 import type { $ZodShape } from 'zod/v4/core';
 import type { ConnectionOptions } from 'node:tls';
-import type { ServiceConfig } from '../config/schema.js';
 import type { ProbeOptions } from '../probe/probe.js';
-import type { ProbeResult } from '../probe/types.js';
+import type { ProbeResult, ProbeTarget } from '../probe/types.js';
 import type { CertificateCache } from './certificate.js';
 import type { DnsResolver } from './dns.js';
 import type { HeartbeatView } from './heartbeat-book.js';
+import type { MonitorSettings, MonitorType } from './registry.js';
+
+/**
+ * What a monitor reads of a service: the HTTP probe's fields, its type and its type-specific settings. A
+ * `ServiceConfig` is one; it is declared here so the monitors import nothing from `config/`.
+ */
+export interface MonitoredService extends ProbeTarget {
+  /** The monitor type. @default 'http' (absent in configs built by hand) */
+  type?: MonitorType;
+  /** The type-specific settings (`every`, `grace`, `token`, `host`, `port`, `records`, `warnDays`, ...). */
+  monitor?: MonitorSettings;
+}
 
 /** Where a type can be checked: anywhere, or only by a face that receives pings (the bot's server, `watch --listen`). */
 export type MonitorFaces = 'any' | 'listening';
@@ -47,7 +58,7 @@ export interface MonitorDescriptor<T extends string = string, K extends $ZodShap
   /** What the service is, for people and issues (`tcp://db.internal:5432`); never a secret. */
   readonly target: (service: { id: string; url?: string; host?: string; port?: number }) => string;
   /** One check; never throws (a failure is a result with `kind` and a readable `error`). */
-  readonly probe: (service: ServiceConfig, options: MonitorOptions) => Promise<ProbeResult>;
+  readonly probe: (service: MonitoredService, options: MonitorOptions) => Promise<ProbeResult>;
 }
 
 /** Declares a descriptor with its literal type and key shape kept. */

@@ -1,28 +1,7 @@
 import type { Config } from '../config/schema.js';
-import type { EngineEvent } from '../engine/types.js';
-import type { UptimeState } from '../state/types.js';
-import type { Transition } from './schema.js';
-
-/** One thing to tell people about. */
-export interface NotificationEvent {
-  /** `service:transition:anchor`: the same transition seen by two runs has the same id (sent once). */
-  id: string;
-  service: string;
-  /** Display name. */
-  serviceName: string;
-  transition: Transition | 'test';
-  /** When it happened (epoch ms). */
-  at: number;
-  /** Why, in one line (may come from the service's answer: it is neutralised before sending). */
-  reason: string;
-  incident?: { number: number; url?: string };
-  /** For `resolved`: how long it was down or degraded. */
-  durationMs?: number;
-  /** The published status page, for a link. */
-  pageUrl?: string;
-  /** Earlier sends of this message that never settled (src/notify/outbox.ts); sent as `X-Uptime-Retries`. */
-  tries?: number;
-}
+import type { NotificationEvent, UptimeState } from '../state/types.js';
+import type { Transition } from '../config/notify.js';
+import type { EngineEvent } from '../outcome/types.js';
 
 /**
  * The id of a transition: service, transition, and what pins the episode: the incident number when there is

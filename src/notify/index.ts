@@ -1,4 +1,3 @@
-export * from './schema.js';
 export * from './events.js';
 export * from './once.js';
 export * from './payloads.js';

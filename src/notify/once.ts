@@ -1,5 +1,5 @@
 import type { StateWithHistory } from '../history/state.js';
-import type { NotificationEvent } from './events.js';
+import type { NotificationEvent } from '../state/types.js';
 
 /** Notification ids remembered (far more than one sweep's transitions; older ones can't recur). */
 export const MAX_NOTIFIED = 500;

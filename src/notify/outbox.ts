@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { processAlive } from '../util/process.js';
-import type { NotificationEvent } from './events.js';
+import type { NotificationEvent, OutboxEntry, OutboxOwner } from '../state/types.js';
 
 /**
  * At-least-once notifications. A message is recorded as pending (`state.outbox`) in the same compare-and-swap
@@ -13,25 +13,6 @@ import type { NotificationEvent } from './events.js';
  * {@link MAX_OUTBOX} messages, none older than {@link OUTBOX_MAX_AGE_MS} (dropped with a timeline line).
  * Pure functions over the state; the engine's Publisher calls them inside its write.
  */
-
-/** One message waiting for its send to settle. */
-export interface OutboxEntry {
-  event: NotificationEvent;
-  /** When it was recorded (epoch ms). */
-  queuedAt: number;
-  /** Earlier sends that never settled (their process died). */
-  tries: number;
-  /** The process sending it now. */
-  owner: OutboxOwner;
-}
-
-/** Who sends a pending message: a host, a process on it, a run of that process, and since when. */
-export interface OutboxOwner {
-  host: string;
-  pid: number;
-  run: string;
-  at: number;
-}
 
 /** The state as the outbox sees it. */
 export interface StateWithOutbox {

@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { NotificationEvent } from './events.js';
-import type { NotifyTarget } from './schema.js';
+import type { NotifyTarget } from '../config/notify.js';
 import {
   discordMarkdown,
   headerValue,
@@ -12,6 +11,7 @@ import {
   telegramHtml,
 } from '../util/escape.js';
 import { clamp, eventFacts, eventLink, eventTitle } from './text.js';
+import type { NotificationEvent } from '../state/types.js';
 
 export { headerValue };
 

@@ -2,12 +2,12 @@ import { codeOf, field } from '../util/fields.js';
 import pLimit from 'p-limit';
 import { makeRedactor, secretValues } from '../util/secrets.js';
 import { isRetryableStatus, RetryableError, retryAfterFromHeaders, withRetry } from '../util/retry.js';
-import type { NotificationEvent } from './events.js';
 import { buildRequest } from './payloads.js';
-import { targetLabel, targetSecrets, type NotifyTarget } from './schema.js';
+import { targetLabel, targetSecrets, type NotifyTarget } from '../config/notify.js';
 import { neutralise } from './text.js';
 import { readPrefix } from '../util/read.js';
 import { neutralize } from '../util/redact.js';
+import type { NotificationEvent } from '../state/types.js';
 
 /** Bytes of a receiver's error answer read at most (a line of it is quoted). */
 export const MAX_ERROR_BODY_BYTES = 16 * 1024;

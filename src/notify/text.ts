@@ -1,6 +1,6 @@
 import { formatDuration } from '../util/duration.js';
 import { MAX_NAME, MAX_REASON, plainText, shorten } from '../util/escape.js';
-import type { NotificationEvent } from './events.js';
+import type { NotificationEvent } from '../state/types.js';
 
 /**
  * Plain text of an event, before each target's escaping (src/util/escape.ts, applied in payloads.ts). Text

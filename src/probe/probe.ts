@@ -1,11 +1,10 @@
 import { codeOf, field, ownField } from '../util/fields.js';
 import { isDeepStrictEqual } from 'node:util';
-import type { ServiceConfig } from '../config/schema.js';
 import { formatDuration } from '../util/duration.js';
 import type { LookupFunction } from '../util/net-address.js';
 import { createSafeFetch, MAX_REDIRECTS, PrivateTargetError, type PrivateTargets } from '../util/net.js';
 import { nextChunk } from '../util/read.js';
-import type { ProbeResult } from './types.js';
+import type { ProbeResult, ProbeTarget } from './types.js';
 
 /** Most of a body read for the body/JSON assertions; the rest is discarded. @default 1 MiB */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -44,7 +43,7 @@ class ProbeTimeout extends Error {}
  * `service.expect.status` (inclusive ranges), the body containing `expect.body`, and every `expect.json` path
  * deep-equal to its value. Never throws: every failure is a result with `kind` and a readable `error`.
  */
-export async function probeService(service: ServiceConfig, options: ProbeOptions = {}): Promise<ProbeResult> {
+export async function probeService(service: ProbeTarget, options: ProbeOptions = {}): Promise<ProbeResult> {
   // Redirects are followed by the safe fetch (checked per hop, secret headers dropped across origins).
   const doFetch = createSafeFetch({
     fetch: options.fetch,
@@ -94,7 +93,7 @@ export async function probeService(service: ServiceConfig, options: ProbeOptions
 }
 
 async function check(
-  service: ServiceConfig,
+  service: ProbeTarget,
   doFetch: typeof fetch,
   signal: AbortSignal,
   maxBodyBytes: number,

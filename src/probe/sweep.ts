@@ -1,5 +1,4 @@
 import pLimit from 'p-limit';
-import type { ServiceConfig } from '../config/schema.js';
 import type { ProbeResult } from './types.js';
 
 /**
@@ -30,9 +29,9 @@ export async function mapBounded<T, R>(
  * that service instead of failing the sweep.
  * @param concurrency the config's `probeConcurrency`. @default 10
  */
-export async function probeAll(
-  services: readonly ServiceConfig[],
-  probe: (service: ServiceConfig) => Promise<ProbeResult>,
+export async function probeAll<S extends { id: string }>(
+  services: readonly S[],
+  probe: (service: S) => Promise<ProbeResult>,
   concurrency = 10,
 ): Promise<ProbeResult[]> {
   return mapBounded(services, concurrency, async (service) => {

@@ -1,3 +1,21 @@
+/**
+ * What the HTTP probe reads of a service: where, how and what counts as healthy. A `ServiceConfig` is one; it
+ * is declared here so the probe imports nothing from `config/` (the config's service type extends it).
+ */
+export interface ProbeTarget {
+  /** The key under `services:`, used in commands (`/restart coqui`) and labels (`service:coqui`). */
+  id: string;
+  /** Display name (default: the key). */
+  name: string;
+  /** The health URL for http; for the other types what is checked, e.g. `tcp://db.internal:5432` (never a secret). */
+  url: string;
+  method: 'GET' | 'HEAD' | 'POST';
+  headers: Record<string, string>;
+  expect: { status: Array<[number, number]>; body?: string; json?: Record<string, unknown> };
+  /** Probe timeout in ms. */
+  timeout: number;
+}
+
 /** What one HTTP health probe saw. */
 export interface ProbeResult {
   /** Service key. */

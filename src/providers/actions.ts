@@ -2,9 +2,9 @@
  * Runs one ladder step (`restart`, `redeploy`, `rollback`) through a provider, so callers need not know
  * which method each step maps to, nor that `rollback` is optional.
  */
-import type { RecoveryAction, ServiceConfig } from '../config/schema.js';
+import type { RecoveryAction } from './descriptor.js';
 import { providerError } from './http.js';
-import type { ActionResult, Provider, ProviderContext } from './types.js';
+import type { ActionResult, Provider, ProviderContext, ProviderService } from './types.js';
 
 /** Why a platform has no rollback here, and what to use instead (said once, plainly). */
 const NO_ROLLBACK: Record<string, { cause: string; fix: string }> = {
@@ -18,7 +18,7 @@ const NO_ROLLBACK: Record<string, { cause: string; fix: string }> = {
 export async function performAction(
   provider: Provider,
   action: RecoveryAction,
-  service: ServiceConfig,
+  service: ProviderService,
   ctx: ProviderContext,
 ): Promise<ActionResult> {
   if (action === 'restart') return provider.restart(service, ctx);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ApiBudgetConfig, PlatformBudgetConfig } from '../config/recovery-keys.js';
+import * as z from 'zod/mini';
 import { formatDuration } from '../util/duration.js';
 import { retryAfterFromHeaders } from '../util/retry.js';
 
@@ -10,6 +10,20 @@ import { retryAfterFromHeaders } from '../util/retry.js';
  * because log lines were fetched first. Nothing here calls anything: `requestJson` asks before each call and
  * tells after it.
  */
+
+/** The config's `apiBudget:` key, per platform (the config schema composes it). */
+const platformBudgetSchema = z.strictObject({
+  /** Railway's plans: free 100/h, hobby 1,000/h, pro 10,000/h. */
+  plan: z.optional(z.enum(['free', 'hobby', 'pro'])),
+  /** Calls per hour allowed to one token; overrides the plan. */
+  perHour: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(10_000_000))),
+  /** Share of the hour's calls (percent) kept for recovery: forensics and diagnostics stop below it. @default 20 */
+  reserve: z.optional(z.number().check(z.minimum(0), z.lt(100))),
+});
+export type PlatformBudgetConfig = z.output<typeof platformBudgetSchema>;
+
+export const apiBudgetSchema = z.record(z.string(), platformBudgetSchema);
+export type ApiBudgetConfig = Record<string, PlatformBudgetConfig>;
 
 /** Why a call is made: recovery (restart, redeploy, rollback) outranks reading (forensics, diagnostics). */
 export type CallPurpose = 'recovery' | 'forensics' | 'diagnostic';

@@ -10,11 +10,10 @@ import { access } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import * as z from 'zod/mini';
-import type { RecoveryAction, ServiceConfig } from '../config/schema.js';
+import { type RecoveryAction, defineProvider, envName, nonEmpty, recoveryActions } from './descriptor.js';
 import { duration } from '../util/duration.js';
-import { defineProvider, envName, nonEmpty, recoveryActions } from './descriptor.js';
 import { makeRedactor, secretValues } from '../util/secrets.js';
-import type { ActionResult, DoctorCheck, Provider, ProviderContext } from './types.js';
+import type { ActionResult, DoctorCheck, Provider, ProviderContext, ProviderService } from './types.js';
 import { formatMs, providerError, type CallSite } from './http.js';
 
 /** Bytes of stdout+stderr kept in `ActionResult.output` (the end, where errors are). */
@@ -148,7 +147,7 @@ async function start(
 
 async function act(
   action: RecoveryAction,
-  service: ServiceConfig,
+  service: ProviderService,
   ctx: ProviderContext,
 ): Promise<ActionResult> {
   const site: CallSite = { service, provider: 'command', operation: action };
@@ -242,7 +241,7 @@ export const commandProvider: Provider = {
   },
 };
 
-function commandRecovery(service: ServiceConfig, site: CallSite) {
+function commandRecovery(service: ProviderService, site: CallSite) {
   if (service.recovery?.provider !== 'command') {
     throw providerError(
       site,

@@ -1,8 +1,9 @@
 /**
  * What one provider file exports: everything the rest of the code knows about a platform. The registry
  * lists these; the config's `recovery` union, display names, secret-variable lists and doctor hints are
- * derived from them, so adding a platform is one file and one registry line (issue 10).
- * This module imports no runtime code from `config/` (the config imports the registry, not the reverse).
+ * derived from them, so adding a platform is one file and one registry line.
+ * The providers import nothing from `config/` (the config imports the registry, not the reverse): a provider
+ * reads a `ProviderService` (providers/types.ts), which the config's `ServiceConfig` extends.
  */
 import * as z from 'zod/mini';
 import type { Provider, ProviderTiming } from './types.js';

@@ -2,9 +2,17 @@
  * `uptime-action doctor`: for every configured service, the provider's read-only checks (token present
  * and accepted, service exists, environment, something to restart, permission). Never restarts anything.
  */
-import type { Config, ProviderType } from '../config/schema.js';
-import { providerFor } from './registry.js';
-import { ProviderError, type DoctorCheck, type Provider, type ProviderContext } from './types.js';
+import { providerFor, type ProviderType } from './registry.js';
+import {
+  ProviderError,
+  type DoctorCheck,
+  type Provider,
+  type ProviderContext,
+  type ProviderService,
+} from './types.js';
+
+/** What the doctor reads of a config: its services (a `Config` is one). */
+type DoctorConfig = { services: Record<string, ProviderService> };
 
 /** One service's rows. */
 export interface DoctorServiceReport {
@@ -26,14 +34,14 @@ export interface DoctorReport {
  * Runs the checks of every service (in parallel; rows keep the config's order).
  * `runDoctor(config, ctx)` uses the registry; `runDoctor(config, provider, ctx)` takes the lookup, as EngineDeps does.
  */
-export async function runDoctor(config: Config, ctx: ProviderContext): Promise<DoctorReport>;
+export async function runDoctor(config: DoctorConfig, ctx: ProviderContext): Promise<DoctorReport>;
 export async function runDoctor(
-  config: Config,
+  config: DoctorConfig,
   provider: (type: ProviderType) => Provider,
   ctx: ProviderContext,
 ): Promise<DoctorReport>;
 export async function runDoctor(
-  config: Config,
+  config: DoctorConfig,
   second: ProviderContext | ((type: ProviderType) => Provider),
   third?: ProviderContext,
 ): Promise<DoctorReport> {

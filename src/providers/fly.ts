@@ -6,8 +6,14 @@
  */
 import * as z from 'zod/mini';
 import { defineProvider, nonEmpty, recoveryActions } from './descriptor.js';
-import type { ServiceConfig } from '../config/schema.js';
-import type { ActionResult, DoctorCheck, Provider, ProviderContext, ProviderTiming } from './types.js';
+import type {
+  ActionResult,
+  DoctorCheck,
+  Provider,
+  ProviderContext,
+  ProviderTiming,
+  ProviderService,
+} from './types.js';
 import { failedDoctorCheck } from './types.js';
 import {
   anyAnswer,
@@ -137,7 +143,7 @@ export type FlyCall = <S extends z.ZodMiniType>(
 export function flyCall(
   ctx: ProviderContext,
   site: CallSite,
-  service: ServiceConfig,
+  service: ProviderService,
 ): { app: string; call: FlyCall } {
   if (service.recovery?.provider !== 'fly') {
     throw providerError(site, 'not a Fly.io service', 'Set recovery.provider: fly and recovery.app.');
@@ -168,7 +174,7 @@ export function flyCall(
 export async function selectedMachines(
   call: FlyCall,
   site: CallSite,
-  service: ServiceConfig,
+  service: ProviderService,
 ): Promise<Machine[]> {
   const recovery = service.recovery;
   if (recovery?.provider !== 'fly') {

@@ -9,7 +9,6 @@
  *   Heroku's log session is per app, not per release: `deploymentId` does not narrow it.
  */
 import * as z from 'zod/mini';
-import type { ServiceConfig } from '../config/schema.js';
 import { anyAnswer, providerError, requestJson, type CallSite } from './http.js';
 import type { HerokuCall } from './heroku.js';
 import { cleanLogLines, logLimit } from './logs.js';
@@ -21,6 +20,7 @@ import type {
   LogsOptions,
   ProviderContext,
   RollbackOptions,
+  ProviderService,
 } from './types.js';
 
 /** A release as the Platform API lists it; extra keys are kept. */
@@ -81,7 +81,7 @@ async function toDeployment(call: HerokuCall, app: string, release: Release): Pr
 export async function herokuRollback(
   call: HerokuCall,
   ctx: ProviderContext,
-  service: ServiceConfig,
+  service: ProviderService,
   app: string,
   options: RollbackOptions = {},
 ): Promise<ActionResult> {

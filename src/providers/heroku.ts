@@ -6,8 +6,14 @@
  */
 import * as z from 'zod/mini';
 import { defineProvider, nonEmpty, recoveryActions } from './descriptor.js';
-import type { ServiceConfig } from '../config/schema.js';
-import type { ActionResult, DoctorCheck, Provider, ProviderContext, ProviderTiming } from './types.js';
+import type {
+  ActionResult,
+  DoctorCheck,
+  Provider,
+  ProviderContext,
+  ProviderTiming,
+  ProviderService,
+} from './types.js';
 import { failedDoctorCheck } from './types.js';
 import {
   anyAnswer,
@@ -149,7 +155,7 @@ export type HerokuCall = <S extends z.ZodMiniType>(
 export function herokuCall(
   ctx: ProviderContext,
   site: CallSite,
-  service: ServiceConfig,
+  service: ProviderService,
 ): { app: string; dyno?: string; call: HerokuCall } {
   if (service.recovery?.provider !== 'heroku') {
     throw providerError(site, 'not a Heroku service', 'Set recovery.provider: heroku and recovery.app.');

@@ -2,8 +2,7 @@
  * Railway's read-only checks for `uptime-action doctor`: the seed's troubleshooting list (token valid?
  * service ID right? permission to restart/redeploy?) as queries. Never sends a mutation.
  */
-import type { ServiceConfig } from '../config/schema.js';
-import { ProviderError, type DoctorCheck, type ProviderContext } from './types.js';
+import { ProviderError, type DoctorCheck, type ProviderContext, type ProviderService } from './types.js';
 import type { CallSite } from './http.js';
 import {
   RAILWAY_API_URL,
@@ -28,7 +27,7 @@ const KIND = {
 } as const;
 
 /** Runs the checks in order and stops at the first one the others depend on. */
-export async function railwayDoctor(service: ServiceConfig, ctx: ProviderContext): Promise<DoctorCheck[]> {
+export async function railwayDoctor(service: ProviderService, ctx: ProviderContext): Promise<DoctorCheck[]> {
   return explainUnreachable(await railwayChecks(service, ctx), ctx);
 }
 
@@ -54,7 +53,7 @@ function explainUnreachable(checks: DoctorCheck[], ctx: ProviderContext): Doctor
   ];
 }
 
-async function railwayChecks(service: ServiceConfig, ctx: ProviderContext): Promise<DoctorCheck[]> {
+async function railwayChecks(service: ProviderService, ctx: ProviderContext): Promise<DoctorCheck[]> {
   const site: CallSite = { service, provider: 'railway', operation: 'doctor' };
   const checks: DoctorCheck[] = [];
   const { serviceId } = railwayRecovery(service, site);

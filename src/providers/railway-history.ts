@@ -7,7 +7,6 @@
  * - `deploymentRollback(id: String!): Boolean!` rolls the service back to deployment `id`.
  */
 import * as z from 'zod/mini';
-import type { ServiceConfig } from '../config/schema.js';
 import { gql, type RailwayAuth } from './railway-api.js';
 import { providerError, type CallSite } from './http.js';
 import { cleanLogLines, logLimit } from './logs.js';
@@ -19,6 +18,7 @@ import type {
   LogsOptions,
   ProviderContext,
   RollbackOptions,
+  ProviderService,
 } from './types.js';
 
 /** The service instance's recent deployments (Railway lists them newest first). */
@@ -158,7 +158,7 @@ export async function railwayLogs(
 /** Rolls back to `toDeploymentId` or the previous successful deployment; `dryRun` only names it. */
 export async function railwayRollback(
   ctx: ProviderContext,
-  service: ServiceConfig,
+  service: ProviderService,
   target: RailwayTarget,
   options: RollbackOptions = {},
 ): Promise<ActionResult> {

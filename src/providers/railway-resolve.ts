@@ -1,8 +1,7 @@
 /**
  * Finding what to act on at Railway: which token (and its kind), which environment, which deployment.
  */
-import type { ServiceConfig } from '../config/schema.js';
-import { ProviderError, type ProviderContext } from './types.js';
+import { ProviderError, type ProviderContext, type ProviderService } from './types.js';
 import { providerError, type CallSite } from './http.js';
 import {
   LATEST_DEPLOYMENT,
@@ -56,7 +55,7 @@ export async function projectTokenScope(
 export async function resolveEnvironment(
   ctx: ProviderContext,
   site: CallSite,
-  service: ServiceConfig,
+  service: ProviderService,
   auth: RailwayAuth,
 ): Promise<{ environmentId: string; source: string }> {
   const recovery = railwayRecovery(service, site);
@@ -115,7 +114,7 @@ export async function latestDeployment(
 }
 
 /** The railway part of a service's recovery config; throws when the service is not on Railway. */
-export function railwayRecovery(service: ServiceConfig, site: CallSite) {
+export function railwayRecovery(service: ProviderService, site: CallSite) {
   const recovery = service.recovery;
   if (recovery?.provider !== 'railway') {
     throw providerError(

@@ -4,9 +4,8 @@
  * Never sends a second restart while a deployment is still in progress: it follows that one instead.
  */
 import * as z from 'zod/mini';
-import type { RecoveryAction, ServiceConfig } from '../config/schema.js';
-import { defineProvider, nonEmpty, recoveryActions } from './descriptor.js';
-import type { ActionResult, Provider, ProviderContext, ProviderTiming } from './types.js';
+import { type RecoveryAction, defineProvider, nonEmpty, recoveryActions } from './descriptor.js';
+import type { ActionResult, Provider, ProviderContext, ProviderTiming, ProviderService } from './types.js';
 import { formatMs, providerError, timingOf, type CallSite } from './http.js';
 import { follow, type FollowResult } from './follow.js';
 import {
@@ -36,7 +35,7 @@ export function createRailwayProvider(timing: ProviderTiming = {}): Provider {
   const inFlight = new Map<string, Promise<ActionResult>>();
   const act = async (
     action: RecoveryAction,
-    service: ServiceConfig,
+    service: ProviderService,
     ctx: ProviderContext,
   ): Promise<ActionResult> => {
     const site: CallSite = { service, provider: 'railway', operation: action };
@@ -186,7 +185,11 @@ export function createRailwayProvider(timing: ProviderTiming = {}): Provider {
   };
 }
 
-async function target(service: ServiceConfig, ctx: ProviderContext, site: CallSite): Promise<RailwayTarget> {
+async function target(
+  service: ProviderService,
+  ctx: ProviderContext,
+  site: CallSite,
+): Promise<RailwayTarget> {
   const { serviceId } = railwayRecovery(service, site);
   const auth = await resolveAuth(ctx, site);
   const { environmentId } = await resolveEnvironment(ctx, site, service, auth);

@@ -1,4 +1,4 @@
-import type { ProviderType } from '../config/schema.js';
+import type { ProviderType } from './registry.js';
 import type { ActionResult, Provider } from '../providers/types.js';
 
 /**

@@ -3,7 +3,8 @@
  * platform. Adding a platform is one new file (exporting a descriptor) and one line in PROVIDERS; the
  * config's `recovery` union, display names, secret variables and hints are derived from this list.
  */
-import type { ProviderDescriptor } from './descriptor.js';
+import type * as z from 'zod/mini';
+import type { ProviderDescriptor, RecoveryAction } from './descriptor.js';
 import type { Provider } from './types.js';
 import { PROVIDER_NAMES } from './http.js';
 import { command } from './command.js';
@@ -15,6 +16,14 @@ import { webhook } from './webhook.js';
 
 /** Every built-in provider, one line each. */
 export const PROVIDERS = [railway, render, fly, heroku, webhook, command] as const;
+
+/** A config's `recovery.provider` value. */
+export type ProviderType = (typeof PROVIDERS)[number]['type'];
+
+/** One provider's `recovery:` keys as validated (`D` is its descriptor). */
+type RecoveryOf<D> = D extends { configSchema: infer S extends z.ZodMiniType } ? z.output<S> : never;
+/** A service's `recovery:` block as validated: one provider's keys, `actions` filled from its defaults. */
+export type RecoveryConfig = RecoveryOf<(typeof PROVIDERS)[number]> & { actions: RecoveryAction[] };
 
 const descriptors = new Map<string, ProviderDescriptor>();
 const cache = new Map<string, Provider>();

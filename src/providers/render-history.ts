@@ -5,13 +5,13 @@
  * Render's public API has no per-deploy log endpoint matching `logs()` here, so it is not offered.
  */
 import * as z from 'zod/mini';
-import type { ServiceConfig } from '../config/schema.js';
 import type {
   ActionResult,
   Deployment,
   DeploymentHistory,
   ProviderContext,
   RollbackOptions,
+  ProviderService,
 } from './types.js';
 import { providerError, type CallSite } from './http.js';
 
@@ -54,7 +54,7 @@ export async function renderDeployments(call: RenderCall, id: string): Promise<D
 export async function renderRollback(
   call: RenderCall,
   ctx: ProviderContext,
-  service: ServiceConfig,
+  service: ProviderService,
   id: string,
   options: RollbackOptions = {},
 ): Promise<ActionResult> {

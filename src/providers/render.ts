@@ -4,9 +4,15 @@
  * Token: `RENDER_API_KEY` (Bearer). Endpoint: `RENDER_API_URL` (default `https://api.render.com/v1`).
  */
 import * as z from 'zod/mini';
-import { defineProvider, nonEmpty, recoveryActions } from './descriptor.js';
-import type { RecoveryAction, ServiceConfig } from '../config/schema.js';
-import type { ActionResult, DoctorCheck, Provider, ProviderContext, ProviderTiming } from './types.js';
+import { defineProvider, nonEmpty, recoveryActions, type RecoveryAction } from './descriptor.js';
+import type {
+  ActionResult,
+  DoctorCheck,
+  Provider,
+  ProviderContext,
+  ProviderTiming,
+  ProviderService,
+} from './types.js';
 import { ProviderError } from './types.js';
 import {
   anyAnswer,
@@ -43,7 +49,7 @@ const renderService = z.looseObject({ name: z.optional(z.string()), suspended: z
 export function createRenderProvider(timing: ProviderTiming = {}): Provider {
   const act = async (
     action: RecoveryAction,
-    service: ServiceConfig,
+    service: ProviderService,
     ctx: ProviderContext,
   ): Promise<ActionResult> => {
     const site: CallSite = { service, provider: 'render', operation: action };
@@ -183,7 +189,7 @@ function renderCall(ctx: ProviderContext, site: CallSite, serviceId: string) {
   };
 }
 
-function serviceIdOf(service: ServiceConfig, site: CallSite): string {
+function serviceIdOf(service: ProviderService, site: CallSite): string {
   if (service.recovery?.provider !== 'render') {
     throw providerError(
       site,

@@ -1,8 +1,20 @@
-import type { RecoveryAction, ServiceConfig } from '../config/schema.js';
+import type { RecoveryAction } from './descriptor.js';
+import type { RecoveryConfig } from './registry.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
-import type { ApiBudgetConfig } from '../config/recovery-keys.js';
-import type { CallBudgets, CallPurpose } from './call-budget.js';
+import type { ApiBudgetConfig, CallBudgets, CallPurpose } from './call-budget.js';
+
+/**
+ * What a provider reads of a service: its key, name, URL and `recovery:` block. A `ServiceConfig` is one; the
+ * type is declared here so the providers import nothing from `config/` (the config composes their schemas).
+ */
+export interface ProviderService {
+  /** The key under `services:`. */
+  id: string;
+  name: string;
+  url: string;
+  recovery?: RecoveryConfig;
+}
 
 /** What a provider needs from the outside world; passed in, never read at import. */
 export interface ProviderContext {
@@ -76,19 +88,19 @@ export interface Provider {
   /** The config's `recovery.provider`, e.g. `railway`. */
   readonly type: string;
   /** Restarts the service; resolves when the platform says it is done (or failed). Throws ProviderError. */
-  restart(service: ServiceConfig, ctx: ProviderContext): Promise<ActionResult>;
+  restart(service: ProviderService, ctx: ProviderContext): Promise<ActionResult>;
   /** Redeploys the service. Throws ProviderError. */
-  redeploy(service: ServiceConfig, ctx: ProviderContext): Promise<ActionResult>;
+  redeploy(service: ProviderService, ctx: ProviderContext): Promise<ActionResult>;
   /** The platform's view of the service (e.g. latest deployment status). */
-  status?(service: ServiceConfig, ctx: ProviderContext): Promise<{ state: string; detail: string }>;
+  status?(service: ProviderService, ctx: ProviderContext): Promise<{ state: string; detail: string }>;
   /** Read-only checks: token accepted, service exists, permission. Never restarts anything. */
-  doctor?(service: ServiceConfig, ctx: ProviderContext): Promise<DoctorCheck[]>;
+  doctor?(service: ProviderService, ctx: ProviderContext): Promise<DoctorCheck[]>;
   /** The latest deployment and the last successful one before it (forensics, issue 13). Read-only. */
-  deployments?(service: ServiceConfig, ctx: ProviderContext): Promise<DeploymentHistory>;
+  deployments?(service: ProviderService, ctx: ProviderContext): Promise<DeploymentHistory>;
   /** The last log lines of a deployment, oldest first. Read-only. */
-  logs?(service: ServiceConfig, ctx: ProviderContext, options: LogsOptions): Promise<LogLine[]>;
+  logs?(service: ProviderService, ctx: ProviderContext, options: LogsOptions): Promise<LogLine[]>;
   /** Rolls back to `toDeploymentId` (default: the previous successful deployment); `dryRun` only names it. */
-  rollback?(service: ServiceConfig, ctx: ProviderContext, options?: RollbackOptions): Promise<ActionResult>;
+  rollback?(service: ProviderService, ctx: ProviderContext, options?: RollbackOptions): Promise<ActionResult>;
 }
 
 /** One deployment (Railway deployment, Render deploy, Heroku release, Fly release). */

@@ -4,10 +4,9 @@
  * 5xx, 429 and timeouts are retried through the shared request helper.
  */
 import * as z from 'zod/mini';
-import type { RecoveryAction, ServiceConfig } from '../config/schema.js';
+import { type RecoveryAction, defineProvider, envName, recoveryActions } from './descriptor.js';
 import { duration } from '../util/duration.js';
-import { defineProvider, envName, recoveryActions } from './descriptor.js';
-import type { ActionResult, DoctorCheck, Provider, ProviderContext } from './types.js';
+import type { ActionResult, DoctorCheck, Provider, ProviderContext, ProviderService } from './types.js';
 import { makeRedactor, secretValues } from '../util/secrets.js';
 import { anyAnswer, providerError, requestJson, type CallSite } from './http.js';
 
@@ -54,7 +53,7 @@ function sharedSecret(
 
 async function act(
   action: RecoveryAction,
-  service: ServiceConfig,
+  service: ProviderService,
   ctx: ProviderContext,
 ): Promise<ActionResult> {
   const site: CallSite = { service, provider: 'webhook', operation: action };
@@ -140,7 +139,7 @@ export const webhookProvider: Provider = {
   },
 };
 
-function webhookRecovery(service: ServiceConfig, site: CallSite) {
+function webhookRecovery(service: ProviderService, site: CallSite) {
   if (service.recovery?.provider !== 'webhook') {
     throw providerError(site, 'not a webhook service', 'Set recovery.provider: webhook and recovery.url.');
   }

@@ -1,14 +1,34 @@
-import type { RecoveryAction, ServiceConfig } from '../config/schema.js';
+import type { Config, RecoveryAction, ServiceConfig } from '../config/schema.js';
 import type { Tuning } from '../config/presets.js';
-import type { EngineDeps, PlanItem } from '../engine/types.js';
+import type { PlanItem } from '../outcome/types.js';
 import type { ProbeResult } from '../probe/types.js';
-import type { RecoveryAttempt } from '../state/types.js';
+import type { RecoveryAttempt, StateStore } from '../state/types.js';
 import { performAction } from '../providers/actions.js';
-import { ProviderError } from '../providers/types.js';
+import { ProviderError, type Provider, type ProviderContext } from '../providers/types.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
 import { randomUUID } from 'node:crypto';
 import { claimAttempt } from './claim.js';
 import { noteUnrecorded, oneAtATime, serviceKey, unrecordedWithin } from './unrecorded.js';
 import { formatDuration } from '../util/duration.js';
+import type { ProviderType } from '../providers/registry.js';
+
+/** What the executor needs, passed in (the engine's `EngineDeps` is one). */
+export interface RecoveryDeps {
+  config: Config;
+  /** The provider for a service's `recovery.provider`. */
+  provider: (type: ProviderType) => Provider;
+  providerContext: ProviderContext;
+  /** One health probe (src/probe). */
+  probe: (service: ServiceConfig, options?: { confirm?: boolean }) => Promise<ProbeResult>;
+  clock: Clock;
+  logger: Logger;
+  /**
+   * The shared state. When set, every recovery attempt is claimed in it (compare-and-swap, budget re-checked)
+   * before the provider is called, so concurrent runs and commands can't overspend the restart budget.
+   */
+  store?: StateStore;
+}
 
 /** How often the executor re-probes while waiting for a recovered service to answer healthy. */
 export function verifyPollMs(tuning: Tuning): number {
@@ -20,7 +40,7 @@ export function verifyPollMs(tuning: Tuning): number {
  * Returns the last healthy probe, or undefined at the deadline.
  */
 export async function verifyHealthy(
-  deps: EngineDeps,
+  deps: RecoveryDeps,
   service: ServiceConfig,
   tuning: Tuning,
   deadline: number,
@@ -55,7 +75,7 @@ export type ActionOutcome =
  * and the outcome is `refused`. Never throws: a failure is a recorded attempt.
  */
 export async function executeAction(
-  deps: EngineDeps,
+  deps: RecoveryDeps,
   service: ServiceConfig,
   item: PlanItem & {
     action: RecoveryAction;

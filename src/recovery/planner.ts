@@ -1,8 +1,8 @@
 import type { Tuning } from '../config/presets.js';
 import type { RecoveryAction, ServiceConfig } from '../config/schema.js';
-import type { PlanItem } from '../engine/types.js';
 import type { ServiceRecord } from '../state/types.js';
 import { formatDuration } from '../util/duration.js';
+import type { PlanItem } from '../outcome/types.js';
 
 /** The restart budget of one service at a moment (Kubernetes' CrashLoopBackOff, Monit's "N restarts within M cycles"). */
 export interface Budget {

@@ -1,12 +1,12 @@
 import type { Mode } from '../config/presets.js';
 import type { Config } from '../config/schema.js';
-import type { EngineEvent, PlanItem, ServiceOutcome, SweepResult } from '../engine/types.js';
 import type { RecoveryAttempt, UptimeState } from '../state/types.js';
 import { formatDuration } from '../util/duration.js';
 import { isFailing, overallStatus, type OverallStatus } from './status.js';
 import { gitHubMarkdown } from '../util/escape.js';
 import { renderRunSummary, type MarkdownLine, type TokenProblem } from './summary.js';
 import { uptimeFromTime } from './uptime.js';
+import type { EngineEvent, PlanItem, ServiceOutcome, SweepResult } from '../outcome/types.js';
 
 /**
  * What a run (one sweep or a watch of any length) found and did, as every face reports it: the Action's

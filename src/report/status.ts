@@ -1,4 +1,4 @@
-import type { ServiceOutcome } from '../engine/types.js';
+import type { ServiceOutcome } from '../outcome/types.js';
 
 /**
  * The one definition of what a sweep's outcome means, used by every face: the Action's `status` output and

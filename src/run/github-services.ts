@@ -1,5 +1,5 @@
-import type { Config, ProviderType } from '../config/schema.js';
-import type { EngineDeps, EngineEvent } from '../engine/types.js';
+import type { Config } from '../config/schema.js';
+import type { EngineDeps } from '../engine/types.js';
 import { GitHubIncidentLog } from '../incidents/github.js';
 import { probeMonitor } from '../monitors/registry.js';
 import type { HeartbeatView } from '../monitors/heartbeat-book.js';
@@ -13,6 +13,8 @@ import type { Logger } from '../util/logger.js';
 import type { PrivateTargets } from '../util/net-address.js';
 import { redactingProviders } from '../providers/redacting.js';
 import type { GitHubClient, RepoRef } from '../github/client.js';
+import type { EngineEvent } from '../outcome/types.js';
+import type { ProviderType } from '../providers/registry.js';
 
 export interface GitHubServicesOptions extends RepoRef {
   client: GitHubClient;

@@ -1,7 +1,7 @@
 import type { Mode } from '../config/presets.js';
 import { Publisher, type PublishReport, type PublisherOptions } from '../engine/publish.js';
 import { SiteKeeper, type SiteSink } from '../site/sink.js';
-import type { EngineDeps, SweepResult } from '../engine/types.js';
+import type { EngineDeps } from '../engine/types.js';
 import { sweepLoop } from '../engine/watch.js';
 import { networkFailure } from '../github/client.js';
 import { recordGaps, type CronGapReport } from '../github/cron.js';
@@ -15,6 +15,7 @@ import { adoptOpenIncidents } from './adopt-incidents.js';
 import { emptyState } from '../state/records.js';
 import type { StateStore, UptimeState } from '../state/types.js';
 import type { CheckNow } from '../events/check-now.js';
+import type { SweepResult } from '../outcome/types.js';
 
 /**
  * The one use case every face runs (docs/architecture.md, "A sweep"): read the state → probe → plan →

@@ -1,4 +1,4 @@
-import type { Bucket } from '../history/schema.js';
+import type { Bucket } from '../state/history-schema.js';
 import { DAY_MS, HOUR_MS } from '../history/record.js';
 import { esc } from './escape.js';
 

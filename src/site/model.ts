@@ -1,7 +1,7 @@
 import { burnView, type BurnView } from '../slo/burn.js';
 import { SERVICE_KEY, type Config } from '../config/schema.js';
 import { historyOf, type StateWithHistory } from '../history/state.js';
-import type { Bucket } from '../history/schema.js';
+import type { Bucket } from '../state/history-schema.js';
 import { DAY_MS } from '../history/record.js';
 import { uptimeWindows, type UptimeWindow } from '../history/uptime.js';
 import { percentile } from '../history/record.js';

@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import { badgeFiles } from '../badges/index.js';
+import { badgeFiles } from './badges.js';
 import type { StateWithHistory } from '../history/state.js';
 import { renderFeed } from './feed.js';
 import { renderIndexHtml } from './html.js';

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { MODES } from '../config/presets.js';
-import { incidentEntrySchema, serviceHistorySchema } from '../history/schema.js';
+import { incidentEntrySchema, serviceHistorySchema } from './history-schema.js';
 import * as limits from './limits.js';
 import { emptyRecord, emptyState } from './records.js';
 import { recoveryRecordFields } from './recovery-fields.js';

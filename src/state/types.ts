@@ -1,7 +1,7 @@
-import type { OutboxEntry } from '../notify/outbox.js';
+import type { Transition } from '../config/notify.js';
 import type { Mode } from '../config/presets.js';
 import type { RecoveryAction } from '../config/schema.js';
-import type { History } from '../history/schema.js';
+import type { History } from './history-schema.js';
 import type { ServiceHealth } from '../monitor/types.js';
 
 /** Check counts; `responseMsTotal / ok` is the average response time. */
@@ -139,4 +139,44 @@ export interface StateStore {
   update(change: (state: UptimeState) => UptimeState | void): Promise<UptimeState>;
   /** A write is owed now even without a change (a run that could not read the state, GitHub answering again). */
   owes?(): boolean;
+}
+
+/** One thing to tell people about (src/notify); declared with the state, whose outbox keeps it until sent. */
+export interface NotificationEvent {
+  /** `service:transition:anchor`: the same transition seen by two runs has the same id (sent once). */
+  id: string;
+  service: string;
+  /** Display name. */
+  serviceName: string;
+  transition: Transition | 'test';
+  /** When it happened (epoch ms). */
+  at: number;
+  /** Why, in one line (may come from the service's answer: it is neutralised before sending). */
+  reason: string;
+  incident?: { number: number; url?: string };
+  /** For `resolved`: how long it was down or degraded. */
+  durationMs?: number;
+  /** The published status page, for a link. */
+  pageUrl?: string;
+  /** Earlier sends of this message that never settled (src/notify/outbox.ts); sent as `X-Uptime-Retries`. */
+  tries?: number;
+}
+
+/** One message waiting for its send to settle. */
+export interface OutboxEntry {
+  event: NotificationEvent;
+  /** When it was recorded (epoch ms). */
+  queuedAt: number;
+  /** Earlier sends that never settled (their process died). */
+  tries: number;
+  /** The process sending it now. */
+  owner: OutboxOwner;
+}
+
+/** Who sends a pending message: a host, a process on it, a run of that process, and since when. */
+export interface OutboxOwner {
+  host: string;
+  pid: number;
+  run: string;
+  at: number;
 }

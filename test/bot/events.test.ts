@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import { startBotServer, type RunningBot } from '../../bot/server.js';
-import type { EngineEvent } from '../../src/engine/types.js';
 import { repositoryEventsPath } from '../../src/events/listener.js';
 import { createRailwayProvider } from '../../src/providers/railway.js';
 import { startGitHubStub, type GitHubStub } from '../helpers/github-stub.js';
 import { RAILWAY_FIXTURE as F, startRailwayServer, type RailwayServer } from '../helpers/railway-server.js';
 import { startTestServer, type TestServer } from '../helpers/servers.js';
 import { privateKey, TestOctokit } from './fixtures.js';
+import type { EngineEvent } from '../../src/outcome/types.js';
 
 /**
  * Platform events to the running bot: a Railway project webhook (the payload shape of Railway's documentation)

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { Octokit } from '@octokit/core';
 import { watchRepository, type AppAuth } from '../../bot/watch.js';
-import type { EngineEvent } from '../../src/engine/types.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { virtualClock } from '../helpers/clock.js';
 import { startGitHubStub, type GitHubStub } from '../helpers/github-stub.js';
 import { startTestServer, type TestServer } from '../helpers/servers.js';
 import { startReceiver, type Receiver } from '../notify/receiver.js';
+import type { EngineEvent } from '../../src/outcome/types.js';
 
 /**
  * The hosted watch with notifications, history and the status site (issue 14): a real GitHub stub, a down

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Octokit } from '@octokit/core';
 import { parseWatchRepos, watchRepository, type AppAuth } from '../../bot/watch.js';
-import type { EngineEvent } from '../../src/engine/types.js';
 import { virtualClock } from '../helpers/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { startGitHubStub, type GitHubStub } from '../helpers/github-stub.js';
 import { checkRequests } from '../helpers/openapi.js';
 import { startTestServer, type TestServer } from '../helpers/servers.js';
+import type { EngineEvent } from '../../src/outcome/types.js';
 
 let stub: GitHubStub;
 let down: TestServer;

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import puppeteer, { type Browser, type Page, type SerializedAXNode } from 'puppeteer-core';
 import { configSchema, toConfig, type Config } from '../../src/config/schema.js';
-import { emptyHistory } from '../../src/history/schema.js';
+import { emptyHistory } from '../../src/state/history-schema.js';
 import { recordSample } from '../../src/history/record.js';
 import type { StateWithHistory } from '../../src/history/state.js';
 import { renderSite } from '../../src/site/index.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { withSweptRecords } from '../../src/engine/sweep.js';
-import type { SweepResult } from '../../src/engine/types.js';
 import { emptyRecord, emptyState } from '../../src/state/records.js';
 import type { ServiceRecord, UptimeState } from '../../src/state/types.js';
+import type { SweepResult } from '../../src/outcome/types.js';
 
 /** A write made only for the hourly history: which service records it carries (issue 14, the Pages page). */
 

@@ -1,10 +1,11 @@
 import { parseConfig } from '../../src/config/load.js';
 import type { RawConfigInput, ServiceConfig } from '../../src/config/schema.js';
-import type { EngineDeps, EngineEvent } from '../../src/engine/types.js';
+import type { EngineDeps } from '../../src/engine/types.js';
 import type { ProbeResult } from '../../src/probe/types.js';
 import type { ActionResult, Provider, ProviderContext } from '../../src/providers/types.js';
 import { virtualClock } from './clock.js';
 import { silentLogger } from '../../src/util/logger.js';
+import type { EngineEvent } from '../../src/outcome/types.js';
 
 /**
  * A simulated world for engine tests: each service answers from a script (healthy, slow, down), probes take

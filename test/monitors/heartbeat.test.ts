@@ -9,13 +9,13 @@ import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { sweep } from '../../src/engine/sweep.js';
 import { notificationEvents } from '../../src/notify/events.js';
-import type { EngineEvent } from '../../src/engine/types.js';
 import { Listener } from '../../src/events/listener.js';
 import { judgePings } from '../../src/monitors/heartbeat.js';
 import { emptyState } from '../../src/state/records.js';
 import type { UptimeState } from '../../src/state/types.js';
 import type { Logger } from '../../src/util/logger.js';
 import { virtualClock } from '../helpers/clock.js';
+import type { EngineEvent } from '../../src/outcome/types.js';
 
 /**
  * Heartbeats end to end: a real listener on 127.0.0.1 receives the job's pings over HTTP; sweeps of the real

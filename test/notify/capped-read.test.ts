@@ -5,12 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  notifySchema,
-  sendNotifications,
-  type NotificationEvent,
-  type NotifyTarget,
-} from '../../src/notify/index.js';
+import { sendNotifications } from '../../src/notify/index.js';
+import { notifySchema, type NotifyTarget } from '../../src/config/notify.js';
+import type { NotificationEvent } from '../../src/state/types.js';
 
 const HUGE = 400 * 1024 * 1024;
 const CHUNK = Buffer.alloc(1024 * 1024, 'x');

@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  notifySchema,
-  sendNotifications,
-  type NotificationEvent,
-  type NotifyTarget,
-} from '../../src/notify/index.js';
+import { sendNotifications } from '../../src/notify/index.js';
+import { notifySchema, type NotifyTarget } from '../../src/config/notify.js';
 import { deadPort, startReceiver, type Receiver } from './receiver.js';
+import type { NotificationEvent } from '../../src/state/types.js';
 
 const event: NotificationEvent = {
   id: 'api:down:1',

@@ -4,15 +4,14 @@ import {
   MAX_NOTIFIED,
   markSent,
   notificationEvents,
-  notifySchema,
   pendingNotifications,
   sendNotifications,
-  type NotificationEvent,
-  type NotifyTarget,
 } from '../../src/notify/index.js';
+import { notifySchema, type NotifyTarget } from '../../src/config/notify.js';
 import { emptyRecord, emptyState } from '../../src/state/records.js';
 import type { Config } from '../../src/config/schema.js';
 import { startReceiver, type Receiver } from './receiver.js';
+import type { NotificationEvent } from '../../src/state/types.js';
 
 /**
  * A tiny compare-and-swap store, as the state stores behave: `update` reads a version, yields (so two

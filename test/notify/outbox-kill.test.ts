@@ -11,9 +11,9 @@ import { createServer, type IncomingHttpHeaders, type Server, type ServerRespons
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { OutboxEntry } from '../../src/notify/outbox.js';
 import { buildCli, runBuilt } from '../cli/built.js';
 import { closeAllTestServers, startTestServer } from '../helpers/servers.js';
+import type { OutboxEntry } from '../../src/state/types.js';
 
 let built: Awaited<ReturnType<typeof buildCli>>;
 let dir: string;

@@ -1,14 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import type { NotificationEvent } from '../../src/notify/events.js';
 import {
   OUTBOX_LEASE_MS,
   OUTBOX_MAX_AGE_MS,
   settleOutbox,
   stepOutbox,
-  type OutboxOwner,
   type StateWithOutbox,
 } from '../../src/notify/outbox.js';
 import { deliveryHeaders } from '../../src/notify/send.js';
+import type { NotificationEvent, OutboxOwner } from '../../src/state/types.js';
 
 const NOW = Date.UTC(2026, 11, 4, 12);
 const event = (id: string): NotificationEvent => ({

@@ -1,13 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
-import {
-  DISCORD_LIMITS,
-  notifySchema,
-  sendNotifications,
-  type NotificationEvent,
-  type NotifyTarget,
-} from '../../src/notify/index.js';
+import { DISCORD_LIMITS, sendNotifications } from '../../src/notify/index.js';
+import { notifySchema, type NotifyTarget } from '../../src/config/notify.js';
 import { startReceiver, type Receiver } from './receiver.js';
+import type { NotificationEvent } from '../../src/state/types.js';
 
 const HOSTILE =
   '<script>alert(1)</script> "><img src=x onerror=alert(1)> @everyone <!channel> [click](https://evil.example) *bold* _x_ & \u202e\r\nInjected: header';

@@ -1,10 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import {
-  failureTimelineEntry,
-  notifySchema,
-  sendNotifications,
-  type NotifyTarget,
-} from '../../src/notify/index.js';
+import { failureTimelineEntry, sendNotifications } from '../../src/notify/index.js';
+import { notifySchema, type NotifyTarget } from '../../src/config/notify.js';
 import { closeAllTestServers, startTestServer } from '../helpers/servers.js';
 
 afterAll(closeAllTestServers);

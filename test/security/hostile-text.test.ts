@@ -13,7 +13,6 @@ import {
 } from '../../src/engine/timeline.js';
 import { FileIncidentLog } from '../../src/incidents/file.js';
 import { incidentTitle } from '../../src/incidents/github.js';
-import type { NotificationEvent } from '../../src/notify/events.js';
 import { buildRequest } from '../../src/notify/payloads.js';
 import { eventFacts, eventTitle } from '../../src/notify/text.js';
 import { resolveTuning } from '../../src/config/presets.js';
@@ -22,6 +21,7 @@ import { renderRunSummary } from '../../src/report/summary.js';
 import { renderSite } from '../../src/site/index.js';
 import { emptyRecord, emptyState } from '../../src/state/records.js';
 import { ENCODED_WORD_MAX, plainText } from '../../src/util/escape.js';
+import type { NotificationEvent } from '../../src/state/types.js';
 
 /**
  * One hostile service name, failure reason and endpoint answer through every exit where text leaves: the

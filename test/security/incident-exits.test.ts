@@ -8,11 +8,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Octokit } from '@octokit/core';
 import { watchRepository, type AppAuth } from '../../bot/watch.js';
-import type { EngineEvent } from '../../src/engine/types.js';
 import { virtualClock } from '../helpers/clock.js';
 import type { Logger } from '../../src/util/logger.js';
 import { startTestServer, type TestServer } from '../helpers/servers.js';
 import { liveMention, OWNER, REPO, startHarness, type Harness } from './bot-harness.js';
+import type { EngineEvent } from '../../src/outcome/types.js';
 
 const HEALTH_TOKEN = 'health-tok-31415926535';
 const HOOK_SECRET = 'hook-secret-27182818284';

@@ -2,8 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { renderSite } from '../../src/site/index.js';
-import { historySchema } from '../../src/history/index.js';
 import { fixtureConfig, fixtureState, NOW } from '../site/fixture.js';
+import { historySchema } from '../../src/state/history-schema.js';
 
 /** What a hostile state file (the state branch is writable by anyone with contents: write) can do to the page. */
 describe('status page against a hostile state file', () => {

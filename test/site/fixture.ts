@@ -1,5 +1,5 @@
 import { configSchema, toConfig, type Config } from '../../src/config/schema.js';
-import { emptyHistory } from '../../src/history/schema.js';
+import { emptyHistory } from '../../src/state/history-schema.js';
 import { DAY_MS, HOUR_MS, recordSample } from '../../src/history/record.js';
 import { syncIncidentLog } from '../../src/history/incidents.js';
 import type { StateWithHistory } from '../../src/history/state.js';

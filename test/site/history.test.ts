@@ -1,8 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import {
-  emptyHistory,
   formatPercent,
-  historySchema,
   HOUR_MS,
   DAY_MS,
   percentile,
@@ -10,8 +8,8 @@ import {
   recordSample,
   syncIncidentLog,
   uptimeWindows,
-  type History,
 } from '../../src/history/index.js';
+import { emptyHistory, historySchema, type History } from '../../src/state/history-schema.js';
 
 const T0 = Date.UTC(2026, 10, 1, 0, 0, 0);
 

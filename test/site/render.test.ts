@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { badgeMarkdown, BADGE_KINDS } from '../../src/badges/index.js';
+import { badgeMarkdown, BADGE_KINDS } from '../../src/site/badges.js';
 import { renderSite } from '../../src/site/index.js';
 import { fixtureConfig, fixtureState, HOSTILE_NAMES, issueUrl, NOW } from './fixture.js';
 import { shieldsEndpointSchema } from './shields-endpoint.js';

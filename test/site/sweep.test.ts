@@ -1,5 +1,4 @@
 import { describe, expect, it } from '@jest/globals';
-import type { EngineEvent } from '../../src/engine/types.js';
 import {
   DAY_MS,
   HOUR_MS,
@@ -7,8 +6,10 @@ import {
   samplesFromEvents,
   type StateWithHistory,
 } from '../../src/history/index.js';
-import { claimNotifications, type NotificationEvent } from '../../src/notify/index.js';
+import { claimNotifications } from '../../src/notify/index.js';
 import { emptyState, initialHealth } from '../../src/state/records.js';
+import type { NotificationEvent } from '../../src/state/types.js';
+import type { EngineEvent } from '../../src/outcome/types.js';
 
 const T0 = Date.UTC(2026, 10, 1);
 const check = (service: string, ok: boolean, responseMs: number, at: number): EngineEvent => ({

@@ -9,7 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { HOUR_MS, hourStart, recordSample } from '../../src/history/record.js';
-import { emptyHistory, type Bucket } from '../../src/history/schema.js';
+import { emptyHistory, type Bucket } from '../../src/state/history-schema.js';
 import { emptyRecord, mergeRecord } from '../../src/state/records.js';
 import { parseStateData } from '../../src/state/schema.js';
 import { runCli, workspace } from '../cli/run.js';

@@ -7,7 +7,7 @@ import {
   MAX_HOURLY_BUCKETS,
   MAX_TEXT,
   MAX_TIME,
-} from '../state/limits.js';
+} from './limits.js';
 
 /**
  * The response-time history kept in the state under `history` (issue 12). Bounded: hourly buckets for the

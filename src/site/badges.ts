@@ -1,7 +1,7 @@
 import { makeBadge } from 'badge-maker';
 import { formatPercent, UPTIME_WINDOWS, type UptimeWindow } from '../history/uptime.js';
 import { formatDuration } from '../util/duration.js';
-import type { PageStatus, ServiceView } from '../site/model.js';
+import type { PageStatus, ServiceView } from './model.js';
 import { plainText } from '../util/escape.js';
 
 /** Longest service name on a badge: a badge is a fixed, small space (the rest becomes `…`). */

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { TRANSITIONS } from '../config/notify.js';
 import { MODES } from '../config/presets.js';
 import { incidentEntrySchema, serviceHistorySchema } from './history-schema.js';
 import * as limits from './limits.js';
@@ -70,7 +71,8 @@ const outboxEntrySchema = z.object({
     id: text,
     service: text,
     serviceName: text,
-    transition: z.enum(['down', 'degraded', 'escalated', 'resolved', 'test']),
+    // Every transition that notifies (burn included), and `notify --test`'s.
+    transition: z.enum([...TRANSITIONS, 'test']),
     at: time,
     reason: text,
     incident: z.optional(z.object({ number: int, url: z.optional(text) })),

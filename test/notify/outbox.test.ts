@@ -7,6 +7,8 @@ import {
   type StateWithOutbox,
 } from '../../src/notify/outbox.js';
 import { deliveryHeaders } from '../../src/notify/send.js';
+import { parseStateText } from '../../src/state/schema.js';
+import { emptyState } from '../../src/state/records.js';
 import type { NotificationEvent, OutboxOwner } from '../../src/state/types.js';
 
 const NOW = Date.UTC(2026, 11, 4, 12);
@@ -88,6 +90,19 @@ describe('the outbox', () => {
     });
     expect(step.toSend.map((e) => [e.event.id, e.tries])).toEqual([['a', 0]]);
     expect(step.state.outbox!.map((e) => e.event.id)).toEqual(['a', 'b']);
+  });
+
+  it('keeps every kind of pending message through a read of the stored state, a burn-rate alert included', () => {
+    const kinds = ['down', 'degraded', 'escalated', 'resolved', 'burn', 'test'] as const;
+    const outbox = kinds.map((transition) => ({
+      event: { ...event(`api:${transition}:1`), transition },
+      queuedAt: NOW,
+      tries: 0,
+      owner: { ...me, at: NOW },
+    }));
+    const { state, problems } = parseStateText(JSON.stringify({ ...emptyState(), outbox }));
+    expect(problems).toEqual([]);
+    expect(state.outbox?.map((e) => e.event.transition)).toEqual([...kinds]);
   });
 
   it('labels every send with the stable id and, on a resend, the retry count', () => {

@@ -74,7 +74,9 @@ export async function main(argv: string[], rawIO: CliIO = processIO()): Promise<
   if (rawIO.cwd && !isAbsolute(args.state)) args = { ...args, state: join(rawIO.cwd, args.state) };
   const ctx: CommandContext = { args, io, now, logger: cliLogger(io, { debug: args.verbose, now }) };
   try {
-    return await (await load())(ctx);
+    return await (
+      await load()
+    )(ctx);
   } catch (error: unknown) {
     return fail(io, error);
   }

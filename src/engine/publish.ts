@@ -1,4 +1,4 @@
-import { recordSweep, samplesFromEvents, type Sample } from '../history/index.js';
+import { historyWantsWrite, recordSweep, samplesFromEvents, type Sample } from '../history/index.js';
 import {
   claimNotifications,
   failureTimelineEntry,
@@ -126,7 +126,7 @@ export class Publisher {
   /** Whether `state` needs a write for what was observed alone (the hour's first sample, an unsent transition). */
   wantsWrite(state: UptimeState): boolean {
     return (
-      this.record(state, false) !== state ||
+      historyWantsWrite(state, this.samples, this.deps.clock.now()) ||
       pendingNotifications(state, this.events).length > 0 ||
       hasOrphans(state, this.me, this.deps.clock.now())
     );

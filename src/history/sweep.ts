@@ -1,5 +1,5 @@
 import { syncIncidentLog } from './incidents.js';
-import { pruneHistory, recordSample, type Sample } from './record.js';
+import { hourStart, pruneHistory, recordSample, type Sample } from './record.js';
 import { historyOf, type StateWithHistory } from './state.js';
 import type { EngineEvent } from '../outcome/types.js';
 
@@ -38,4 +38,25 @@ export function recordSweep<S extends StateWithHistory>(
   if (history !== before) history = pruneHistory(history, now, options.services);
   if (history === before && state.history !== undefined) return state;
   return { ...state, history };
+}
+
+/**
+ * Whether {@link recordSweep} without `merge` would change `state` (a service's first sample of the hour, the
+ * incident log out of step), without building the buckets: asked after every sweep, and a watch whose writes
+ * keep failing holds thousands of samples.
+ */
+export function historyWantsWrite<S extends StateWithHistory>(
+  state: S,
+  samples: Record<string, Sample[]>,
+  now: number,
+): boolean {
+  if (state.history === undefined) return true;
+  const history = state.history;
+  const hour = hourStart(now);
+  for (const [service, list] of Object.entries(samples)) {
+    if (list.length === 0) continue;
+    const hourly = Object.hasOwn(history.services, service) ? history.services[service].hourly : [];
+    if (hourly.at(-1)?.t !== hour) return true;
+  }
+  return syncIncidentLog(history, state.incidents, now) !== history;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import {
   DAY_MS,
   HOUR_MS,
+  historyWantsWrite,
   recordSweep,
   samplesFromEvents,
   type StateWithHistory,
@@ -20,6 +21,34 @@ const check = (service: string, ok: boolean, responseMs: number, at: number): En
 });
 
 describe('recordSweep (what the engine calls after each sweep)', () => {
+  it('historyWantsWrite says exactly when recordSweep would change the state, without building a bucket', () => {
+    // A day and a half of sweeps over two services, some hours skipped, incidents opening and closing, and
+    // sometimes a write that lands (the state moves on) and sometimes not (the samples pile up).
+    let state: StateWithHistory = emptyState();
+    let pending: Record<string, { ok: boolean; responseMs?: number }[]> = {};
+    let asked = 0;
+    let wanted = 0;
+    for (let i = 0, at = T0 + 1000; i < 900; i++, at += (i % 97 === 0 ? 3 * HOUR_MS : 0) + 137_000) {
+      for (const [id, list] of Object.entries(
+        samplesFromEvents([check(i % 3 ? 'api' : 'web', i % 7 !== 0, 90, at)]),
+      ))
+        (pending[id] ??= []).push(...list);
+      if (i % 50 === 10) state = { ...state, incidents: { api: { number: i, openedAt: at, kind: 'down' } } };
+      if (i % 50 === 30) state = { ...state, incidents: {} };
+      const next = recordSweep(state, pending, at);
+      expect(historyWantsWrite(state, pending, at)).toBe(next !== state);
+      asked++;
+      if (next !== state) wanted++;
+      if (i % 4 !== 3) {
+        state = next;
+        pending = {};
+      }
+    }
+    // Both answers came up many times.
+    expect(wanted).toBeGreaterThan(40);
+    expect(asked - wanted).toBeGreaterThan(400);
+  });
+
   it('a healthy repository checked every 5 minutes changes the state 24 times a day', () => {
     let state: StateWithHistory = emptyState();
     let writes = 0;

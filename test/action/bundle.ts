@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { copyBundles } from '../helpers/bundles.js';
+import { compileCache, copyBundles } from '../helpers/bundles.js';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The runner's Node (24); falls back to this process's Node where the package is missing. */
@@ -22,7 +22,7 @@ export function runProcess(
 ): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
-      env: options.env,
+      env: { ...options.env, ...compileCache() },
       cwd: options.cwd ?? root,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -6,10 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeAllTestServers, startTestServer } from '../helpers/servers.js';
 import { buildCli, runBuilt, type RunOptions } from './built.js';
+import { compileCache } from '../helpers/bundles.js';
 
 let built: Awaited<ReturnType<typeof buildCli>>;
 let dir: string;
-const env = { PATH: process.env.PATH, HOME: process.env.HOME };
+const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...compileCache() };
 
 beforeAll(async () => {
   built = await buildCli();

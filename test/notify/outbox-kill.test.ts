@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { buildCli, runBuilt } from '../cli/built.js';
 import { closeAllTestServers, startTestServer } from '../helpers/servers.js';
 import type { OutboxEntry } from '../../src/state/types.js';
+import { compileCache } from '../helpers/bundles.js';
 
 let built: Awaited<ReturnType<typeof buildCli>>;
 let dir: string;
@@ -71,7 +72,7 @@ afterAll(async () => {
 });
 
 const statePath = () => join(dir, '.uptime', 'state.json');
-const env = { PATH: process.env.PATH, HOME: process.env.HOME };
+const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...compileCache() };
 
 describe('a notification outlives a SIGKILL of the CLI', () => {
   it('is pending after the kill and arrives once on the next run, with the same id and a retry count', async () => {

@@ -12,10 +12,11 @@ import { emptyRecord, emptyState } from '../../src/state/records.js';
 import { parseStateText } from '../../src/state/schema.js';
 import { buildCli, runBuilt } from '../cli/built.js';
 import { closeAllTestServers, startTestServer } from '../helpers/servers.js';
+import { compileCache } from '../helpers/bundles.js';
 
 let built: Awaited<ReturnType<typeof buildCli>>;
 let dir: string;
-const env = { PATH: process.env.PATH, HOME: process.env.HOME };
+const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...compileCache() };
 
 beforeAll(async () => {
   built = await buildCli();

@@ -12,7 +12,6 @@ export const TRANSITIONS = ['down', 'degraded', 'escalated', 'resolved', 'burn']
 export type Transition = (typeof TRANSITIONS)[number];
 
 export const NOTIFY_TYPES = ['slack', 'discord', 'teams', 'telegram', 'ntfy', 'webhook'] as const;
-export type NotifyType = (typeof NOTIFY_TYPES)[number];
 
 const httpUrl = z.url({
   protocol: /^https?$/,

@@ -11,7 +11,6 @@ import { hostKey } from './tcp.js';
 import { defineMonitor } from './types.js';
 
 export const RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'NS', 'TXT'] as const;
-export type RecordType = (typeof RECORD_TYPES)[number];
 
 /** The part of node's `dns.promises.Resolver` a DNS monitor uses. */
 export interface DnsResolver {

@@ -125,9 +125,6 @@ export function createFlyProvider(timing: ProviderTiming = {}): Provider {
   };
 }
 
-/** The Fly.io provider with default timing. */
-export const flyProvider: Provider = createFlyProvider();
-
 /** One Machines API call with the token and Fly's 404 fix. */
 export type FlyCall = <S extends z.ZodMiniType>(
   schema: S,

@@ -142,9 +142,6 @@ export function createHerokuProvider(timing: ProviderTiming = {}): Provider {
   };
 }
 
-/** The Heroku provider with default timing. */
-export const herokuProvider: Provider = createHerokuProvider();
-
 /** One Heroku Platform API call with the token, the version header and Heroku's 404 fix. */
 export type HerokuCall = <S extends z.ZodMiniType>(
   schema: S,

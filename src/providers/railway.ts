@@ -196,9 +196,6 @@ async function target(
   return { auth, environmentId, serviceId };
 }
 
-/** The Railway provider with default timing. */
-export const railwayProvider: Provider = createRailwayProvider();
-
 async function deploymentState(ctx: ProviderContext, site: CallSite, auth: RailwayAuth, id: string) {
   const data = await gql(RAILWAY_DATA.DEPLOYMENT_STATUS, ctx, site, auth, DEPLOYMENT_STATUS, { id });
   const state = data.deployment.status;

@@ -161,9 +161,6 @@ export function createRenderProvider(timing: ProviderTiming = {}): Provider {
   };
 }
 
-/** The Render provider with default timing. */
-export const renderProvider: Provider = createRenderProvider();
-
 function renderCall(ctx: ProviderContext, site: CallSite, serviceId: string) {
   const base = (ctx.env.RENDER_API_URL || RENDER_API_URL).replace(/\/+$/, '');
   const token = ctx.env.RENDER_API_KEY;

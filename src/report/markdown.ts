@@ -79,8 +79,3 @@ function budgetLine(rows: StatusRow[], header: StatusHeader): string | undefined
 
 /** No line break inside a cell (escaped text has no bare pipe left). */
 const oneCell = (text: string) => text.replace(/\r?\n/g, ' ');
-
-/** Keeps a cell inside its column: no pipes, no line breaks. */
-export function escapeCell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}

@@ -1,5 +1,5 @@
 /**
- * Checks on a raw config before and after the schema (issue 9 and 11): size and expansion bounds, keys that
+ * Checks on a raw config before and after the schema (docs/security.md, docs/configuration.md): size and expansion bounds, keys that
  * are `Object.prototype` names, URLs with credentials, bare-number durations, and a slow threshold that the
  * timeout makes unreachable.
  */

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 
 /**
- * The `notify:` and `statusPage:` config keys (ARCHITECTURE.md, issue 12). `${VAR}` in any string is
+ * The `notify:` and `statusPage:` config keys (docs/configuration.md). `${VAR}` in any string is
  * expanded by the config loader before this schema runs (src/config/load.ts `expandEnv`), so a webhook URL or
  * bot token comes from a secret: `url: "${SLACK_WEBHOOK_URL}"`. The config schema adds
  * `notify: z.optional(notifySchema)` and `statusPage: z.optional(statusPageSchema)`.

@@ -1,5 +1,5 @@
 /**
- * Hosted safety (ARCHITECTURE.md "Hosted safety"): what a repository's config may use on a hosted bot, as
+ * Hosted safety (docs/security.md, "A hosted bot"): what a repository's config may use on a hosted bot, as
  * a value built from the operator's environment. The Action and the CLI pass no policy: they run the user's
  * own config, unrestricted.
  */

@@ -1,5 +1,5 @@
 /**
- * Modes and presets, from the seed monitor (ARCHITECTURE.md): `normal` uses the conservative preset,
+ * Modes and presets, from the seed monitor (docs/configuration.md): `normal` uses the conservative preset,
  * `extreme` the seed's extreme config (balanced). Any tuning key in the config overrides the preset.
  */
 export const MODES = ['normal', 'extreme'] as const;

@@ -20,7 +20,7 @@ import { MONITOR_KEYS, MONITOR_TYPES, monitorFor, type MonitorSettings } from '.
 
 /**
  * The config file (`.github/uptime.yml`), validated once at the edge into `Config`.
- * Keys are the public contract of ARCHITECTURE.md; add, don't rename.
+ * Keys are the public contract (docs/configuration.md); add, don't rename.
  * Built with `zod/mini` (a tenth of classic zod's size and load time in the Action's bundle); it ships no
  * messages, so the English ones that classic zod installs on import are installed here, the same global setting.
  */

@@ -2,7 +2,7 @@ import type { UptimeState } from '../state/types.js';
 import { emptyHistory, type History } from '../state/history-schema.js';
 
 /**
- * The state with the parts issue 12 adds. The engine adds these optional fields to `UptimeState` (and
+ * The state with the parts the history and the notifications add. The engine adds these optional fields to `UptimeState` (and
  * `historySchema` / `notifiedSchema` to its validation); until then they ride along in the JSON untouched
  * (`parseState` keeps unknown top-level keys).
  */

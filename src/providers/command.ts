@@ -257,7 +257,7 @@ export const COMMAND_BASE_ENV = ['PATH', 'HOME'] as const;
 
 /**
  * The environment a command runs with: PATH, HOME and the variables `recovery.env` names — never the
- * whole environment, so a config's command cannot read the tokens of the host (issue 9).
+ * whole environment, so a config's command cannot read the tokens of the host (docs/security.md).
  */
 export function commandEnv(env: NodeJS.ProcessEnv, names: readonly string[] = []): Record<string, string> {
   const out: Record<string, string> = {};

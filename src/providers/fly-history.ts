@@ -1,5 +1,5 @@
 /**
- * Fly.io forensics (issue 13) over the Machines API (https://fly.io/docs/machines/api/machines-resource/).
+ * Fly.io forensics (docs/recovery.md) over the Machines API (https://fly.io/docs/machines/api/machines-resource/).
  *
  * What it can give: each machine's current image (`config.image`, `image_ref { repository, tag, digest }`),
  * the release it belongs to (`config.metadata.fly_release_id` / `fly_release_version`, set by `fly deploy`),

@@ -1,5 +1,5 @@
 /**
- * Heroku forensics and rollback (issue 13), per the Platform API reference
+ * Heroku forensics and rollback (docs/recovery.md), per the Platform API reference
  * (https://devcenter.heroku.com/articles/platform-api-reference):
  * - releases: `GET /apps/{app}/releases` with `Range: version ..; order=desc, max=N` (newest first);
  *   the commit comes from the release's slug (`GET /apps/{app}/slugs/{id}` → `commit`, `commit_description`).

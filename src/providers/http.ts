@@ -82,7 +82,7 @@ export interface HttpResponse<T = unknown> {
   text: string;
 }
 
-/** Provider and webhook answers are read up to this many bytes, then the read is aborted (issue 9). */
+/** Provider and webhook answers are read up to this many bytes, then the read is aborted (docs/security.md). */
 export const MAX_ANSWER_BYTES = 1024 * 1024;
 
 /** Any answer: for calls whose body is not used (e.g. Render's empty 202 to a restart). */

@@ -1,5 +1,5 @@
 /**
- * What every provider does to platform log lines before they leave it (issue 13): each line through
+ * What every provider does to platform log lines before they leave it (docs/recovery.md): each line through
  * `redactLogLine` (the shared redactor over the known secrets plus credential patterns), ordered oldest
  * first, only those before `before`, and at most `limit` of them (the newest).
  */

@@ -1,5 +1,5 @@
 /**
- * Railway forensics and rollback (issue 13), every document validated against the vendored schema
+ * Railway forensics and rollback (docs/recovery.md), every document validated against the vendored schema
  * (`test/providers/railway-schema.test.ts`):
  * - `deployments(first, input: { serviceId, environmentId })` → `{ id status createdAt canRollback meta }`;
  *   `meta` is the opaque `DeploymentMeta` scalar; for GitHub deploys it carries `commitHash` and `commitMessage`.

@@ -1,5 +1,5 @@
 /**
- * Render forensics and rollback (issue 13): `GET /services/{id}/deploys?limit=N` answers
+ * Render forensics and rollback (docs/recovery.md): `GET /services/{id}/deploys?limit=N` answers
  * `[{ deploy: { id, status, createdAt, commit?: { id, message } }, cursor }]`, newest first;
  * `POST /services/{id}/rollback` with `{ deployId }` starts a deploy of that earlier one.
  * Render's public API has no per-deploy log endpoint matching `logs()` here, so it is not offered.

@@ -95,7 +95,7 @@ export interface Provider {
   status?(service: ProviderService, ctx: ProviderContext): Promise<{ state: string; detail: string }>;
   /** Read-only checks: token accepted, service exists, permission. Never restarts anything. */
   doctor?(service: ProviderService, ctx: ProviderContext): Promise<DoctorCheck[]>;
-  /** The latest deployment and the last successful one before it (forensics, issue 13). Read-only. */
+  /** The latest deployment and the last successful one before it (forensics, docs/recovery.md). Read-only. */
   deployments?(service: ProviderService, ctx: ProviderContext): Promise<DeploymentHistory>;
   /** The last log lines of a deployment, oldest first. Read-only. */
   logs?(service: ProviderService, ctx: ProviderContext, options: LogsOptions): Promise<LogLine[]>;

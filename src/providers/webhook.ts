@@ -94,7 +94,7 @@ async function act(
             : undefined,
     },
   );
-  // The answer is the endpoint's text: only a short excerpt, and never with a secret in it (issue 9).
+  // The answer is the endpoint's text: only a short excerpt, and never with a secret in it (docs/security.md).
   const redact = makeRedactor(secretValues(ctx.env, [secret]));
   const excerpt = redact(res.text.replace(/\s+/g, ' ').trim()).slice(0, WEBHOOK_EXCERPT_CHARS);
   return {

@@ -10,7 +10,7 @@ import {
 } from './limits.js';
 
 /**
- * The response-time history kept in the state under `history` (issue 12). Bounded: hourly buckets for the
+ * The response-time history kept in the state under `history` (docs/configuration.md). Bounded: hourly buckets for the
  * last 7 days, daily buckets for 90 days, the newest 100 incidents. Built with `zod/mini`, like the config
  * schema, so the Action's bundle stays small. The engine adds `history: z.optional(historySchema)` to the
  * state's schema.

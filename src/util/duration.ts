@@ -52,7 +52,7 @@ export const duration = (opts: { min?: number; max?: number } = {}) =>
       const ms = parseDuration(value);
       if (ms === undefined) return problem(`${JSON.stringify(value)} ${durationMessage}`);
       if (opts.min !== undefined && ms < opts.min) {
-        // A bare number is milliseconds (issue 11): `timeout: 10` is 10 ms, almost always meant as seconds.
+        // A bare number is milliseconds (docs/configuration.md): `timeout: 10` is 10 ms, almost always meant as seconds.
         const hint =
           typeof value === 'number'
             ? ` ${value} means ${value} ms; write "${value}s" if you meant seconds.`

@@ -1,6 +1,7 @@
 import type { RunResult } from '../../src/report/run-report.js';
 import { isFailing, statusLabel } from '../../src/report/status.js';
 import { runSweep } from '../../src/run/sweep.js';
+import { needsPings } from '../../src/monitors/registry.js';
 import { buildDeps } from '../deps.js';
 import { loadCliConfig, rejectPositionals, type CommandContext } from '../context.js';
 import { colorsFor } from '../io.js';
@@ -72,9 +73,15 @@ export async function sweepCommand(ctx: CommandContext): Promise<number> {
     detail: o.error ? `— ${o.error}` : o.responseMs !== undefined ? `${o.responseMs}ms` : '',
   }));
   io.out(renderServiceLines(lines, colorsFor(io)));
-  const healthy = outcomes.filter((o) => o.status !== 'down' && !isFailing(o)).length;
+  // As `check` counts: a service not checked is not healthy; a heartbeat (no pings reach a sweep) is left out.
+  const pushed = outcomes.filter((o) => o.unchecked && needsPings(config)(o.service)).length;
+  const unchecked = outcomes.filter((o) => o.unchecked).length - pushed;
+  const healthy = outcomes.filter((o) => o.status !== 'down' && !isFailing(o) && !o.unchecked).length;
   io.out(
-    `${result.status.toUpperCase()}: ${healthy} of ${outcomes.length} services healthy (mode ${result.report.mode}).`,
+    `${result.status.toUpperCase()}: ${healthy} of ${outcomes.length - pushed} services healthy` +
+      (unchecked ? `, ${unchecked} not checked` : '') +
+      (pushed ? `; ${pushed} heartbeat(s) not checked here (a sweep cannot receive pings)` : '') +
+      ` (mode ${result.report.mode}).`,
   );
   io.out(args.dryRun ? 'Dry run: nothing restarted, nothing saved.' : `State saved to ${args.state}.`);
   return result.failure ? 1 : 0;

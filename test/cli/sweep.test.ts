@@ -78,6 +78,22 @@ describe('uptime-action sweep', () => {
     expect(String(summary.services.web.error)).not.toBe('');
   });
 
+  it('a heartbeat, which no sweep can receive pings for, is counted neither healthy nor failing, and said so', async () => {
+    const api = await startTestServer();
+    const token = 'p'.repeat(32);
+    const ws = await setup(
+      `mode: extreme\nservices:\n  api:\n    url: ${api.url}\n  nightly:\n    type: heartbeat\n    every: 1h\n    token: \${NIGHTLY_TOKEN}\n`,
+    );
+    const run = await runCli(['sweep', '--config', ws.config, '--state', ws.state], {
+      env: { PATH: process.env.PATH, NIGHTLY_TOKEN: token },
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      'UP: 1 of 1 services healthy; 1 heartbeat(s) not checked here (a sweep cannot receive pings) (mode extreme).',
+    );
+    expect(run.stdout).not.toContain(token);
+  });
+
   it('--mode normal needs two failures: one failed check is degraded and failing, not yet down (as in the Action)', async () => {
     const api = await startTestServer({ kind: 'status', status: 500 });
     const ws = await setup(`services:\n  api:\n    url: ${api.url}\n`);

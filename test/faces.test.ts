@@ -3,11 +3,11 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { watchRepository, type AppAuth } from '../bot/watch.js';
-import { runActionEvent } from '../src/run/action.js';
+import { scheduledRun } from './action/scheduled-run.js';
 import type { RunSweepResult } from '../src/run/sweep.js';
 import { silentLogger } from '../src/util/logger.js';
 import { runCli } from './cli/run.js';
-import { memoryLogger, testOctokit } from './github/fixtures.js';
+import { testOctokit } from './github/fixtures.js';
 import { virtualClock } from './helpers/clock.js';
 import { startGitHubStub, type GitHubStub } from './helpers/github-stub.js';
 import { closeAllTestServers, refusedUrl, startTestServer, type TestServer } from './helpers/servers.js';
@@ -136,21 +136,8 @@ async function viaAction(): Promise<Seen[]> {
   const runs: Seen[] = [];
   for (const n of [1, 2] as const) {
     worldForSweep(n);
-    const result = await runActionEvent({
-      inputs: {
-        configPath: '.github/uptime.yml',
-        configExplicit: false,
-        token: 'ghs_testtoken123',
-        watchMs: 0,
-        dryRun: false,
-        stateBranch: 'uptime-state',
-      },
-      event: { name: 'workflow_dispatch', payload: {}, repo: { owner: 'acme', repo: 'shop' }, workspace },
-      client: testOctokit(github.url),
-      fetch: globalThis.fetch,
-      env: {},
+    const result = await scheduledRun(github, workspace, {
       clock: virtualClock(Date.UTC(2026, 11, 4, 12) + n * 600_000),
-      logger: memoryLogger(),
     });
     const report = JSON.parse(result.outputs.report) as { services: Record<string, ReportService> };
     expect(result.failure !== undefined).toBe(result.outputs.status === 'down');

@@ -3,10 +3,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { uptimeWindows } from '../../src/history/uptime.js';
-import { runActionEvent } from '../../src/run/action.js';
+import { scheduledRun } from './scheduled-run.js';
 import type { ServiceRecord } from '../../src/state/types.js';
 import { virtualClock } from '../helpers/clock.js';
-import { memoryLogger, testOctokit } from '../github/fixtures.js';
 import { startGitHubStub, type GitHubStub } from '../helpers/github-stub.js';
 import { startTestServer, type TestServer } from '../helpers/servers.js';
 
@@ -42,27 +41,7 @@ async function runs(count: number, options: { schedule?: string; down?: (i: numb
   for (let i = 0; i < count; i++) {
     clock.set(START + i * EVERY);
     api.set(options.down?.(i) ? { kind: 'status', status: 503 } : { kind: 'up' });
-    const result = await runActionEvent({
-      inputs: {
-        configPath: '.github/uptime.yml',
-        configExplicit: false,
-        token: 'ghs_testtoken123',
-        watchMs: 0,
-        dryRun: false,
-        stateBranch: 'uptime-state',
-      },
-      event: {
-        name: options.schedule ? 'schedule' : 'workflow_dispatch',
-        payload: options.schedule ? { schedule: options.schedule } : {},
-        repo: { owner: github.owner, repo: github.repo },
-        workspace,
-      },
-      client: testOctokit(github.url),
-      fetch: globalThis.fetch,
-      env: {},
-      clock,
-      logger: memoryLogger(),
-    });
+    const result = await scheduledRun(github, workspace, { clock, schedule: options.schedule });
     // With an outage the runs that see it down (until enough healthy answers) fail the job: that is the alarm.
     if (!options.down) expect(result.failure).toBeUndefined();
   }

@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runActionEvent, type ActionRunResult } from '../../src/run/action.js';
+import type { ActionRunResult } from '../../src/run/action.js';
+import { scheduledRun } from './scheduled-run.js';
 import { parseStateText } from '../../src/state/schema.js';
-import { memoryLogger, testOctokit } from '../github/fixtures.js';
 import { virtualClock } from '../helpers/clock.js';
 import { startGitHubStub, type GitHubStub } from '../helpers/github-stub.js';
 import { startTestServer, type TestServer } from '../helpers/servers.js';
@@ -64,26 +64,9 @@ afterEach(async () => {
 const START = Date.UTC(2026, 11, 4, 9);
 
 async function run(at: number): Promise<ActionRunResult> {
-  return runActionEvent({
-    inputs: {
-      configPath: '.github/uptime.yml',
-      configExplicit: false,
-      token: 'ghs_testtoken123',
-      watchMs: 0,
-      dryRun: false,
-      stateBranch: 'uptime-state',
-    },
-    event: {
-      name: 'workflow_dispatch',
-      payload: {},
-      repo: { owner: github.owner, repo: github.repo },
-      workspace,
-    },
-    client: testOctokit(github.url),
-    fetch: globalThis.fetch,
-    env: { UPTIME_PRIVATE_TARGETS: 'allow' },
+  return scheduledRun(github, workspace, {
     clock: virtualClock(at),
-    logger: memoryLogger(),
+    env: { UPTIME_PRIVATE_TARGETS: 'allow' },
   });
 }
 

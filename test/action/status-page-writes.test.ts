@@ -2,11 +2,10 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { runActionEvent } from '../../src/run/action.js';
+import { scheduledRun } from './scheduled-run.js';
 import { HOUR_MS } from '../../src/history/record.js';
 import { virtualClock } from '../helpers/clock.js';
 import { runCli } from '../cli/run.js';
-import { memoryLogger, testOctokit } from '../github/fixtures.js';
 import { checkRequests } from '../helpers/openapi.js';
 import { startGitHubStub, type GitHubStub } from '../helpers/github-stub.js';
 import { startTestServer, type TestServer } from '../helpers/servers.js';
@@ -43,22 +42,7 @@ async function runEvery30Minutes(statusPage: string) {
   const clock = virtualClock(START);
   for (let i = 0; i < RUNS; i++) {
     clock.set(START + i * 30 * 60_000);
-    const result = await runActionEvent({
-      inputs: {
-        configPath: '.github/uptime.yml',
-        configExplicit: false,
-        token: 'ghs_testtoken123',
-        watchMs: 0,
-        dryRun: false,
-        stateBranch: 'uptime-state',
-      },
-      event: { name: 'schedule', payload: {}, repo: { owner: github.owner, repo: github.repo }, workspace },
-      client: testOctokit(github.url),
-      fetch: globalThis.fetch,
-      env: {},
-      clock,
-      logger: memoryLogger(),
-    });
+    const result = await scheduledRun(github, workspace, { clock, schedule: '' });
     expect(result.failure).toBeUndefined();
     expect(result.outputs.status).toBe('up');
   }

@@ -4,7 +4,7 @@ import { systemClock, type Clock } from '../../src/util/clock.js';
 import { checkRequests } from '../helpers/openapi.js';
 import { startGitHubStub, type GitHubStub } from '../helpers/github-stub.js';
 import { startTestServer, type TestServer } from '../helpers/servers.js';
-import { actionEnv, applyEnv, freshContext } from './env.js';
+import { actionEnv, applyEnv, freshContext, runLogged } from './env.js';
 import { startRailwayStub } from './railway-stub.js';
 
 let github: GitHubStub;
@@ -42,21 +42,10 @@ async function runAction(
     ...setup,
     extraEnv: { RAILWAY_API_TOKEN: 'rw_secret_token_777', RAILWAY_API_URL: railway.url },
   });
-  const restore = applyEnv(action.env);
-  const log: string[] = [];
-  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    log.push(String(chunk));
-    return true;
-  });
-  try {
-    await run(freshContext(), clock);
-  } finally {
-    write.mockRestore();
-    restore();
-  }
+  const log = await runLogged(action.env, () => run(freshContext(), clock));
   const failed = process.exitCode === 1;
   process.exitCode = undefined;
-  const result = { outputs: action.outputs(), summary: action.summary(), log: log.join(''), failed };
+  const result = { outputs: action.outputs(), summary: action.summary(), log, failed };
   action.cleanup();
   return result;
 }

@@ -2,6 +2,7 @@
  * Runs of the Action as GitHub starts them: INPUT_* variables, GITHUB_* context, an event payload file, and
  * output/summary files to read back. Works for the in-process `run()` and for a spawned `node dist/index.js`.
  */
+import { jest } from '@jest/globals';
 import { context } from '@actions/github';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -80,6 +81,26 @@ export function applyEnv(env: Record<string, string>): () => void {
       else process.env[k] = v;
     }
   };
+}
+
+/**
+ * Runs `body` (an in-process run of the Action) with `env` set and stdout captured, as the job's log would
+ * hold it; the environment and stdout are put back afterwards, whatever `body` does.
+ */
+export async function runLogged(env: Record<string, string>, body: () => Promise<void>): Promise<string> {
+  const restore = applyEnv(env);
+  const log: string[] = [];
+  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    log.push(String(chunk));
+    return true;
+  });
+  try {
+    await body();
+  } finally {
+    write.mockRestore();
+    restore();
+  }
+  return log.join('');
 }
 
 /**

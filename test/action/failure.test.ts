@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, jest, test } from '@jest/globals';
-import { actionEnv, applyEnv, freshContext } from './env.js';
+import { actionEnv, freshContext, runLogged } from './env.js';
 
 // The core throws something that is not an Error (a string): the step must still fail, redacted.
 jest.unstable_mockModule('../../src/run/sweep.js', () => ({
@@ -18,21 +18,14 @@ describe('the Action fails the step on anything', () => {
       configYaml: 'services:\n  web:\n    url: http://127.0.0.1:9/health\n',
       inputs: { 'github-token': 'ghs_failure_token_7' },
     });
-    const restore = applyEnv(action.env);
-    const log: string[] = [];
-    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      log.push(String(chunk));
-      return true;
-    });
+    let logged: string;
     try {
-      await run(freshContext());
+      logged = await runLogged(action.env, () => run(freshContext()));
     } finally {
-      write.mockRestore();
-      restore();
       action.cleanup();
     }
     expect(process.exitCode).toBe(1);
-    const text = log.join('');
+    const text = logged;
     expect(text).toContain('::error::uptime-action failed: boom with *** inside');
     expect(text.replace(/^::add-mask::.*$/gm, '')).not.toContain('ghs_failure_token_7');
   });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, jest, test } from '@jest/globals';
 import type { RunSweepOptions } from '../../src/run/sweep.js';
-import { actionEnv, applyEnv, freshContext } from './env.js';
+import { actionEnv, freshContext, runLogged } from './env.js';
 
 /*
  * The Action's log lines are redacted once, by the core's redactor (src/run/redactor.ts), which knows the
@@ -31,20 +31,13 @@ describe('the Action log', () => {
       inputs: { 'github-token': TOKEN },
       extraEnv: { RAILWAY_API_TOKEN: RAILWAY, WEB_KEY: EXPANDED },
     });
-    const restore = applyEnv(action.env);
-    const log: string[] = [];
-    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      log.push(String(chunk));
-      return true;
-    });
+    let logged: string;
     try {
-      await run(freshContext());
+      logged = await runLogged(action.env, () => run(freshContext()));
     } finally {
-      write.mockRestore();
-      restore();
       action.cleanup();
     }
-    const text = log.join('').replace(/^::add-mask::.*$/gm, '');
+    const text = logged.replace(/^::add-mask::.*$/gm, '');
     expect(text).toContain('Warning: retrying with ***, *** and key=***');
     expect(text).toContain('Authorization: Bearer ***');
     for (const secret of [TOKEN, RAILWAY, EXPANDED]) expect(text).not.toContain(secret);

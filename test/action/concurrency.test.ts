@@ -1,12 +1,11 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { parseConfig } from '../../src/config/load.js';
 import { runSweep } from '../../src/run/sweep.js';
-import { githubServices } from '../../src/run/github-services.js';
 import type { Provider } from '../../src/providers/types.js';
 import { GitHubStateStore } from '../../src/state/github.js';
 import type { UptimeState } from '../../src/state/types.js';
 import { systemClock, type Clock } from '../../src/util/clock.js';
-import { memoryLogger, testOctokit } from '../github/fixtures.js';
+import { memoryLogger, stubServices, testOctokit } from '../github/fixtures.js';
 import { virtualClock } from '../helpers/clock.js';
 import { checkRequests } from '../helpers/openapi.js';
 import { startGitHubStub, type GitHubStub } from '../helpers/github-stub.js';
@@ -36,16 +35,7 @@ function services(clock: Clock = systemClock) {
     },
     'test',
   );
-  return githubServices(config, {
-    owner: github.owner,
-    repo: github.repo,
-    client: testOctokit(github.url),
-    env: {},
-    clock,
-    logger: memoryLogger(),
-    fetch: globalThis.fetch,
-    provider: () => stubborn,
-  });
+  return stubServices(github, config, { clock, provider: () => stubborn });
 }
 
 beforeEach(async () => {

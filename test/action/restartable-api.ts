@@ -1,8 +1,7 @@
 import { parseConfig } from '../../src/config/load.js';
 import type { Provider } from '../../src/providers/types.js';
-import { githubServices } from '../../src/run/github-services.js';
 import type { Clock } from '../../src/util/clock.js';
-import { memoryLogger, testOctokit } from '../github/fixtures.js';
+import { stubServices } from '../github/fixtures.js';
 import type { GitHubStub } from '../helpers/github-stub.js';
 import type { TestServer } from '../helpers/servers.js';
 
@@ -29,14 +28,5 @@ export function restartableApi(github: GitHubStub, api: TestServer, clock: Clock
     },
     'test',
   );
-  return githubServices(config, {
-    owner: github.owner,
-    repo: github.repo,
-    client: testOctokit(github.url),
-    env: {},
-    clock,
-    logger: memoryLogger(),
-    fetch: globalThis.fetch,
-    provider: () => provider,
-  });
+  return stubServices(github, config, { clock, provider: () => provider });
 }

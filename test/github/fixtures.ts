@@ -1,4 +1,5 @@
-import type { ServiceConfig } from '../../src/config/schema.js';
+import type { Config, ServiceConfig } from '../../src/config/schema.js';
+import { githubServices, type GitHubServicesOptions } from '../../src/run/github-services.js';
 import { createOctokit, type GitHubOctokit } from '../../src/github/octokit.js';
 import type { Logger } from '../../src/util/logger.js';
 
@@ -30,3 +31,23 @@ export const coqui: ServiceConfig = {
   expect: { status: [[200, 399]] },
   timeout: 10_000,
 };
+
+/**
+ * The Action's wiring (src/run/github-services.ts) against the fake GitHub at `github`: its repository, no
+ * provider tokens, a memory log, the real fetch; `options` adds the clock and what a test swaps in.
+ */
+export function stubServices(
+  github: { owner: string; repo: string; url: string },
+  config: Config,
+  options: Pick<GitHubServicesOptions, 'clock'> & Partial<GitHubServicesOptions>,
+) {
+  return githubServices(config, {
+    owner: github.owner,
+    repo: github.repo,
+    client: testOctokit(github.url),
+    env: {},
+    logger: memoryLogger(),
+    fetch: globalThis.fetch,
+    ...options,
+  });
+}

@@ -1,14 +1,13 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { parseConfig } from '../../src/config/load.js';
 import { runSweep } from '../../src/run/sweep.js';
-import { githubServices } from '../../src/run/github-services.js';
 import { GitHubStateStore } from '../../src/state/github.js';
 import { emptyRecord } from '../../src/state/records.js';
 import type { UptimeState } from '../../src/state/types.js';
 import { systemClock } from '../../src/util/clock.js';
 import { CONTENTS_API_MAX_BYTES, startGitHubStub, type GitHubStub } from '../helpers/github-stub.js';
 import { startTestServer, type TestServer } from '../helpers/servers.js';
-import { memoryLogger, testOctokit } from './fixtures.js';
+import { memoryLogger, stubServices, testOctokit } from './fixtures.js';
 
 let github: GitHubStub;
 let api: TestServer;
@@ -62,14 +61,8 @@ describe('a state file larger than the contents API returns', () => {
       { mode: 'extreme', services: { api: { url: api.url }, web: { url: broken.url } } },
       'test',
     );
-    const { engine, store: shared } = githubServices(config, {
-      owner: github.owner,
-      repo: github.repo,
-      client: testOctokit(github.url),
-      env: {},
+    const { engine, store: shared } = stubServices(github, config, {
       clock: systemClock,
-      logger: memoryLogger(),
-      fetch: globalThis.fetch,
       onStateWrite: (line) => writes.push(line),
     });
     const result = await runSweep({

@@ -9,7 +9,7 @@ import type { ServiceRecord, UptimeState } from '../state/types.js';
 import { formatDuration } from '../util/duration.js';
 import { neutralize } from '../util/redact.js';
 import type { SweepPlan } from './plan.js';
-import { openedBody } from './timeline.js';
+import { hasIncident, openIncidentIfNone } from './incident-rule.js';
 
 /**
  * The cascade step of a sweep's plan (`dependsOn`, docs/recovery.md); the decisions about the graph are in
@@ -110,25 +110,14 @@ function moveIncidentToRoot(
   const rootRecord = recordIn(state, root)!;
   if (!plan.incidents.some((a) => a.service === id && a.type === 'open')) return;
   plan.incidents = plan.incidents.filter((a) => !(a.service === id && a.type === 'open'));
-  const rootOpen =
-    Object.hasOwn(state.incidents, root) ||
-    plan.incidents.some((a) => a.service === root && a.type === 'open');
-  if (!rootOpen) {
-    const kind = rootRecord.health.status === 'down' ? 'down' : 'degraded';
-    plan.incidents.push({
-      type: 'open',
-      service: root,
-      kind,
+  plan.incidents.push(
+    ...openIncidentIfNone(hasIncident(plan, root), {
+      service: config.services[root],
+      status: rootRecord.health.status === 'down' ? 'down' : 'degraded',
+      reason: `${rootName} is failing (${rootRecord.health.lastError ?? 'failed checks'}) and services that depend on it are down`,
       at: now,
-      body: openedBody(
-        config.services[root],
-        kind,
-        undefined,
-        `${rootName} is failing (${rootRecord.health.lastError ?? 'failed checks'}) and services that depend on it are down`,
-        now,
-      ),
-    });
-  }
+    }),
+  );
   plan.incidents.push({
     type: 'comment',
     service: root,
@@ -142,20 +131,13 @@ function ownIncident(plan: SweepPlan, config: Config, service: ServiceConfig, re
   const was = record.causedBy!;
   state.services[id] = { ...record, causedBy: undefined };
   plan.changed = true;
-  if (Object.hasOwn(state.incidents, id) || plan.incidents.some((a) => a.service === id && a.type === 'open'))
-    return;
-  const kind = record.health.status === 'degraded' ? 'degraded' : 'down';
-  plan.incidents.push({
-    type: 'open',
-    service: id,
-    kind,
-    at: now,
-    body: openedBody(
+  plan.incidents.push(
+    ...openIncidentIfNone(hasIncident(plan, id), {
       service,
-      kind,
-      undefined,
-      `${service.name} is still failing (${record.health.lastError ?? 'failed checks'}) after ${config.services[was]?.name ?? was} came back: its own recovery starts`,
-      now,
-    ),
-  });
+      // Still failing though not called down yet is a down incident: its own recovery starts now.
+      status: record.health.status === 'degraded' ? 'degraded' : 'down',
+      reason: `${service.name} is still failing (${record.health.lastError ?? 'failed checks'}) after ${config.services[was]?.name ?? was} came back: its own recovery starts`,
+      at: now,
+    }),
+  );
 }

@@ -34,6 +34,17 @@ export function openIncidentIfNone(hasIncident: boolean, cause: IncidentCause): 
   ];
 }
 
+/** The service has an incident open (recorded in the plan's state) or one the plan already opens. */
+export function hasIncident(
+  plan: { state: { incidents: Record<string, unknown> }; incidents: IncidentAction[] },
+  id: string,
+): boolean {
+  return (
+    Object.hasOwn(plan.state.incidents, id) ||
+    plan.incidents.some((a) => a.type === 'open' && a.service === id)
+  );
+}
+
 /** Whether a transition is worth an incident: down, or degraded when the config asks for those. */
 export function wantsIncident(to: HealthStatus, incidentOnDegraded: boolean | undefined): boolean {
   return to === 'down' || (to === 'degraded' && incidentOnDegraded === true);

@@ -8,7 +8,7 @@ import { planBurnAlerts, recordCheckWindows } from './burn-alerts.js';
 import { planCascade } from './cascade.js';
 import { emptyRecord, pruneState, recordCheck } from '../state/records.js';
 import type { ServiceRecord, UptimeState } from '../state/types.js';
-import { openIncidentIfNone, wantsIncident } from './incident-rule.js';
+import { hasIncident, openIncidentIfNone, wantsIncident } from './incident-rule.js';
 import { escalationComment, resolvedComment, statusComment } from './timeline.js';
 import type { IncidentAction } from './types.js';
 import type { EngineEvent, PlanItem, ServiceOutcome } from '../outcome/types.js';
@@ -250,14 +250,6 @@ function planTransition(
     service: id,
     body: statusComment(service, transition.from, transition.to, transition.reason, at),
   });
-}
-
-/** The service has an incident open, or this plan already opens one. */
-function hasIncident(plan: SweepPlan, id: string): boolean {
-  return (
-    Object.hasOwn(plan.state.incidents, id) ||
-    plan.incidents.some((a) => a.type === 'open' && a.service === id)
-  );
 }
 
 function planRecovery(plan: SweepPlan, config: Config, service: ServiceConfig): void {

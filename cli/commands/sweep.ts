@@ -74,7 +74,8 @@ export async function sweepCommand(ctx: CommandContext): Promise<number> {
   }));
   io.out(renderServiceLines(lines, colorsFor(io)));
   // As `check` counts: a service not checked is not healthy; a heartbeat (no pings reach a sweep) is left out.
-  const pushed = outcomes.filter((o) => o.unchecked && needsPings(config)(o.service)).length;
+  const byDesign = needsPings(config);
+  const pushed = outcomes.filter((o) => o.unchecked && byDesign(o.service)).length;
   const unchecked = outcomes.filter((o) => o.unchecked).length - pushed;
   const healthy = outcomes.filter((o) => o.status !== 'down' && !isFailing(o) && !o.unchecked).length;
   io.out(

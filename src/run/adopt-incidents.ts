@@ -33,7 +33,11 @@ export async function adoptOpenIncidents(
  * check is a recovery and closes the issue, and a failing one carries on the incident instead of opening one.
  */
 export function adoptIncidents(state: UptimeState, open: Record<string, IncidentRef>): UptimeState {
-  const orphans = Object.entries(open).filter(([id]) => !Object.hasOwn(state.incidents, id));
+  // An issue whose creation time can't be read (an answer GitHub would not give) is left to the next run: its
+  // time would be refused by the state's schema.
+  const orphans = Object.entries(open).filter(
+    ([id, ref]) => !Object.hasOwn(state.incidents, id) && Number.isFinite(ref.openedAt),
+  );
   if (orphans.length === 0) return state;
   const services = { ...state.services };
   const incidents = { ...state.incidents };

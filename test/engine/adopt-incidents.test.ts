@@ -34,6 +34,8 @@ describe('open incidents the state does not know (their run could not write it)'
     expect(adoptIncidents(state, { api: ref(3) })).toBe(state);
     // A different open issue than the recorded one: the state's own stays (the issue log closes duplicates).
     expect(adoptIncidents(state, { api: ref(9) })).toBe(state);
+    // An issue whose creation time is not a time (a hostile or broken API answer) is not taken in.
+    expect(adoptIncidents(emptyState(), { api: { ...ref(9), openedAt: Number.NaN } }).incidents).toEqual({});
     const failing: UptimeState = { ...emptyState(), services: { api: down } };
     const adopted = adoptIncidents(failing, { api: ref(9) });
     expect(adopted.incidents.api.number).toBe(9);
